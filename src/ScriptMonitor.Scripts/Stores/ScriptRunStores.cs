@@ -1,0 +1,29 @@
+using ScriptMonitor.Configuration;
+using ScriptMonitor.Runs;
+using ScriptMonitor.Sqlite;
+
+namespace ScriptMonitor.Scripts.Stores;
+
+/// <summary>Opens the store the configuration path names (see <see cref="StoreLocator"/>).</summary>
+public static class ScriptRunStores
+{
+    /// <summary>Opens the configured store: explicit setting, <c>SCRIPTMON_DATABASE</c>, configuration file, embedded default.</summary>
+    /// <param name="explicitSetting">A SQLite path or PostgreSQL connection string given explicitly; null to consult the rest of the path.</param>
+    /// <param name="timeProvider">The clock stores judge "in the future" by; null for the system clock.</param>
+    public static IScriptRunStore Open(string? explicitSetting = null, TimeProvider? timeProvider = null) =>
+        Open(StoreLocator.Resolve(explicitSetting), timeProvider);
+
+    /// <summary>Opens the store at a resolved location.</summary>
+    /// <param name="location">Where the runs live.</param>
+    /// <param name="timeProvider">The clock stores judge "in the future" by; null for the system clock.</param>
+    /// <exception cref="NotSupportedException">The location names a kind of store this build cannot open.</exception>
+    public static IScriptRunStore Open(StoreLocation location, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return location.Kind switch
+        {
+            StoreKind.Sqlite => SqliteScriptRunStore.Open(location.Target, new SqliteStoreOptions { TimeProvider = timeProvider ?? TimeProvider.System }),
+            _ => throw new NotSupportedException($"This build cannot open a {location.Kind} store ({location})."),
+        };
+    }
+}

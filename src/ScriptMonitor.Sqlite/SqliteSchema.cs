@@ -1,0 +1,72 @@
+using Microsoft.Data.Sqlite;
+
+namespace ScriptMonitor.Sqlite;
+
+/// <summary>
+/// The schema, kept as versioned SQL. The version lives in SQLite's <c>user_version</c>; a migration runs inside
+/// one immediate transaction so that processes opening the same new file at once apply it exactly once.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>Migration N takes the schema from version N to N+1; append, never edit.</summary>
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE scripts (
+            name TEXT NOT NULL PRIMARY KEY
+        ) WITHOUT ROWID;
+
+        CREATE TABLE runs (
+            id           INTEGER PRIMARY KEY,
+            run_id       BLOB    NOT NULL UNIQUE,
+            script_name  TEXT    NOT NULL,
+            hostname     TEXT    NOT NULL,
+            started_at   INTEGER NOT NULL,
+            completed_at INTEGER,
+            outcome      INTEGER NOT NULL CHECK (outcome IN (0, 1, 2)),
+            exit_code    INTEGER,
+            output       TEXT
+        );
+
+        -- Last success / last failure of a script: one index seek from the end of its (outcome) range.
+        CREATE INDEX runs_by_script_outcome_start ON runs (script_name, outcome, started_at);
+        -- Windows of a script's history, any outcome, newest first.
+        CREATE INDEX runs_by_script_start ON runs (script_name, started_at);
+        """,
+    ];
+
+    internal static int LatestVersion => Migrations.Length;
+
+    internal static int CurrentVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    internal static void Migrate(SqliteConnection connection, string path)
+    {
+        if (CurrentVersion(connection) == LatestVersion)
+        {
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var version = CurrentVersion(connection);
+        if (version > LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"The database {path} is at schema version {version}, newer than this ScriptMonitor knows ({LatestVersion}); upgrade ScriptMonitor.");
+        }
+
+        for (; version < LatestVersion; version++)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Migrations[version] + $"\nPRAGMA user_version = {version + 1};";
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+}

@@ -1,0 +1,559 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode that many processes on one host write at once.
+/// An instance holds one connection and serialises its own calls; it is safe to share between threads.
+/// </summary>
+public sealed class SqliteScriptRunStore : IScriptRunStore
+{
+    private const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output";
+
+    /// <summary>Rows deleted per prune transaction: small enough that a waiting writer never notices.</summary>
+    private const int PruneBatchSize = 2_000;
+
+    private readonly SqliteConnection _connection;
+    private readonly TimeProvider _timeProvider;
+    private readonly Lock _gate = new();
+    private readonly SqliteCommand _addScript;
+    private readonly SqliteCommand _insertRun;
+    private readonly SqliteCommand _lastRunWithOutcome;
+    private readonly SqliteCommand _runById;
+    private bool _disposed;
+
+    private SqliteScriptRunStore(SqliteConnection connection, string path, TimeProvider timeProvider)
+    {
+        _connection = connection;
+        Path = path;
+        _timeProvider = timeProvider;
+        _addScript = Prepare("INSERT OR IGNORE INTO scripts (name) VALUES ($name)", "$name");
+        _insertRun = Prepare(
+            $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output)",
+            "$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output");
+        _lastRunWithOutcome = Prepare(
+            $"SELECT {RunColumns} FROM runs WHERE script_name = $name AND outcome = $outcome ORDER BY started_at DESC LIMIT 1",
+            "$name", "$outcome");
+        _runById = Prepare($"SELECT {RunColumns} FROM runs WHERE run_id = $run_id", "$run_id");
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc/>
+    public string Description => $"sqlite:{Path}";
+
+    /// <summary>
+    /// Opens (creating the file and its directory if needed) and migrates the database at <paramref name="path"/>.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="options">Settings; null for the defaults.</param>
+    /// <exception cref="SqliteException">The file cannot be opened or is not a database.</exception>
+    public static SqliteScriptRunStore Open(string path, SqliteStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        options ??= new SqliteStoreOptions();
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (System.IO.Path.GetDirectoryName(fullPath) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            Execute(connection, FormattableString.Invariant($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}"));
+            Execute(connection, "PRAGMA journal_mode = WAL");
+            Execute(connection, options.FlushEveryCommit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            SqliteSchema.Migrate(connection, fullPath);
+            return new SqliteScriptRunStore(connection, fullPath, options.TimeProvider);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ScriptActivity RecordSuccess(string name, DateTimeOffset dateStarted, DateTimeOffset dateCompleted, string? hostname = null)
+    {
+        var run = NewCompletedRun(name, (dateStarted, nameof(dateStarted)), (dateCompleted, nameof(dateCompleted)), hostname, RunOutcome.Succeeded, exitCode: null, output: null);
+        lock (_gate)
+        {
+            InsertRun(run);
+        }
+
+        return run.ToActivity();
+    }
+
+    /// <inheritdoc/>
+    public Task<ScriptActivity> RecordSuccessAsync(string name, DateTimeOffset dateStarted, DateTimeOffset dateCompleted, string? hostname = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(RecordSuccess(name, dateStarted, dateCompleted, hostname));
+    }
+
+    /// <inheritdoc/>
+    public ScriptActivity? GetLastActivity(string name)
+    {
+        RunValidation.ScriptName(name, nameof(name));
+        lock (_gate)
+        {
+            return LastRunWithOutcome(name, RunOutcome.Succeeded)?.ToActivity();
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<ScriptActivity?> GetLastActivityAsync(string name, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(GetLastActivity(name));
+    }
+
+    /// <inheritdoc/>
+    public Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var run = new ScriptRun(
+            runId ?? Guid.NewGuid(),
+            RunValidation.ScriptName(name, nameof(name)),
+            RunValidation.Hostname(hostname, nameof(hostname)),
+            RunValidation.Instant(startedAt, nameof(startedAt), _timeProvider.GetUtcNow()),
+            CompletedAt: null,
+            RunOutcome.Running,
+            ExitCode: null,
+            Output: null);
+        lock (_gate)
+        {
+            InsertRun(run);
+        }
+
+        return Task.FromResult(run);
+    }
+
+    /// <inheritdoc/>
+    public Task<ScriptRun> CompleteRunAsync(Guid runId, DateTimeOffset completedAt, RunOutcome outcome, int? exitCode = null, string? output = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RunValidation.CompletedOutcome(outcome, nameof(outcome));
+        var completed = RunValidation.Instant(completedAt, nameof(completedAt), _timeProvider.GetUtcNow());
+        var tail = RunValidation.Output(output);
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var run = RunById(runId, transaction) ?? throw new KeyNotFoundException($"No run has the id {runId}.");
+            if (run.Outcome != RunOutcome.Running)
+            {
+                throw new InvalidOperationException($"Run {runId} of '{run.ScriptName}' has already completed ({run.Outcome}).");
+            }
+
+            RunValidation.CompletedNotBeforeStarted(run.StartedAt, completed, nameof(completedAt));
+            var done = run with { CompletedAt = completed, Outcome = outcome, ExitCode = exitCode, Output = tail };
+            UpdateCompletion(done, transaction);
+            transaction.Commit();
+            return Task.FromResult(done);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<ScriptRun> RecordFailureAsync(string name, DateTimeOffset startedAt, DateTimeOffset completedAt, int? exitCode = null, string? message = null, string? hostname = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var run = NewCompletedRun(name, (startedAt, nameof(startedAt)), (completedAt, nameof(completedAt)), hostname, RunOutcome.Failed, exitCode, message);
+        lock (_gate)
+        {
+            InsertRun(run);
+        }
+
+        return Task.FromResult(run);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> ImportRunAsync(ScriptRun run, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var valid = ValidateImport(run);
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var stored = RunById(valid.RunId, transaction);
+            var changed = false;
+            if (stored is null)
+            {
+                InsertRun(valid, transaction);
+                changed = true;
+            }
+            else if (stored.Outcome == RunOutcome.Running && valid.Outcome != RunOutcome.Running)
+            {
+                UpdateCompletion(valid, transaction);
+                changed = true;
+            }
+
+            transaction.Commit();
+            return Task.FromResult(changed);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RunValidation.Query(query);
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            var sql = new System.Text.StringBuilder($"SELECT {RunColumns} FROM runs WHERE script_name = $name");
+            command.Parameters.AddWithValue("$name", query.ScriptName);
+            if (query.Hostname is not null)
+            {
+                sql.Append(" AND hostname = $host");
+                command.Parameters.AddWithValue("$host", query.Hostname);
+            }
+
+            if (query.Since is { } since)
+            {
+                sql.Append(" AND started_at >= $since");
+                command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
+            }
+
+            if (query.Until is { } until)
+            {
+                sql.Append(" AND started_at < $until");
+                command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
+            }
+
+            if (query.Outcome is { } outcome)
+            {
+                sql.Append(" AND outcome = $outcome");
+                command.Parameters.AddWithValue("$outcome", (int)outcome);
+            }
+
+            sql.Append(" ORDER BY started_at DESC, id DESC LIMIT $limit OFFSET $offset");
+            command.Parameters.AddWithValue("$limit", query.Limit);
+            command.Parameters.AddWithValue("$offset", query.Offset);
+            command.CommandText = sql.ToString();
+            return Task.FromResult<IReadOnlyList<ScriptRun>>(ReadRuns(command));
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptSummary>> ListScriptsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var names = new List<string>();
+            using (var command = _connection.CreateCommand())
+            {
+                command.CommandText = "SELECT name FROM scripts ORDER BY name";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    names.Add(reader.GetString(0));
+                }
+            }
+
+            var summaries = names
+                .Select(name => new ScriptSummary(name, LastRunWithOutcome(name, RunOutcome.Succeeded), LastRunWithOutcome(name, RunOutcome.Failed)))
+                .ToList();
+            return Task.FromResult<IReadOnlyList<ScriptSummary>>(summaries);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<RuntimeStatistics> GetRuntimeStatisticsAsync(string name, DateTimeOffset since, DateTimeOffset until, string? hostname = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RunValidation.ScriptName(name, nameof(name));
+        if (hostname is not null)
+        {
+            RunValidation.Hostname(hostname, nameof(hostname));
+        }
+
+        RunValidation.Window(since, until, nameof(until));
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText =
+                "SELECT completed_at - started_at FROM runs WHERE script_name = $name AND outcome = 1 AND started_at >= $since AND started_at < $until"
+                + (hostname is null ? string.Empty : " AND hostname = $host");
+            command.Parameters.AddWithValue("$name", name);
+            command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
+            command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
+            if (hostname is not null)
+            {
+                command.Parameters.AddWithValue("$host", hostname);
+            }
+
+            var durations = new List<TimeSpan>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                durations.Add(TimeSpan.FromMicroseconds(reader.GetInt64(0)));
+            }
+
+            return Task.FromResult(RuntimeStatistics.Of(durations));
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keepLast);
+        List<long> candidates;
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            // Chosen once from one snapshot: later runs only push these further from "newest" and "last success",
+            // so deleting them batch by batch stays within the rules.
+            command.CommandText = """
+                SELECT id FROM (
+                    SELECT id, started_at, outcome,
+                           ROW_NUMBER() OVER (PARTITION BY script_name ORDER BY started_at DESC, id DESC) AS newest_rank,
+                           ROW_NUMBER() OVER (PARTITION BY script_name, outcome ORDER BY started_at DESC, id DESC) AS outcome_rank
+                    FROM runs)
+                WHERE started_at < $cutoff AND outcome <> 0 AND newest_rank > $keep AND NOT (outcome = 1 AND outcome_rank = 1)
+                """;
+            command.Parameters.AddWithValue("$cutoff", Timestamps.ToUnixMicroseconds(olderThan));
+            command.Parameters.AddWithValue("$keep", keepLast);
+            candidates = [];
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                candidates.Add(reader.GetInt64(0));
+            }
+        }
+
+        long deleted = 0;
+        foreach (var batch in candidates.Chunk(PruneBatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (_gate)
+            {
+                using var transaction = _connection.BeginTransaction(deferred: false);
+                using var command = _connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "DELETE FROM runs WHERE id IN (SELECT value FROM json_each($ids))";
+                command.Parameters.AddWithValue("$ids", "[" + string.Join(',', batch) + "]");
+                deleted += command.ExecuteNonQuery();
+                transaction.Commit();
+            }
+        }
+
+        return Task.FromResult(deleted);
+    }
+
+    /// <inheritdoc/>
+    public Task<StoreInfo> GetInfoAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var version = SqliteSchema.CurrentVersion(_connection);
+            var runs = Scalar("SELECT COUNT(*) FROM runs");
+            var scripts = Scalar("SELECT COUNT(*) FROM scripts");
+            var size = new[] { Path, Path + "-wal" }.Where(File.Exists).Sum(file => new FileInfo(file).Length);
+            return Task.FromResult(new StoreInfo(Description, version, SqliteSchema.LatestVersion, size, runs, scripts));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var command in new[] { _addScript, _insertRun, _lastRunWithOutcome, _runById })
+            {
+                command.Dispose();
+            }
+
+            _connection.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static ScriptRun ReadRun(SqliteDataReader reader) => new(
+        new Guid(reader.GetFieldValue<byte[]>(0)),
+        reader.GetString(1),
+        reader.GetString(2),
+        Timestamps.FromUnixMicroseconds(reader.GetInt64(3)),
+        reader.IsDBNull(4) ? null : Timestamps.FromUnixMicroseconds(reader.GetInt64(4)),
+        (RunOutcome)reader.GetInt32(5),
+        reader.IsDBNull(6) ? null : reader.GetInt32(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7));
+
+    private static List<ScriptRun> ReadRuns(SqliteCommand command)
+    {
+        var runs = new List<ScriptRun>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            runs.Add(ReadRun(reader));
+        }
+
+        return runs;
+    }
+
+    private ScriptRun NewCompletedRun(
+        string name,
+        (DateTimeOffset Value, string ParamName) startedAt,
+        (DateTimeOffset Value, string ParamName) completedAt,
+        string? hostname,
+        RunOutcome outcome,
+        int? exitCode,
+        string? output)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var started = RunValidation.Instant(startedAt.Value, startedAt.ParamName, now);
+        var completed = RunValidation.Instant(completedAt.Value, completedAt.ParamName, now);
+        RunValidation.CompletedNotBeforeStarted(started, completed, completedAt.ParamName);
+        return new ScriptRun(
+            Guid.NewGuid(),
+            RunValidation.ScriptName(name, nameof(name)),
+            RunValidation.Hostname(hostname, nameof(hostname)),
+            started,
+            completed,
+            outcome,
+            exitCode,
+            RunValidation.Output(output));
+    }
+
+    private ScriptRun ValidateImport(ScriptRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var now = _timeProvider.GetUtcNow();
+        var started = RunValidation.Instant(run.StartedAt, "run.StartedAt", now);
+        DateTimeOffset? completed = null;
+        if (run.CompletedAt is { } completedAt)
+        {
+            completed = RunValidation.Instant(completedAt, "run.CompletedAt", now);
+            RunValidation.CompletedNotBeforeStarted(started, completed.Value, "run.CompletedAt");
+        }
+
+        if ((run.Outcome == RunOutcome.Running) != (completed is null))
+        {
+            throw new ArgumentException("run.CompletedAt must be given exactly when run.Outcome is Succeeded or Failed.", nameof(run));
+        }
+
+        if (!Enum.IsDefined(run.Outcome))
+        {
+            throw new ArgumentOutOfRangeException(nameof(run), run.Outcome, "run.Outcome must be Running, Succeeded or Failed.");
+        }
+
+        return run with
+        {
+            ScriptName = RunValidation.ScriptName(run.ScriptName, "run.ScriptName"),
+            Hostname = RunValidation.Hostname(run.Hostname, "run.Hostname"),
+            StartedAt = started,
+            CompletedAt = completed,
+            Output = RunValidation.Output(run.Output),
+        };
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameterNames)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameterNames)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private void InsertRun(ScriptRun run)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        InsertRun(run, transaction);
+        transaction.Commit();
+    }
+
+    private void InsertRun(ScriptRun run, SqliteTransaction transaction)
+    {
+        _addScript.Transaction = transaction;
+        _addScript.Parameters[0].Value = run.ScriptName;
+        _addScript.ExecuteNonQuery();
+
+        var p = _insertRun.Parameters;
+        _insertRun.Transaction = transaction;
+        p[0].Value = run.RunId.ToByteArray();
+        p[1].Value = run.ScriptName;
+        p[2].Value = run.Hostname;
+        p[3].Value = Timestamps.ToUnixMicroseconds(run.StartedAt);
+        p[4].Value = run.CompletedAt is { } completed ? Timestamps.ToUnixMicroseconds(completed) : DBNull.Value;
+        p[5].Value = (int)run.Outcome;
+        p[6].Value = run.ExitCode is { } exitCode ? exitCode : DBNull.Value;
+        p[7].Value = run.Output is { } output ? output : DBNull.Value;
+        _insertRun.ExecuteNonQuery();
+    }
+
+    private void UpdateCompletion(ScriptRun run, SqliteTransaction transaction)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE runs SET completed_at = $completed, outcome = $outcome, exit_code = $exit_code, output = $output WHERE run_id = $run_id";
+        command.Parameters.AddWithValue("$completed", Timestamps.ToUnixMicroseconds(run.CompletedAt!.Value));
+        command.Parameters.AddWithValue("$outcome", (int)run.Outcome);
+        command.Parameters.AddWithValue("$exit_code", run.ExitCode is { } exitCode ? exitCode : DBNull.Value);
+        command.Parameters.AddWithValue("$output", run.Output is { } output ? output : DBNull.Value);
+        command.Parameters.AddWithValue("$run_id", run.RunId.ToByteArray());
+        command.ExecuteNonQuery();
+    }
+
+    private ScriptRun? LastRunWithOutcome(string name, RunOutcome outcome)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _lastRunWithOutcome.Transaction = null;
+        _lastRunWithOutcome.Parameters[0].Value = name;
+        _lastRunWithOutcome.Parameters[1].Value = (int)outcome;
+        using var reader = _lastRunWithOutcome.ExecuteReader();
+        return reader.Read() ? ReadRun(reader) : null;
+    }
+
+    private ScriptRun? RunById(Guid runId, SqliteTransaction transaction)
+    {
+        _runById.Transaction = transaction;
+        _runById.Parameters[0].Value = runId.ToByteArray();
+        using var reader = _runById.ExecuteReader();
+        return reader.Read() ? ReadRun(reader) : null;
+    }
+
+    private long Scalar(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,14 @@
+namespace ScriptMonitor.Runs;
+
+/// <summary>Where a run stands.</summary>
+public enum RunOutcome
+{
+    /// <summary>Started and not yet completed.</summary>
+    Running = 0,
+
+    /// <summary>Completed successfully.</summary>
+    Succeeded = 1,
+
+    /// <summary>Completed with a failure (an exception, a non-zero exit, a signal, a timeout).</summary>
+    Failed = 2,
+}

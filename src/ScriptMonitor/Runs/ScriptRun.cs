@@ -1,0 +1,39 @@
+namespace ScriptMonitor.Runs;
+
+/// <summary>
+/// One run of a script, successful, failed or still in progress.
+/// </summary>
+/// <param name="RunId">Identifies the run across its start and its completion, and makes re-delivery idempotent.</param>
+/// <param name="ScriptName">The script's name.</param>
+/// <param name="Hostname">The host the script ran on.</param>
+/// <param name="StartedAt">When the run started, in UTC.</param>
+/// <param name="CompletedAt">When the run completed, in UTC; null while it is in progress.</param>
+/// <param name="Outcome">Running, succeeded or failed.</param>
+/// <param name="ExitCode">The process exit status, where there is one.</param>
+/// <param name="Output">The last part of the run's output, or a failure message; at most <see cref="MaxOutputLength"/> characters.</param>
+public sealed record ScriptRun(
+    Guid RunId,
+    string ScriptName,
+    string Hostname,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? CompletedAt,
+    RunOutcome Outcome,
+    int? ExitCode,
+    string? Output)
+{
+    /// <summary>
+    /// The most characters of output kept per run: the tail is what explains a failure, and a bound keeps one
+    /// noisy script from growing the store without limit.
+    /// </summary>
+    public const int MaxOutputLength = 10 * 1024;
+
+    /// <summary>How long the run took, or null while it is in progress.</summary>
+    public TimeSpan? Duration => CompletedAt - StartedAt;
+
+    /// <summary>The run as the spec's activity record, for a completed run.</summary>
+    /// <exception cref="InvalidOperationException">The run has not completed.</exception>
+    public ScriptActivity ToActivity() =>
+        CompletedAt is { } completed
+            ? new ScriptActivity(ScriptName, Hostname, StartedAt, completed)
+            : throw new InvalidOperationException($"Run {RunId} of '{ScriptName}' has not completed.");
+}

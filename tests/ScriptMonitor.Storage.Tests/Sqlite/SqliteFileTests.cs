@@ -1,0 +1,128 @@
+using Microsoft.Data.Sqlite;
+using ScriptMonitor.Runs;
+using ScriptMonitor.Sqlite;
+using ScriptMonitor.Storage.Tests.Support;
+
+namespace ScriptMonitor.Storage.Tests.Sqlite;
+
+/// <summary>What is particular to the SQLite file: its settings, its schema versions, many writers at once.</summary>
+public sealed class SqliteFileTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void Open_creates_the_file_and_its_directory_in_WAL_mode_at_the_latest_schema()
+    {
+        var path = _directory.File("nested/dir/runs.db");
+
+        using (var store = SqliteScriptRunStore.Open(path))
+        {
+            Assert.Equal(path, store.Path);
+            Assert.Equal($"sqlite:{path}", store.Description);
+        }
+
+        Assert.True(File.Exists(path));
+        using var connection = new SqliteConnection($"Data Source={path}");
+        connection.Open();
+        Assert.Equal("wal", Pragma(connection, "journal_mode"));
+        Assert.Equal(1L, Convert.ToInt64(Pragma(connection, "user_version"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Reopening_keeps_the_data_and_applies_no_migration_twice()
+    {
+        var path = _directory.File("runs.db");
+        using (var store = SqliteScriptRunStore.Open(path))
+        {
+            store.RecordSuccess("kept", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 1, 0, 1, 0, TimeSpan.Zero));
+        }
+
+        using var reopened = SqliteScriptRunStore.Open(path);
+
+        Assert.NotNull(reopened.GetLastActivity("kept"));
+    }
+
+    [Fact]
+    public void A_database_from_a_newer_version_is_refused_with_a_clear_message()
+    {
+        var path = _directory.File("future.db");
+        using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 99";
+            command.ExecuteNonQuery();
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => SqliteScriptRunStore.Open(path));
+
+        Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_database_is_refused()
+    {
+        var path = _directory.File("not-a-db.db");
+        File.WriteAllText(path, new string('x', 4096));
+
+        Assert.Throws<SqliteException>(() => SqliteScriptRunStore.Open(path));
+    }
+
+    [Fact]
+    public async Task Eight_processes_writing_500_runs_each_into_one_new_file_lose_nothing()
+    {
+        const int Writers = 8;
+        const int RunsPerWriter = 500;
+        var path = _directory.File("shared.db");
+
+        var processes = Enumerable.Range(0, Writers)
+            .Select(i => Fixtures.StartRunWriter(path, $"writer-{i % 2}", $"host-{i}", RunsPerWriter))
+            .ToList();
+        foreach (var process in processes)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"writer exited {process.ExitCode}: {await stderr}");
+            process.Dispose();
+        }
+
+        await using var store = SqliteScriptRunStore.Open(path);
+        var info = await store.GetInfoAsync();
+        Assert.Equal(Writers * RunsPerWriter, info.RunCount);
+        Assert.Equal(2, info.ScriptCount);
+        for (var i = 0; i < Writers; i++)
+        {
+            var runs = await store.ListRunsAsync(new RunQuery($"writer-{i % 2}") { Hostname = $"host-{i}", Limit = RunQuery.MaxLimit });
+            Assert.Equal(RunsPerWriter, runs.Count);
+            Assert.Equal(RunsPerWriter, runs.Select(r => r.StartedAt).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public async Task Threads_sharing_one_store_instance_lose_nothing()
+    {
+        await using var store = SqliteScriptRunStore.Open(_directory.File("threads.db"));
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(async () =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                var run = await store.RecordStartAsync("threaded", start.AddSeconds(i), $"thread-{t}");
+                await store.CompleteRunAsync(run.RunId, start.AddSeconds(i + 1), RunOutcome.Succeeded);
+            }
+        })));
+
+        Assert.Equal(400, (await store.ListRunsAsync(new RunQuery("threaded") { Outcome = RunOutcome.Succeeded, Limit = 1000 })).Count);
+    }
+
+    private static string Pragma(SqliteConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {name}";
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+}
