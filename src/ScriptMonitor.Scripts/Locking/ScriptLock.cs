@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace ScriptMonitor.Scripts.Locking;
+
+/// <summary>
+/// A non-blocking, per-script lock: a lock file held with <c>flock</c>, so the kernel frees it when the holder dies.
+/// The holder writes its process id into the file and empties it on a clean release; a non-empty file found when
+/// the lock is free was left by a run that crashed, and is claimed with a warning.
+/// </summary>
+internal sealed partial class ScriptLock : IDisposable
+{
+    private const int MaxReadableNameLength = 80;
+
+    private readonly FileStream _file;
+
+    private ScriptLock(FileStream file, string path)
+    {
+        _file = file;
+        Path = path;
+    }
+
+    internal string Path { get; }
+
+    /// <summary>The lock file of a script: a readable, file-system-safe form of its name plus a hash that keeps names apart.</summary>
+    internal static string PathFor(string directory, string scriptName)
+    {
+        var readable = new StringBuilder();
+        foreach (var c in scriptName.Take(MaxReadableNameLength))
+        {
+            readable.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(scriptName)))[..12];
+        return System.IO.Path.Combine(directory, $"{readable}-{hash}.lock");
+    }
+
+    /// <summary>Takes the lock of <paramref name="scriptName"/>, or returns null at once when another process holds it.</summary>
+    internal static ScriptLock? TryAcquire(string directory, string scriptName, TimeProvider timeProvider, ILogger logger)
+    {
+        Directory.CreateDirectory(directory);
+        var path = PathFor(directory, scriptName);
+        FileStream file;
+        try
+        {
+            // On Unix, FileShare.None is taken as flock(LOCK_EX | LOCK_NB) on the open file.
+            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            LogLockHeld(logger, scriptName, path, ReadHolder(path));
+            return null;
+        }
+
+        try
+        {
+            var previous = new StreamReader(file, Encoding.UTF8, leaveOpen: true).ReadToEnd().Trim();
+            if (previous.Length > 0)
+            {
+                LogStaleLockClaimed(logger, scriptName, path, previous);
+            }
+
+            file.SetLength(0);
+            var holder = Encoding.UTF8.GetBytes(string.Create(
+                CultureInfo.InvariantCulture,
+                $"pid {Environment.ProcessId} since {Runs.Timestamps.FormatIso(timeProvider.GetUtcNow())}\n"));
+            file.Write(holder);
+            file.Flush(flushToDisk: true);
+            return new ScriptLock(file, path);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Releases the lock, emptying the file first so the next holder knows this run ended cleanly.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _file.SetLength(0);
+            _file.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            _file.Dispose();
+        }
+    }
+
+    private static string ReadHolder(string path)
+    {
+        try
+        {
+            using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            return reader.ReadToEnd().Trim();
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Script {ScriptName} is already running: lock {LockPath} is held ({Holder}); not starting.")]
+    private static partial void LogLockHeld(ILogger logger, string scriptName, string lockPath, string holder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming stale lock {LockPath} of script {ScriptName}, left by a run that did not end cleanly ({Holder}).")]
+    private static partial void LogStaleLockClaimed(ILogger logger, string scriptName, string lockPath, string holder);
+}
