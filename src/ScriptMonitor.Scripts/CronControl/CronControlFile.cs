@@ -25,12 +25,11 @@ internal static partial class CronControlFile
         string[] lines;
         try
         {
-            if (!File.Exists(path))
-            {
-                return (true, null);
-            }
-
             lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException || (e is DirectoryNotFoundException && !Directory.Exists(path)))
+        {
+            return (true, null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
