@@ -84,6 +84,74 @@ internal static class RunValidation
         return query;
     }
 
+    /// <summary>A new completed run with every argument checked: the one-step forms (success, failure) of every store.</summary>
+    internal static ScriptRun CompletedRun(
+        string name,
+        (DateTimeOffset Value, string ParamName) startedAt,
+        (DateTimeOffset Value, string ParamName) completedAt,
+        string? hostname,
+        RunOutcome outcome,
+        int? exitCode,
+        string? output,
+        DateTimeOffset now)
+    {
+        var started = Instant(startedAt.Value, startedAt.ParamName, now);
+        var completed = Instant(completedAt.Value, completedAt.ParamName, now);
+        CompletedNotBeforeStarted(started, completed, completedAt.ParamName);
+        return new ScriptRun(
+            Guid.NewGuid(),
+            ScriptName(name, nameof(name)),
+            Hostname(hostname, nameof(hostname)),
+            started,
+            completed,
+            outcome,
+            exitCode,
+            Output(output));
+    }
+
+    /// <summary>A new running run with every argument checked.</summary>
+    internal static ScriptRun StartedRun(string name, DateTimeOffset startedAt, string? hostname, Guid? runId, DateTimeOffset now) => new(
+        runId ?? Guid.NewGuid(),
+        ScriptName(name, nameof(name)),
+        Hostname(hostname, nameof(hostname)),
+        Instant(startedAt, nameof(startedAt), now),
+        CompletedAt: null,
+        RunOutcome.Running,
+        ExitCode: null,
+        Output: null);
+
+    /// <summary>A run given whole (a spooled delivery), checked and normalised as if it had been recorded here.</summary>
+    internal static ScriptRun ImportedRun(ScriptRun run, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var started = Instant(run.StartedAt, "run.StartedAt", now);
+        DateTimeOffset? completed = null;
+        if (run.CompletedAt is { } completedAt)
+        {
+            completed = Instant(completedAt, "run.CompletedAt", now);
+            CompletedNotBeforeStarted(started, completed.Value, "run.CompletedAt");
+        }
+
+        if ((run.Outcome == RunOutcome.Running) != (completed is null))
+        {
+            throw new ArgumentException("run.CompletedAt must be given exactly when run.Outcome is Succeeded or Failed.", nameof(run));
+        }
+
+        if (!Enum.IsDefined(run.Outcome))
+        {
+            throw new ArgumentOutOfRangeException(nameof(run), run.Outcome, "run.Outcome must be Running, Succeeded or Failed.");
+        }
+
+        return run with
+        {
+            ScriptName = ScriptName(run.ScriptName, "run.ScriptName"),
+            Hostname = Hostname(run.Hostname, "run.Hostname"),
+            StartedAt = started,
+            CompletedAt = completed,
+            Output = Output(run.Output),
+        };
+    }
+
     /// <summary>
     /// Keeps the tail of the output, where a failure explains itself, and replaces NUL, which text columns refuse.
     /// </summary>
