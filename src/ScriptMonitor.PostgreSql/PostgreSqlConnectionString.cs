@@ -255,5 +255,5 @@ internal static class PostgreSqlConnectionString
     }
 
     private static ArgumentException Malformed(string reason, Exception? cause = null) =>
-        new($"The PostgreSQL connection string is malformed: {reason} Give keywords (Host=db1;Port=5432;Database=scriptmon;Username=…) or a URI (postgresql://user:password@db1:5432/scriptmon).", ParameterName, cause);
+        new($"The PostgreSQL connection string is malformed: {reason.TrimEnd('.')}. Give keywords (Host=db1;Port=5432;Database=scriptmon;Username=…) or a URI (postgresql://user:password@db1:5432/scriptmon).", ParameterName, cause);
 }
