@@ -233,6 +233,73 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
         Assert.NotNull(await store.GetLastActivityAsync("after"));
     }
 
+    [Fact]
+    public async Task A_role_with_only_the_documented_writer_grants_records_reads_and_prunes()
+    {
+        var database = await server.CreateDatabaseAsync();
+        var databaseName = new NpgsqlConnectionStringBuilder(database).Database;
+        await (await PostgreSqlScriptRunStore.OpenAsync(database)).DisposeAsync();
+        var role = "writer_" + Guid.NewGuid().ToString("N");
+        var password = Guid.NewGuid().ToString("N");
+        await server.ExecuteAsync($"CREATE ROLE {role} LOGIN PASSWORD '{password}'");
+        try
+        {
+            await server.ExecuteAsync(
+                $"""
+                GRANT CONNECT ON DATABASE "{databaseName}" TO {role};
+                GRANT USAGE ON SCHEMA scriptmon TO {role};
+                GRANT SELECT ON scriptmon.schema_version TO {role};
+                GRANT SELECT, INSERT, UPDATE ON scriptmon.runs, scriptmon.scripts TO {role};
+                GRANT DELETE ON scriptmon.runs TO {role};
+                """,
+                database);
+            var asWriter = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = password }.ConnectionString;
+
+            await using var store = await PostgreSqlScriptRunStore.OpenAsync(asWriter);
+            await store.RecordSuccessAsync("nightly", Start, Start.AddMinutes(1), "web1");
+            await store.RecordFailureAsync("nightly", Start.AddDays(1), Start.AddDays(1).AddMinutes(1), 1, "failed", "web1");
+            var running = await store.RecordStartAsync("nightly", Start.AddDays(2), "web1");
+            await store.CompleteRunAsync(running.RunId, Start.AddDays(2).AddMinutes(1), RunOutcome.Succeeded);
+            Assert.True(await store.ImportRunAsync(new ScriptRun(Guid.NewGuid(), "spooled", "web2", Start, Start.AddSeconds(5), RunOutcome.Succeeded, 0, null)));
+
+            Assert.Equal(Start.AddDays(2), (await store.GetLastActivityAsync("nightly"))!.DateStarted);
+            Assert.Equal(2, (await store.ListScriptsAsync()).Count);
+            Assert.Equal(2, (await store.GetRuntimeStatisticsAsync("nightly", Start, Start.AddDays(3))).Count);
+            Assert.Equal(4, (await store.GetInfoAsync()).RunCount);
+            Assert.Equal(2, await store.PruneAsync(Start.AddDays(3), keepLast: 1));
+        }
+        finally
+        {
+            await server.ExecuteAsync($"DROP OWNED BY {role}", database);
+            await server.ExecuteAsync($"DROP ROLE {role}");
+        }
+    }
+
+    [Fact]
+    public async Task A_role_that_may_not_create_the_schema_gives_StoreUnavailableException_saying_so()
+    {
+        var database = await server.CreateDatabaseAsync();
+        var databaseName = new NpgsqlConnectionStringBuilder(database).Database;
+        var role = "reader_" + Guid.NewGuid().ToString("N");
+        var password = Guid.NewGuid().ToString("N");
+        await server.ExecuteAsync($"CREATE ROLE {role} LOGIN PASSWORD '{password}'");
+        try
+        {
+            await server.ExecuteAsync($"REVOKE CREATE ON DATABASE \"{databaseName}\" FROM PUBLIC; GRANT CONNECT ON DATABASE \"{databaseName}\" TO {role}", database);
+            var asRole = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = password }.ConnectionString;
+
+            var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => PostgreSqlScriptRunStore.OpenAsync(asRole));
+
+            Assert.Contains("prepare schema scriptmon", error.Message, StringComparison.Ordinal);
+            Assert.Contains("permission denied", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await server.ExecuteAsync($"DROP OWNED BY {role}", database);
+            await server.ExecuteAsync($"DROP ROLE {role}");
+        }
+    }
+
     private async Task<PostgreSqlScriptRunStore> OpenSchemaAsync(string? schema = null) =>
         await PostgreSqlScriptRunStore.OpenAsync(server.ConnectionString, new PostgreSqlStoreOptions { Schema = schema ?? PostgreSqlServer.NewSchemaName() });
 
