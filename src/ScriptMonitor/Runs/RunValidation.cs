@@ -153,7 +153,8 @@ internal static class RunValidation
     }
 
     /// <summary>
-    /// Keeps the tail of the output, where a failure explains itself, and replaces NUL, which text columns refuse.
+    /// Keeps the tail of the output, where a failure explains itself, and replaces what text columns refuse: NUL, and
+    /// half of a surrogate pair (output cut in the middle of a character), which is not Unicode and cannot be encoded.
     /// </summary>
     internal static string? Output(string? output)
     {
@@ -168,7 +169,7 @@ internal static class RunValidation
             tail = tail[1..];
         }
 
-        return tail.Replace('\0', '\uFFFD');
+        return ReplaceLoneSurrogates(tail.Replace('\0', '\uFFFD'));
     }
 
     private static string Identifier(string? value, string paramName, string what)
@@ -191,11 +192,56 @@ internal static class RunValidation
             }
         }
 
+        if (FirstLoneSurrogate(value) is { } lone)
+        {
+            throw new ArgumentException($"{paramName} must be valid Unicode (found a lone surrogate U+{(int)value[lone]:X4}).", paramName);
+        }
+
         if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
         {
             throw new ArgumentException($"{paramName} must not start or end with white space.", paramName);
         }
 
         return value;
+    }
+
+    private static int? FirstLoneSurrogate(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    private static string ReplaceLoneSurrogates(string value)
+    {
+        if (FirstLoneSurrogate(value) is null)
+        {
+            return value;
+        }
+
+        var chars = value.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+
+        return new string(chars);
     }
 }

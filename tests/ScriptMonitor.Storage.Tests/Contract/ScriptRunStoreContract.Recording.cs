@@ -198,4 +198,14 @@ public abstract partial class ScriptRunStoreContract
         await Store.RecordSuccessAsync("名前 with spaces ✓", Utc(2026, 3, 1, 10, 0), Utc(2026, 3, 1, 10, 0));
         Assert.NotNull(await Store.GetLastActivityAsync("名前 with spaces ✓"));
     }
+
+    [Fact]
+    public async Task Output_with_a_broken_surrogate_pair_is_kept_with_a_replacement_character()
+    {
+        var run = await Store.RecordFailureAsync("binary", Utc(2026, 3, 1, 10, 0), Utc(2026, 3, 1, 10, 1), exitCode: 1, message: "before\uD800after\uDC00end");
+
+        var stored = Assert.Single(await Store.ListRunsAsync(new RunQuery("binary")));
+        Assert.Equal("before\uFFFDafter\uFFFDend", stored.Output);
+        Assert.Equal(run, stored);
+    }
 }
