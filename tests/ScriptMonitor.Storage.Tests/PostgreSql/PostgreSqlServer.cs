@@ -49,14 +49,7 @@ public sealed class PostgreSqlServer : IAsyncLifetime
                 $"The PostgreSQL tests need a server: {Variable} is not set, and initdb/pg_ctl are neither on PATH nor under /usr/lib/postgresql/*/bin. "
                 + $"Run ./test.sh (it installs postgresql-15), or set {Variable}=postgresql://user:password@host:5432/postgres.");
             _throwaway = await ThrowawayPostgreSqlServer.StartAsync(bin);
-            _admin = new NpgsqlConnectionStringBuilder
-            {
-                Host = "127.0.0.1",
-                Port = _throwaway.Port,
-                Username = _throwaway.Username,
-                Password = _throwaway.Password,
-                Database = "postgres",
-            };
+            _admin = new NpgsqlConnectionStringBuilder(_throwaway.ConnectionString);
         }
 
         try

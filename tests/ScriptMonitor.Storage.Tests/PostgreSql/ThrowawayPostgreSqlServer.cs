@@ -11,6 +11,9 @@ namespace ScriptMonitor.Storage.Tests.PostgreSql;
 /// socket in that directory, started with <c>pg_ctl start -w</c>, stopped and removed on dispose. As root the server
 /// binaries run as the <c>postgres</c> user, which PostgreSQL requires.
 /// </summary>
+/// <remarks>
+/// Depends on nothing but the runtime, so that other projects (the benchmarks) can compile this file in as it is.
+/// </remarks>
 internal sealed class ThrowawayPostgreSqlServer : IAsyncDisposable
 {
     private const string SuperUser = "postgres";
@@ -20,11 +23,14 @@ internal sealed class ThrowawayPostgreSqlServer : IAsyncDisposable
     private readonly string _pgCtl;
     private readonly bool _asPostgresUser;
 
-    private ThrowawayPostgreSqlServer(string directory, string pgCtl, bool asPostgresUser, int port, string password)
+    private readonly bool _durable;
+
+    private ThrowawayPostgreSqlServer(string directory, string pgCtl, bool asPostgresUser, bool durable, int port, string password)
     {
         _directory = directory;
         _pgCtl = pgCtl;
         _asPostgresUser = asPostgresUser;
+        _durable = durable;
         Port = port;
         Password = password;
     }
@@ -34,6 +40,9 @@ internal sealed class ThrowawayPostgreSqlServer : IAsyncDisposable
     public string Password { get; }
 
     public string Username => SuperUser;
+
+    /// <summary>Keywords for the <c>postgres</c> database as the superuser, over TCP on 127.0.0.1.</summary>
+    public string ConnectionString => string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={Port};Username={SuperUser};Password={Password};Database=postgres");
 
     private string DataDirectory => Path.Combine(_directory, "data");
 
@@ -50,7 +59,13 @@ internal sealed class ThrowawayPostgreSqlServer : IAsyncDisposable
         return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
     }
 
-    public static async Task<ThrowawayPostgreSqlServer> StartAsync(string binDirectory)
+    /// <summary>Creates and starts a server with the binaries in <paramref name="binDirectory"/>.</summary>
+    /// <param name="binDirectory">Where <c>initdb</c> and <c>pg_ctl</c> are.</param>
+    /// <param name="durable">
+    /// False (tests): no fsync, several times faster, nothing survives a crash. True (benchmarks): every commit is
+    /// flushed as on a real server, so that the figures mean something.
+    /// </param>
+    public static async Task<ThrowawayPostgreSqlServer> StartAsync(string binDirectory, bool durable = false)
     {
         var asPostgresUser = Environment.UserName == "root";
         var directory = Directory.CreateTempSubdirectory("scriptmon-pg-").FullName;
@@ -76,7 +91,7 @@ internal sealed class ThrowawayPostgreSqlServer : IAsyncDisposable
         // A port that was free a moment ago can be taken before the server binds it: try a few.
         for (var attempt = 1; ; attempt++)
         {
-            var server = new ThrowawayPostgreSqlServer(directory, pgCtl, asPostgresUser, FreePort(), password);
+            var server = new ThrowawayPostgreSqlServer(directory, pgCtl, asPostgresUser, durable, FreePort(), password);
             try
             {
                 await server.StartAsync();
@@ -115,16 +130,17 @@ internal sealed class ThrowawayPostgreSqlServer : IAsyncDisposable
 
     private async Task StartAsync()
     {
-        // fsync off: a throwaway server loses nothing that matters in a crash, and the tests run several times faster.
+        // fsync off unless asked: a throwaway server loses nothing that matters in a crash, and tests run several times faster.
+        string[] durability = _durable ? [] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"];
         var serverOptions = string.Join(
             ' ',
-            $"-p {Port.ToString(CultureInfo.InvariantCulture)}",
-            $"-k {_directory}",
-            "-c listen_addresses=127.0.0.1",
-            "-c fsync=off",
-            "-c synchronous_commit=off",
-            "-c full_page_writes=off",
-            "-c max_connections=200");
+            [
+                $"-p {Port.ToString(CultureInfo.InvariantCulture)}",
+                $"-k {_directory}",
+                "-c listen_addresses=127.0.0.1",
+                "-c max_connections=200",
+                .. durability,
+            ]);
         try
         {
             await RunAsync(_pgCtl, ["start", "-w", "-t", ((int)StartTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-D", DataDirectory, "-l", LogFile, "-o", serverOptions], _asPostgresUser);
