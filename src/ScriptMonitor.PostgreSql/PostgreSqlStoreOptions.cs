@@ -9,7 +9,7 @@ public sealed partial class PostgreSqlStoreOptions
     public const string DefaultSchema = "scriptmon";
 
     /// <summary>The application name the store reports to the server when the connection string sets none.</summary>
-    public const string DefaultApplicationName = "scriptmon";
+    internal const string DefaultApplicationName = "scriptmon";
 
     private readonly string _schema = DefaultSchema;
 
