@@ -32,9 +32,14 @@ public sealed class PostgreSqlScriptRunStore : IScriptRunStore
         _schema = PostgreSqlSchema.Quote(schema);
         _failures = failures;
         _timeProvider = timeProvider;
+        // One statement: the run, and its script when the run is new. A run id already taken inserts nothing.
         _insertRunSql = $"""
-            WITH script AS (INSERT INTO {_schema}.scripts (name) VALUES ($2) ON CONFLICT DO NOTHING)
-            INSERT INTO {_schema}.runs ({RunColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            WITH run AS (
+                INSERT INTO {_schema}.runs ({RunColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (run_id) DO NOTHING
+                RETURNING script_name),
+            script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM run ON CONFLICT DO NOTHING)
+            SELECT count(*) FROM run
             """;
         _lastRunWithOutcomeSql = $"SELECT {RunColumns} FROM {_schema}.runs WHERE script_name = $1 AND outcome = $2 ORDER BY started_at DESC, id DESC LIMIT 1";
     }
@@ -470,12 +475,18 @@ public sealed class PostgreSqlScriptRunStore : IScriptRunStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private ValueTask<int> InsertRunAsync(ScriptRun run, bool async, CancellationToken cancellationToken) =>
-        WithConnectionAsync("record a run", async, async connection =>
+    private async ValueTask InsertRunAsync(ScriptRun run, bool async, CancellationToken cancellationToken)
+    {
+        var inserted = await WithConnectionAsync("record a run", async, async connection =>
         {
             await using var command = Command(connection, _insertRunSql, RunParameters(run));
-            return await command.NonQueryAsync(async, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+            return (long)(await command.ScalarAsync(async, cancellationToken).ConfigureAwait(false))!;
+        }, cancellationToken).ConfigureAwait(false);
+        if (inserted == 0)
+        {
+            throw RunValidation.DuplicateRunId(run.RunId);
+        }
+    }
 
     private async Task<ScriptRun?> RunByIdAsync(NpgsqlConnection connection, Guid runId, CancellationToken cancellationToken)
     {

@@ -19,6 +19,9 @@ internal static class SqliteFailures
     private const int CantOpen = 14;
     private const int PrimaryCodeMask = 0xFF;
 
+    /// <summary>A constraint failed: on insert, the only one a valid run can break is the unique run id.</summary>
+    internal const int Constraint = 19;
+
     internal static bool IsUnavailable(SqliteException exception) =>
         (exception.SqliteErrorCode & PrimaryCodeMask) is Busy or Locked or ReadOnly or IoError or Full or CantOpen;
 

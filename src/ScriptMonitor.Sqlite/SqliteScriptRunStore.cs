@@ -162,6 +162,10 @@ public sealed class SqliteScriptRunStore : IScriptRunStore
             {
                 InsertRun(run);
             }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteFailures.Constraint)
+            {
+                throw RunValidation.DuplicateRunId(run.RunId);
+            }
             catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
             {
                 throw SqliteFailures.Unavailable(Path, e);

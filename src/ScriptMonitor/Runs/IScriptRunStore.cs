@@ -20,6 +20,7 @@ public interface IScriptRunStore : IScriptActivitySet, IDisposable, IAsyncDispos
     /// <param name="hostname">The host it runs on; null for this machine's host name.</param>
     /// <param name="runId">The run's id; null for a new one.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="InvalidOperationException">A run with <paramref name="runId"/> is already recorded; it is left as it is.</exception>
     Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Completes a started run as succeeded or failed.</summary>

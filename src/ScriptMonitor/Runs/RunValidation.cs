@@ -120,6 +120,10 @@ internal static class RunValidation
         ExitCode: null,
         Output: null);
 
+    /// <summary>What a store throws when a start names the id of a run it already holds.</summary>
+    internal static InvalidOperationException DuplicateRunId(Guid runId) =>
+        new($"A run with the id {runId} is already recorded; a started run needs an id of its own.");
+
     /// <summary>A run given whole (a spooled delivery), checked and normalised as if it had been recorded here.</summary>
     internal static ScriptRun ImportedRun(ScriptRun run, DateTimeOffset now)
     {
