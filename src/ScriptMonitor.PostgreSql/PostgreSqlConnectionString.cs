@@ -75,6 +75,9 @@ internal static class PostgreSqlConnectionString
             builder.ApplicationName = PostgreSqlStoreOptions.DefaultApplicationName;
         }
 
+        // The store sets no session state (its one advisory lock ends with its transaction), so a pooled connection
+        // needs no DISCARD ALL before its next use: one statement less on every call.
+        builder.NoResetOnClose = true;
         return builder;
     }
 
