@@ -25,6 +25,12 @@ internal static partial class CronControlFile
         string[] lines;
         try
         {
+            if (Directory.Exists(path))
+            {
+                LogUnreadable(logger, path, "it is a directory, not a file");
+                return (true, null);
+            }
+
             if (!File.Exists(path))
             {
                 return (true, null);

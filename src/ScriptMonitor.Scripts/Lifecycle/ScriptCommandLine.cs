@@ -55,7 +55,7 @@ internal sealed class ScriptCommandLine
         errors.AddRange(UnknownOptions(result).Select(token => $"Unrecognized option '{token}' (put arguments that start with '-' after '--')."));
 
         LogFileTarget? logFile = null;
-        if (result.GetResult(_logFile) is { Implicit: false } && !LogFileTarget.TryParse(result.GetValue(_logFile), out logFile, out var logFileError))
+        if (errors.Count == 0 && result.GetResult(_logFile) is { Implicit: false } && !LogFileTarget.TryParse(result.GetValue(_logFile), out logFile, out var logFileError))
         {
             errors.Add(logFileError!);
         }
