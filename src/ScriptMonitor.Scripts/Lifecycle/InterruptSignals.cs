@@ -16,7 +16,7 @@ internal sealed class InterruptSignals : IDisposable
     private InterruptSignals(CancellationToken callerToken)
     {
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
-        _registrations.Add(callerToken.Register(() => Interrupt(ScriptExitCodes.Interrupted, "cancelled")));
+        _registrations.Add(callerToken.Register(() => Interrupt(ScriptExitCodes.Interrupted, "cancellation")));
     }
 
     /// <summary>Cancelled when a signal arrives or the caller cancels.</summary>
