@@ -9,13 +9,15 @@ namespace ScriptMonitor.Tests.Scripts;
 /// runs it with the interpreter; the faithful translation is a .NET 10 file-based app run with <c>dotnet run FILE.cs</c>,
 /// which references the library with a <c>#:project</c> directive. It needs nothing from the network (the library's
 /// packages are already restored by the build that runs these tests) and, with the library already built in the
-/// same configuration, compiles the script in a few seconds; the other process tests use the prebuilt TestScript
+/// same configuration, compiles the script in a few seconds (<c>PublishAot=false</c> spares it the native AOT
+/// compiler packages a file-based app references by default); the other process tests use the prebuilt TestScript
 /// fixture instead, so that only this one pays for compiling.
 /// </summary>
 public sealed class SpecIntegrationTests : IDisposable
 {
     private const string Script = """
         #:project LIBRARY
+        #:property PublishAot=false
         using ScriptMonitor.Scripts;
 
         return new TestScript().Run(args);
