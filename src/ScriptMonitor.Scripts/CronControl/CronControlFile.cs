@@ -25,18 +25,11 @@ internal static partial class CronControlFile
         string[] lines;
         try
         {
-            if (Directory.Exists(path))
-            {
-                LogUnreadable(logger, path, "it is a directory, not a file");
-                return (true, null);
-            }
-
-            if (!File.Exists(path))
-            {
-                return (true, null);
-            }
-
             lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException || (e is DirectoryNotFoundException && !Directory.Exists(path)))
+        {
+            return (true, null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

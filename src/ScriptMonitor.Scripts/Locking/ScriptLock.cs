@@ -7,8 +7,9 @@ namespace ScriptMonitor.Scripts.Locking;
 
 /// <summary>
 /// A non-blocking, per-script lock: a lock file held with <c>flock</c>, so the kernel frees it when the holder dies.
-/// The holder writes its process id into the file and empties it on a clean release; a non-empty file found when
-/// the lock is free was left by a run that crashed, and is claimed with a warning.
+/// The holder writes who it is into an owner file beside it (the lock file itself cannot be read by others while
+/// it is held) and removes that on a clean release; an owner file found when the lock is free was left by a run
+/// that crashed, and the lock is claimed with a warning.
 /// </summary>
 internal sealed partial class ScriptLock : IDisposable
 {
@@ -23,6 +24,8 @@ internal sealed partial class ScriptLock : IDisposable
     }
 
     internal string Path { get; }
+
+    private string OwnerPath => OwnerPathFor(Path);
 
     /// <summary>The lock file of a script: a readable, file-system-safe form of its name plus a hash that keeps names apart.</summary>
     internal static string PathFor(string directory, string scriptName)
@@ -56,18 +59,15 @@ internal sealed partial class ScriptLock : IDisposable
 
         try
         {
-            var previous = new StreamReader(file, Encoding.UTF8, leaveOpen: true).ReadToEnd().Trim();
-            if (previous.Length > 0)
+            var ownerPath = OwnerPathFor(path);
+            if (File.Exists(ownerPath))
             {
-                LogStaleLockClaimed(logger, scriptName, path, previous);
+                LogStaleLockClaimed(logger, scriptName, path, ReadHolder(path));
             }
 
-            file.SetLength(0);
-            var holder = Encoding.UTF8.GetBytes(string.Create(
+            File.WriteAllText(ownerPath, string.Create(
                 CultureInfo.InvariantCulture,
                 $"pid {Environment.ProcessId} since {Runs.Timestamps.FormatIso(timeProvider.GetUtcNow())}\n"));
-            file.Write(holder);
-            file.Flush(flushToDisk: true);
             return new ScriptLock(file, path);
         }
         catch
@@ -77,13 +77,12 @@ internal sealed partial class ScriptLock : IDisposable
         }
     }
 
-    /// <summary>Releases the lock, emptying the file first so the next holder knows this run ended cleanly.</summary>
+    /// <summary>Releases the lock, removing the owner file first so the next holder knows this run ended cleanly.</summary>
     public void Dispose()
     {
         try
         {
-            _file.SetLength(0);
-            _file.Flush(flushToDisk: true);
+            File.Delete(OwnerPath);
         }
         finally
         {
@@ -91,16 +90,18 @@ internal sealed partial class ScriptLock : IDisposable
         }
     }
 
-    private static string ReadHolder(string path)
+    private static string OwnerPathFor(string lockPath) => lockPath + ".owner";
+
+    private static string ReadHolder(string lockPath)
     {
         try
         {
-            using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-            return reader.ReadToEnd().Trim();
+            var owner = File.ReadAllText(OwnerPathFor(lockPath)).Trim();
+            return owner.Length > 0 ? owner : "owner unknown";
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return "unknown";
+            return "owner unknown";
         }
     }
 

@@ -27,7 +27,7 @@ public sealed partial record StoreLocation(StoreKind Kind, string Target, StoreL
     /// <summary>The location for people to read: the SQLite path, or the connection string without its password.</summary>
     public override string ToString() => Kind == StoreKind.Sqlite
         ? $"sqlite:{Target}"
-        : $"postgresql:{PasswordPattern().Replace(Target, "${key}=***")}";
+        : $"postgresql:{UriPasswordPattern().Replace(PasswordPattern().Replace(Target, "${key}=***"), "${user}:***@")}";
 
     private static bool IsPostgreSql(string setting) =>
         setting.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
@@ -44,4 +44,7 @@ public sealed partial record StoreLocation(StoreKind Kind, string Target, StoreL
 
     [GeneratedRegex(@"(?<key>Password|Pwd)\s*=[^;]*", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordPattern();
+
+    [GeneratedRegex(@"(?<user>^[a-z]+://[^:/@]*):[^@]*@", RegexOptions.IgnoreCase)]
+    private static partial Regex UriPasswordPattern();
 }

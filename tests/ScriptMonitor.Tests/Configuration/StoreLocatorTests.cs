@@ -1,0 +1,135 @@
+using ScriptMonitor.Configuration;
+
+namespace ScriptMonitor.Tests.Configuration;
+
+public sealed class StoreLocatorTests : IDisposable
+{
+    private readonly DirectoryInfo _home = Directory.CreateTempSubdirectory("scriptmon-home-");
+
+    public void Dispose() => _home.Delete(recursive: true);
+
+    [Fact]
+    public void With_nothing_configured_the_store_is_the_embedded_default_under_the_data_directory()
+    {
+        var location = StoreLocator.Resolve(null, Environment(("HOME", _home.FullName)));
+
+        Assert.Equal(new StoreLocation(StoreKind.Sqlite, Path.Combine(_home.FullName, ".local", "share", "scriptmon", "scriptmon.db"), StoreLocationSource.Default), location);
+    }
+
+    [Fact]
+    public void XDG_DATA_HOME_moves_the_default()
+    {
+        var location = StoreLocator.Resolve(null, Environment(("HOME", _home.FullName), ("XDG_DATA_HOME", "/var/lib/data")));
+
+        Assert.Equal("/var/lib/data/scriptmon/scriptmon.db", location.Target);
+    }
+
+    [Fact]
+    public void The_config_file_beats_the_default()
+    {
+        WriteConfig("""{ "database": "/srv/runs.db" }""");
+
+        var location = StoreLocator.Resolve(null, Environment(("HOME", _home.FullName)));
+
+        Assert.Equal(new StoreLocation(StoreKind.Sqlite, "/srv/runs.db", StoreLocationSource.ConfigFile), location);
+    }
+
+    [Fact]
+    public void The_environment_beats_the_config_file()
+    {
+        WriteConfig("""{ "database": "/srv/runs.db" }""");
+
+        var location = StoreLocator.Resolve(null, Environment(("HOME", _home.FullName), (StoreLocator.DatabaseVariable, "postgresql://mon@db1/runs")));
+
+        Assert.Equal(new StoreLocation(StoreKind.PostgreSql, "postgresql://mon@db1/runs", StoreLocationSource.Environment), location);
+    }
+
+    [Fact]
+    public void An_explicit_setting_beats_everything()
+    {
+        var location = StoreLocator.Resolve("/tmp/explicit.db", Environment(("HOME", _home.FullName), (StoreLocator.DatabaseVariable, "/tmp/env.db")));
+
+        Assert.Equal(new StoreLocation(StoreKind.Sqlite, "/tmp/explicit.db", StoreLocationSource.Explicit), location);
+    }
+
+    [Fact]
+    public void SCRIPTMON_CONFIG_names_another_config_file()
+    {
+        var file = Path.Combine(_home.FullName, "other.json");
+        File.WriteAllText(file, """{ "database": "Host=db2;Username=mon;Password=secret" }""");
+
+        var location = StoreLocator.Resolve(null, Environment(("HOME", _home.FullName), (StoreLocator.ConfigFileVariable, file)));
+
+        Assert.Equal(StoreKind.PostgreSql, location.Kind);
+        Assert.Equal(StoreLocationSource.ConfigFile, location.Source);
+    }
+
+    [Theory]
+    [InlineData("{ not json", "not valid JSON")]
+    [InlineData("[1, 2]", "must hold a JSON object")]
+    [InlineData("""{ "database": 42 }""", "\"database\" must be a string")]
+    public void A_malformed_config_file_is_an_error_naming_the_file_and_the_problem(string content, string problem)
+    {
+        var path = WriteConfig(content);
+
+        var error = Assert.Throws<ConfigurationException>(() => StoreLocator.Resolve(null, Environment(("HOME", _home.FullName))));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("postgres://u:p@h/db", StoreKind.PostgreSql)]
+    [InlineData("postgresql://h", StoreKind.PostgreSql)]
+    [InlineData("Host=h;Database=d", StoreKind.PostgreSql)]
+    [InlineData("server = h; database = d", StoreKind.PostgreSql)]
+    [InlineData("/var/lib/scriptmon/runs.db", StoreKind.Sqlite)]
+    [InlineData("relative.db", StoreKind.Sqlite)]
+    [InlineData("weird;name=x.db", StoreKind.Sqlite)]
+    public void A_setting_is_read_as_PostgreSQL_or_as_a_SQLite_path(string setting, StoreKind kind)
+    {
+        Assert.Equal(kind, StoreLocation.Parse(setting, StoreLocationSource.Explicit).Kind);
+    }
+
+    [Fact]
+    public void A_SQLite_path_is_made_absolute()
+    {
+        var location = StoreLocation.Parse("relative.db", StoreLocationSource.Explicit);
+
+        Assert.True(Path.IsPathRooted(location.Target));
+        Assert.Equal(Path.GetFullPath("relative.db"), location.Target);
+    }
+
+    [Fact]
+    public void Printing_a_location_hides_the_password()
+    {
+        var location = StoreLocation.Parse("Host=db1;Username=mon;Password=s3cret;Database=runs", StoreLocationSource.Explicit);
+
+        Assert.Equal("postgresql:Host=db1;Username=mon;Password=***;Database=runs", location.ToString());
+    }
+
+    [Fact]
+    public void Printing_a_URI_location_hides_the_password()
+    {
+        var location = StoreLocation.Parse("postgresql://mon:s3cret@db1:5432/runs", StoreLocationSource.Explicit);
+
+        Assert.Equal("postgresql:postgresql://mon:***@db1:5432/runs", location.ToString());
+    }
+
+    [Fact]
+    public void An_empty_setting_is_refused()
+    {
+        Assert.ThrowsAny<ArgumentException>(() => StoreLocation.Parse(" ", StoreLocationSource.Explicit));
+    }
+
+    private static Func<string, string?> Environment(params (string Name, string Value)[] variables) =>
+        name => variables.FirstOrDefault(v => v.Name == name).Value;
+
+    private string WriteConfig(string content)
+    {
+        var path = Path.Combine(_home.FullName, ".config", "scriptmon", "config.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+}
