@@ -13,18 +13,20 @@ namespace ScriptMonitor.Scripts.Logging;
 internal sealed class RotationSafeFileLoggerProvider : ILoggerProvider
 {
     private readonly string _path;
+    private readonly LogLevel _minimumLevel;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _gate = new();
     private FileStream? _file;
     private bool _reportedFailure;
 
-    internal RotationSafeFileLoggerProvider(string path, TimeProvider timeProvider)
+    internal RotationSafeFileLoggerProvider(string path, LogLevel minimumLevel, TimeProvider timeProvider)
     {
         _path = path;
+        _minimumLevel = minimumLevel;
         _timeProvider = timeProvider;
     }
 
-    public ILogger CreateLogger(string categoryName) => new FileLogger(this, categoryName);
+    public ILogger CreateLogger(string categoryName) => new LevelLogger(categoryName, _minimumLevel, _timeProvider, Write);
 
     public void Dispose()
     {
@@ -35,9 +37,9 @@ internal sealed class RotationSafeFileLoggerProvider : ILoggerProvider
         }
     }
 
-    private void Write(LogLevel level, string category, string message, Exception? exception)
+    private void Write(string line)
     {
-        var bytes = Encoding.UTF8.GetBytes(LogLine.Format(_timeProvider.GetUtcNow(), level, category, message, exception));
+        var bytes = Encoding.UTF8.GetBytes(line);
         lock (_gate)
         {
             try
@@ -87,23 +89,6 @@ internal sealed class RotationSafeFileLoggerProvider : ILoggerProvider
         {
             _reportedFailure = true;
             Console.Error.WriteLine($"Cannot write log file {_path}: {e.Message}");
-        }
-    }
-
-    private sealed class FileLogger(RotationSafeFileLoggerProvider provider, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            ArgumentNullException.ThrowIfNull(formatter);
-            if (IsEnabled(logLevel))
-            {
-                provider.Write(logLevel, category, formatter(state, exception), exception);
-            }
         }
     }
 }
