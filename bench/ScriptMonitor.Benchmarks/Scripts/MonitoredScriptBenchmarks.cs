@@ -10,7 +10,8 @@ namespace ScriptMonitor.Benchmarks.Scripts;
 /// What the base class costs a script. The baseline is what a script that records itself by hand must do anyway:
 /// open the store, write one run, close it. The other is a whole <see cref="MonitoredScript.RunAsync"/> of a script
 /// with an empty Main against the same store: option parsing, loggers, cron control, the lock file, the signal
-/// handlers, the spool check and the same open-write-close. Target: the difference stays under 5 ms.
+/// handlers, the spool check and the same open-write-close. The third runs the same script against a store that
+/// keeps nothing, which leaves the base class alone. Target: the base class adds under 5 ms.
 /// Both sides write with synchronous=NORMAL so that the disk's fsync time, the same for both, does not drown the
 /// difference.
 /// </summary>
@@ -23,6 +24,7 @@ public class MonitoredScriptBenchmarks
     private string _directory = null!;
     private string _database = null!;
     private MonitoredScriptOptions _options = null!;
+    private MonitoredScriptOptions _discardingOptions = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -35,6 +37,7 @@ public class MonitoredScriptBenchmarks
             Settings = new ScriptSettings(Path.Combine(_directory, "locks"), Path.Combine(_directory, "spool"), Path.Combine(_directory, "cron-control.ini")),
             OpenStore = () => SqliteScriptRunStore.Open(_database, StoreOptions),
         };
+        _discardingOptions = new MonitoredScriptOptions { Settings = _options.Settings, OpenStore = () => new DiscardingStore() };
     }
 
     [GlobalCleanup]
@@ -50,6 +53,9 @@ public class MonitoredScriptBenchmarks
 
     [Benchmark(Description = "MonitoredScript.RunAsync, empty Main")]
     public Task<int> WholeScript() => new EmptyScript(_options).RunAsync([]);
+
+    [Benchmark(Description = "MonitoredScript.RunAsync, empty Main, no store")]
+    public Task<int> BaseClassAlone() => new EmptyScript(_discardingOptions).RunAsync([]);
 
     private sealed class EmptyScript(MonitoredScriptOptions options) : MonitoredScript("bench-script", options)
     {
