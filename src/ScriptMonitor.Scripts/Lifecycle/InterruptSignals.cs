@@ -34,10 +34,14 @@ internal sealed class InterruptSignals : IDisposable
     internal static InterruptSignals Register(CancellationToken callerToken)
     {
         var signals = new InterruptSignals(callerToken);
-        if (!OperatingSystem.IsWindows() && !OperatingSystem.IsBrowser())
+        try
         {
             signals._registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, context => signals.OnSignal(context, ScriptExitCodes.Interrupted, "SIGINT")));
             signals._registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => signals.OnSignal(context, ScriptExitCodes.Terminated, "SIGTERM")));
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // No signals here (a browser): the caller's token is the only way to interrupt.
         }
 
         return signals;
