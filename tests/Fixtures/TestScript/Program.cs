@@ -8,8 +8,16 @@
 //   rotate                log "before rotation", print "ready", wait for a line on stdin, log "after rotation"
 // TEST_SCRIPT_NAME overrides the script's name; TEST_SCRIPT_GRACE_MS its interrupt grace period.
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ScriptMonitor.Scripts;
+
+// A process started in the background by a non-interactive shell inherits SIGINT ignored, and so would this fixture
+// when the test run itself was started that way; put the default back so that SIGINT tests mean the same everywhere.
+if (OperatingSystem.IsLinux())
+{
+    NativeSignals.RestoreDefault(NativeSignals.SigInt);
+}
 
 var options = Environment.GetEnvironmentVariable("TEST_SCRIPT_GRACE_MS") is { Length: > 0 } grace
     ? new MonitoredScriptOptions { InterruptGracePeriod = TimeSpan.FromMilliseconds(int.Parse(grace, CultureInfo.InvariantCulture)) }
@@ -73,4 +81,14 @@ internal sealed partial class TestScript(string name, MonitoredScriptOptions? op
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Phase}")]
     private static partial void LogPhase(ILogger logger, string phase);
+}
+
+internal static partial class NativeSignals
+{
+    internal const int SigInt = 2;
+
+    internal static void RestoreDefault(int signal) => _ = Signal(signal, 0);
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint Signal(int signal, nint handler);
 }
