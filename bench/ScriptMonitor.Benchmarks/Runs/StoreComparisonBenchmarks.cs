@@ -88,11 +88,10 @@ public class StoreComparisonBenchmarks
         {
             connection.Open();
             // The same shape of history as the SQLite file: one run per script per hour, one in ten failed.
-            using var load = new NpgsqlCommand(
+            Execute(connection, "INSERT INTO scriptmon_bench.scripts (name) SELECT format('script-%s', lpad(s::text, 5, '0')) FROM generate_series(0, $1 - 1) AS s");
+            Execute(
+                connection,
                 """
-                INSERT INTO scriptmon_bench.scripts (name)
-                SELECT format('script-%s', lpad(s::text, 5, '0')) FROM generate_series(0, $1 - 1) AS s;
-
                 INSERT INTO scriptmon_bench.runs (run_id, script_name, hostname, started_at, completed_at, outcome, exit_code)
                 SELECT gen_random_uuid(),
                        format('script-%s', lpad((i % $1)::text, 5, '0')),
@@ -102,18 +101,28 @@ public class StoreComparisonBenchmarks
                        CASE WHEN i % 10 = 0 THEN 2 ELSE 1 END,
                        CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END
                 FROM generate_series(0, $2 - 1) AS i,
-                     LATERAL (SELECT timestamptz '2025-01-01 00:00:00+00' + (i / $1) * interval '1 hour' + (i % 97) * interval '1 second' AS started) AS t;
-
-                ANALYZE scriptmon_bench.runs;
-                ANALYZE scriptmon_bench.scripts;
-                """,
-                connection);
-            load.Parameters.Add(new NpgsqlParameter { Value = Scripts });
-            load.Parameters.Add(new NpgsqlParameter { Value = Runs });
-            load.CommandTimeout = 600;
-            load.ExecuteNonQuery();
+                     LATERAL (SELECT timestamptz '2025-01-01 00:00:00+00' + (i / $1) * interval '1 hour' + (i % 97) * interval '1 second' AS started) AS t
+                """);
+            Execute(connection, "ANALYZE scriptmon_bench.runs");
+            Execute(connection, "ANALYZE scriptmon_bench.scripts");
         }
 
         return PostgreSqlScriptRunStore.Open(connectionString, options);
+    }
+
+    private static void Execute(NpgsqlConnection connection, string sql)
+    {
+        using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+        if (sql.Contains("$1", StringComparison.Ordinal))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = Scripts });
+        }
+
+        if (sql.Contains("$2", StringComparison.Ordinal))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = Runs });
+        }
+
+        command.ExecuteNonQuery();
     }
 }
