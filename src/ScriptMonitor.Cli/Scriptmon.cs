@@ -45,7 +45,7 @@ internal static class Scriptmon
 
         if (parse.Action is ParseErrorAction)
         {
-            return Fail(context, ExitCodes.Usage, $"{string.Join("; ", parse.Errors.Select(e => OneLine(e.Message)).Distinct())} (see 'scriptmon {CommandPath(parse)}--help')");
+            return Fail(context, ExitCodes.Usage, $"{string.Join("; ", parse.Errors.Select(Describe).Distinct())} (see 'scriptmon {CommandPath(parse)}--help')");
         }
 
         context.DatabaseSetting = parse.GetValue(database);
@@ -92,6 +92,13 @@ internal static class Scriptmon
     /// <summary><c>exec NAME COMMAND</c> without <c>--</c>: its own message says what is missing better than the parser's.</summary>
     private static bool IsExecWithoutSeparator(ParseResult parse, CliContext context) =>
         parse.CommandResult.Command.Name == ExecCommand.Name && context.CommandAfterSeparator is null && parse.Action is not System.CommandLine.Help.HelpAction;
+
+    /// <summary>The parser's message, naming the missing argument where the parser names only its command.</summary>
+    private static string Describe(System.CommandLine.Parsing.ParseError error) =>
+        error.SymbolResult is System.CommandLine.Parsing.CommandResult { Command.Arguments.Count: > 0 } command
+            && error.Message.StartsWith("Required argument missing", StringComparison.Ordinal)
+            ? $"{string.Join(' ', command.Command.Arguments.Select(a => a.Name))} is required: scriptmon {command.Command.Name} {string.Join(' ', command.Command.Arguments.Select(a => a.Name))}"
+            : OneLine(error.Message);
 
     private static string CommandPath(ParseResult parse)
     {
