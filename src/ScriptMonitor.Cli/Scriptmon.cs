@@ -94,11 +94,21 @@ internal static class Scriptmon
         parse.CommandResult.Command.Name == ExecCommand.Name && context.CommandAfterSeparator is null && parse.Action is not System.CommandLine.Help.HelpAction;
 
     /// <summary>The parser's message, naming the missing argument where the parser names only its command.</summary>
-    private static string Describe(System.CommandLine.Parsing.ParseError error) =>
-        error.SymbolResult is System.CommandLine.Parsing.CommandResult { Command.Arguments.Count: > 0 } command
-            && error.Message.StartsWith("Required argument missing", StringComparison.Ordinal)
-            ? $"{string.Join(' ', command.Command.Arguments.Select(a => a.Name))} is required: scriptmon {command.Command.Name} {string.Join(' ', command.Command.Arguments.Select(a => a.Name))}"
-            : OneLine(error.Message);
+    private static string Describe(System.CommandLine.Parsing.ParseError error)
+    {
+        if (!error.Message.StartsWith("Required argument missing", StringComparison.Ordinal))
+        {
+            return OneLine(error.Message);
+        }
+
+        var (command, arguments) = error.SymbolResult switch
+        {
+            System.CommandLine.Parsing.ArgumentResult a => (a.Parent is System.CommandLine.Parsing.CommandResult c ? c.Command.Name : "scriptmon", a.Argument.Name),
+            System.CommandLine.Parsing.CommandResult c => (c.Command.Name, string.Join(' ', c.Command.Arguments.Select(a => a.Name))),
+            _ => (string.Empty, string.Empty),
+        };
+        return arguments.Length == 0 ? OneLine(error.Message) : $"{arguments} is required: scriptmon {command} {arguments}";
+    }
 
     private static string CommandPath(ParseResult parse)
     {
