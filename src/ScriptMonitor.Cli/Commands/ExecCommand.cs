@@ -83,9 +83,9 @@ internal static class ExecCommand
         }
 
         using var recorder = new RunRecorder(context, new RunSpool(settings.SpoolDirectory, context.Time, context.Logger));
-        var started = recorder.Start(name, hostname);
+        var started = recorder.NewRun(name, hostname);
         var tail = new OutputTail(ScriptRun.MaxOutputLength);
-        var outcome = ChildProcess.Run(command, timeout, grace, tail);
+        var outcome = ChildProcess.Run(command, timeout, grace, tail, () => recorder.RecordStart(started));
         var completedAt = context.Time.GetUtcNow();
         var failure = outcome.Describe(timeout, grace);
         var run = started with

@@ -23,10 +23,17 @@ internal sealed class ChildProcess
     private int? _pendingSignal;
     private int? _forwardedSignal;
 
-    internal static ChildOutcome Run(IReadOnlyList<string> command, TimeSpan? timeout, TimeSpan grace, OutputTail tail) =>
-        new ChildProcess().RunCore(command, timeout, grace, tail);
+    /// <summary>Runs the command to its end.</summary>
+    /// <param name="command">The program and its arguments.</param>
+    /// <param name="timeout">When to terminate it, if ever.</param>
+    /// <param name="grace">How long it gets between SIGTERM and SIGKILL after a timeout.</param>
+    /// <param name="tail">Receives its combined output.</param>
+    /// <param name="started">Called once it runs (or could not be started), while it runs: recording its start there
+    /// never delays the command itself.</param>
+    internal static ChildOutcome Run(IReadOnlyList<string> command, TimeSpan? timeout, TimeSpan grace, OutputTail tail, Action started) =>
+        new ChildProcess().RunCore(command, timeout, grace, tail, started);
 
-    private ChildOutcome RunCore(IReadOnlyList<string> command, TimeSpan? timeout, TimeSpan grace, OutputTail tail)
+    private ChildOutcome RunCore(IReadOnlyList<string> command, TimeSpan? timeout, TimeSpan grace, OutputTail tail, Action started)
     {
         var start = new ProcessStartInfo(command[0])
         {
@@ -53,6 +60,7 @@ internal sealed class ChildProcess
             catch (Win32Exception e)
             {
                 var status = e.NativeErrorCode == 13 ? Hosting.ExitCodes.CommandNotExecutable : Hosting.ExitCodes.CommandNotFound;
+                started();
                 return new ChildOutcome(status, null, false, false, $"{command[0]}: {e.Message}");
             }
 
@@ -71,6 +79,8 @@ internal sealed class ChildProcess
                         SendLocked(pending);
                     }
                 }
+
+                started();
 
                 var (timedOut, killed) = Wait(process, timeout, grace);
                 Task.WaitAll(copies, OutputDrainLimit);

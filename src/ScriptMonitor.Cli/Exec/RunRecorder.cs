@@ -5,7 +5,7 @@ using ScriptMonitor.Scripts.Spooling;
 namespace ScriptMonitor.Cli.Exec;
 
 /// <summary>
-/// Records one wrapped run: the start before the command runs, the end after. Whatever the store does, the run is
+/// Records one wrapped run: the start once the command runs, the end after. Whatever the store does, the run is
 /// kept: a start it could not take is recorded with the end, and an end it could not take goes to the spool with
 /// the run's own id and timestamps, to be delivered later exactly once.
 /// </summary>
@@ -15,10 +15,13 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool) : IDisposa
     private string? _storeProblem;
     private bool _startRecorded;
 
-    /// <summary>Takes the start time and records the start; never throws for a store problem.</summary>
-    internal ScriptRun Start(string name, string hostname)
+    /// <summary>A new run of the script, starting now.</summary>
+    internal ScriptRun NewRun(string name, string hostname) =>
+        new(Guid.NewGuid(), name, hostname, Timestamps.Normalize(context.Time.GetUtcNow()), null, RunOutcome.Running, null, null);
+
+    /// <summary>Records that the run started; never throws for a store problem (the end records the whole run then).</summary>
+    internal void RecordStart(ScriptRun run)
     {
-        var run = new ScriptRun(Guid.NewGuid(), name, hostname, Timestamps.Normalize(context.Time.GetUtcNow()), null, RunOutcome.Running, null, null);
         try
         {
             _store = context.OpenStore();
@@ -28,10 +31,8 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool) : IDisposa
         catch (Exception e) when (StoreFailures.IsUnavailable(e))
         {
             _storeProblem = CliContext.OneLine(e.Message);
-            context.Logger.LogStartNotRecorded(name, _storeProblem);
+            context.Logger.LogStartNotRecorded(run.ScriptName, _storeProblem);
         }
-
-        return run;
     }
 
     /// <summary>Records the end, or spools the whole run; then delivers older spooled runs while the store is up.</summary>

@@ -8,7 +8,7 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Information, Message = "Not running {ScriptName}: {Reason}.")]
     internal static partial void LogSkippedDisabled(this ILogger logger, string scriptName, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The start of {ScriptName} was not recorded ({Problem}); running the command anyway.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The start of {ScriptName} was not recorded ({Problem}); the whole run is recorded when it ends.")]
     internal static partial void LogStartNotRecorded(this ILogger logger, string scriptName, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The run of {ScriptName} was spooled to {Entry} because the store cannot be written ({Problem}); 'scriptmon spool flush' delivers it.")]
