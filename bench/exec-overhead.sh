@@ -37,7 +37,7 @@ export SCRIPTMON_SPOOL_DIR="$work/spool"
 export SCRIPTMON_CRON_CONTROL="$work/cron-control.ini"
 export SCRIPTMON_CONFIG="$work/config.json"
 
-true_bin="$(command -v true)"
+true_bin="$(type -P true)"
 "$SCRIPTMON" db migrate >/dev/null
 
 hyperfine --shell=none --style basic --warmup "$WARMUP" --runs "$RUNS" \
