@@ -2,7 +2,9 @@ using System.CommandLine;
 using ScriptMonitor.Cli.Exec;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
+using ScriptMonitor.Configuration;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Scripts.Configuration;
 using ScriptMonitor.Scripts.CronControl;
 using ScriptMonitor.Scripts.Locking;
 using ScriptMonitor.Scripts.Spooling;
@@ -68,7 +70,18 @@ internal static class ExecCommand
                 : "exec needs a command after '--': scriptmon exec NAME [options] -- COMMAND [ARGS…]");
         }
 
-        var settings = CliContext.ResolveSettings();
+        ScriptSettings settings;
+        try
+        {
+            settings = CliContext.ResolveSettings();
+        }
+        catch (ConfigurationException e)
+        {
+            // Monitoring must not stop the job: without a readable configuration it runs unrecorded, and says so.
+            context.Logger.LogRunningUnmonitored(name, CliContext.OneLine(e.Message));
+            return ChildProcess.Run(command, timeout, grace, new OutputTail(ScriptRun.MaxOutputLength), static () => { }).ExitCode;
+        }
+
         var (enabled, reason) = CronControlFile.Check(settings.CronControlPath, name, context.Logger);
         if (!enabled)
         {

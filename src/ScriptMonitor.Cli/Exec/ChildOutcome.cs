@@ -2,11 +2,12 @@ namespace ScriptMonitor.Cli.Exec;
 
 /// <summary>How a wrapped command ended.</summary>
 /// <param name="ExitCode">Its exit status; 128+N when signal N ended it, as a shell reports it.</param>
+/// <param name="KilledBy">The signal that ended it, when one did (as opposed to an exit with status 128+N).</param>
 /// <param name="ForwardedSignal">The last signal scriptmon received and passed on to it, if any.</param>
 /// <param name="TimedOut">Whether <c>--timeout</c> ran out and scriptmon terminated it.</param>
 /// <param name="Killed">Whether it outlived the grace after SIGTERM and was sent SIGKILL.</param>
 /// <param name="StartError">Why it could not be started at all, if it could not.</param>
-internal sealed record ChildOutcome(int ExitCode, int? ForwardedSignal, bool TimedOut, bool Killed, string? StartError)
+internal sealed record ChildOutcome(int ExitCode, int? KilledBy, int? ForwardedSignal, bool TimedOut, bool Killed, string? StartError)
 {
     internal bool Succeeded => ExitCode == 0 && !TimedOut && StartError is null;
 
@@ -31,7 +32,7 @@ internal sealed record ChildOutcome(int ExitCode, int? ForwardedSignal, bool Tim
             return null;
         }
 
-        var signal = Posix.SignalOf(ExitCode);
+        var signal = KilledBy;
         if (ForwardedSignal is { } forwarded)
         {
             return $"received {Posix.Name(forwarded)} and forwarded it to the command, which ended with exit status {ExitCode}"

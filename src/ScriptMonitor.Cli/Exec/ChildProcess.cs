@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace ScriptMonitor.Cli.Exec;
@@ -11,6 +9,8 @@ namespace ScriptMonitor.Cli.Exec;
 internal sealed class ChildProcess
 {
     private const int CopyBufferSize = 64 * 1024;
+    private const int NoSuchFile = 2; // ENOENT
+    private const int NotPermitted = 13; // EACCES
 
     /// <summary>
     /// How long to keep copying output after the command exited. A command that leaves a background process
@@ -19,7 +19,7 @@ internal sealed class ChildProcess
     private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(2);
 
     private readonly Lock _gate = new();
-    private Process? _process;
+    private int? _processId;
     private int? _pendingSignal;
     private int? _forwardedSignal;
 
@@ -35,60 +35,47 @@ internal sealed class ChildProcess
 
     private ChildOutcome RunCore(IReadOnlyList<string> command, TimeSpan? timeout, TimeSpan grace, OutputTail tail, Action started)
     {
-        var start = new ProcessStartInfo(command[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        for (var i = 1; i < command.Count; i++)
-        {
-            start.ArgumentList.Add(command[i]);
-        }
-
         var registrations = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
             .Select(signal => PosixSignalRegistration.Create(signal, Forward))
             .ToArray();
         try
         {
-            Process process;
+            int processId, stdout, stderr;
             try
             {
-                process = Process.Start(start) ?? throw new Win32Exception("the process did not start");
+                (processId, stdout, stderr) = Spawn.Start(command);
             }
-            catch (Win32Exception e)
+            catch (SpawnException e)
             {
-                var status = e.NativeErrorCode == 13 ? Hosting.ExitCodes.CommandNotExecutable : Hosting.ExitCodes.CommandNotFound;
-                started();
-                return new ChildOutcome(status, null, false, false, $"{command[0]}: {e.Message}");
-            }
-
-            using (process)
-            {
-                var copies = new[]
+                var status = e.ErrorNumber switch
                 {
-                    Copy(process.StandardOutput.BaseStream, Console.OpenStandardOutput(), tail),
-                    Copy(process.StandardError.BaseStream, Console.OpenStandardError(), tail),
+                    NotPermitted => Hosting.ExitCodes.CommandNotExecutable,
+                    NoSuchFile => Hosting.ExitCodes.CommandNotFound,
+                    _ => Hosting.ExitCodes.CommandNotExecutable,
                 };
-                lock (_gate)
-                {
-                    _process = process;
-                    if (_pendingSignal is { } pending)
-                    {
-                        SendLocked(pending);
-                    }
-                }
-
                 started();
+                return new ChildOutcome(status, null, null, false, false, e.Message);
+            }
 
-                var (timedOut, killed) = Wait(process, timeout, grace);
-                Task.WaitAll(copies, OutputDrainLimit);
-                lock (_gate)
+            var copies = new[] { Copy(stdout, Posix.StandardOutput, tail), Copy(stderr, Posix.StandardError, tail) };
+            lock (_gate)
+            {
+                _processId = processId;
+                if (_pendingSignal is { } pending)
                 {
-                    _process = null;
-                    return new ChildOutcome(process.ExitCode, _forwardedSignal, timedOut, killed, null);
+                    SendLocked(pending);
                 }
+            }
+
+            started();
+            var exit = Task.Factory.StartNew(() => Spawn.Wait(processId), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var (timedOut, killed) = WaitForExit(exit, processId, timeout, grace);
+            var (exitCode, killedBy) = exit.Result;
+            Task.WaitAll(copies, OutputDrainLimit);
+            lock (_gate)
+            {
+                _processId = null;
+                return new ChildOutcome(exitCode, killedBy, _forwardedSignal, timedOut, killed, null);
             }
         }
         finally
@@ -100,50 +87,49 @@ internal sealed class ChildProcess
         }
     }
 
-    private static (bool TimedOut, bool Killed) Wait(Process process, TimeSpan? timeout, TimeSpan grace)
+    private static (bool TimedOut, bool Killed) WaitForExit(Task exit, int processId, TimeSpan? timeout, TimeSpan grace)
     {
-        if (timeout is not { } limit || process.WaitForExit(limit))
+        if (timeout is not { } limit || exit.Wait(limit))
         {
-            process.WaitForExit();
+            exit.Wait();
             return (false, false);
         }
 
-        Posix.Send(process.Id, Posix.SigTerm);
-        if (process.WaitForExit(grace))
+        Posix.Send(processId, Posix.SigTerm);
+        if (exit.Wait(grace))
         {
-            process.WaitForExit();
             return (true, false);
         }
 
-        Posix.Send(process.Id, Posix.SigKill);
-        process.WaitForExit();
+        Posix.Send(processId, Posix.SigKill);
+        exit.Wait();
         return (true, true);
     }
 
-    /// <summary>Copies one of the command's streams through unchanged, keeping the tail.</summary>
-    private static Task Copy(Stream from, Stream to, OutputTail tail) => Task.Factory.StartNew(
+    /// <summary>
+    /// Copies one of the command's streams through unchanged, keeping the tail. When whoever reads scriptmon's
+    /// output goes away (<c>scriptmon exec … | head</c>), the command's pipe is closed too, so the command learns
+    /// it as it would unwrapped (SIGPIPE) instead of writing forever into a pipe nobody reads.
+    /// </summary>
+    private static Task Copy(int from, int to, OutputTail tail) => Task.Factory.StartNew(
         () =>
         {
             var buffer = new byte[CopyBufferSize];
-            var downstreamOpen = true;
-            int read;
-            while ((read = from.Read(buffer, 0, buffer.Length)) > 0)
+            try
             {
-                tail.Append(buffer.AsSpan(0, read));
-                if (downstreamOpen)
+                int read;
+                while ((read = Spawn.Read(from, buffer)) > 0)
                 {
-                    try
+                    tail.Append(buffer.AsSpan(0, read));
+                    if (!Posix.WriteAll(to, buffer.AsSpan(0, read)))
                     {
-                        to.Write(buffer, 0, read);
-                        to.Flush();
-                    }
-                    catch (IOException)
-                    {
-                        // Whoever reads scriptmon's output went away (a closed pipe). Keep draining the command so it
-                        // is not blocked on a full pipe, and keep its tail for the record.
-                        downstreamOpen = false;
+                        return;
                     }
                 }
+            }
+            finally
+            {
+                Spawn.CloseDescriptor(from);
             }
         },
         CancellationToken.None,
@@ -157,7 +143,7 @@ internal sealed class ChildProcess
         var signal = Posix.Number(context.Signal);
         lock (_gate)
         {
-            if (_process is null)
+            if (_processId is null)
             {
                 _pendingSignal = signal;
                 return;
@@ -170,9 +156,9 @@ internal sealed class ChildProcess
     private void SendLocked(int signal)
     {
         _forwardedSignal = signal;
-        if (_process is { } process)
+        if (_processId is { } processId)
         {
-            Posix.Send(process.Id, signal);
+            Posix.Send(processId, signal);
         }
     }
 }

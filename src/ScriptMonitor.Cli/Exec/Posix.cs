@@ -14,7 +14,10 @@ internal static partial class Posix
     /// <summary>A shell reports a command killed by signal N as exit status 128+N.</summary>
     internal const int SignalExitBase = 128;
 
-    private const int HighestSignal = 64;
+    internal const int StandardOutput = 1;
+    internal const int StandardError = 2;
+
+    private const int Interrupted = 4; // EINTR
 
     internal static int Number(PosixSignal signal) => signal switch
     {
@@ -45,12 +48,40 @@ internal static partial class Posix
         _ => $"signal {signal}",
     };
 
-    /// <summary>The signal an exit status of 128+N stands for, or null for an ordinary status.</summary>
-    internal static int? SignalOf(int exitCode) =>
-        exitCode > SignalExitBase && exitCode <= SignalExitBase + HighestSignal ? exitCode - SignalExitBase : null;
-
     /// <summary>Sends a signal to a process; false when it is already gone.</summary>
     internal static bool Send(int processId, int signal) => Kill(processId, signal) == 0;
+
+    /// <summary>
+    /// Writes all of <paramref name="bytes"/> to a file descriptor; false when it cannot be written (the reader
+    /// closed the pipe). Console streams hide a closed pipe, and a wrapper must see it.
+    /// </summary>
+    internal static unsafe bool WriteAll(int descriptor, ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* start = bytes)
+        {
+            var offset = 0;
+            while (offset < bytes.Length)
+            {
+                var written = Write(descriptor, start + offset, (nuint)(bytes.Length - offset));
+                if (written < 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == Interrupted)
+                    {
+                        continue;
+                    }
+
+                    return false;
+                }
+
+                offset += (int)written;
+            }
+        }
+
+        return true;
+    }
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static unsafe partial nint Write(int descriptor, byte* buffer, nuint count);
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int processId, int signal);

@@ -31,8 +31,9 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool) : IDisposa
             _store.RecordStartAsync(run.ScriptName, run.StartedAt, run.Hostname, run.RunId).GetAwaiter().GetResult();
             _startRecorded = true;
         }
-        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        catch (Exception e) when (StoreFailures.IsUnavailable(e) || e is ArgumentException)
         {
+            // Runs while the command runs: nothing may escape from here.
             _storeProblem = CliContext.OneLine(e.Message);
             context.Logger.LogStartNotRecorded(run.ScriptName, _storeProblem);
         }

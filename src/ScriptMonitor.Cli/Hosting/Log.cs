@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Error, Message = "The store refused the run {RunId} of {ScriptName}: {Problem}")]
     internal static partial void LogRunRefused(this ILogger logger, string scriptName, Guid runId, string problem);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Running {ScriptName} without recording it: {Problem}")]
+    internal static partial void LogRunningUnmonitored(this ILogger logger, string scriptName, string problem);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Spooled runs were not delivered: {Problem}")]
     internal static partial void LogSpoolNotDelivered(this ILogger logger, string problem);
 }

@@ -55,6 +55,43 @@ public sealed class ExecTests : IDisposable
     }
 
     [Fact]
+    public async Task Exec_lets_the_command_see_a_closed_pipe_as_it_would_unwrapped()
+    {
+        using var scriptmon = _sandbox.Start("exec", "piped", "--", "yes");
+        await scriptmon.StandardOutput.BaseStream.ReadExactlyAsync(new byte[16]);
+
+        scriptmon.StandardOutput.BaseStream.Dispose();
+        var stderr = scriptmon.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await scriptmon.WaitForExitAsync(timeout.Token);
+
+        Assert.True(scriptmon.ExitCode == 141, $"exit {scriptmon.ExitCode}: {await stderr}");
+        Assert.Contains("killed by SIGPIPE", OnlyRun("piped").GetProperty("output").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Exec_starts_the_command_with_default_signal_handling_so_pipelines_end_quietly()
+    {
+        var result = _sandbox.Run("exec", "pipeline", "--", "sh", "-c", "yes | head -n 1");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("y\n", result.Stdout);
+        Assert.Equal(string.Empty, result.Stderr);
+    }
+
+    [Fact]
+    public void Exec_runs_the_command_unrecorded_when_the_configuration_cannot_be_read()
+    {
+        File.WriteAllText(_sandbox.File("config.json"), "{ not json");
+
+        var result = _sandbox.Run("exec", "configless", "--", "sh", "-c", "echo ran; exit 6");
+
+        Assert.Equal(6, result.ExitCode);
+        Assert.Equal("ran\n", result.Stdout);
+        Assert.Contains("without recording it", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Exec_records_a_successful_run_with_a_run_id()
     {
         Assert.Equal(0, _sandbox.Run("exec", "hello", "--", "echo", "hello").ExitCode);
