@@ -83,6 +83,7 @@ public sealed class SqliteScriptRunStore : IScriptRunStore
         try
         {
             connection.Open();
+            KeepWriteAheadLogOnClose(connection);
             Execute(connection, FormattableString.Invariant($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}"));
             Execute(connection, "PRAGMA journal_mode = WAL");
             Execute(connection, options.FlushEveryCommit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
@@ -490,6 +491,15 @@ public sealed class SqliteScriptRunStore : IScriptRunStore
         Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// By default the last connection to close checkpoints the write-ahead log into the database and deletes it,
+    /// which costs a short-lived writer (one <c>scriptmon exec</c>) several extra flushes to disk and the log's
+    /// re-creation on the next open. The log is checkpointed anyway once it grows past SQLite's auto-checkpoint
+    /// size, and readers see its contents, so leaving it in place loses nothing.
+    /// </summary>
+    private static void KeepWriteAheadLogOnClose(SqliteConnection connection) =>
+        SQLitePCL.raw.sqlite3_db_config(connection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
 
     private static void Execute(SqliteConnection connection, string sql)
     {

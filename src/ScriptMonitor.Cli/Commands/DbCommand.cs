@@ -1,0 +1,86 @@
+using System.CommandLine;
+using ScriptMonitor.Cli.Hosting;
+using ScriptMonitor.Cli.Output;
+using ScriptMonitor.Configuration;
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Cli.Commands;
+
+/// <summary><c>scriptmon db info</c> and <c>scriptmon db migrate</c>: which store is used, its schema and size.</summary>
+internal static class DbCommand
+{
+    internal static Command Create(CliContext context)
+    {
+        var infoJson = CommonOptions.Json();
+        var info = new Command("info", "Show which store is used and why, its schema version and size, and where locks, spool and cron control live.") { infoJson };
+        info.SetAction(parse => Info(context, parse.GetValue(infoJson)));
+
+        var migrateJson = CommonOptions.Json();
+        var migrate = new Command("migrate", "Create the store if needed and bring its schema up to date.") { migrateJson };
+        migrate.SetAction(parse => Migrate(context, parse.GetValue(migrateJson)));
+
+        return new Command("db", "The store: what and where it is, and its schema.") { info, migrate };
+    }
+
+    private static int Info(CliContext context, bool json)
+    {
+        var location = context.ResolveLocation();
+        using var store = context.OpenStoreForReading(location);
+        return Write(context, location, store is null ? null : CliContext.Call(store, s => s.GetInfoAsync()), json);
+    }
+
+    private static int Migrate(CliContext context, bool json)
+    {
+        var location = context.ResolveLocation();
+        using var store = context.OpenStore(location);
+        return Write(context, location, CliContext.Call(store, s => s.GetInfoAsync()), json);
+    }
+
+    private static int Write(CliContext context, StoreLocation location, StoreInfo? info, bool json)
+    {
+        var settings = CliContext.ResolveSettings();
+        var latest = info?.LatestSchemaVersion ?? LatestKnownVersion();
+        var model = new DbInfoJson(
+            location.ToString(),
+            SourceText(location.Source),
+            info is not null,
+            info?.SchemaVersion,
+            latest,
+            info?.SizeBytes,
+            info?.RunCount ?? 0,
+            info?.ScriptCount ?? 0,
+            StoreLocator.ConfigFilePath,
+            settings.LockDirectory,
+            settings.SpoolDirectory,
+            settings.CronControlPath);
+        if (json)
+        {
+            return Json.Write(context, model, CliJsonContext.Default.DbInfoJson);
+        }
+
+        var output = context.Terminal.Out;
+        output.WriteLine($"store:          {model.Store}");
+        output.WriteLine($"chosen by:      {model.Source}");
+        output.WriteLine($"exists:         {(model.Exists ? "yes" : "no (created by the first run recorded, or by 'scriptmon db migrate')")}");
+        output.WriteLine($"schema version: {(model.SchemaVersion is { } v ? $"{v} (latest {model.LatestSchemaVersion})" : "-")}");
+        output.WriteLine($"size:           {(model.SizeBytes is { } size ? $"{size} bytes" : "-")}");
+        output.WriteLine($"runs:           {model.RunCount}");
+        output.WriteLine($"scripts:        {model.ScriptCount}");
+        output.WriteLine($"config file:    {model.ConfigFile}");
+        output.WriteLine($"lock directory: {model.LockDirectory}");
+        output.WriteLine($"spool:          {model.SpoolDirectory}");
+        output.WriteLine($"cron control:   {model.CronControl}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The schema version this build migrates to, without creating a database to ask.</summary>
+    private static int LatestKnownVersion() => Sqlite.SqliteSchema.LatestVersion;
+
+    private static string SourceText(StoreLocationSource source) => source switch
+    {
+        StoreLocationSource.Explicit => "--database",
+        StoreLocationSource.Environment => StoreLocator.DatabaseVariable,
+        StoreLocationSource.ConfigFile => "the configuration file",
+        _ => "the default",
+    };
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using ScriptMonitor.Cli.Hosting;
+using ScriptMonitor.Cli.Input;
+using ScriptMonitor.Cli.Output;
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Cli.Commands;
+
+/// <summary><c>scriptmon prune --older-than D [--keep-last N]</c>: retention that never loses a script's last success.</summary>
+internal static class PruneCommand
+{
+    internal static Command Create(CliContext context)
+    {
+        var olderThan = new Option<string>("--older-than")
+        {
+            Description = "Delete completed runs that started longer ago than this, e.g. 90d.",
+            HelpName = "DURATION",
+            Required = true,
+        };
+        var keepLast = new Option<int>("--keep-last")
+        {
+            Description = "Always keep each script's newest N runs. Default 0. Each script's last success is always kept.",
+            HelpName = "N",
+        };
+        var json = CommonOptions.Json();
+        var command = new Command("prune", "Delete old runs, keeping each script's last success and its newest --keep-last runs.") { olderThan, keepLast, json };
+        command.SetAction(parse => Run(context, parse.GetValue(olderThan)!, parse.GetValue(keepLast), parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string olderThanText, int keepLast, bool json)
+    {
+        var age = DurationParser.Parse(olderThanText, "--older-than");
+        if (keepLast < 0)
+        {
+            throw new UsageException($"--keep-last must not be negative (got {keepLast}).");
+        }
+
+        var cutoff = context.Time.GetUtcNow() - age;
+        var location = context.ResolveLocation();
+        using var store = context.OpenStoreForReading(location);
+        var deleted = store is null ? 0 : CliContext.Call(store, s => s.PruneAsync(cutoff, keepLast));
+        if (json)
+        {
+            return Json.Write(context, new PruneJson(location.ToString(), Timestamps.FormatIso(cutoff), keepLast, deleted), CliJsonContext.Default.PruneJson);
+        }
+
+        context.Terminal.Out.WriteLine($"Deleted {deleted} run(s) that started before {Timestamps.FormatIso(cutoff)} from {location}.");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using ScriptMonitor.Cli.Hosting;
+using ScriptMonitor.Cli.Output;
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Cli.Commands;
+
+/// <summary>
+/// <c>scriptmon status</c>: every script, one line each. A row is built once (<see cref="StatusRow"/>) and both the
+/// table and <c>--json</c> are drawn from it; a new column (the health verdict) is one more field on the row, one more
+/// entry in <see cref="Columns"/> and one more field in <see cref="ScriptStatusJson"/>.
+/// </summary>
+internal static class StatusCommand
+{
+    /// <summary>"Recent" in the runs column: a day covers every daily job and shows an hourly one 24 times.</summary>
+    internal static readonly TimeSpan RecentWindow = TimeSpan.FromHours(24);
+
+    /// <summary>The median runtime looks back this far: long enough for weekly jobs, short enough to follow change.</summary>
+    internal static readonly TimeSpan RuntimeWindow = TimeSpan.FromDays(30);
+
+    private static readonly (string Header, Func<StatusRow, (string Text, Tint Tint)> Cell)[] Columns =
+    [
+        ("SCRIPT", row => (row.Name, Tint.Bold)),
+        ("LAST SUCCESS", row => (row.LastSuccess is { } s ? Timestamps.FormatIso(s.StartedAt) : "never", row.LastSuccess is null ? Tint.Bad : Tint.None)),
+        ("AGE", row => (row.LastSuccessAge is { } age ? Durations.Format(age) : "-", Tint.None)),
+        ("LAST FAILURE", row => (row.LastFailure is { } f ? Timestamps.FormatIso(f.StartedAt) : "-", row.FailedSinceSuccess ? Tint.Bad : Tint.None)),
+        ("RUNS 24H", row => (row.RunsLast24Hours.ToString(CultureInfo.InvariantCulture), Tint.None)),
+        ("MEDIAN", row => (row.Median is { } m ? Durations.Format(m) : "-", Tint.None)),
+    ];
+
+    internal static Command Create(CliContext context)
+    {
+        var json = CommonOptions.Json();
+        var command = new Command("status", "Show every script: last success and its age, last failure, runs in the last 24 h, median runtime (30 days).") { json };
+        command.SetAction(parse => Run(context, parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliContext context, bool json)
+    {
+        var now = context.Time.GetUtcNow();
+        var location = context.ResolveLocation();
+        using var store = context.OpenStoreForReading(location);
+        var rows = store is null ? [] : BuildRows(store, now);
+        if (json)
+        {
+            var scripts = rows.Select(row => new ScriptStatusJson(
+                row.Name,
+                row.LastSuccess is { } s ? RunJson.From(s) : null,
+                row.LastSuccessAge is { } age ? Durations.Seconds(age) : null,
+                row.LastFailure is { } f ? RunJson.From(f) : null,
+                row.RunsLast24Hours,
+                row.Median is { } m ? Durations.Seconds(m) : null)).ToList();
+            return Json.Write(context, new StatusJson(location.ToString(), Timestamps.FormatIso(now), scripts), CliJsonContext.Default.StatusJson);
+        }
+
+        if (rows.Count == 0)
+        {
+            context.Terminal.Out.WriteLine($"No runs recorded yet in {location}.");
+            return ExitCodes.Ok;
+        }
+
+        var table = new Table(Columns.Select(c => c.Header).ToArray());
+        foreach (var row in rows)
+        {
+            table.Add(Columns.Select(c => c.Cell(row)).ToArray());
+        }
+
+        table.Write(context.Terminal);
+        return ExitCodes.Ok;
+    }
+
+    private static List<StatusRow> BuildRows(IScriptRunStore store, DateTimeOffset now)
+    {
+        var rows = new List<StatusRow>();
+        foreach (var script in CliContext.Call(store, s => s.ListScriptsAsync()))
+        {
+            var recent = CliContext.Call(store, s => s.ListRunsAsync(new RunQuery(script.Name) { Since = now - RecentWindow, Limit = RunQuery.MaxLimit }));
+            var statistics = CliContext.Call(store, s => s.GetRuntimeStatisticsAsync(script.Name, now - RuntimeWindow, now.AddTicks(1)));
+            rows.Add(new StatusRow(
+                script.Name,
+                script.LastSuccess,
+                script.LastSuccess is { } success ? now - (success.CompletedAt ?? success.StartedAt) : null,
+                script.LastFailure,
+                recent.Count,
+                statistics.Count > 0 ? statistics.Median : null));
+        }
+
+        return rows;
+    }
+
+    /// <summary>What <c>status</c> knows of one script.</summary>
+    private sealed record StatusRow(string Name, ScriptRun? LastSuccess, TimeSpan? LastSuccessAge, ScriptRun? LastFailure, int RunsLast24Hours, TimeSpan? Median)
+    {
+        internal bool FailedSinceSuccess => LastFailure is { } failure && (LastSuccess is null || failure.StartedAt > LastSuccess.StartedAt);
+    }
+}

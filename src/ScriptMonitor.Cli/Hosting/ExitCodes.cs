@@ -1,0 +1,25 @@
+namespace ScriptMonitor.Cli.Hosting;
+
+/// <summary>The exit statuses of scriptmon's own commands (<c>exec</c> exits with its command's status instead).</summary>
+internal static class ExitCodes
+{
+    internal const int Ok = 0;
+
+    /// <summary>Nothing to show (no successful run), or the script's lock is held by another run.</summary>
+    internal const int NotFound = 1;
+
+    /// <summary>The same status the base class uses when another run holds the lock.</summary>
+    internal const int LockHeld = 1;
+
+    /// <summary>Bad input: an unknown command or option, a malformed value, an unknown script. Nothing was written.</summary>
+    internal const int Usage = 2;
+
+    /// <summary>The store or the configuration cannot be used.</summary>
+    internal const int Unavailable = 3;
+
+    /// <summary>The command to run was not found (as the shell reports it).</summary>
+    internal const int CommandNotFound = 127;
+
+    /// <summary>The command to run was found but cannot be executed (as the shell reports it).</summary>
+    internal const int CommandNotExecutable = 126;
+}

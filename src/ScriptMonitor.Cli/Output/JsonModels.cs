@@ -1,0 +1,112 @@
+using System.Text.Json.Serialization;
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Cli.Output;
+
+// What --json prints. Field names are camelCase, times ISO 8601 with offset (the same text the tables show),
+// durations in seconds. These shapes are an interface: add fields, never rename or remove them.
+
+internal sealed record RunJson(
+    Guid RunId,
+    string Script,
+    string Host,
+    string StartedAt,
+    string? CompletedAt,
+    string Outcome,
+    int? ExitCode,
+    double? DurationSeconds,
+    string? Output)
+{
+    internal static RunJson From(ScriptRun run) => new(
+        run.RunId,
+        run.ScriptName,
+        run.Hostname,
+        Timestamps.FormatIso(run.StartedAt),
+        run.CompletedAt is { } completed ? Timestamps.FormatIso(completed) : null,
+        OutcomeText(run.Outcome),
+        run.ExitCode,
+        run.Duration is { } duration ? Durations.Seconds(duration) : null,
+        run.Output);
+
+    internal static string OutcomeText(RunOutcome outcome) => outcome switch
+    {
+        RunOutcome.Running => "running",
+        RunOutcome.Succeeded => "succeeded",
+        RunOutcome.Failed => "failed",
+        _ => outcome.ToString().ToLowerInvariant(),
+    };
+}
+
+internal sealed record ActivityJson(string Script, string Host, string StartedAt, string CompletedAt, double DurationSeconds);
+
+internal sealed record RunsJson(string Script, IReadOnlyList<RunJson> Runs);
+
+internal sealed record StatusJson(string Store, string GeneratedAt, IReadOnlyList<ScriptStatusJson> Scripts);
+
+internal sealed record ScriptStatusJson(
+    string Name,
+    RunJson? LastSuccess,
+    double? LastSuccessAgeSeconds,
+    RunJson? LastFailure,
+    int RunsLast24Hours,
+    double? MedianSeconds);
+
+internal sealed record StatsJson(
+    string Script,
+    string? Host,
+    string Since,
+    string Until,
+    int Count,
+    double MeanSeconds,
+    double MedianSeconds,
+    double P95Seconds,
+    double MinSeconds,
+    double MaxSeconds,
+    IReadOnlyList<double> DurationsSeconds,
+    IReadOnlyList<HistogramBucketJson> Histogram);
+
+internal sealed record HistogramBucketJson(double FromSeconds, double ToSeconds, int Count);
+
+internal sealed record SpoolEntryJson(
+    string File,
+    Guid RunId,
+    string Script,
+    string Host,
+    string StartedAt,
+    string? CompletedAt,
+    string Outcome,
+    int? ExitCode,
+    string SpooledAt,
+    string? Reason);
+
+internal sealed record SpoolListJson(string Directory, IReadOnlyList<SpoolEntryJson> Entries);
+
+internal sealed record SpoolFlushJson(string Store, int Delivered, int AlreadyStored, int Rejected, int Remaining, string? Error);
+
+internal sealed record PruneJson(string Store, string OlderThan, int KeepLast, long Deleted);
+
+internal sealed record DbInfoJson(
+    string Store,
+    string Source,
+    bool Exists,
+    int? SchemaVersion,
+    int LatestSchemaVersion,
+    long? SizeBytes,
+    long RunCount,
+    long ScriptCount,
+    string ConfigFile,
+    string LockDirectory,
+    string SpoolDirectory,
+    string CronControl);
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(RunJson))]
+[JsonSerializable(typeof(ActivityJson))]
+[JsonSerializable(typeof(RunsJson))]
+[JsonSerializable(typeof(StatusJson))]
+[JsonSerializable(typeof(StatsJson))]
+[JsonSerializable(typeof(SpoolListJson))]
+[JsonSerializable(typeof(SpoolFlushJson))]
+[JsonSerializable(typeof(PruneJson))]
+[JsonSerializable(typeof(DbInfoJson))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;
