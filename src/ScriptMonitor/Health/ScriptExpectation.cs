@@ -37,8 +37,14 @@ public sealed record ScriptExpectation(string ScriptName)
     /// <summary>When a pause ends by itself; null for a pause until it is lifted. Only with <see cref="Paused"/>.</summary>
     public DateTimeOffset? PausedUntil { get; init; }
 
-    /// <summary>Labels to select scripts by (team, system); stored sorted.</summary>
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    /// <summary>Labels to select scripts by (team, system); kept sorted, so their order never makes a difference.</summary>
+    public IReadOnlyList<string> Tags
+    {
+        get;
+
+        // A null list is kept as it is, for validation to name it.
+        init => field = value is null ? null! : [.. value.Order(StringComparer.Ordinal)];
+    } = [];
 
     /// <summary>Whether the expectation is paused at <paramref name="now"/>.</summary>
     /// <param name="now">The instant to judge at.</param>
