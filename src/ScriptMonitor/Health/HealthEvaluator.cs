@@ -106,8 +106,9 @@ internal static class HealthEvaluator
         var on = host is null ? string.Empty : $" on {host}";
         var recent = host is null ? history.RecentRuns : history.RecentRuns.Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal)).ToList();
         var lastSuccess = host is null ? history.LastSuccess : LastSuccessOn(host, history);
+        var inProgress = host is null ? history.InProgress : history.InProgress.Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal)).ToList();
         var reasons = new List<HealthReason>();
-        if (Availability(host, on, lastSuccess, rules, now) is { } late)
+        if (Availability(host, on, lastSuccess, inProgress.Count > 0 ? inProgress.Max(r => r.StartedAt) : null, rules, now) is { } late)
         {
             reasons.Add(late);
         }
@@ -117,7 +118,6 @@ internal static class HealthEvaluator
             reasons.Add(failing);
         }
 
-        var inProgress = host is null ? history.InProgress : history.InProgress.Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal)).ToList();
         if (RunningTooLong(host, on, inProgress, rules, now) is { } running)
         {
             reasons.Add(running);
@@ -128,27 +128,32 @@ internal static class HealthEvaluator
             reasons.Add(anomaly);
         }
 
-        reasons.AddRange(Rate(host, on, recent, history, rules, now));
+        reasons.AddRange(Rate(host, on, recent, rules, now));
         return reasons;
     }
 
-    private static HealthReason? Availability(string? host, string on, HistoryRun? lastSuccess, Rules rules, DateTimeOffset now)
+    /// <summary>
+    /// Late or missing. A run still in progress that started on time is not late: whether it takes too long is the
+    /// running-too-long rule's question.
+    /// </summary>
+    private static HealthReason? Availability(string? host, string on, HistoryRun? lastSuccess, DateTimeOffset? runningSince, Rules rules, DateTimeOffset now)
     {
         var grace = DurationText.Format(rules.Grace);
+        var lastStart = Latest(lastSuccess?.StartedAt, runningSince);
         switch (rules.Schedule)
         {
             case PeriodSchedule { Period: var period }:
+                if (lastStart is { } started && now <= started + period + rules.Grace)
+                {
+                    return null;
+                }
+
                 if (lastSuccess is null)
                 {
                     return new HealthReason(HealthState.Missing, host, $"no successful run{on} has been recorded, expected {rules.DescribeSchedule()} with {grace} grace");
                 }
 
-                if (now <= lastSuccess.StartedAt + period + rules.Grace)
-                {
-                    return null;
-                }
-
-                var missed = (int)Math.Min(int.MaxValue, (now - lastSuccess.StartedAt).Ticks / period.Ticks);
+                var missed = (int)Math.Min(int.MaxValue, (now - lastStart!.Value).Ticks / period.Ticks);
                 return new HealthReason(
                     missed >= MissedForMissing ? HealthState.Missing : HealthState.Late,
                     host,
@@ -160,17 +165,17 @@ internal static class HealthEvaluator
                     return null;
                 }
 
+                if (lastStart is { } startedAt && startedAt >= due - EarlyStartTolerance)
+                {
+                    return null;
+                }
+
                 if (lastSuccess is null)
                 {
                     return new HealthReason(HealthState.Missing, host, $"no successful run{on} has been recorded, expected {cron.Describe()} with {grace} grace; the latest was due at {Timestamps.Format(due)}");
                 }
 
-                if (lastSuccess.StartedAt >= due - EarlyStartTolerance)
-                {
-                    return null;
-                }
-
-                var count = cron.CountBetween(lastSuccess.StartedAt + EarlyStartTolerance, now - rules.Grace, MissedForMissing);
+                var count = cron.CountBetween(lastStart!.Value + EarlyStartTolerance, now - rules.Grace, MissedForMissing);
                 return new HealthReason(
                     count >= MissedForMissing ? HealthState.Missing : HealthState.Late,
                     host,
@@ -180,6 +185,8 @@ internal static class HealthEvaluator
                 return null;
         }
     }
+
+    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     private static string Missed(int count) => count switch
     {
@@ -242,7 +249,7 @@ internal static class HealthEvaluator
         return null;
     }
 
-    private static IEnumerable<HealthReason> Rate(string? host, string on, IReadOnlyList<HistoryRun> recent, ScriptHistory history, Rules rules, DateTimeOffset now)
+    private static IEnumerable<HealthReason> Rate(string? host, string on, IReadOnlyList<HistoryRun> recent, Rules rules, DateTimeOffset now)
     {
         if (RateWindow(rules, now) is not { } window || window.Expected == 0)
         {
@@ -263,7 +270,7 @@ internal static class HealthEvaluator
 
         // Too rare needs a history that reaches back past the window: a new script, or one whose recent runs are
         // crowded out by other hosts, has not had the chance to run enough.
-        var reachesBack = history.RecentRuns.Count > 0 && history.RecentRuns[^1].StartedAt <= window.Start;
+        var reachesBack = recent.Count > 0 && recent[^1].StartedAt <= window.Start;
         if (reachesBack && inWindow.Count < window.Expected * TooRareRatio)
         {
             yield return new HealthReason(
