@@ -23,7 +23,6 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     private readonly SqliteCommand _insertRun;
     private readonly SqliteCommand _lastRunWithOutcome;
     private readonly SqliteCommand _runById;
-    private readonly SqliteCommand _recentRuns;
     private readonly SqliteCommand _lastSuccessOnHost;
     private bool _disposed;
 
@@ -40,7 +39,6 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
             $"SELECT {RunColumns} FROM runs WHERE script_name = $name AND outcome = $outcome ORDER BY started_at DESC LIMIT 1",
             "$name", "$outcome");
         _runById = Prepare($"SELECT {RunColumns} FROM runs WHERE run_id = $run_id", "$run_id");
-        _recentRuns = Prepare(RecentRunsSql, "$name", "$limit");
         _lastSuccessOnHost = Prepare(LastSuccessOnHostSql, "$name", "$host");
     }
 
@@ -384,11 +382,12 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
             }
 
             _disposed = true;
-            foreach (var command in new[] { _addScript, _insertRun, _lastRunWithOutcome, _runById, _recentRuns, _lastSuccessOnHost })
+            foreach (var command in new[] { _addScript, _insertRun, _lastRunWithOutcome, _runById, _lastSuccessOnHost })
             {
                 command.Dispose();
             }
 
+            _recentRunsStatement?.Dispose();
             _connection.Dispose();
         }
     }

@@ -43,18 +43,37 @@ internal static class ExpectationLearner
     internal static LearnedExpectation? Learn(ScriptHistory history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var successes = history.RecentRuns.Where(r => r.Outcome == RunOutcome.Succeeded && r.CompletedAt is not null).ToList();
-        if (successes.Count < MinimumSuccesses)
+        var runs = history.RecentRuns;
+        var durations = new List<long>(runs.Count);
+        var intervals = new List<long>(runs.Count);
+
+        // Newest first: the interval of a run is the start of the next newer success on its host minus its own.
+        var newerStartByHost = new List<(string Host, DateTimeOffset Start)>(1);
+        foreach (var run in runs)
         {
-            return null;
+            if (run.Outcome != RunOutcome.Succeeded || run.CompletedAt is not { } completed)
+            {
+                continue;
+            }
+
+            durations.Add((completed - run.StartedAt).Ticks);
+            var host = newerStartByHost.FindIndex(h => string.Equals(h.Host, run.Hostname, StringComparison.Ordinal));
+            if (host < 0)
+            {
+                newerStartByHost.Add((run.Hostname, run.StartedAt));
+                continue;
+            }
+
+            var interval = (newerStartByHost[host].Start - run.StartedAt).Ticks;
+            if (interval > 0)
+            {
+                intervals.Add(interval);
+            }
+
+            newerStartByHost[host] = (run.Hostname, run.StartedAt);
         }
 
-        var intervals = successes
-            .GroupBy(r => r.Hostname, StringComparer.Ordinal)
-            .SelectMany(host => host.OrderBy(r => r.StartedAt).Zip(host.OrderBy(r => r.StartedAt).Skip(1), (a, b) => (b.StartedAt - a.StartedAt).Ticks))
-            .Where(ticks => ticks > 0)
-            .ToList();
-        if (intervals.Count < MinimumSuccesses - 1)
+        if (durations.Count < MinimumSuccesses || intervals.Count < MinimumSuccesses - 1)
         {
             return null;
         }
@@ -65,14 +84,13 @@ internal static class ExpectationLearner
             period = PeriodSchedule.MinPeriod;
         }
 
-        var durations = successes.Select(r => r.Duration!.Value.Ticks).ToList();
         var median = RobustStatistics.Median(durations);
         var spread = BandMads * RobustStatistics.ScaledMad(durations, median);
         var halfWidth = Math.Max(spread, Math.Max(MinimumBandFraction * median, MinimumBandWidth.Ticks));
         var low = TimeSpan.FromTicks(Math.Max(0, (long)(median - halfWidth)));
         var high = TimeSpan.FromTicks((long)(median + halfWidth));
         var grace = TimeSpan.FromTicks(Math.Max(ScriptExpectation.DefaultGrace.Ticks, (long)(GraceFraction * period.Ticks)));
-        return new LearnedExpectation(period, grace, TimeSpan.FromTicks(median), Truncate(low), Truncate(high), successes.Count);
+        return new LearnedExpectation(period, grace, TimeSpan.FromTicks(median), Truncate(low), Truncate(high), durations.Count);
     }
 
     /// <summary>The median of the values left after dropping those more than <see cref="OutlierMads"/> scaled MADs from the median.</summary>

@@ -16,12 +16,26 @@ internal static class RobustStatistics
             throw new ArgumentException("values must not be empty.", nameof(values));
         }
 
-        var sorted = values.Order().ToArray();
+        var sorted = new long[values.Count];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            sorted[i] = values[i];
+        }
+
+        Array.Sort(sorted);
         var middle = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[middle] : sorted[middle - 1] + ((sorted[middle] - sorted[middle - 1]) / 2);
     }
 
     /// <summary>The scaled median absolute deviation around <paramref name="median"/>.</summary>
-    internal static double ScaledMad(IReadOnlyList<long> values, long median) =>
-        NormalConsistency * Median(values.Select(v => Math.Abs(v - median)).ToArray());
+    internal static double ScaledMad(IReadOnlyList<long> values, long median)
+    {
+        var deviations = new long[values.Count];
+        for (var i = 0; i < deviations.Length; i++)
+        {
+            deviations[i] = Math.Abs(values[i] - median);
+        }
+
+        return NormalConsistency * Median(deviations);
+    }
 }
