@@ -1,5 +1,45 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: builds everything in Release and runs every test project.
-set -euo pipefail
+# Runs the whole test suite: builds everything in Release and runs every test project, then prints one
+# "N passed, N failed" line for the whole run.
+#
+# The PostgreSQL tests start a throwaway PostgreSQL server of their own (initdb, pg_ctl) unless
+# SCRIPTMON_TEST_POSTGRES names one. This script makes sure the server binaries are there: on PATH, else
+# Debian's /usr/lib/postgresql/*/bin, else it installs Debian's postgresql-15.
+set -uo pipefail
 cd "$(dirname "$0")"
-dotnet test ScriptMonitor.slnx -c Release "$@"
+
+find_postgres_bin() {
+    if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+        return 0
+    fi
+    local dir
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
+        if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
+            export PATH="$dir:$PATH"
+            return 0
+        fi
+    done
+    return 1
+}
+
+if [ -z "${SCRIPTMON_TEST_POSTGRES:-}" ] && ! find_postgres_bin; then
+    echo "test.sh: PostgreSQL server binaries not found; installing postgresql-15" >&2
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update || exit 1
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y postgresql-15 || exit 1
+    export PATH="/usr/lib/postgresql/15/bin:$PATH"
+    find_postgres_bin || { echo "test.sh: postgresql-15 installed but initdb/pg_ctl still not found" >&2; exit 1; }
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test ScriptMonitor.slnx -c Release "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# dotnet test prints one "Passed!/Failed! - Failed: F, Passed: P, Skipped: S, Total: T" line per test project.
+awk '/(Passed|Failed)! +- +Failed:/ {
+        for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"

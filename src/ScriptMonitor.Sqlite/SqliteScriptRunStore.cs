@@ -53,7 +53,11 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     /// </summary>
     /// <param name="path">The database file.</param>
     /// <param name="options">Settings; null for the defaults.</param>
-    /// <exception cref="SqliteException">The file cannot be opened or is not a database.</exception>
+    /// <exception cref="StoreUnavailableException">
+    /// The file or its directory cannot be created or opened, the disk is full or failing, or another process holds
+    /// the file locked past the busy timeout.
+    /// </exception>
+    /// <exception cref="SqliteException">The file is not a database.</exception>
     public static SqliteScriptRunStore Open(string path, SqliteStoreOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -61,7 +65,14 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         var fullPath = System.IO.Path.GetFullPath(path);
         if (System.IO.Path.GetDirectoryName(fullPath) is { Length: > 0 } directory)
         {
-            Directory.CreateDirectory(directory);
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StoreUnavailableException($"The SQLite database {fullPath} cannot be opened: its directory cannot be created ({e.Message}).", e);
+            }
         }
 
         var connectionString = new SqliteConnectionStringBuilder
@@ -81,6 +92,11 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
             SqliteSchema.Migrate(connection, fullPath);
             return new SqliteScriptRunStore(connection, fullPath, options.TimeProvider);
         }
+        catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+        {
+            connection.Dispose();
+            throw SqliteFailures.Unavailable(fullPath, e);
+        }
         catch
         {
             connection.Dispose();
@@ -91,10 +107,17 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     /// <inheritdoc/>
     public ScriptActivity RecordSuccess(string name, DateTimeOffset dateStarted, DateTimeOffset dateCompleted, string? hostname = null)
     {
-        var run = NewCompletedRun(name, (dateStarted, nameof(dateStarted)), (dateCompleted, nameof(dateCompleted)), hostname, RunOutcome.Succeeded, exitCode: null, output: null);
+        var run = RunValidation.CompletedRun(name, (dateStarted, nameof(dateStarted)), (dateCompleted, nameof(dateCompleted)), hostname, RunOutcome.Succeeded, exitCode: null, output: null, _timeProvider.GetUtcNow());
         lock (_gate)
         {
-            InsertRun(run);
+            try
+            {
+                InsertRun(run);
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
         }
 
         return run.ToActivity();
@@ -113,7 +136,14 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         RunValidation.ScriptName(name, nameof(name));
         lock (_gate)
         {
-            return LastRunWithOutcome(name, RunOutcome.Succeeded)?.ToActivity();
+            try
+            {
+                return LastRunWithOutcome(name, RunOutcome.Succeeded)?.ToActivity();
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
         }
     }
 
@@ -128,18 +158,21 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     public Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var run = new ScriptRun(
-            runId ?? Guid.NewGuid(),
-            RunValidation.ScriptName(name, nameof(name)),
-            RunValidation.Hostname(hostname, nameof(hostname)),
-            RunValidation.Instant(startedAt, nameof(startedAt), _timeProvider.GetUtcNow()),
-            CompletedAt: null,
-            RunOutcome.Running,
-            ExitCode: null,
-            Output: null);
+        var run = RunValidation.StartedRun(name, startedAt, hostname, runId, _timeProvider.GetUtcNow());
         lock (_gate)
         {
-            InsertRun(run);
+            try
+            {
+                InsertRun(run);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteFailures.Constraint)
+            {
+                throw RunValidation.DuplicateRunId(run.RunId);
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
         }
 
         return Task.FromResult(run);
@@ -154,18 +187,25 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         var tail = RunValidation.Output(output);
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            var run = RunById(runId, transaction) ?? throw new KeyNotFoundException($"No run has the id {runId}.");
-            if (run.Outcome != RunOutcome.Running)
+            try
             {
-                throw new InvalidOperationException($"Run {runId} of '{run.ScriptName}' has already completed ({run.Outcome}).");
-            }
+                using var transaction = _connection.BeginTransaction(deferred: false);
+                var run = RunById(runId, transaction) ?? throw new KeyNotFoundException($"No run has the id {runId}.");
+                if (run.Outcome != RunOutcome.Running)
+                {
+                    throw new InvalidOperationException($"Run {runId} of '{run.ScriptName}' has already completed ({run.Outcome}).");
+                }
 
-            RunValidation.CompletedNotBeforeStarted(run.StartedAt, completed, nameof(completedAt));
-            var done = run with { CompletedAt = completed, Outcome = outcome, ExitCode = exitCode, Output = tail };
-            UpdateCompletion(done, transaction);
-            transaction.Commit();
-            return Task.FromResult(done);
+                RunValidation.CompletedNotBeforeStarted(run.StartedAt, completed, nameof(completedAt));
+                var done = run with { CompletedAt = completed, Outcome = outcome, ExitCode = exitCode, Output = tail };
+                UpdateCompletion(done, transaction);
+                transaction.Commit();
+                return Task.FromResult(done);
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
         }
     }
 
@@ -173,10 +213,17 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     public Task<ScriptRun> RecordFailureAsync(string name, DateTimeOffset startedAt, DateTimeOffset completedAt, int? exitCode = null, string? message = null, string? hostname = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var run = NewCompletedRun(name, (startedAt, nameof(startedAt)), (completedAt, nameof(completedAt)), hostname, RunOutcome.Failed, exitCode, message);
+        var run = RunValidation.CompletedRun(name, (startedAt, nameof(startedAt)), (completedAt, nameof(completedAt)), hostname, RunOutcome.Failed, exitCode, message, _timeProvider.GetUtcNow());
         lock (_gate)
         {
-            InsertRun(run);
+            try
+            {
+                InsertRun(run);
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
         }
 
         return Task.FromResult(run);
@@ -186,25 +233,32 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     public Task<bool> ImportRunAsync(ScriptRun run, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var valid = ValidateImport(run);
+        var valid = RunValidation.ImportedRun(run, _timeProvider.GetUtcNow());
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            var stored = RunById(valid.RunId, transaction);
-            var changed = false;
-            if (stored is null)
+            try
             {
-                InsertRun(valid, transaction);
-                changed = true;
-            }
-            else if (stored.Outcome == RunOutcome.Running && valid.Outcome != RunOutcome.Running)
-            {
-                UpdateCompletion(valid, transaction);
-                changed = true;
-            }
+                using var transaction = _connection.BeginTransaction(deferred: false);
+                var stored = RunById(valid.RunId, transaction);
+                var changed = false;
+                if (stored is null)
+                {
+                    InsertRun(valid, transaction);
+                    changed = true;
+                }
+                else if (stored.Outcome == RunOutcome.Running && valid.Outcome != RunOutcome.Running)
+                {
+                    UpdateCompletion(valid, transaction);
+                    changed = true;
+                }
 
-            transaction.Commit();
-            return Task.FromResult(changed);
+                transaction.Commit();
+                return Task.FromResult(changed);
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
         }
     }
 
@@ -215,38 +269,45 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         RunValidation.Query(query);
         lock (_gate)
         {
-            using var command = _connection.CreateCommand();
-            var sql = new System.Text.StringBuilder($"SELECT {RunColumns} FROM runs WHERE script_name = $name");
-            command.Parameters.AddWithValue("$name", query.ScriptName);
-            if (query.Hostname is not null)
+            try
             {
-                sql.Append(" AND hostname = $host");
-                command.Parameters.AddWithValue("$host", query.Hostname);
-            }
+                using var command = _connection.CreateCommand();
+                var sql = new System.Text.StringBuilder($"SELECT {RunColumns} FROM runs WHERE script_name = $name");
+                command.Parameters.AddWithValue("$name", query.ScriptName);
+                if (query.Hostname is not null)
+                {
+                    sql.Append(" AND hostname = $host");
+                    command.Parameters.AddWithValue("$host", query.Hostname);
+                }
 
-            if (query.Since is { } since)
+                if (query.Since is { } since)
+                {
+                    sql.Append(" AND started_at >= $since");
+                    command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
+                }
+
+                if (query.Until is { } until)
+                {
+                    sql.Append(" AND started_at < $until");
+                    command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
+                }
+
+                if (query.Outcome is { } outcome)
+                {
+                    sql.Append(" AND outcome = $outcome");
+                    command.Parameters.AddWithValue("$outcome", (int)outcome);
+                }
+
+                sql.Append(" ORDER BY started_at DESC, id DESC LIMIT $limit OFFSET $offset");
+                command.Parameters.AddWithValue("$limit", query.Limit);
+                command.Parameters.AddWithValue("$offset", query.Offset);
+                command.CommandText = sql.ToString();
+                return Task.FromResult<IReadOnlyList<ScriptRun>>(ReadRuns(command));
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
             {
-                sql.Append(" AND started_at >= $since");
-                command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
+                throw SqliteFailures.Unavailable(Path, e);
             }
-
-            if (query.Until is { } until)
-            {
-                sql.Append(" AND started_at < $until");
-                command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
-            }
-
-            if (query.Outcome is { } outcome)
-            {
-                sql.Append(" AND outcome = $outcome");
-                command.Parameters.AddWithValue("$outcome", (int)outcome);
-            }
-
-            sql.Append(" ORDER BY started_at DESC, id DESC LIMIT $limit OFFSET $offset");
-            command.Parameters.AddWithValue("$limit", query.Limit);
-            command.Parameters.AddWithValue("$offset", query.Offset);
-            command.CommandText = sql.ToString();
-            return Task.FromResult<IReadOnlyList<ScriptRun>>(ReadRuns(command));
         }
     }
 
@@ -256,21 +317,28 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var names = new List<string>();
-            using (var command = _connection.CreateCommand())
+            try
             {
-                command.CommandText = "SELECT name FROM scripts ORDER BY name";
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
+                var names = new List<string>();
+                using (var command = _connection.CreateCommand())
                 {
-                    names.Add(reader.GetString(0));
+                    command.CommandText = "SELECT name FROM scripts ORDER BY name";
+                    using var reader = command.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        names.Add(reader.GetString(0));
+                    }
                 }
-            }
 
-            var summaries = names
-                .Select(name => new ScriptSummary(name, LastRunWithOutcome(name, RunOutcome.Succeeded), LastRunWithOutcome(name, RunOutcome.Failed)))
-                .ToList();
-            return Task.FromResult<IReadOnlyList<ScriptSummary>>(summaries);
+                var summaries = names
+                    .Select(name => new ScriptSummary(name, LastRunWithOutcome(name, RunOutcome.Succeeded), LastRunWithOutcome(name, RunOutcome.Failed)))
+                    .ToList();
+                return Task.FromResult<IReadOnlyList<ScriptSummary>>(summaries);
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
         }
     }
 
@@ -287,26 +355,33 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         RunValidation.Window(since, until, nameof(until));
         lock (_gate)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText =
-                "SELECT completed_at - started_at FROM runs WHERE script_name = $name AND outcome = 1 AND started_at >= $since AND started_at < $until"
-                + (hostname is null ? string.Empty : " AND hostname = $host");
-            command.Parameters.AddWithValue("$name", name);
-            command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
-            command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
-            if (hostname is not null)
+            try
             {
-                command.Parameters.AddWithValue("$host", hostname);
-            }
+                using var command = _connection.CreateCommand();
+                command.CommandText =
+                    "SELECT completed_at - started_at FROM runs WHERE script_name = $name AND outcome = 1 AND started_at >= $since AND started_at < $until"
+                    + (hostname is null ? string.Empty : " AND hostname = $host");
+                command.Parameters.AddWithValue("$name", name);
+                command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
+                command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
+                if (hostname is not null)
+                {
+                    command.Parameters.AddWithValue("$host", hostname);
+                }
 
-            var durations = new List<TimeSpan>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+                var durations = new List<TimeSpan>();
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    durations.Add(TimeSpan.FromMicroseconds(reader.GetInt64(0)));
+                }
+
+                return Task.FromResult(RuntimeStatistics.Of(durations));
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
             {
-                durations.Add(TimeSpan.FromMicroseconds(reader.GetInt64(0)));
+                throw SqliteFailures.Unavailable(Path, e);
             }
-
-            return Task.FromResult(RuntimeStatistics.Of(durations));
         }
     }
 
@@ -317,24 +392,31 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         List<long> candidates;
         lock (_gate)
         {
-            using var command = _connection.CreateCommand();
-            // Chosen once from one snapshot: later runs only push these further from "newest" and "last success",
-            // so deleting them batch by batch stays within the rules.
-            command.CommandText = """
-                SELECT id FROM (
-                    SELECT id, started_at, outcome,
-                           ROW_NUMBER() OVER (PARTITION BY script_name ORDER BY started_at DESC, id DESC) AS newest_rank,
-                           ROW_NUMBER() OVER (PARTITION BY script_name, outcome ORDER BY started_at DESC, id DESC) AS outcome_rank
-                    FROM runs)
-                WHERE started_at < $cutoff AND outcome <> 0 AND newest_rank > $keep AND NOT (outcome = 1 AND outcome_rank = 1)
-                """;
-            command.Parameters.AddWithValue("$cutoff", Timestamps.ToUnixMicroseconds(olderThan));
-            command.Parameters.AddWithValue("$keep", keepLast);
-            candidates = [];
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            try
             {
-                candidates.Add(reader.GetInt64(0));
+                using var command = _connection.CreateCommand();
+                // Chosen once from one snapshot: later runs only push these further from "newest" and "last success",
+                // so deleting them batch by batch stays within the rules.
+                command.CommandText = """
+                    SELECT id FROM (
+                        SELECT id, started_at, outcome,
+                               ROW_NUMBER() OVER (PARTITION BY script_name ORDER BY started_at DESC, id DESC) AS newest_rank,
+                               ROW_NUMBER() OVER (PARTITION BY script_name, outcome ORDER BY started_at DESC, id DESC) AS outcome_rank
+                        FROM runs)
+                    WHERE started_at < $cutoff AND outcome <> 0 AND newest_rank > $keep AND NOT (outcome = 1 AND outcome_rank = 1)
+                    """;
+                command.Parameters.AddWithValue("$cutoff", Timestamps.ToUnixMicroseconds(olderThan));
+                command.Parameters.AddWithValue("$keep", keepLast);
+                candidates = [];
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    candidates.Add(reader.GetInt64(0));
+                }
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
             }
         }
 
@@ -344,13 +426,20 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
-                using var transaction = _connection.BeginTransaction(deferred: false);
-                using var command = _connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = "DELETE FROM runs WHERE id IN (SELECT value FROM json_each($ids))";
-                command.Parameters.AddWithValue("$ids", "[" + string.Join(',', batch) + "]");
-                deleted += command.ExecuteNonQuery();
-                transaction.Commit();
+                try
+                {
+                    using var transaction = _connection.BeginTransaction(deferred: false);
+                    using var command = _connection.CreateCommand();
+                    command.Transaction = transaction;
+                    command.CommandText = "DELETE FROM runs WHERE id IN (SELECT value FROM json_each($ids))";
+                    command.Parameters.AddWithValue("$ids", "[" + string.Join(',', batch) + "]");
+                    deleted += command.ExecuteNonQuery();
+                    transaction.Commit();
+                }
+                catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+                {
+                    throw SqliteFailures.Unavailable(Path, e);
+                }
             }
         }
 
@@ -363,11 +452,18 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var version = SqliteSchema.CurrentVersion(_connection);
-            var runs = Scalar("SELECT COUNT(*) FROM runs");
-            var scripts = Scalar("SELECT COUNT(*) FROM scripts");
-            var size = new[] { Path, Path + "-wal" }.Where(File.Exists).Sum(file => new FileInfo(file).Length);
-            return Task.FromResult(new StoreInfo(Description, version, SqliteSchema.LatestVersion, size, runs, scripts));
+            try
+            {
+                var version = SqliteSchema.CurrentVersion(_connection);
+                var runs = Scalar("SELECT COUNT(*) FROM runs");
+                var scripts = Scalar("SELECT COUNT(*) FROM scripts");
+                var size = new[] { Path, Path + "-wal" }.Where(File.Exists).Sum(file => new FileInfo(file).Length);
+                return Task.FromResult(new StoreInfo(Description, version, SqliteSchema.LatestVersion, size, runs, scripts));
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
         }
     }
 
@@ -426,62 +522,6 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         }
 
         return runs;
-    }
-
-    private ScriptRun NewCompletedRun(
-        string name,
-        (DateTimeOffset Value, string ParamName) startedAt,
-        (DateTimeOffset Value, string ParamName) completedAt,
-        string? hostname,
-        RunOutcome outcome,
-        int? exitCode,
-        string? output)
-    {
-        var now = _timeProvider.GetUtcNow();
-        var started = RunValidation.Instant(startedAt.Value, startedAt.ParamName, now);
-        var completed = RunValidation.Instant(completedAt.Value, completedAt.ParamName, now);
-        RunValidation.CompletedNotBeforeStarted(started, completed, completedAt.ParamName);
-        return new ScriptRun(
-            Guid.NewGuid(),
-            RunValidation.ScriptName(name, nameof(name)),
-            RunValidation.Hostname(hostname, nameof(hostname)),
-            started,
-            completed,
-            outcome,
-            exitCode,
-            RunValidation.Output(output));
-    }
-
-    private ScriptRun ValidateImport(ScriptRun run)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        var now = _timeProvider.GetUtcNow();
-        var started = RunValidation.Instant(run.StartedAt, "run.StartedAt", now);
-        DateTimeOffset? completed = null;
-        if (run.CompletedAt is { } completedAt)
-        {
-            completed = RunValidation.Instant(completedAt, "run.CompletedAt", now);
-            RunValidation.CompletedNotBeforeStarted(started, completed.Value, "run.CompletedAt");
-        }
-
-        if ((run.Outcome == RunOutcome.Running) != (completed is null))
-        {
-            throw new ArgumentException("run.CompletedAt must be given exactly when run.Outcome is Succeeded or Failed.", nameof(run));
-        }
-
-        if (!Enum.IsDefined(run.Outcome))
-        {
-            throw new ArgumentOutOfRangeException(nameof(run), run.Outcome, "run.Outcome must be Running, Succeeded or Failed.");
-        }
-
-        return run with
-        {
-            ScriptName = RunValidation.ScriptName(run.ScriptName, "run.ScriptName"),
-            Hostname = RunValidation.Hostname(run.Hostname, "run.Hostname"),
-            StartedAt = started,
-            CompletedAt = completed,
-            Output = RunValidation.Output(run.Output),
-        };
     }
 
     private SqliteCommand Prepare(string sql, params string[] parameterNames)

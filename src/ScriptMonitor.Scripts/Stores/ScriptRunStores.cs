@@ -1,4 +1,5 @@
 using ScriptMonitor.Configuration;
+using ScriptMonitor.PostgreSql;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Sqlite;
 
@@ -16,6 +17,8 @@ public static class ScriptRunStores
     /// <summary>Opens the store at a resolved location.</summary>
     /// <param name="location">Where the runs live.</param>
     /// <param name="timeProvider">The clock stores judge "in the future" by; null for the system clock.</param>
+    /// <exception cref="ArgumentException">The PostgreSQL connection string is malformed.</exception>
+    /// <exception cref="StoreUnavailableException">The store cannot be reached or opened; the message says which and why.</exception>
     /// <exception cref="NotSupportedException">The location names a kind of store this build cannot open.</exception>
     public static IScriptRunStore Open(StoreLocation location, TimeProvider? timeProvider = null)
     {
@@ -23,6 +26,7 @@ public static class ScriptRunStores
         return location.Kind switch
         {
             StoreKind.Sqlite => SqliteScriptRunStore.Open(location.Target, new SqliteStoreOptions { TimeProvider = timeProvider ?? TimeProvider.System }),
+            StoreKind.PostgreSql => PostgreSqlScriptRunStore.Open(location.Target, new PostgreSqlStoreOptions { TimeProvider = timeProvider ?? TimeProvider.System }),
             _ => throw new NotSupportedException($"This build cannot open a {location.Kind} store ({location})."),
         };
     }

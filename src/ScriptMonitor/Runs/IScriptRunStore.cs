@@ -4,6 +4,11 @@ namespace ScriptMonitor.Runs;
 /// A store of script runs: the spec's <see cref="IScriptActivitySet"/> plus starts, failures and queries.
 /// Every implementation keeps the same contract; all instants are stored in UTC, exact to the microsecond.
 /// </summary>
+/// <remarks>
+/// Any call may throw <see cref="StoreUnavailableException"/> when the database cannot be reached or written for a
+/// reason outside the call (server down, disk full, file locked); a caller that must not lose a run spools it.
+/// A bad argument is an <see cref="ArgumentException"/>, thrown before anything is written.
+/// </remarks>
 public interface IScriptRunStore : IScriptActivitySet, IDisposable, IAsyncDisposable
 {
     /// <summary>What this store is and where its data lives, for people to read (never contains a password).</summary>
@@ -15,6 +20,7 @@ public interface IScriptRunStore : IScriptActivitySet, IDisposable, IAsyncDispos
     /// <param name="hostname">The host it runs on; null for this machine's host name.</param>
     /// <param name="runId">The run's id; null for a new one.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="InvalidOperationException">A run with <paramref name="runId"/> is already recorded; it is left as it is.</exception>
     Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Completes a started run as succeeded or failed.</summary>

@@ -84,8 +84,81 @@ internal static class RunValidation
         return query;
     }
 
+    /// <summary>A new completed run with every argument checked: the one-step forms (success, failure) of every store.</summary>
+    internal static ScriptRun CompletedRun(
+        string name,
+        (DateTimeOffset Value, string ParamName) startedAt,
+        (DateTimeOffset Value, string ParamName) completedAt,
+        string? hostname,
+        RunOutcome outcome,
+        int? exitCode,
+        string? output,
+        DateTimeOffset now)
+    {
+        var started = Instant(startedAt.Value, startedAt.ParamName, now);
+        var completed = Instant(completedAt.Value, completedAt.ParamName, now);
+        CompletedNotBeforeStarted(started, completed, completedAt.ParamName);
+        return new ScriptRun(
+            Guid.NewGuid(),
+            ScriptName(name, nameof(name)),
+            Hostname(hostname, nameof(hostname)),
+            started,
+            completed,
+            outcome,
+            exitCode,
+            Output(output));
+    }
+
+    /// <summary>A new running run with every argument checked.</summary>
+    internal static ScriptRun StartedRun(string name, DateTimeOffset startedAt, string? hostname, Guid? runId, DateTimeOffset now) => new(
+        runId ?? Guid.NewGuid(),
+        ScriptName(name, nameof(name)),
+        Hostname(hostname, nameof(hostname)),
+        Instant(startedAt, nameof(startedAt), now),
+        CompletedAt: null,
+        RunOutcome.Running,
+        ExitCode: null,
+        Output: null);
+
+    /// <summary>What a store throws when a start names the id of a run it already holds.</summary>
+    internal static InvalidOperationException DuplicateRunId(Guid runId) =>
+        new($"A run with the id {runId} is already recorded; a started run needs an id of its own.");
+
+    /// <summary>A run given whole (a spooled delivery), checked and normalised as if it had been recorded here.</summary>
+    internal static ScriptRun ImportedRun(ScriptRun run, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var started = Instant(run.StartedAt, "run.StartedAt", now);
+        DateTimeOffset? completed = null;
+        if (run.CompletedAt is { } completedAt)
+        {
+            completed = Instant(completedAt, "run.CompletedAt", now);
+            CompletedNotBeforeStarted(started, completed.Value, "run.CompletedAt");
+        }
+
+        if ((run.Outcome == RunOutcome.Running) != (completed is null))
+        {
+            throw new ArgumentException("run.CompletedAt must be given exactly when run.Outcome is Succeeded or Failed.", nameof(run));
+        }
+
+        if (!Enum.IsDefined(run.Outcome))
+        {
+            throw new ArgumentOutOfRangeException(nameof(run), run.Outcome, "run.Outcome must be Running, Succeeded or Failed.");
+        }
+
+        return run with
+        {
+            ScriptName = ScriptName(run.ScriptName, "run.ScriptName"),
+            Hostname = Hostname(run.Hostname, "run.Hostname"),
+            StartedAt = started,
+            CompletedAt = completed,
+            Output = Output(run.Output),
+        };
+    }
+
     /// <summary>
-    /// Keeps the tail of the output, where a failure explains itself, and replaces NUL, which text columns refuse.
+    /// Keeps the tail of the output, where a failure explains itself, and replaces what text columns refuse: NUL, and
+    /// half of a surrogate pair (output cut in the middle of a character), which is not Unicode and cannot be encoded.
     /// </summary>
     internal static string? Output(string? output)
     {
@@ -100,7 +173,7 @@ internal static class RunValidation
             tail = tail[1..];
         }
 
-        return tail.Replace('\0', '\uFFFD');
+        return ReplaceLoneSurrogates(tail.Replace('\0', '\uFFFD'));
     }
 
     private static string Identifier(string? value, string paramName, string what)
@@ -123,11 +196,56 @@ internal static class RunValidation
             }
         }
 
+        if (FirstLoneSurrogate(value) is { } lone)
+        {
+            throw new ArgumentException($"{paramName} must be valid Unicode (found a lone surrogate U+{(int)value[lone]:X4}).", paramName);
+        }
+
         if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
         {
             throw new ArgumentException($"{paramName} must not start or end with white space.", paramName);
         }
 
         return value;
+    }
+
+    private static int? FirstLoneSurrogate(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    private static string ReplaceLoneSurrogates(string value)
+    {
+        if (FirstLoneSurrogate(value) is null)
+        {
+            return value;
+        }
+
+        var chars = value.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+
+        return new string(chars);
     }
 }

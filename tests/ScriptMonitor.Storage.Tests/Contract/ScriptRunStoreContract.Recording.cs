@@ -120,6 +120,18 @@ public abstract partial class ScriptRunStoreContract
     }
 
     [Fact]
+    public async Task Starting_a_second_run_with_a_taken_id_is_refused_and_the_first_is_kept()
+    {
+        var first = await Store.RecordStartAsync("report", Utc(2026, 3, 1, 10, 0), "web1");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.RecordStartAsync("other", Utc(2026, 3, 1, 11, 0), "web2", first.RunId));
+
+        Assert.Equal(first, Assert.Single(await Store.ListRunsAsync(new RunQuery("report"))));
+        Assert.Empty(await Store.ListRunsAsync(new RunQuery("other")));
+        Assert.Equal(["report"], (await Store.ListScriptsAsync()).Select(s => s.Name));
+    }
+
+    [Fact]
     public async Task A_failed_completion_keeps_exit_code_and_message()
     {
         var started = await Store.RecordStartAsync("report", Utc(2026, 3, 1, 10, 0));
@@ -197,5 +209,15 @@ public abstract partial class ScriptRunStoreContract
         Assert.Equal(host, (await Store.GetLastActivityAsync(name))!.Hostname);
         await Store.RecordSuccessAsync("名前 with spaces ✓", Utc(2026, 3, 1, 10, 0), Utc(2026, 3, 1, 10, 0));
         Assert.NotNull(await Store.GetLastActivityAsync("名前 with spaces ✓"));
+    }
+
+    [Fact]
+    public async Task Output_with_a_broken_surrogate_pair_is_kept_with_a_replacement_character()
+    {
+        var run = await Store.RecordFailureAsync("binary", Utc(2026, 3, 1, 10, 0), Utc(2026, 3, 1, 10, 1), exitCode: 1, message: "before\uD800after\uDC00end");
+
+        var stored = Assert.Single(await Store.ListRunsAsync(new RunQuery("binary")));
+        Assert.Equal("before\uFFFDafter\uFFFDend", stored.Output);
+        Assert.Equal(run, stored);
     }
 }

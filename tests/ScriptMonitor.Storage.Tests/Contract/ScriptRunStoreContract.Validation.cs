@@ -44,6 +44,25 @@ public abstract partial class ScriptRunStoreContract
     }
 
     [Fact]
+    public async Task Names_and_hosts_with_half_a_surrogate_pair_are_refused()
+    {
+        // Not theory data: the test runner would replace the lone surrogates while passing the data along.
+        foreach (var bad in new[] { "lone\uD800surrogate", "\uDC00", "end\uD83D" })
+        {
+            var name = Assert.ThrowsAny<ArgumentException>(() => Store.RecordSuccess(bad, Utc(2026, 3, 1, 10, 0), Utc(2026, 3, 1, 10, 1)));
+            var host = await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.RecordFailureAsync("script", Utc(2026, 3, 1, 10, 0), Utc(2026, 3, 1, 10, 1), hostname: bad));
+
+            Assert.Equal("name", name.ParamName);
+            Assert.Equal("hostname", host.ParamName);
+            Assert.Contains("valid Unicode", name.Message, StringComparison.Ordinal);
+        }
+
+        await AssertNothingWrittenAsync();
+        await Store.RecordSuccessAsync("emoji \uD83D\uDE00", Utc(2026, 3, 1, 10, 0), Utc(2026, 3, 1, 10, 1), "host \uD83D\uDE00");
+        Assert.Equal("host \uD83D\uDE00", (await Store.GetLastActivityAsync("emoji \uD83D\uDE00"))!.Hostname);
+    }
+
+    [Fact]
     public async Task A_null_script_name_is_refused()
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => Store.RecordSuccess(null!, Utc(2026, 3, 1, 10, 0), Utc(2026, 3, 1, 10, 1)));

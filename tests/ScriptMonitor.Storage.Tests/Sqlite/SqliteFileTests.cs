@@ -119,6 +119,42 @@ public sealed class SqliteFileTests : IDisposable
         Assert.Equal(400, (await store.ListRunsAsync(new RunQuery("threaded") { Outcome = RunOutcome.Succeeded, Limit = 1000 })).Count);
     }
 
+    [Fact]
+    public void A_file_locked_by_another_writer_past_the_busy_timeout_gives_StoreUnavailableException()
+    {
+        var path = _directory.File("busy.db");
+        using var store = SqliteScriptRunStore.Open(path, new SqliteStoreOptions { BusyTimeout = TimeSpan.FromMilliseconds(100) });
+        using var other = new SqliteConnection($"Data Source={path};Pooling=False");
+        other.Open();
+        using (var hold = other.BeginTransaction(deferred: false))
+        {
+            var error = Assert.Throws<StoreUnavailableException>(() => store.RecordSuccess("blocked", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 1, 0, 1, 0, TimeSpan.Zero)));
+
+            Assert.Contains(path, error.Message, StringComparison.Ordinal);
+            Assert.Contains("locked by another writer", error.Message, StringComparison.Ordinal);
+        }
+
+        store.RecordSuccess("unblocked", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 1, 0, 1, 0, TimeSpan.Zero));
+        Assert.Null(store.GetLastActivity("blocked"));
+        Assert.NotNull(store.GetLastActivity("unblocked"));
+    }
+
+    [Fact]
+    public void A_path_that_cannot_be_opened_gives_StoreUnavailableException_naming_it()
+    {
+        var directoryPath = _directory.File("a-directory");
+        Directory.CreateDirectory(directoryPath);
+        var underAFile = _directory.File("a-file");
+        File.WriteAllText(underAFile, "not a directory");
+
+        var cannotOpen = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.Open(directoryPath));
+        var cannotCreate = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.Open(Path.Combine(underAFile, "runs.db")));
+
+        Assert.Contains(directoryPath, cannotOpen.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be opened", cannotOpen.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(underAFile, "runs.db"), cannotCreate.Message, StringComparison.Ordinal);
+    }
+
     private static string Pragma(SqliteConnection connection, string name)
     {
         using var command = connection.CreateCommand();

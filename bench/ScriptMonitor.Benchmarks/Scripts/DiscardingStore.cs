@@ -1,0 +1,50 @@
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Benchmarks.Scripts;
+
+/// <summary>A store that accepts every run and keeps none: what is left of a script's run is the base class alone.</summary>
+internal sealed class DiscardingStore : IScriptRunStore
+{
+    public string Description => "discard:";
+
+    public Task<bool> ImportRunAsync(ScriptRun run, CancellationToken cancellationToken = default) => Task.FromResult(true);
+
+    public ScriptActivity RecordSuccess(string name, DateTimeOffset dateStarted, DateTimeOffset dateCompleted, string? hostname = null) =>
+        new(name, hostname ?? "bench-host", dateStarted, dateCompleted);
+
+    public Task<ScriptActivity> RecordSuccessAsync(string name, DateTimeOffset dateStarted, DateTimeOffset dateCompleted, string? hostname = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(RecordSuccess(name, dateStarted, dateCompleted, hostname));
+
+    public ScriptActivity? GetLastActivity(string name) => null;
+
+    public Task<ScriptActivity?> GetLastActivityAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult<ScriptActivity?>(null);
+
+    public Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<ScriptRun> CompleteRunAsync(Guid runId, DateTimeOffset completedAt, RunOutcome outcome, int? exitCode = null, string? output = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<ScriptRun> RecordFailureAsync(string name, DateTimeOffset startedAt, DateTimeOffset completedAt, int? exitCode = null, string? message = null, string? hostname = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<IReadOnlyList<ScriptRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ScriptRun>>([]);
+
+    public Task<IReadOnlyList<ScriptSummary>> ListScriptsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ScriptSummary>>([]);
+
+    public Task<RuntimeStatistics> GetRuntimeStatisticsAsync(string name, DateTimeOffset since, DateTimeOffset until, string? hostname = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast = 0, CancellationToken cancellationToken = default) => Task.FromResult(0L);
+
+    public Task<StoreInfo> GetInfoAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(new StoreInfo(Description, 0, 0, null, 0, 0));
+
+    public void Dispose()
+    {
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

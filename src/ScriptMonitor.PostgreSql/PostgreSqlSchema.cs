@@ -1,0 +1,140 @@
+using Npgsql;
+
+namespace ScriptMonitor.PostgreSql;
+
+/// <summary>
+/// The schema, kept as versioned SQL in this one place. The applied versions are rows of <c>schema_version</c>;
+/// migrations run in one transaction under a transaction-scoped advisory lock, so that processes opening a new
+/// database at once apply each migration exactly once, and a failed migration leaves nothing half done.
+/// </summary>
+/// <remarks><c>{schema}</c> in the SQL stands for the store's schema, quoted.</remarks>
+internal static class PostgreSqlSchema
+{
+    /// <summary>Migration N takes the schema from version N to N+1; append, never edit.</summary>
+    private static readonly Migration[] Migrations =
+    [
+        new(
+            "runs and scripts",
+            """
+            CREATE TABLE {schema}.scripts (
+                name text COLLATE "C" NOT NULL PRIMARY KEY
+            );
+
+            CREATE TABLE {schema}.runs (
+                id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                run_id       uuid        NOT NULL UNIQUE,
+                script_name  text COLLATE "C" NOT NULL,
+                hostname     text COLLATE "C" NOT NULL,
+                started_at   timestamptz NOT NULL,
+                completed_at timestamptz,
+                outcome      smallint    NOT NULL CHECK (outcome IN (0, 1, 2)),
+                exit_code    integer,
+                output       text,
+                CHECK ((outcome = 0) = (completed_at IS NULL))
+            );
+
+            -- Last success / last failure of a script: one index seek from the end of its (outcome) range.
+            CREATE INDEX runs_by_script_outcome_start ON {schema}.runs (script_name, outcome, started_at, id);
+            -- Windows of a script's history, any outcome, newest first.
+            CREATE INDEX runs_by_script_start ON {schema}.runs (script_name, started_at, id);
+            """),
+    ];
+
+    internal static int LatestVersion => Migrations.Length;
+
+    /// <summary>The schema name quoted for SQL: it is validated by the options, and quoted all the same.</summary>
+    internal static string Quote(string schema) => "\"" + schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    internal static async ValueTask<int> CurrentVersionAsync(NpgsqlConnection connection, string schema, bool async, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
+    {
+        await using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection, transaction);
+        exists.Parameters.Add(new NpgsqlParameter { Value = Quote(schema) + ".schema_version" });
+        if (!(bool)(await exists.ScalarAsync(async, cancellationToken).ConfigureAwait(false))!)
+        {
+            return 0;
+        }
+
+        await using var version = new NpgsqlCommand($"SELECT coalesce(max(version), 0) FROM {Quote(schema)}.schema_version", connection, transaction);
+        return (int)(await version.ScalarAsync(async, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Brings the schema to <see cref="LatestVersion"/>; a no-op, without locking, when it is there already.</summary>
+    /// <exception cref="InvalidOperationException">The database is at a newer version than this build knows.</exception>
+    internal static async ValueTask MigrateAsync(NpgsqlConnection connection, string schema, string description, bool async, CancellationToken cancellationToken)
+    {
+        if (RefuseNewer(await CurrentVersionAsync(connection, schema, async, cancellationToken).ConfigureAwait(false), description) == LatestVersion)
+        {
+            return;
+        }
+
+        var quoted = Quote(schema);
+        await using var transaction = async
+            ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
+            : connection.BeginTransaction();
+
+        // Held until commit: a second process opening the same new database waits here, then finds the work done.
+        await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = "scriptmon.migrate:" + schema });
+            await command.NonQueryAsync(async, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Created only when missing: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege on the database even when
+        // the schema exists, and an administrator may have created it for a user without that privilege.
+        await using (var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = schema });
+            if (!(bool)(await command.ScalarAsync(async, cancellationToken).ConfigureAwait(false))!)
+            {
+                await ExecuteAsync(connection, transaction, $"CREATE SCHEMA {quoted}", async, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await ExecuteAsync(
+            connection,
+            transaction,
+            $"""
+            CREATE TABLE IF NOT EXISTS {quoted}.schema_version (
+                version     integer     NOT NULL PRIMARY KEY,
+                description text        NOT NULL,
+                applied_at  timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            async,
+            cancellationToken).ConfigureAwait(false);
+
+        var version = RefuseNewer(await CurrentVersionAsync(connection, schema, async, cancellationToken, transaction).ConfigureAwait(false), description);
+        for (; version < LatestVersion; version++)
+        {
+            var migration = Migrations[version];
+            await ExecuteAsync(connection, transaction, migration.Sql.Replace("{schema}", quoted, StringComparison.Ordinal), async, cancellationToken).ConfigureAwait(false);
+            await using var record = new NpgsqlCommand($"INSERT INTO {quoted}.schema_version (version, description) VALUES ($1, $2)", connection, transaction);
+            record.Parameters.Add(new NpgsqlParameter { Value = version + 1 });
+            record.Parameters.Add(new NpgsqlParameter { Value = migration.Description });
+            await record.NonQueryAsync(async, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (async)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            transaction.Commit();
+        }
+    }
+
+    private static int RefuseNewer(int version, string description) =>
+        version <= LatestVersion
+            ? version
+            : throw new InvalidOperationException(
+                $"The database {description} is at schema version {version}, newer than this ScriptMonitor knows ({LatestVersion}); upgrade ScriptMonitor.");
+
+    private static async ValueTask ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, bool async, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.NonQueryAsync(async, cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed record Migration(string Description, string Sql);
+}

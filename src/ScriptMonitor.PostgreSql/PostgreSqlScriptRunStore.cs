@@ -1,0 +1,526 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.PostgreSql;
+
+/// <summary>
+/// The shared store: one PostgreSQL database that many hosts record into at once. An instance holds a pool of
+/// connections and is safe to share between threads; every call is one short statement or transaction.
+/// </summary>
+public sealed class PostgreSqlScriptRunStore : IScriptRunStore
+{
+    private const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output";
+
+    /// <summary>Rows deleted per prune statement: each is its own short transaction, so writers never wait long.</summary>
+    private const int PruneBatchSize = 2_000;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _timeProvider;
+    private readonly PostgreSqlFailures _failures;
+    private readonly string _schema;
+    private readonly string _insertRunSql;
+    private readonly string _lastRunWithOutcomeSql;
+    private volatile bool _disposed;
+
+    private PostgreSqlScriptRunStore(NpgsqlDataSource dataSource, string description, string schema, PostgreSqlFailures failures, TimeProvider timeProvider)
+    {
+        _dataSource = dataSource;
+        Description = description;
+        Schema = schema;
+        _schema = PostgreSqlSchema.Quote(schema);
+        _failures = failures;
+        _timeProvider = timeProvider;
+        // One statement: the run, and its script when the run is new. A run id already taken inserts nothing.
+        _insertRunSql = $"""
+            WITH run AS (
+                INSERT INTO {_schema}.runs ({RunColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (run_id) DO NOTHING
+                RETURNING script_name),
+            script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM run ON CONFLICT DO NOTHING)
+            SELECT count(*) FROM run
+            """;
+        _lastRunWithOutcomeSql = $"SELECT {RunColumns} FROM {_schema}.runs WHERE script_name = $1 AND outcome = $2 ORDER BY started_at DESC, id DESC LIMIT 1";
+    }
+
+    /// <inheritdoc/>
+    /// <remarks><c>postgresql://user@host:port/database</c>, and the schema when it is not the default.</remarks>
+    public string Description { get; }
+
+    /// <summary>The schema that holds the store's tables.</summary>
+    public string Schema { get; }
+
+    /// <summary>
+    /// Connects to the database, creates the store's schema if needed and brings it to the latest version.
+    /// </summary>
+    /// <param name="connectionString">
+    /// Npgsql keywords (<c>Host=db1;Database=scriptmon;Username=scriptmon;Password=…</c>) or a URI
+    /// (<c>postgresql://scriptmon:secret@db1:5432/scriptmon?sslmode=require</c>).
+    /// </param>
+    /// <param name="options">Settings; null for the defaults.</param>
+    /// <exception cref="ArgumentException">The connection string is malformed or names no host.</exception>
+    /// <exception cref="StoreUnavailableException">The server cannot be reached, refuses the login, or cannot apply the schema.</exception>
+    /// <exception cref="InvalidOperationException">The database is at a newer schema version than this build knows.</exception>
+    public static PostgreSqlScriptRunStore Open(string connectionString, PostgreSqlStoreOptions? options = null) =>
+        OpenCoreAsync(connectionString, options, async: false, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Open"/>
+    /// <param name="connectionString">Npgsql keywords or a <c>postgresql://</c> URI.</param>
+    /// <param name="options">Settings; null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public static Task<PostgreSqlScriptRunStore> OpenAsync(string connectionString, PostgreSqlStoreOptions? options = null, CancellationToken cancellationToken = default) =>
+        OpenCoreAsync(connectionString, options, async: true, cancellationToken).AsTask();
+
+    /// <inheritdoc/>
+    public ScriptActivity RecordSuccess(string name, DateTimeOffset dateStarted, DateTimeOffset dateCompleted, string? hostname = null) =>
+        RecordSuccessCoreAsync(name, dateStarted, dateCompleted, hostname, async: false, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <inheritdoc/>
+    public Task<ScriptActivity> RecordSuccessAsync(string name, DateTimeOffset dateStarted, DateTimeOffset dateCompleted, string? hostname = null, CancellationToken cancellationToken = default) =>
+        RecordSuccessCoreAsync(name, dateStarted, dateCompleted, hostname, async: true, cancellationToken).AsTask();
+
+    /// <inheritdoc/>
+    public ScriptActivity? GetLastActivity(string name) =>
+        GetLastActivityCoreAsync(name, async: false, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <inheritdoc/>
+    public Task<ScriptActivity?> GetLastActivityAsync(string name, CancellationToken cancellationToken = default) =>
+        GetLastActivityCoreAsync(name, async: true, cancellationToken).AsTask();
+
+    /// <inheritdoc/>
+    public async Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, CancellationToken cancellationToken = default)
+    {
+        var run = RunValidation.StartedRun(name, startedAt, hostname, runId, _timeProvider.GetUtcNow());
+        await InsertRunAsync(run, async: true, cancellationToken).ConfigureAwait(false);
+        return run;
+    }
+
+    /// <inheritdoc/>
+    public async Task<ScriptRun> CompleteRunAsync(Guid runId, DateTimeOffset completedAt, RunOutcome outcome, int? exitCode = null, string? output = null, CancellationToken cancellationToken = default)
+    {
+        RunValidation.CompletedOutcome(outcome, nameof(outcome));
+        var completed = RunValidation.Instant(completedAt, nameof(completedAt), _timeProvider.GetUtcNow());
+        var tail = RunValidation.Output(output);
+        return await WithConnectionAsync("complete a run", async: true, async connection =>
+        {
+            // One statement completes a running run; only when it matches nothing is the run read to say why.
+            await using (var update = Command(
+                connection,
+                $"""
+                UPDATE {_schema}.runs SET completed_at = $2, outcome = $3, exit_code = $4, output = $5
+                WHERE run_id = $1 AND outcome = 0 AND started_at <= $2
+                RETURNING {RunColumns}
+                """,
+                Uuid(runId),
+                TimestampTz(completed),
+                Outcome(outcome),
+                Integer(exitCode),
+                Text(tail)))
+            {
+                var done = await SingleRunAsync(update, async: true, cancellationToken).ConfigureAwait(false);
+                if (done is not null)
+                {
+                    return done;
+                }
+            }
+
+            var run = await RunByIdAsync(connection, runId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No run has the id {runId}.");
+            if (run.Outcome != RunOutcome.Running)
+            {
+                throw new InvalidOperationException($"Run {runId} of '{run.ScriptName}' has already completed ({run.Outcome}).");
+            }
+
+            RunValidation.CompletedNotBeforeStarted(run.StartedAt, completed, nameof(completedAt));
+            throw new InvalidOperationException($"Run {runId} of '{run.ScriptName}' could not be completed.");
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ScriptRun> RecordFailureAsync(string name, DateTimeOffset startedAt, DateTimeOffset completedAt, int? exitCode = null, string? message = null, string? hostname = null, CancellationToken cancellationToken = default)
+    {
+        var run = RunValidation.CompletedRun(name, (startedAt, nameof(startedAt)), (completedAt, nameof(completedAt)), hostname, RunOutcome.Failed, exitCode, message, _timeProvider.GetUtcNow());
+        await InsertRunAsync(run, async: true, cancellationToken).ConfigureAwait(false);
+        return run;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> ImportRunAsync(ScriptRun run, CancellationToken cancellationToken = default)
+    {
+        var valid = RunValidation.ImportedRun(run, _timeProvider.GetUtcNow());
+
+        // Exactly once in one statement: a new id is inserted, a running one is completed (keeping its start, host
+        // and name), and a completed one is left alone. The script is listed only when its run is new.
+        var sql = $"""
+            WITH run AS (
+                INSERT INTO {_schema}.runs AS stored ({RunColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (run_id) DO UPDATE
+                    SET completed_at = EXCLUDED.completed_at, outcome = EXCLUDED.outcome,
+                        exit_code = EXCLUDED.exit_code, output = EXCLUDED.output
+                    WHERE stored.outcome = 0 AND EXCLUDED.outcome <> 0
+                RETURNING stored.script_name),
+            script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM run ON CONFLICT DO NOTHING)
+            SELECT count(*) FROM run
+            """;
+        return await WithConnectionAsync("import a run", async: true, async connection =>
+        {
+            await using var command = Command(connection, sql, RunParameters(valid));
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ScriptRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        RunValidation.Query(query);
+        var parameters = new List<NpgsqlParameter> { Text(query.ScriptName) };
+        var sql = new StringBuilder($"SELECT {RunColumns} FROM {_schema}.runs WHERE script_name = $1");
+        if (query.Hostname is not null)
+        {
+            parameters.Add(Text(query.Hostname));
+            sql.Append(" AND hostname = $").Append(parameters.Count);
+        }
+
+        if (query.Since is { } since)
+        {
+            parameters.Add(TimestampTz(Timestamps.Normalize(since)));
+            sql.Append(" AND started_at >= $").Append(parameters.Count);
+        }
+
+        if (query.Until is { } until)
+        {
+            parameters.Add(TimestampTz(Timestamps.Normalize(until)));
+            sql.Append(" AND started_at < $").Append(parameters.Count);
+        }
+
+        if (query.Outcome is { } outcome)
+        {
+            parameters.Add(Outcome(outcome));
+            sql.Append(" AND outcome = $").Append(parameters.Count);
+        }
+
+        parameters.Add(Integer(query.Limit));
+        sql.Append(" ORDER BY started_at DESC, id DESC LIMIT $").Append(parameters.Count);
+        parameters.Add(Integer(query.Offset));
+        sql.Append(" OFFSET $").Append(parameters.Count);
+
+        return await WithConnectionAsync("list runs", async: true, async connection =>
+        {
+            await using var command = Command(connection, sql.ToString(), [.. parameters]);
+            return await ReadRunsAsync(command, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ScriptSummary>> ListScriptsAsync(CancellationToken cancellationToken = default)
+    {
+        var sql = $"""
+            SELECT s.name, success.*, failure.*
+            FROM {_schema}.scripts s
+            LEFT JOIN LATERAL (
+                SELECT {RunColumns} FROM {_schema}.runs r WHERE r.script_name = s.name AND r.outcome = 1
+                ORDER BY r.started_at DESC, r.id DESC LIMIT 1) success ON true
+            LEFT JOIN LATERAL (
+                SELECT {RunColumns} FROM {_schema}.runs r WHERE r.script_name = s.name AND r.outcome = 2
+                ORDER BY r.started_at DESC, r.id DESC LIMIT 1) failure ON true
+            ORDER BY s.name
+            """;
+        return await WithConnectionAsync("list scripts", async: true, async connection =>
+        {
+            await using var command = Command(connection, sql);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var summaries = new List<ScriptSummary>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                summaries.Add(new ScriptSummary(
+                    reader.GetString(0),
+                    reader.IsDBNull(1) ? null : ReadRun(reader, 1),
+                    reader.IsDBNull(9) ? null : ReadRun(reader, 9)));
+            }
+
+            return (IReadOnlyList<ScriptSummary>)summaries;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<RuntimeStatistics> GetRuntimeStatisticsAsync(string name, DateTimeOffset since, DateTimeOffset until, string? hostname = null, CancellationToken cancellationToken = default)
+    {
+        RunValidation.ScriptName(name, nameof(name));
+        if (hostname is not null)
+        {
+            RunValidation.Hostname(hostname, nameof(hostname));
+        }
+
+        RunValidation.Window(since, until, nameof(until));
+        var sql = $"SELECT completed_at - started_at FROM {_schema}.runs WHERE script_name = $1 AND outcome = 1 AND started_at >= $2 AND started_at < $3"
+            + (hostname is null ? string.Empty : " AND hostname = $4");
+        NpgsqlParameter[] parameters = hostname is null
+            ? [Text(name), TimestampTz(Timestamps.Normalize(since)), TimestampTz(Timestamps.Normalize(until))]
+            : [Text(name), TimestampTz(Timestamps.Normalize(since)), TimestampTz(Timestamps.Normalize(until)), Text(hostname)];
+        return await WithConnectionAsync("read runtime statistics", async: true, async connection =>
+        {
+            await using var command = Command(connection, sql, parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var durations = new List<TimeSpan>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                durations.Add(reader.GetFieldValue<TimeSpan>(0));
+            }
+
+            return RuntimeStatistics.Of(durations);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keepLast);
+
+        // Chosen once from one snapshot, which blocks no writer: later runs only push these further from "newest" and
+        // "last success", so deleting them batch by batch, each batch its own short transaction, stays within the rules.
+        var candidatesSql = $"""
+            SELECT id FROM (
+                SELECT id, started_at, outcome,
+                       row_number() OVER (PARTITION BY script_name ORDER BY started_at DESC, id DESC) AS newest_rank,
+                       row_number() OVER (PARTITION BY script_name, outcome ORDER BY started_at DESC, id DESC) AS outcome_rank
+                FROM {_schema}.runs) ranked
+            WHERE started_at < $1 AND outcome <> 0 AND newest_rank > $2 AND NOT (outcome = 1 AND outcome_rank = 1)
+            """;
+        return await WithConnectionAsync("prune runs", async: true, async connection =>
+        {
+            var candidates = new List<long>();
+            await using (var command = Command(connection, candidatesSql, TimestampTz(Timestamps.Normalize(olderThan)), Integer(keepLast)))
+            {
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    candidates.Add(reader.GetInt64(0));
+                }
+            }
+
+            long deleted = 0;
+            foreach (var batch in candidates.Chunk(PruneBatchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await using var delete = Command(
+                    connection,
+                    $"DELETE FROM {_schema}.runs WHERE id = ANY($1)",
+                    new NpgsqlParameter { Value = batch, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                deleted += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return deleted;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<StoreInfo> GetInfoAsync(CancellationToken cancellationToken = default)
+    {
+        var sql = $"""
+            SELECT (SELECT coalesce(max(version), 0) FROM {_schema}.schema_version),
+                   (SELECT count(*) FROM {_schema}.runs),
+                   (SELECT count(*) FROM {_schema}.scripts),
+                   (SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint
+                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = $1 AND c.relkind = 'r')
+            """;
+        return await WithConnectionAsync("read store information", async: true, async connection =>
+        {
+            await using var command = Command(connection, sql, Text(Schema));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return new StoreInfo(Description, reader.GetInt32(0), PostgreSqlSchema.LatestVersion, reader.GetInt64(3), reader.GetInt64(1), reader.GetInt64(2));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _dataSource.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async ValueTask<PostgreSqlScriptRunStore> OpenCoreAsync(string connectionString, PostgreSqlStoreOptions? options, bool async, CancellationToken cancellationToken)
+    {
+        var settings = PostgreSqlConnectionString.Parse(connectionString);
+        options ??= new PostgreSqlStoreOptions();
+        var description = PostgreSqlConnectionString.Describe(settings, options.Schema);
+        var failures = new PostgreSqlFailures(PostgreSqlConnectionString.Endpoint(settings), settings.Database ?? settings.Username ?? "(default)");
+        var dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
+        try
+        {
+            var connection = await OpenConnectionAsync(dataSource, failures, async, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await PostgreSqlSchema.MigrateAsync(connection, options.Schema, description, async, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (PostgreSqlFailures.IsUnavailable(e))
+            {
+                throw failures.Failed($"prepare schema {options.Schema}", e);
+            }
+            finally
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return new PostgreSqlScriptRunStore(dataSource, description, options.Schema, failures, options.TimeProvider);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async ValueTask<NpgsqlConnection> OpenConnectionAsync(NpgsqlDataSource dataSource, PostgreSqlFailures failures, bool async, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await dataSource.OpenAsync(async, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (PostgreSqlFailures.IsUnavailable(e))
+        {
+            throw failures.CannotConnect(e);
+        }
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static NpgsqlParameter Uuid(Guid value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Uuid };
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = value is null ? DBNull.Value : value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter TimestampTz(DateTimeOffset? value) => new() { Value = value is { } v ? v : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    private static NpgsqlParameter Outcome(RunOutcome value) => new() { Value = (short)value, NpgsqlDbType = NpgsqlDbType.Smallint };
+
+    private static NpgsqlParameter Integer(int? value) => new() { Value = value is { } v ? v : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer };
+
+    private static NpgsqlParameter[] RunParameters(ScriptRun run) =>
+    [
+        Uuid(run.RunId),
+        Text(run.ScriptName),
+        Text(run.Hostname),
+        TimestampTz(run.StartedAt),
+        TimestampTz(run.CompletedAt),
+        Outcome(run.Outcome),
+        Integer(run.ExitCode),
+        Text(run.Output),
+    ];
+
+    private static ScriptRun ReadRun(NpgsqlDataReader reader, int first = 0) => new(
+        reader.GetGuid(first),
+        reader.GetString(first + 1),
+        reader.GetString(first + 2),
+        reader.GetFieldValue<DateTimeOffset>(first + 3),
+        reader.IsDBNull(first + 4) ? null : reader.GetFieldValue<DateTimeOffset>(first + 4),
+        (RunOutcome)reader.GetInt16(first + 5),
+        reader.IsDBNull(first + 6) ? null : reader.GetInt32(first + 6),
+        reader.IsDBNull(first + 7) ? null : reader.GetString(first + 7));
+
+    private static async ValueTask<ScriptRun?> SingleRunAsync(NpgsqlCommand command, bool async, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ReaderAsync(async, cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(async, cancellationToken).ConfigureAwait(false) ? ReadRun(reader) : null;
+    }
+
+    private static async Task<IReadOnlyList<ScriptRun>> ReadRunsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var runs = new List<ScriptRun>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            runs.Add(ReadRun(reader));
+        }
+
+        return runs;
+    }
+
+    private async ValueTask<ScriptActivity> RecordSuccessCoreAsync(string name, DateTimeOffset dateStarted, DateTimeOffset dateCompleted, string? hostname, bool async, CancellationToken cancellationToken)
+    {
+        var run = RunValidation.CompletedRun(name, (dateStarted, nameof(dateStarted)), (dateCompleted, nameof(dateCompleted)), hostname, RunOutcome.Succeeded, exitCode: null, output: null, _timeProvider.GetUtcNow());
+        await InsertRunAsync(run, async, cancellationToken).ConfigureAwait(false);
+        return run.ToActivity();
+    }
+
+    private async ValueTask<ScriptActivity?> GetLastActivityCoreAsync(string name, bool async, CancellationToken cancellationToken)
+    {
+        RunValidation.ScriptName(name, nameof(name));
+        return await WithConnectionAsync("read the last activity", async, async connection =>
+        {
+            await using var command = Command(connection, _lastRunWithOutcomeSql, Text(name), Outcome(RunOutcome.Succeeded));
+            return (await SingleRunAsync(command, async, cancellationToken).ConfigureAwait(false))?.ToActivity();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask InsertRunAsync(ScriptRun run, bool async, CancellationToken cancellationToken)
+    {
+        var inserted = await WithConnectionAsync("record a run", async, async connection =>
+        {
+            await using var command = Command(connection, _insertRunSql, RunParameters(run));
+            return (long)(await command.ScalarAsync(async, cancellationToken).ConfigureAwait(false))!;
+        }, cancellationToken).ConfigureAwait(false);
+        if (inserted == 0)
+        {
+            throw RunValidation.DuplicateRunId(run.RunId);
+        }
+    }
+
+    private async Task<ScriptRun?> RunByIdAsync(NpgsqlConnection connection, Guid runId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, $"SELECT {RunColumns} FROM {_schema}.runs WHERE run_id = $1", Uuid(runId));
+        return await SingleRunAsync(command, async: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection; an infrastructure failure becomes a
+    /// <see cref="StoreUnavailableException"/> that says whether connecting or the work itself failed.
+    /// </summary>
+    private async ValueTask<T> WithConnectionAsync<T>(string action, bool async, Func<NpgsqlConnection, ValueTask<T>> work, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var connection = await OpenConnectionAsync(_dataSource, _failures, async, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (Exception e) when (PostgreSqlFailures.IsUnavailable(e))
+        {
+            throw _failures.Failed(action, e);
+        }
+        finally
+        {
+            if (async)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                connection.Dispose();
+            }
+        }
+    }
+}

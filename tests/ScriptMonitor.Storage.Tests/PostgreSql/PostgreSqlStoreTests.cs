@@ -1,0 +1,320 @@
+using Npgsql;
+using ScriptMonitor.PostgreSql;
+using ScriptMonitor.Runs;
+using ScriptMonitor.Scripts.Stores;
+using ScriptMonitor.Storage.Tests.Support;
+
+namespace ScriptMonitor.Storage.Tests.PostgreSql;
+
+/// <summary>What is particular to PostgreSQL: migrations, many processes at once, connection strings and failures.</summary>
+[Collection(PostgreSqlCollection.Name)]
+public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Open_creates_the_schema_at_the_latest_version_and_describes_itself_without_the_password()
+    {
+        var database = await server.CreateDatabaseAsync();
+        var uri = server.Uri(new NpgsqlConnectionStringBuilder(database).Database!);
+
+        await using var store = await PostgreSqlScriptRunStore.OpenAsync(uri);
+        var info = await store.GetInfoAsync();
+
+        Assert.Equal($"postgresql://{server.Username}@{server.Host}:{server.Port}/{new NpgsqlConnectionStringBuilder(database).Database}", store.Description);
+        Assert.DoesNotContain(server.Password!, store.Description, StringComparison.Ordinal);
+        Assert.Equal("scriptmon", store.Schema);
+        Assert.Equal(info.LatestSchemaVersion, info.SchemaVersion);
+        Assert.True(info.SizeBytes > 0);
+        Assert.Equal(info.LatestSchemaVersion, await server.ScalarAsync<long>("SELECT count(*) FROM scriptmon.schema_version", database));
+    }
+
+    [Fact]
+    public async Task Timestamps_are_stored_as_timestamptz_in_UTC()
+    {
+        var database = await server.CreateDatabaseAsync();
+        await using (var store = await PostgreSqlScriptRunStore.OpenAsync(database))
+        {
+            await store.RecordSuccessAsync("tz", new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.FromHours(2)), new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.FromHours(2)).AddTicks(1234567));
+        }
+
+        Assert.Equal("timestamp with time zone", await server.ScalarAsync<string>("SELECT data_type FROM information_schema.columns WHERE table_schema = 'scriptmon' AND table_name = 'runs' AND column_name = 'started_at'", database));
+        Assert.Equal("2026-03-01 10:00:00.123456", await server.ScalarAsync<string>("SELECT (completed_at AT TIME ZONE 'UTC')::text FROM scriptmon.runs", database));
+    }
+
+    [Fact]
+    public async Task Concurrent_opens_of_a_fresh_database_migrate_once()
+    {
+        const int Openers = 8;
+        var database = await server.CreateDatabaseAsync();
+
+        var stores = await Task.WhenAll(Enumerable.Range(0, Openers).Select(_ => Task.Run(() => PostgreSqlScriptRunStore.OpenAsync(database))));
+        try
+        {
+            await stores[0].RecordSuccessAsync("shared", Start, Start.AddMinutes(1), "db1");
+            foreach (var store in stores)
+            {
+                Assert.Equal(Start, (await store.GetLastActivityAsync("shared"))!.DateStarted);
+            }
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+
+        Assert.Equal(PostgreSqlSchema.LatestVersion, await server.ScalarAsync<long>("SELECT count(*) FROM scriptmon.schema_version", database));
+        Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname = 'scriptmon'", database));
+    }
+
+    [Fact]
+    public async Task Eight_processes_writing_500_runs_each_into_one_new_database_lose_nothing()
+    {
+        const int Writers = 8;
+        const int RunsPerWriter = 500;
+        var database = await server.CreateDatabaseAsync();
+        var uri = server.Uri(new NpgsqlConnectionStringBuilder(database).Database!);
+
+        var processes = Enumerable.Range(0, Writers)
+            .Select(i => Fixtures.StartRunWriter(uri, $"writer-{i % 2}", $"host-{i}", RunsPerWriter))
+            .ToList();
+        foreach (var process in processes)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"writer exited {process.ExitCode}: {await stderr}");
+            process.Dispose();
+        }
+
+        await using var store = await PostgreSqlScriptRunStore.OpenAsync(database);
+        var info = await store.GetInfoAsync();
+        Assert.Equal(Writers * RunsPerWriter, info.RunCount);
+        Assert.Equal(2, info.ScriptCount);
+        for (var i = 0; i < Writers; i++)
+        {
+            var runs = await store.ListRunsAsync(new RunQuery($"writer-{i % 2}") { Hostname = $"host-{i}", Limit = RunQuery.MaxLimit });
+            Assert.Equal(RunsPerWriter, runs.Count);
+            Assert.Equal(RunsPerWriter, runs.Select(r => r.StartedAt).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public async Task Threads_sharing_one_store_instance_lose_nothing()
+    {
+        await using var store = await OpenSchemaAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(async () =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                var run = await store.RecordStartAsync("threaded", Start.AddSeconds(i), $"thread-{t}");
+                await store.CompleteRunAsync(run.RunId, Start.AddSeconds(i + 1), RunOutcome.Succeeded);
+            }
+        })));
+
+        Assert.Equal(400, (await store.ListRunsAsync(new RunQuery("threaded") { Outcome = RunOutcome.Succeeded, Limit = 1000 })).Count);
+    }
+
+    [Fact]
+    public async Task Importing_one_run_from_many_connections_at_once_stores_it_once()
+    {
+        await using var store = await OpenSchemaAsync();
+        var run = new ScriptRun(Guid.NewGuid(), "spooled", "web1", Start, Start.AddMinutes(1), RunOutcome.Succeeded, 0, "ok");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.ImportRunAsync(run))));
+
+        Assert.Equal(1, results.Count(changed => changed));
+        Assert.Equal(run, Assert.Single(await store.ListRunsAsync(new RunQuery("spooled"))));
+    }
+
+    [Fact]
+    public async Task Prune_deletes_in_batches_and_keeps_the_rules()
+    {
+        const int Runs = 5_000;
+        var schema = PostgreSqlServer.NewSchemaName();
+        await using var store = await OpenSchemaAsync(schema);
+        await store.RecordSuccessAsync("bulk", Start, Start);
+        await server.ExecuteAsync($"""
+            INSERT INTO "{schema}".runs (run_id, script_name, hostname, started_at, completed_at, outcome)
+            SELECT gen_random_uuid(), 'bulk', 'h', timestamptz '2026-01-01 00:00:00+00' + n * interval '1 minute',
+                   timestamptz '2026-01-01 00:00:00+00' + n * interval '1 minute' + interval '1 second', 2
+            FROM generate_series(1, {Runs - 1}) AS n
+            """);
+
+        var deleted = await store.PruneAsync(Start.AddYears(1), keepLast: 10);
+
+        Assert.Equal(Runs - 10 - 1, deleted);
+        Assert.Equal(11, (await store.GetInfoAsync()).RunCount);
+        Assert.Equal(Start, (await store.GetLastActivityAsync("bulk"))!.DateStarted);
+    }
+
+    [Fact]
+    public async Task Last_success_and_window_queries_are_index_seeks()
+    {
+        var schema = PostgreSqlServer.NewSchemaName();
+        await using var store = await OpenSchemaAsync(schema);
+        await server.ExecuteAsync($"""
+            INSERT INTO "{schema}".scripts (name) SELECT 'script-' || s FROM generate_series(1, 50) AS s;
+            INSERT INTO "{schema}".runs (run_id, script_name, hostname, started_at, completed_at, outcome)
+            SELECT gen_random_uuid(), 'script-' || (n % 50), 'h', timestamptz '2026-01-01 00:00:00+00' + n * interval '1 minute',
+                   timestamptz '2026-01-01 00:00:00+00' + n * interval '1 minute' + interval '1 second', 1 + (n % 3 = 0)::int
+            FROM generate_series(1, 20000) AS n;
+            ANALYZE "{schema}".runs;
+            """);
+
+        var lastSuccess = await ExplainAsync($"SELECT * FROM \"{schema}\".runs WHERE script_name = 'script-7' AND outcome = 1 ORDER BY started_at DESC, id DESC LIMIT 1");
+        var window = await ExplainAsync($"SELECT * FROM \"{schema}\".runs WHERE script_name = 'script-7' AND started_at >= '2026-01-02' AND started_at < '2026-01-03' ORDER BY started_at DESC, id DESC LIMIT 100");
+
+        Assert.DoesNotContain("Seq Scan", lastSuccess + window, StringComparison.Ordinal);
+        // A window is a range of one index: PostgreSQL may walk it backwards or collect it in a bitmap and sort.
+        Assert.Contains("Index Scan Backward using runs_by_script_outcome_start", lastSuccess, StringComparison.Ordinal);
+        Assert.Contains(" runs_by_script_start ", window, StringComparison.Ordinal);
+        Assert.Contains("Index Cond: ((script_name = 'script-7'::text) AND (started_at >= ", window, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_from_a_newer_version_is_refused_with_a_clear_message()
+    {
+        var schema = PostgreSqlServer.NewSchemaName();
+        await (await OpenSchemaAsync(schema)).DisposeAsync();
+        await server.ExecuteAsync($"INSERT INTO \"{schema}\".schema_version (version, description) VALUES (99, 'from the future')");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenSchemaAsync(schema));
+
+        Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
+        Assert.Contains(server.Host, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_gives_StoreUnavailableException_naming_host_and_port()
+    {
+        var port = ThrowawayPostgreSqlServer.FreePort();
+
+        var direct = await Assert.ThrowsAsync<StoreUnavailableException>(() => PostgreSqlScriptRunStore.OpenAsync($"Host=127.0.0.1;Port={port};Username=scriptmon;Password=hunter2;Timeout=5"));
+        var configured = Assert.Throws<StoreUnavailableException>(() => ScriptRunStores.Open($"postgresql://scriptmon:hunter2@127.0.0.1:{port}/scriptmon"));
+
+        foreach (var error in new[] { direct, configured })
+        {
+            Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+            Assert.Contains("Cannot connect", error.Message, StringComparison.Ordinal);
+            Assert.Contains("refused", error.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_password_gives_StoreUnavailableException_without_the_password()
+    {
+        var uri = $"postgresql://{server.Username}:not-the-password@{server.Host}:{server.Port}/postgres";
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => PostgreSqlScriptRunStore.OpenAsync(uri));
+
+        Assert.Contains($"{server.Host}:{server.Port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("password authentication failed", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_connection_the_server_drops_gives_StoreUnavailableException_and_the_next_call_works()
+    {
+        var applicationName = "scriptmon-drop-" + Guid.NewGuid().ToString("N");
+        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
+        await using var store = await PostgreSqlScriptRunStore.OpenAsync(connectionString, new PostgreSqlStoreOptions { Schema = PostgreSqlServer.NewSchemaName() });
+        await store.RecordSuccessAsync("before", Start, Start);
+
+        await server.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{applicationName}'");
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.RecordSuccessAsync("during", Start, Start));
+
+        Assert.Contains($"{server.Host}:{server.Port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("failed to record a run", error.Message, StringComparison.Ordinal);
+        await store.RecordSuccessAsync("after", Start, Start);
+        Assert.NotNull(await store.GetLastActivityAsync("after"));
+    }
+
+    [Fact]
+    public async Task A_role_with_only_the_documented_writer_grants_records_reads_and_prunes()
+    {
+        var database = await server.CreateDatabaseAsync();
+        var databaseName = new NpgsqlConnectionStringBuilder(database).Database;
+        await (await PostgreSqlScriptRunStore.OpenAsync(database)).DisposeAsync();
+        var role = "writer_" + Guid.NewGuid().ToString("N");
+        var password = Guid.NewGuid().ToString("N");
+        await server.ExecuteAsync($"CREATE ROLE {role} LOGIN PASSWORD '{password}'");
+        try
+        {
+            await server.ExecuteAsync(
+                $"""
+                GRANT CONNECT ON DATABASE "{databaseName}" TO {role};
+                GRANT USAGE ON SCHEMA scriptmon TO {role};
+                GRANT SELECT ON scriptmon.schema_version TO {role};
+                GRANT SELECT, INSERT, UPDATE ON scriptmon.runs, scriptmon.scripts TO {role};
+                GRANT DELETE ON scriptmon.runs TO {role};
+                """,
+                database);
+            var asWriter = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = password }.ConnectionString;
+
+            await using var store = await PostgreSqlScriptRunStore.OpenAsync(asWriter);
+            await store.RecordSuccessAsync("nightly", Start, Start.AddMinutes(1), "web1");
+            await store.RecordFailureAsync("nightly", Start.AddDays(1), Start.AddDays(1).AddMinutes(1), 1, "failed", "web1");
+            var running = await store.RecordStartAsync("nightly", Start.AddDays(2), "web1");
+            await store.CompleteRunAsync(running.RunId, Start.AddDays(2).AddMinutes(1), RunOutcome.Succeeded);
+            Assert.True(await store.ImportRunAsync(new ScriptRun(Guid.NewGuid(), "spooled", "web2", Start, Start.AddSeconds(5), RunOutcome.Succeeded, 0, null)));
+
+            Assert.Equal(Start.AddDays(2), (await store.GetLastActivityAsync("nightly"))!.DateStarted);
+            Assert.Equal(2, (await store.ListScriptsAsync()).Count);
+            Assert.Equal(2, (await store.GetRuntimeStatisticsAsync("nightly", Start, Start.AddDays(3))).Count);
+            Assert.Equal(4, (await store.GetInfoAsync()).RunCount);
+            Assert.Equal(2, await store.PruneAsync(Start.AddDays(3), keepLast: 1));
+        }
+        finally
+        {
+            await server.ExecuteAsync($"DROP OWNED BY {role}", database);
+            await server.ExecuteAsync($"DROP ROLE {role}");
+        }
+    }
+
+    [Fact]
+    public async Task A_role_that_may_not_create_the_schema_gives_StoreUnavailableException_saying_so()
+    {
+        var database = await server.CreateDatabaseAsync();
+        var databaseName = new NpgsqlConnectionStringBuilder(database).Database;
+        var role = "reader_" + Guid.NewGuid().ToString("N");
+        var password = Guid.NewGuid().ToString("N");
+        await server.ExecuteAsync($"CREATE ROLE {role} LOGIN PASSWORD '{password}'");
+        try
+        {
+            await server.ExecuteAsync($"REVOKE CREATE ON DATABASE \"{databaseName}\" FROM PUBLIC; GRANT CONNECT ON DATABASE \"{databaseName}\" TO {role}", database);
+            var asRole = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = password }.ConnectionString;
+
+            var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => PostgreSqlScriptRunStore.OpenAsync(asRole));
+
+            Assert.Contains("prepare schema scriptmon", error.Message, StringComparison.Ordinal);
+            Assert.Contains("permission denied", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await server.ExecuteAsync($"DROP OWNED BY {role}", database);
+            await server.ExecuteAsync($"DROP ROLE {role}");
+        }
+    }
+
+    private async Task<PostgreSqlScriptRunStore> OpenSchemaAsync(string? schema = null) =>
+        await PostgreSqlScriptRunStore.OpenAsync(server.ConnectionString, new PostgreSqlStoreOptions { Schema = schema ?? PostgreSqlServer.NewSchemaName() });
+
+    private async Task<string> ExplainAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var plan = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', plan);
+    }
+}
