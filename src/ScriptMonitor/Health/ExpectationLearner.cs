@@ -19,7 +19,7 @@ internal static class ExpectationLearner
 
     /// <summary>
     /// The runtime band is median ± this many scaled MADs. Why median ± k·MAD rather than percentiles: with the
-    /// 32 runs the history holds, a 1st/99th percentile is simply the minimum/maximum, so one bad run would widen the
+    /// 24 runs the history holds, a 1st/99th percentile is simply the minimum/maximum, so one bad run would widen the
     /// band for good; the median and MAD ignore up to half the sample being odd. k = 3 is "three sigma" for normally
     /// distributed runtimes: about 1 normal run in 370 falls outside.
     /// </summary>

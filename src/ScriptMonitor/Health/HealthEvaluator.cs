@@ -197,15 +197,33 @@ internal static class HealthEvaluator
 
     private static HealthReason? Failing(string? host, string on, IReadOnlyList<HistoryRun> recent, Rules rules)
     {
-        var completed = recent.Where(r => r.Outcome != RunOutcome.Running).ToList();
-        var failures = completed.TakeWhile(r => r.Outcome == RunOutcome.Failed).Count();
-        if (failures <= rules.FailuresTolerated)
+        HistoryRun? latest = null;
+        var failures = 0;
+        var completed = 0;
+        var streak = true;
+        foreach (var run in recent)
+        {
+            if (run.Outcome == RunOutcome.Running)
+            {
+                continue;
+            }
+
+            completed++;
+            latest ??= run;
+            streak &= run.Outcome == RunOutcome.Failed;
+            failures += streak ? 1 : 0;
+            if (!streak)
+            {
+                break;
+            }
+        }
+
+        if (failures <= rules.FailuresTolerated || latest is null)
         {
             return null;
         }
 
-        var latest = completed[0];
-        var atLeast = failures == completed.Count && completed.Count >= ScriptHistory.Depth / 2 ? "at least " : string.Empty;
+        var atLeast = failures == completed && completed >= ScriptHistory.Depth / 2 ? "at least " : string.Empty;
         var exit = latest.ExitCode is { } code ? $" with exit code {code}" : string.Empty;
         var runs = failures == 1 ? "the last run" : $"the last {atLeast}{failures} runs";
         return new HealthReason(
@@ -256,27 +274,47 @@ internal static class HealthEvaluator
             yield break;
         }
 
-        var between = $"between {Timestamps.Format(window.Start)} and {Timestamps.Format(now)}";
-        var inWindow = recent.Where(r => r.StartedAt >= window.Start && r.StartedAt <= now).ToList();
-        var busiest = inWindow.GroupBy(r => r.Hostname, StringComparer.Ordinal).MaxBy(g => g.Count());
-        if (busiest is not null && busiest.Count() > window.Expected * TooOftenRatio)
+        // Runs per host in the window; a script runs on few hosts, so a short list beats a dictionary.
+        var perHost = new List<(string Host, int Count)>(1);
+        var inWindow = 0;
+        foreach (var run in recent)
+        {
+            if (run.StartedAt < window.Start || run.StartedAt > now)
+            {
+                continue;
+            }
+
+            inWindow++;
+            var index = perHost.FindIndex(h => string.Equals(h.Host, run.Hostname, StringComparison.Ordinal));
+            if (index < 0)
+            {
+                perHost.Add((run.Hostname, 1));
+            }
+            else
+            {
+                perHost[index] = (run.Hostname, perHost[index].Count + 1);
+            }
+        }
+
+        string Between() => $"between {Timestamps.Format(window.Start)} and {Timestamps.Format(now)}";
+        if (perHost.Count > 0 && perHost.MaxBy(h => h.Count) is var busiest && busiest.Count > window.Expected * TooOftenRatio)
         {
             yield return new HealthReason(
                 HealthState.TooOften,
-                host ?? busiest.Key,
-                $"{busiest.Count()} runs on {busiest.Key} started {between}, but {rules.DescribeSchedule()} means {window.Expected}");
+                host ?? busiest.Host,
+                $"{busiest.Count} runs on {busiest.Host} started {Between()}, but {rules.DescribeSchedule()} means {window.Expected}");
             yield break;
         }
 
         // Too rare needs a history that reaches back past the window: a new script, or one whose recent runs are
         // crowded out by other hosts, has not had the chance to run enough.
         var reachesBack = recent.Count > 0 && recent[^1].StartedAt <= window.Start;
-        if (reachesBack && inWindow.Count < window.Expected * TooRareRatio)
+        if (reachesBack && inWindow < window.Expected * TooRareRatio)
         {
             yield return new HealthReason(
                 HealthState.TooRare,
                 host,
-                $"{inWindow.Count} runs{on} started {between}, but {rules.DescribeSchedule()} means {window.Expected}");
+                $"{inWindow} runs{on} started {Between()}, but {rules.DescribeSchedule()} means {window.Expected}");
         }
     }
 

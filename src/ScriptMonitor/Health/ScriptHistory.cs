@@ -19,12 +19,12 @@ public sealed record ScriptHistory(
     IReadOnlyDictionary<string, HistoryRun> LastSuccessByHost)
 {
     /// <summary>
-    /// How many recent runs a store returns per script. 32 covers what the rules look at: the learner's sample (at
+    /// How many recent runs a store returns per script. 24 covers what the rules look at: the learner's sample (at
     /// least <see cref="ExpectationLearner.MinimumSuccesses"/> successes), the failing rule (tolerated failures + 1)
     /// and a rate window of <see cref="HealthEvaluator.RateWindowOccurrences"/> occurrences with room to see twice as
     /// many; while a read of 10,000 scripts stays a few hundred thousand rows.
     /// </summary>
-    public const int Depth = 32;
+    public const int Depth = 24;
 
     /// <summary>The history of a script that has no runs.</summary>
     public static ScriptHistory Empty { get; } = new([], false, [], null, new Dictionary<string, HistoryRun>());
