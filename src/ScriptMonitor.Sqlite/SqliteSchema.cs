@@ -33,6 +33,37 @@ internal static class SqliteSchema
         -- Windows of a script's history, any outcome, newest first.
         CREATE INDEX runs_by_script_start ON runs (script_name, started_at);
         """,
+        """
+        -- Expectations: one row per script; durations and instants in microseconds like the runs. Host and tag
+        -- lists are sorted and joined with newlines, which names cannot contain.
+        CREATE TABLE expectations (
+            script_name        TEXT    NOT NULL PRIMARY KEY,
+            period_us          INTEGER,
+            cron               TEXT,
+            time_zone          TEXT,
+            grace_us           INTEGER NOT NULL,
+            min_runtime_us     INTEGER,
+            max_runtime_us     INTEGER,
+            host_mode          INTEGER NOT NULL CHECK (host_mode IN (0, 1, 2)),
+            hosts              TEXT    NOT NULL,
+            min_hosts          INTEGER NOT NULL,
+            failures_tolerated INTEGER NOT NULL,
+            paused             INTEGER NOT NULL CHECK (paused IN (0, 1)),
+            paused_until       INTEGER,
+            tags               TEXT    NOT NULL,
+            updated_at         INTEGER NOT NULL,
+            CHECK ((period_us IS NULL) OR (cron IS NULL))
+        ) WITHOUT ROWID;
+
+        -- A script's newest runs with all the health evaluation reads, from the index alone. It starts with
+        -- (script_name, started_at), so it replaces the index of that prefix.
+        CREATE INDEX runs_history ON runs (script_name, started_at, outcome, completed_at, hostname, exit_code);
+        DROP INDEX runs_by_script_start;
+        -- The last success of a script on one host: one seek.
+        CREATE INDEX runs_by_script_host_outcome_start ON runs (script_name, hostname, outcome, started_at);
+        -- Runs in progress, however old: few rows, so a small partial index.
+        CREATE INDEX runs_in_progress ON runs (script_name, started_at) WHERE outcome = 0;
+        """,
     ];
 
     internal static int LatestVersion => Migrations.Length;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Sqlite;
@@ -8,7 +9,7 @@ namespace ScriptMonitor.Sqlite;
 /// The embedded store: one SQLite file in WAL mode that many processes on one host write at once.
 /// An instance holds one connection and serialises its own calls; it is safe to share between threads.
 /// </summary>
-public sealed class SqliteScriptRunStore : IScriptRunStore
+public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectationStore
 {
     private const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output";
 
@@ -22,6 +23,7 @@ public sealed class SqliteScriptRunStore : IScriptRunStore
     private readonly SqliteCommand _insertRun;
     private readonly SqliteCommand _lastRunWithOutcome;
     private readonly SqliteCommand _runById;
+    private readonly SqliteCommand _lastSuccessOnHost;
     private bool _disposed;
 
     private SqliteScriptRunStore(SqliteConnection connection, string path, TimeProvider timeProvider)
@@ -37,6 +39,7 @@ public sealed class SqliteScriptRunStore : IScriptRunStore
             $"SELECT {RunColumns} FROM runs WHERE script_name = $name AND outcome = $outcome ORDER BY started_at DESC LIMIT 1",
             "$name", "$outcome");
         _runById = Prepare($"SELECT {RunColumns} FROM runs WHERE run_id = $run_id", "$run_id");
+        _lastSuccessOnHost = Prepare(LastSuccessOnHostSql, "$name", "$host");
     }
 
     /// <summary>The database file.</summary>
@@ -476,11 +479,12 @@ public sealed class SqliteScriptRunStore : IScriptRunStore
             }
 
             _disposed = true;
-            foreach (var command in new[] { _addScript, _insertRun, _lastRunWithOutcome, _runById })
+            foreach (var command in new[] { _addScript, _insertRun, _lastRunWithOutcome, _runById, _lastSuccessOnHost })
             {
                 command.Dispose();
             }
 
+            _recentRunsStatement?.Dispose();
             _connection.Dispose();
         }
     }

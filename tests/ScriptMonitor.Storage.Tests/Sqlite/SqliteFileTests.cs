@@ -27,7 +27,7 @@ public sealed class SqliteFileTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={path}");
         connection.Open();
         Assert.Equal("wal", Pragma(connection, "journal_mode"));
-        Assert.Equal(1L, Convert.ToInt64(Pragma(connection, "user_version"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal((long)SqliteSchema.LatestVersion, Convert.ToInt64(Pragma(connection, "user_version"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -1,0 +1,55 @@
+using BenchmarkDotNet.Attributes;
+using ScriptMonitor.Health;
+using ScriptMonitor.Sqlite;
+
+namespace ScriptMonitor.Benchmarks.Health;
+
+/// <summary>
+/// Evaluating every script of a store: 10,000 scripts with 1,000,000 runs, one in ten with a set expectation and
+/// the rest learned. Target: under 500 ms for the whole pass (read and evaluate).
+/// </summary>
+[MedianColumn]
+[MemoryDiagnoser]
+[ShortRunJob]
+public class HealthEvaluationBenchmarks
+{
+    private const int Scripts = 10_000;
+    private const int Runs = 1_000_000;
+
+    /// <summary>Every tenth script gets an expectation, so both the configured and the learned paths are measured.</summary>
+    private const int ExpectationEvery = 10;
+
+    private SqliteScriptRunStore _store = null!;
+    private HealthMonitor _monitor = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _store = SqliteScriptRunStore.Open(BenchmarkData.SqliteWithRuns(Scripts, Runs), new SqliteStoreOptions { FlushEveryCommit = false });
+        for (var s = 0; s < Scripts; s += ExpectationEvery)
+        {
+            _store.SetExpectationAsync(new ScriptExpectation(BenchmarkData.ScriptName(s))
+            {
+                Schedule = s % (2 * ExpectationEvery) == 0 ? Schedule.Every(TimeSpan.FromHours(1)) : Schedule.Cron("0 * * * *"),
+                Grace = TimeSpan.FromMinutes(10),
+                MaxRuntime = TimeSpan.FromMinutes(5),
+                FailuresTolerated = 1,
+            }).GetAwaiter().GetResult();
+        }
+
+        // Half an hour after the last hourly round of runs was written.
+        var lastRound = BenchmarkData.Origin.AddHours((Runs / Scripts) - 1);
+        _monitor = new HealthMonitor(_store, new FixedTimeProvider(lastRound.AddMinutes(30)));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _store.Dispose();
+
+    [Benchmark(Description = "Evaluate all, 10k scripts / 1M runs")]
+    public IReadOnlyList<ScriptHealth> EvaluateAll() => _monitor.EvaluateAsync().GetAwaiter().GetResult();
+
+    private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

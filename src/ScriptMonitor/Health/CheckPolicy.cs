@@ -1,0 +1,70 @@
+namespace ScriptMonitor.Health;
+
+/// <summary>
+/// Which <see cref="HealthState"/> is which check status. By default an outage (failing, missing, late, stuck) is
+/// CRITICAL, something odd that still runs (never ran, runtime anomalies, rate) is a WARNING, and up, paused and
+/// learning are OK. Any state can be moved with <c>state=status</c> pairs.
+/// </summary>
+internal sealed class CheckPolicy
+{
+    private static readonly Dictionary<HealthState, CheckStatus> Defaults = new()
+    {
+        [HealthState.Up] = CheckStatus.Ok,
+        [HealthState.Paused] = CheckStatus.Ok,
+        [HealthState.Learning] = CheckStatus.Ok,
+        [HealthState.TooOften] = CheckStatus.Warning,
+        [HealthState.TooRare] = CheckStatus.Warning,
+        [HealthState.RuntimeTooShort] = CheckStatus.Warning,
+        [HealthState.RuntimeTooLong] = CheckStatus.Warning,
+        [HealthState.NeverRan] = CheckStatus.Warning,
+        [HealthState.RunningTooLong] = CheckStatus.Critical,
+        [HealthState.Late] = CheckStatus.Critical,
+        [HealthState.Missing] = CheckStatus.Critical,
+        [HealthState.Failing] = CheckStatus.Critical,
+    };
+
+    private readonly Dictionary<HealthState, CheckStatus> _statuses;
+
+    private CheckPolicy(Dictionary<HealthState, CheckStatus> statuses)
+    {
+        _statuses = statuses;
+    }
+
+    internal static CheckPolicy Default { get; } = new(Defaults);
+
+    internal CheckStatus StatusOf(HealthState state) => _statuses[state];
+
+    /// <summary>Reads <c>late=warning,toorare=critical</c>: states and statuses without case; unnamed states keep their default.</summary>
+    /// <exception cref="FormatException">A pair names an unknown state or status; the message says which.</exception>
+    internal static CheckPolicy Parse(string? pairs)
+    {
+        if (string.IsNullOrWhiteSpace(pairs))
+        {
+            return Default;
+        }
+
+        var statuses = new Dictionary<HealthState, CheckStatus>(Defaults);
+        foreach (var pair in pairs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2)
+            {
+                throw new FormatException($"'{pair}' must be STATE=STATUS, for example late=warning.");
+            }
+
+            if (!Enum.TryParse<HealthState>(parts[0], ignoreCase: true, out var state) || !Enum.IsDefined(state) || char.IsAsciiDigit(parts[0][0]))
+            {
+                throw new FormatException($"'{parts[0]}' is not a state; use one of {string.Join(", ", Enum.GetNames<HealthState>())}.");
+            }
+
+            if (!Enum.TryParse<CheckStatus>(parts[1], ignoreCase: true, out var status) || !Enum.IsDefined(status) || char.IsAsciiDigit(parts[1][0]))
+            {
+                throw new FormatException($"'{parts[1]}' is not a status; use ok, warning, critical or unknown.");
+            }
+
+            statuses[state] = status;
+        }
+
+        return new CheckPolicy(statuses);
+    }
+}

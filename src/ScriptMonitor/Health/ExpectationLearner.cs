@@ -1,0 +1,117 @@
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Health;
+
+/// <summary>Infers a script's period and normal runtime band from its recent successful runs.</summary>
+internal static class ExpectationLearner
+{
+    /// <summary>
+    /// Below this many successful runs nothing is learned and the script is "learning": four intervals are the
+    /// fewest whose median still ignores one odd value.
+    /// </summary>
+    internal const int MinimumSuccesses = 5;
+
+    /// <summary>
+    /// An interval further than this many scaled MADs from the median is an outlier (a missed run, a manual rerun)
+    /// and is left out of the period: 3 is the usual "three sigma" cut.
+    /// </summary>
+    internal const double OutlierMads = 3.0;
+
+    /// <summary>
+    /// The runtime band is median ± this many scaled MADs. Why median ± k·MAD rather than percentiles: with the
+    /// 24 runs the history holds, a 1st/99th percentile is simply the minimum/maximum, so one bad run would widen the
+    /// band for good; the median and MAD ignore up to half the sample being odd. k = 3 is "three sigma" for normally
+    /// distributed runtimes: about 1 normal run in 370 falls outside.
+    /// </summary>
+    internal const double BandMads = 3.0;
+
+    /// <summary>
+    /// The band is at least this fraction of the median on either side: a job whose runtimes barely vary (MAD near
+    /// zero) would otherwise be an anomaly at the first second of drift.
+    /// </summary>
+    internal const double MinimumBandFraction = 0.25;
+
+    /// <summary>The band is at least this wide on either side, for jobs that take milliseconds.</summary>
+    internal static readonly TimeSpan MinimumBandWidth = TimeSpan.FromSeconds(1);
+
+    /// <summary>The learned grace is this fraction of the period: start times of a job left unconfigured jitter.</summary>
+    internal const double GraceFraction = 0.25;
+
+    /// <summary>Periods at or above this are rounded to the minute, below it to the second.</summary>
+    private static readonly TimeSpan MinuteRounding = TimeSpan.FromMinutes(1);
+
+    internal static LearnedExpectation? Learn(ScriptHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var runs = history.RecentRuns;
+        var durations = new List<long>(runs.Count);
+        var intervals = new List<long>(runs.Count);
+
+        // Newest first: the interval of a run is the start of the next newer success on its host minus its own.
+        var newerStartByHost = new List<(string Host, DateTimeOffset Start)>(1);
+        foreach (var run in runs)
+        {
+            if (run.Outcome != RunOutcome.Succeeded || run.CompletedAt is not { } completed)
+            {
+                continue;
+            }
+
+            durations.Add((completed - run.StartedAt).Ticks);
+            var host = newerStartByHost.FindIndex(h => string.Equals(h.Host, run.Hostname, StringComparison.Ordinal));
+            if (host < 0)
+            {
+                newerStartByHost.Add((run.Hostname, run.StartedAt));
+                continue;
+            }
+
+            var interval = (newerStartByHost[host].Start - run.StartedAt).Ticks;
+            if (interval > 0)
+            {
+                intervals.Add(interval);
+            }
+
+            newerStartByHost[host] = (run.Hostname, run.StartedAt);
+        }
+
+        if (durations.Count < MinimumSuccesses || intervals.Count < MinimumSuccesses - 1)
+        {
+            return null;
+        }
+
+        var period = Round(TimeSpan.FromTicks(MedianWithoutOutliers(intervals)));
+        if (period < PeriodSchedule.MinPeriod)
+        {
+            period = PeriodSchedule.MinPeriod;
+        }
+
+        var median = RobustStatistics.Median(durations);
+        var spread = BandMads * RobustStatistics.ScaledMad(durations, median);
+        var halfWidth = Math.Max(spread, Math.Max(MinimumBandFraction * median, MinimumBandWidth.Ticks));
+        var low = TimeSpan.FromTicks(Math.Max(0, (long)(median - halfWidth)));
+        var high = TimeSpan.FromTicks((long)(median + halfWidth));
+        var grace = TimeSpan.FromTicks(Math.Max(ScriptExpectation.DefaultGrace.Ticks, (long)(GraceFraction * period.Ticks)));
+        return new LearnedExpectation(period, grace, TimeSpan.FromTicks(median), Truncate(low), Truncate(high), durations.Count);
+    }
+
+    /// <summary>The median of the values left after dropping those more than <see cref="OutlierMads"/> scaled MADs from the median.</summary>
+    internal static long MedianWithoutOutliers(IReadOnlyList<long> values)
+    {
+        var median = RobustStatistics.Median(values);
+        var mad = RobustStatistics.ScaledMad(values, median);
+        if (mad == 0)
+        {
+            return median;
+        }
+
+        var kept = values.Where(v => Math.Abs(v - median) <= OutlierMads * mad).ToList();
+        return kept.Count == 0 ? median : RobustStatistics.Median(kept);
+    }
+
+    private static TimeSpan Round(TimeSpan period)
+    {
+        var unit = period >= MinuteRounding ? MinuteRounding : TimeSpan.FromSeconds(1);
+        return TimeSpan.FromTicks((long)Math.Round((double)period.Ticks / unit.Ticks) * unit.Ticks);
+    }
+
+    private static TimeSpan Truncate(TimeSpan value) => TimeSpan.FromTicks(value.Ticks - (value.Ticks % TimeSpan.TicksPerMillisecond));
+}

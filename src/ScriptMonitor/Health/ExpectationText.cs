@@ -1,0 +1,32 @@
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Health;
+
+/// <summary>An expectation as people read it, one field a line, for <c>scriptmon expect NAME</c> and its kin.</summary>
+internal static class ExpectationText
+{
+    internal static IReadOnlyList<(string Field, string Value)> Describe(ScriptExpectation expectation, LearnedExpectation? learned = null)
+    {
+        ArgumentNullException.ThrowIfNull(expectation);
+        var learnedNote = learned is null ? "learned once there are enough runs" : $"learned: {learned.Describe()}";
+        return
+        [
+            ("script", expectation.ScriptName),
+            ("schedule", expectation.Schedule?.Describe() ?? learnedNote),
+            ("grace", DurationText.Format(expectation.Grace)),
+            ("runtime", Runtime(expectation) ?? learnedNote),
+            ("hosts", expectation.Hosts.Describe()),
+            ("failures tolerated", expectation.FailuresTolerated.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("paused", !expectation.Paused ? "no" : expectation.PausedUntil is { } until ? $"until {Timestamps.Format(until)}" : "until lifted"),
+            ("tags", expectation.Tags.Count == 0 ? "none" : string.Join(", ", expectation.Tags)),
+        ];
+    }
+
+    private static string? Runtime(ScriptExpectation expectation) => (expectation.MinRuntime, expectation.MaxRuntime) switch
+    {
+        (null, null) => null,
+        ({ } min, null) => $"at least {DurationText.Format(min)}",
+        (null, { } max) => $"at most {DurationText.Format(max)}",
+        ({ } min, { } max) => $"{DurationText.Format(min)} to {DurationText.Format(max)}",
+    };
+}

@@ -1,0 +1,44 @@
+namespace ScriptMonitor.Health;
+
+/// <summary>
+/// The health of a script or a host. The values are ordered from good to bad: a script with several problems
+/// reports the greatest.
+/// </summary>
+public enum HealthState
+{
+    /// <summary>Everything as expected.</summary>
+    Up = 0,
+
+    /// <summary>Alerting is paused by its expectation.</summary>
+    Paused = 1,
+
+    /// <summary>No expectation and too little history to learn one yet; never alarming.</summary>
+    Learning = 2,
+
+    /// <summary>Runs started more often in the recent window than the schedule expects.</summary>
+    TooOften = 3,
+
+    /// <summary>Runs started less often in the recent window than the schedule expects.</summary>
+    TooRare = 4,
+
+    /// <summary>The last successful run was shorter than the minimum or the learned band.</summary>
+    RuntimeTooShort = 5,
+
+    /// <summary>The last successful run was longer than the maximum or the learned band.</summary>
+    RuntimeTooLong = 6,
+
+    /// <summary>An expectation is set but no run was ever recorded.</summary>
+    NeverRan = 7,
+
+    /// <summary>A run in progress is older than the maximum runtime or the learned band.</summary>
+    RunningTooLong = 8,
+
+    /// <summary>No successful run within the schedule's due time plus grace.</summary>
+    Late = 9,
+
+    /// <summary>Several due runs missed in a row, or an expected host has never succeeded.</summary>
+    Missing = 10,
+
+    /// <summary>More consecutive runs failed than the expectation tolerates.</summary>
+    Failing = 11,
+}

@@ -1,0 +1,43 @@
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Health;
+
+/// <summary>A <c>HOST:SCRIPT</c> pair of the original monitor's command line.</summary>
+/// <param name="Host">The host the script must have run on.</param>
+/// <param name="Script">The script's name.</param>
+internal sealed record HostScript(string Host, string Script)
+{
+    /// <summary>
+    /// Splits at the first colon: host names cannot hold one, script names may (<c>db1:backup:full</c> is the script
+    /// <c>backup:full</c> on <c>db1</c>).
+    /// </summary>
+    internal static bool TryParse(string? text, out HostScript? pair, out string? error)
+    {
+        pair = null;
+        var colon = text?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        if (text is null || colon < 0)
+        {
+            error = $"'{text}' must be HOST:SCRIPT.";
+            return false;
+        }
+
+        var host = text[..colon];
+        var script = text[(colon + 1)..];
+        try
+        {
+            RunValidation.Hostname(host, "HOST");
+            RunValidation.ScriptName(script, "SCRIPT");
+        }
+        catch (ArgumentException e)
+        {
+            error = $"'{text}' must be HOST:SCRIPT: {e.Message.Split(" (Parameter", 2)[0]}";
+            return false;
+        }
+
+        pair = new HostScript(host, script);
+        error = null;
+        return true;
+    }
+
+    public override string ToString() => $"{Host}:{Script}";
+}

@@ -1,0 +1,31 @@
+namespace ScriptMonitor.Health;
+
+/// <summary>What a script's history says about it: how often it runs and how long a normal run takes.</summary>
+/// <param name="Period">The typical time between successful starts on one host.</param>
+/// <param name="Grace">The grace that goes with the learned period.</param>
+/// <param name="RuntimeMedian">The median runtime of recent successful runs.</param>
+/// <param name="RuntimeLow">The shortest normal runtime.</param>
+/// <param name="RuntimeHigh">The longest normal runtime.</param>
+/// <param name="SampleCount">How many successful runs it was learned from.</param>
+public sealed record LearnedExpectation(TimeSpan Period, TimeSpan Grace, TimeSpan RuntimeMedian, TimeSpan RuntimeLow, TimeSpan RuntimeHigh, int SampleCount)
+{
+    /// <summary>
+    /// The learned values as an expectation to save: the period as its schedule, the band as its runtime limits,
+    /// everything else from <paramref name="basis"/> (or the defaults).
+    /// </summary>
+    /// <param name="scriptName">The script.</param>
+    /// <param name="basis">An expectation whose hosts, failures, pause and tags to keep; null for the defaults.</param>
+    public ScriptExpectation ToExpectation(string scriptName, ScriptExpectation? basis = null) =>
+        (basis ?? new ScriptExpectation(scriptName)) with
+        {
+            ScriptName = scriptName,
+            Schedule = Schedule.Every(Period),
+            Grace = Grace,
+            MinRuntime = RuntimeLow,
+            MaxRuntime = RuntimeHigh,
+        };
+
+    /// <summary>How the learned values read in a sentence.</summary>
+    public string Describe() =>
+        $"about every {DurationText.Format(Period)} (grace {DurationText.Format(Grace)}), normally taking {DurationText.Format(RuntimeLow)} to {DurationText.Format(RuntimeHigh)} (median {DurationText.Format(RuntimeMedian)}), learned from {SampleCount} successful runs";
+}

@@ -1,0 +1,22 @@
+namespace ScriptMonitor.Health;
+
+/// <summary>The evaluation of one script at one instant, read by every surface.</summary>
+/// <param name="ScriptName">The script.</param>
+/// <param name="State">The worst state that counts for the script.</param>
+/// <param name="Reasons">Why, worst first; never empty.</param>
+/// <param name="Hosts">One entry per listed host; empty when any host counts.</param>
+/// <param name="EvaluatedAt">The instant of the evaluation.</param>
+public sealed record ScriptHealth(string ScriptName, HealthState State, IReadOnlyList<HealthReason> Reasons, IReadOnlyList<HostHealth> Hosts, DateTimeOffset EvaluatedAt)
+{
+    /// <summary>The expectation that was set, if any.</summary>
+    public ScriptExpectation? Expectation { get; init; }
+
+    /// <summary>What was learned from the history, if there was enough of it.</summary>
+    public LearnedExpectation? Learned { get; init; }
+
+    /// <summary>The latest successful run on any host.</summary>
+    public HistoryRun? LastSuccess { get; init; }
+
+    /// <summary>The first reason's sentence.</summary>
+    public string Summary => Reasons[0].Message;
+}

@@ -1,0 +1,51 @@
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Health;
+
+/// <summary>
+/// The part of a script's history the health evaluation needs, read in one pass: its newest
+/// <see cref="Depth"/> runs, every run still in progress, and its last success overall and per host.
+/// </summary>
+/// <param name="RecentRuns">The newest runs of any outcome, newest start first; at most <see cref="Depth"/>.</param>
+/// <param name="IsTruncated">True when the script has older runs than <paramref name="RecentRuns"/> holds.</param>
+/// <param name="InProgress">Every run still in progress, however old, newest start first.</param>
+/// <param name="LastSuccess">The successful run with the latest start on any host; null if none.</param>
+/// <param name="LastSuccessByHost">The latest successful run on each host the store was asked about, or on every host; a host without one is absent.</param>
+public sealed record ScriptHistory(
+    IReadOnlyList<HistoryRun> RecentRuns,
+    bool IsTruncated,
+    IReadOnlyList<HistoryRun> InProgress,
+    HistoryRun? LastSuccess,
+    IReadOnlyDictionary<string, HistoryRun> LastSuccessByHost)
+{
+    /// <summary>
+    /// How many recent runs a store returns per script. 24 covers what the rules look at: the learner's sample (at
+    /// least <see cref="ExpectationLearner.MinimumSuccesses"/> successes), the failing rule (tolerated failures + 1)
+    /// and a rate window of <see cref="HealthEvaluator.RateWindowOccurrences"/> occurrences with room to see twice as
+    /// many; while a read of 10,000 scripts stays a few hundred thousand rows.
+    /// </summary>
+    public const int Depth = 24;
+
+    /// <summary>The history of a script that has no runs.</summary>
+    public static ScriptHistory Empty { get; } = new([], false, [], null, new Dictionary<string, HistoryRun>());
+
+    /// <summary>Builds the history from all of a script's runs, as a store would read it.</summary>
+    /// <param name="runs">Every run of the script, in any order.</param>
+    public static ScriptHistory FromRuns(IEnumerable<HistoryRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var newestFirst = runs.OrderByDescending(r => r.StartedAt).ToList();
+        var lastByHost = new Dictionary<string, HistoryRun>(StringComparer.Ordinal);
+        foreach (var run in newestFirst.Where(r => r.Outcome == RunOutcome.Succeeded))
+        {
+            lastByHost.TryAdd(run.Hostname, run);
+        }
+
+        return new ScriptHistory(
+            newestFirst.Take(Depth).ToList(),
+            newestFirst.Count > Depth,
+            newestFirst.Where(r => r.Outcome == RunOutcome.Running).ToList(),
+            newestFirst.FirstOrDefault(r => r.Outcome == RunOutcome.Succeeded),
+            lastByHost);
+    }
+}

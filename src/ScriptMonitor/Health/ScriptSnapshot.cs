@@ -1,0 +1,7 @@
+namespace ScriptMonitor.Health;
+
+/// <summary>A script's expectation and history as read together, the input of one evaluation.</summary>
+/// <param name="ScriptName">The script.</param>
+/// <param name="Expectation">Its expectation; null when none is set and everything is learned.</param>
+/// <param name="History">Its recent history.</param>
+public sealed record ScriptSnapshot(string ScriptName, ScriptExpectation? Expectation, ScriptHistory History);

@@ -1,0 +1,261 @@
+using ScriptMonitor.Health;
+using static ScriptMonitor.Tests.Health.History;
+
+namespace ScriptMonitor.Tests.Health;
+
+public sealed class HealthEvaluatorTests
+{
+    private static readonly DateTimeOffset Now = Utc(2026, 3, 2, 12, 0);
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    private static readonly ScriptExpectation Hourly = new(Script) { Schedule = Schedule.Every(Hour), Grace = TimeSpan.FromMinutes(10) };
+
+    public static TheoryData<string, ScriptExpectation?, HistoryRun[], HealthState, string> PeriodCases => new()
+    {
+        {
+            "ran half an hour ago", Hourly, [Ok(Now.AddMinutes(-30)), Ok(Now.AddMinutes(-90))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:30:00+00:00 and took 1m, expected every 1h"
+        },
+        {
+            "due, but within its grace", Hourly, [Ok(Now.AddMinutes(-69))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 10:51:00+00:00"
+        },
+        {
+            "past period and grace", Hourly, [Ok(Now.AddMinutes(-75))],
+            HealthState.Late, "no successful run since 2026-03-02 10:45:00+00:00, expected every 1h with 10m grace"
+        },
+        {
+            "three runs missed", Hourly, [Ok(Now.AddHours(-4))],
+            HealthState.Missing, "no successful run since 2026-03-02 08:00:00+00:00, expected every 1h with 10m grace; 3 or more runs missed"
+        },
+        {
+            "the last run failed", Hourly, [Failed(Now.AddMinutes(-10), exitCode: 3), Ok(Now.AddMinutes(-50))],
+            HealthState.Failing, "the last run failed, the latest started 2026-03-02 11:50:00+00:00 with exit code 3; 0 consecutive failures are tolerated"
+        },
+        {
+            "two failures, two tolerated", Hourly with { FailuresTolerated = 2 }, [Failed(Now.AddMinutes(-10)), Failed(Now.AddMinutes(-20)), Ok(Now.AddMinutes(-50))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:10:00+00:00"
+        },
+        {
+            "three failures, two tolerated", Hourly with { FailuresTolerated = 2 }, [Failed(Now.AddMinutes(-10)), Failed(Now.AddMinutes(-20)), Failed(Now.AddMinutes(-30)), Ok(Now.AddMinutes(-50))],
+            HealthState.Failing, "the last 3 runs failed, the latest started 2026-03-02 11:50:00+00:00 with exit code 2; 2 consecutive failures are tolerated"
+        },
+        {
+            "a run in progress past the maximum", Hourly with { MaxRuntime = TimeSpan.FromMinutes(30) }, [Running(Now.AddMinutes(-45)), Ok(Now.AddMinutes(-50))],
+            HealthState.RunningTooLong, "a run started 2026-03-02 11:15:00+00:00 has been running for 45m, longer than the maximum 30m"
+        },
+        {
+            "a run in progress within the maximum", Hourly with { MaxRuntime = TimeSpan.FromMinutes(30) }, [Running(Now.AddMinutes(-5)), Ok(Now.AddMinutes(-50))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:10:00+00:00"
+        },
+        {
+            "the last run took too long", Hourly with { MaxRuntime = TimeSpan.FromMinutes(30) }, [Ok(Now.AddMinutes(-50), TimeSpan.FromMinutes(42))],
+            HealthState.RuntimeTooLong, "the last successful run (started 2026-03-02 11:10:00+00:00) took 42m, longer than the maximum 30m"
+        },
+        {
+            "the last run was too short", Hourly with { MinRuntime = TimeSpan.FromSeconds(5) }, [Ok(Now.AddMinutes(-50), TimeSpan.FromSeconds(1.5))],
+            HealthState.RuntimeTooShort, "the last successful run (started 2026-03-02 11:10:00+00:00) took 1.5s, shorter than the minimum 5s"
+        },
+        {
+            "every 3 hours against every hour, with grace to spare", Hourly with { Grace = TimeSpan.FromHours(3) }, [.. Every(TimeSpan.FromHours(3), Now.AddHours(-1), 8)],
+            HealthState.TooRare, "2 runs started between 2026-03-02 06:00:00+00:00 and 2026-03-02 12:00:00+00:00, but every 1h means 6"
+        },
+        {
+            "every 10 minutes against every hour", Hourly, [.. Every(TimeSpan.FromMinutes(10), Now.AddMinutes(-5), 40)],
+            HealthState.TooOften, "24 runs on db1 started between 2026-03-02 06:00:00+00:00 and 2026-03-02 12:00:00+00:00, but every 1h means 6"
+        },
+        {
+            "a new script is not too rare", Hourly with { Grace = TimeSpan.FromHours(3) }, [Ok(Now.AddHours(-1))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:00:00+00:00"
+        },
+        {
+            "paused until lifted, though late", Hourly with { Paused = true }, [Ok(Now.AddHours(-5))],
+            HealthState.Paused, "alerts for nightly-backup are paused until the pause is lifted"
+        },
+        {
+            "paused until an hour from now", Hourly with { Paused = true, PausedUntil = Now.AddHours(1) }, [Ok(Now.AddHours(-5))],
+            HealthState.Paused, "alerts for nightly-backup are paused until 2026-03-02 13:00:00+00:00"
+        },
+        {
+            "a pause that ended an hour ago", Hourly with { Paused = true, PausedUntil = Now.AddHours(-1) }, [Ok(Now.AddMinutes(-75))],
+            HealthState.Late, "no successful run since 2026-03-02 10:45:00+00:00, expected every 1h with 10m grace"
+        },
+        {
+            "an expectation and no run", Hourly, [],
+            HealthState.NeverRan, "no run of nightly-backup has been recorded, expected every 1h"
+        },
+        {
+            "no expectation and four runs", null, [.. Every(Hour, Now.AddMinutes(-30), 4)],
+            HealthState.Learning, "4 successful runs of nightly-backup recorded; its period and normal runtime are learned once there are 5"
+        },
+        {
+            "no expectation and five runs", null, [.. Every(Hour, Now.AddMinutes(-30), 5)],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:30:00+00:00 and took 1m, expected about every 1h (learned)"
+        },
+        {
+            "no expectation, learned hourly, silent for three hours", null, [.. Every(Hour, Now.AddHours(-3), 10)],
+            HealthState.Missing, "no successful run since 2026-03-02 09:00:00+00:00, expected about every 1h (learned) with 15m grace; 3 or more runs missed"
+        },
+        {
+            "no expectation, learned runtime, a run ten times as long", null, [Ok(Now.AddMinutes(-30), TimeSpan.FromMinutes(10)), .. Every(Hour, Now.AddMinutes(-90), 10)],
+            HealthState.RuntimeTooLong, "the last successful run (started 2026-03-02 11:30:00+00:00) took 10m, longer than the learned normal maximum 1m 15s"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(PeriodCases))]
+    public void A_period_schedule_gives_the_state_and_the_reason(string situation, ScriptExpectation? expectation, HistoryRun[] runs, HealthState state, string reason)
+    {
+        var health = Evaluate(expectation, runs, Now);
+
+        Assert.True(state == health.State, $"{situation}: expected {state}, got {health.State}: {health.Summary}");
+        Assert.StartsWith(reason, health.Summary, StringComparison.Ordinal);
+    }
+
+    private static readonly ScriptExpectation DailyAt2 = new(Script) { Schedule = Schedule.Cron("0 2 * * *"), Grace = TimeSpan.FromMinutes(10) };
+
+    private static readonly ScriptExpectation DailyAt230Berlin = new(Script) { Schedule = Schedule.Cron("30 2 * * *", "Europe/Berlin"), Grace = TimeSpan.FromMinutes(10) };
+
+    public static TheoryData<string, ScriptExpectation, HistoryRun[], DateTimeOffset, HealthState, string> CronCases => new()
+    {
+        {
+            "ran at today's occurrence", DailyAt2, [Ok(Utc(2026, 3, 2, 2, 0, 30))], Now,
+            HealthState.Up, "last successful run on db1 started 2026-03-02 02:00:30+00:00"
+        },
+        {
+            "missed today's occurrence", DailyAt2, [Ok(Utc(2026, 3, 1, 2, 0, 30))], Now,
+            HealthState.Late, "no successful run for the run due at 2026-03-02 02:00:00+00:00, expected at '0 2 * * *' (UTC) with 10m grace; the last success started 2026-03-01 02:00:30+00:00"
+        },
+        {
+            "today's run is due but within grace", DailyAt2, [Ok(Utc(2026, 3, 1, 2, 0, 30))], Utc(2026, 3, 2, 2, 9),
+            HealthState.Up, "last successful run on db1 started 2026-03-01 02:00:30+00:00"
+        },
+        {
+            "started two minutes early, counts for the occurrence", DailyAt2, [Ok(Utc(2026, 3, 2, 1, 58))], Now,
+            HealthState.Up, "last successful run on db1 started 2026-03-02 01:58:00+00:00"
+        },
+        {
+            "started ten minutes early, is the day before's run", DailyAt2, [Ok(Utc(2026, 3, 2, 1, 50))], Utc(2026, 3, 3, 3, 0),
+            HealthState.Late, "no successful run for the run due at 2026-03-03 02:00:00+00:00"
+        },
+        {
+            "three occurrences missed", DailyAt2, [Ok(Utc(2026, 2, 27, 2, 0))], Now,
+            HealthState.Missing, "no successful run for the run due at 2026-03-02 02:00:00+00:00, expected at '0 2 * * *' (UTC) with 10m grace; the last success started 2026-02-27 02:00:00+00:00; 3 or more runs missed"
+        },
+        {
+            "Berlin winter time: 02:30 is 01:30 UTC", DailyAt230Berlin, [Ok(Utc(2026, 3, 28, 1, 30))], Utc(2026, 3, 28, 12, 0),
+            HealthState.Up, "last successful run on db1 started 2026-03-28 01:30:00+00:00"
+        },
+        {
+            "Berlin spring forward: 02:30 does not exist, Cronos runs it at 03:00 CEST, 01:00 UTC", DailyAt230Berlin, [Ok(Utc(2026, 3, 29, 1, 0, 5))], Utc(2026, 3, 29, 12, 0),
+            HealthState.Up, "last successful run on db1 started 2026-03-29 01:00:05+00:00"
+        },
+        {
+            "Berlin summer time: the next run is due at 00:30 UTC", DailyAt230Berlin, [Ok(Utc(2026, 3, 29, 1, 0, 5))], Utc(2026, 3, 30, 0, 45),
+            HealthState.Late, "no successful run for the run due at 2026-03-30 00:30:00+00:00, expected at '30 2 * * *' (Europe/Berlin) with 10m grace"
+        },
+        {
+            "Berlin summer time, an hour before the winter-time due instant", DailyAt230Berlin, [Ok(Utc(2026, 3, 30, 0, 30, 9))], Utc(2026, 3, 30, 1, 0),
+            HealthState.Up, "last successful run on db1 started 2026-03-30 00:30:09+00:00"
+        },
+        {
+            "a run spanning midnight within its maximum", DailyAt2 with { Schedule = Schedule.Cron("50 23 * * *"), MaxRuntime = Hour }, [Ok(Utc(2026, 3, 1, 23, 50), TimeSpan.FromMinutes(45))], Now,
+            HealthState.Up, "last successful run on db1 started 2026-03-01 23:50:00+00:00 and took 45m"
+        },
+        {
+            "a run in progress across midnight, within its maximum", DailyAt2 with { Schedule = Schedule.Cron("50 23 * * *"), MaxRuntime = Hour }, [Running(Utc(2026, 3, 1, 23, 50)), Ok(Utc(2026, 2, 28, 23, 50))], Utc(2026, 3, 2, 0, 20),
+            HealthState.Up, "last successful run on db1 started 2026-02-28 23:50:00+00:00"
+        },
+        {
+            "a run in progress across midnight, past its maximum", DailyAt2 with { Schedule = Schedule.Cron("50 23 * * *"), MaxRuntime = Hour }, [Running(Utc(2026, 3, 1, 23, 50)), Ok(Utc(2026, 2, 28, 23, 50))], Utc(2026, 3, 2, 0, 55),
+            HealthState.RunningTooLong, "a run started 2026-03-01 23:50:00+00:00 has been running for 1h 5m, longer than the maximum 1h"
+        },
+        {
+            "weekdays only, run Friday, checked Sunday", DailyAt2 with { Schedule = Schedule.Cron("0 2 * * 1-5") }, [Ok(Utc(2026, 2, 27, 2, 0))], Utc(2026, 3, 1, 12, 0),
+            HealthState.Up, "last successful run on db1 started 2026-02-27 02:00:00+00:00"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(CronCases))]
+    public void A_cron_schedule_gives_the_state_and_the_reason(string situation, ScriptExpectation expectation, HistoryRun[] runs, DateTimeOffset now, HealthState state, string reason)
+    {
+        var health = Evaluate(expectation, runs, now);
+
+        Assert.True(state == health.State, $"{situation}: expected {state}, got {health.State}: {health.Summary}");
+        Assert.StartsWith(reason, health.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_host_must_run_and_the_late_one_is_named()
+    {
+        var expectation = Hourly with { Hosts = HostRequirement.Each("db1", "db2") };
+
+        var health = Evaluate(expectation, [Ok(Now.AddMinutes(-30), host: "db1"), Ok(Utc(2026, 3, 2, 2, 31, 7), host: "db2")], Now);
+
+        Assert.Equal(HealthState.Missing, health.State);
+        Assert.Equal("1 of 2 hosts did not run as expected; each of db1, db2 must", health.Summary);
+        Assert.Equal([HealthState.Up, HealthState.Missing], health.Hosts.Select(h => h.State));
+        Assert.Contains(health.Reasons, r => r.Message == "no successful run on db2 since 2026-03-02 02:31:07+00:00, expected every 1h with 10m grace; 3 or more runs missed");
+    }
+
+    [Fact]
+    public void Each_host_must_run_and_a_host_that_never_succeeded_is_missing()
+    {
+        var expectation = Hourly with { Hosts = HostRequirement.Each("db1", "db2") };
+
+        var health = Evaluate(expectation, [Ok(Now.AddMinutes(-30), host: "db1"), Failed(Now.AddMinutes(-30), host: "db2")], Now);
+
+        Assert.Equal(HealthState.Failing, health.State);
+        var db2 = health.Hosts.Single(h => h.Hostname == "db2");
+        Assert.Equal([HealthState.Failing, HealthState.Missing], db2.Reasons.Select(r => r.State));
+        Assert.Equal("no successful run on db2 has been recorded, expected every 1h with 10m grace", db2.Reasons[1].Message);
+    }
+
+    [Fact]
+    public void Each_host_running_is_up()
+    {
+        var expectation = Hourly with { Hosts = HostRequirement.Each("db1", "db2") };
+
+        var health = Evaluate(expectation, [Ok(Now.AddMinutes(-30), host: "db1"), Ok(Now.AddMinutes(-20), host: "db2")], Now);
+
+        Assert.Equal(HealthState.Up, health.State);
+        Assert.StartsWith("ran as expected on each of 2 hosts; the latest success on db2 started 2026-03-02 11:40:00+00:00", health.Summary, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "db1", "db2", "db3" }, HealthState.Up, "3 of 3 hosts ran as expected (at least 2 must)")]
+    [InlineData(new[] { "db1", "db2" }, HealthState.Up, "2 of 3 hosts ran as expected (at least 2 must)")]
+    [InlineData(new[] { "db1" }, HealthState.Missing, "only 1 of 3 hosts (db1, db2, db3) ran as expected; at least 2 must")]
+    public void At_least_k_of_n_hosts_must_run(string[] hostsThatRan, HealthState state, string summary)
+    {
+        var expectation = Hourly with { Hosts = HostRequirement.AtLeast(2, "db1", "db2", "db3") };
+        var runs = new[] { "db1", "db2", "db3" }.Select(host => Ok(hostsThatRan.Contains(host) ? Now.AddMinutes(-30) : Now.AddHours(-5), host: host));
+
+        var health = Evaluate(expectation, runs, Now);
+
+        Assert.Equal(state, health.State);
+        Assert.StartsWith(summary, health.Summary, StringComparison.Ordinal);
+        Assert.Equal(3 - hostsThatRan.Length, health.Hosts.Count(h => h.State == HealthState.Missing));
+    }
+
+    [Fact]
+    public void Any_host_counts_when_no_hosts_are_listed()
+    {
+        var health = Evaluate(Hourly, [Ok(Now.AddHours(-5), host: "db1"), Ok(Now.AddMinutes(-10), host: "db2")], Now);
+
+        Assert.Equal(HealthState.Up, health.State);
+        Assert.Empty(health.Hosts);
+    }
+
+    [Fact]
+    public void Every_reason_is_listed_worst_first()
+    {
+        var expectation = Hourly with { MaxRuntime = TimeSpan.FromMinutes(30) };
+
+        var health = Evaluate(expectation, [Running(Now.AddHours(-2)), Failed(Now.AddHours(-2).AddMinutes(-5)), Ok(Now.AddHours(-3), TimeSpan.FromMinutes(40))], Now);
+
+        Assert.Equal([HealthState.Failing, HealthState.Late, HealthState.RunningTooLong, HealthState.RuntimeTooLong], health.Reasons.Select(r => r.State));
+    }
+}

@@ -1,0 +1,93 @@
+using ScriptMonitor.Health;
+using static ScriptMonitor.Tests.Health.History;
+
+namespace ScriptMonitor.Tests.Health;
+
+public sealed class ScheduleTests
+{
+    [Theory]
+    [InlineData("not cron", "Europe/Berlin", "expression")]
+    [InlineData("61 * * * *", "UTC", "expression")]
+    [InlineData("0 2 * * *", "Mars/Olympus_Mons", "timeZone")]
+    public void A_cron_schedule_refuses_a_bad_expression_or_zone_naming_it(string expression, string zone, string parameter)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => Schedule.Cron(expression, zone));
+
+        Assert.Equal(parameter, error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(59)]
+    public void A_period_shorter_than_a_minute_is_refused(int seconds)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Schedule.Every(TimeSpan.FromSeconds(seconds)));
+
+        Assert.Contains("between 1m and 366d", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cron_expression_with_seconds_is_read_with_seconds()
+    {
+        var cron = Schedule.Cron("30 0 2 * * *");
+
+        Assert.Equal(Utc(2026, 3, 2, 2, 0, 30), cron.Previous(Utc(2026, 3, 2, 12, 0)));
+    }
+
+    [Theory]
+    [InlineData("2026-03-28T12:00:00Z", "2026-03-28T01:30:00Z")]
+    [InlineData("2026-03-29T12:00:00Z", "2026-03-29T01:00:00Z")]
+    [InlineData("2026-03-30T12:00:00Z", "2026-03-30T00:30:00Z")]
+    [InlineData("2026-10-25T12:00:00Z", "2026-10-25T00:30:00Z")]
+    [InlineData("2026-10-26T12:00:00Z", "2026-10-26T01:30:00Z")]
+    public void The_previous_occurrence_follows_the_zone_across_daylight_saving(string now, string previous)
+    {
+        var cron = Schedule.Cron("30 2 * * *", "Europe/Berlin");
+
+        Assert.Equal(DateTimeOffset.Parse(previous, System.Globalization.CultureInfo.InvariantCulture), cron.Previous(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void A_yearly_occurrence_is_found_far_back()
+    {
+        Assert.Equal(Utc(2024, 2, 29, 0, 0), Schedule.Cron("0 0 29 2 *").Previous(Utc(2026, 3, 2, 12, 0)));
+    }
+
+    [Theory]
+    [InlineData(90, "1m 30s")]
+    [InlineData(3600, "1h")]
+    [InlineData(5400, "1h 30m")]
+    [InlineData(86400 + 3661, "1d 1h 1m 1s")]
+    [InlineData(1.5, "1.5s")]
+    [InlineData(0.25, "250ms")]
+    public void Durations_print_as_people_write_them(double seconds, string text)
+    {
+        Assert.Equal(text, DurationText.Format(TimeSpan.FromSeconds(seconds)));
+    }
+
+    [Theory]
+    [InlineData("90s", 90)]
+    [InlineData("10m", 600)]
+    [InlineData("1h30m", 5400)]
+    [InlineData("1h 30m", 5400)]
+    [InlineData("2d", 172800)]
+    [InlineData("1w", 604800)]
+    [InlineData("1.5h", 5400)]
+    [InlineData("250ms", 0.25)]
+    public void Durations_parse_as_people_write_them(string text, double seconds)
+    {
+        Assert.True(DurationText.TryParse(text, out var value));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), value);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("10")]
+    [InlineData("ten minutes")]
+    [InlineData("10y")]
+    [InlineData("-5m")]
+    public void Durations_without_a_known_unit_do_not_parse(string text)
+    {
+        Assert.False(DurationText.TryParse(text, out _));
+    }
+}
