@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace ScriptMonitor.Cli.Exec;
@@ -5,12 +6,18 @@ namespace ScriptMonitor.Cli.Exec;
 /// <summary>
 /// Runs a wrapped command: stdin inherited, stdout and stderr copied byte for byte to scriptmon's own while their
 /// tail is kept, SIGINT/SIGTERM/SIGHUP/SIGQUIT passed on, and an optional timeout that terminates and then kills.
+/// One thread does it all with <c>poll</c>: a wrapper that starts thousands of times a day should not pay for
+/// threads it does not need.
 /// </summary>
 internal sealed class ChildProcess
 {
     private const int CopyBufferSize = 64 * 1024;
     private const int NoSuchFile = 2; // ENOENT
     private const int NotPermitted = 13; // EACCES
+    private const int Closed = -1;
+
+    /// <summary>How often the loop looks at the clock and the process while no output arrives.</summary>
+    private const int TickMilliseconds = 50;
 
     /// <summary>
     /// How long to keep copying output after the command exited. A command that leaves a background process
@@ -57,7 +64,6 @@ internal sealed class ChildProcess
                 return new ChildOutcome(status, null, null, false, false, e.Message);
             }
 
-            var copies = new[] { Copy(stdout, Posix.StandardOutput, tail), Copy(stderr, Posix.StandardError, tail) };
             lock (_gate)
             {
                 _processId = processId;
@@ -68,10 +74,7 @@ internal sealed class ChildProcess
             }
 
             started();
-            var exit = Task.Factory.StartNew(() => Spawn.Wait(processId), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            var (timedOut, killed) = WaitForExit(exit, processId, timeout, grace);
-            var (exitCode, killedBy) = exit.Result;
-            Task.WaitAll(copies, OutputDrainLimit);
+            var (exitCode, killedBy, timedOut, killed) = Supervise(processId, stdout, stderr, tail, timeout, grace);
             lock (_gate)
             {
                 _processId = null;
@@ -87,54 +90,100 @@ internal sealed class ChildProcess
         }
     }
 
-    private static (bool TimedOut, bool Killed) WaitForExit(Task exit, int processId, TimeSpan? timeout, TimeSpan grace)
+    /// <summary>Copies output until both pipes end, enforcing the timeout, then reaps the process.</summary>
+    private static (int ExitCode, int? KilledBy, bool TimedOut, bool Killed) Supervise(
+        int processId, int stdout, int stderr, OutputTail tail, TimeSpan? timeout, TimeSpan grace)
     {
-        if (timeout is not { } limit || exit.Wait(limit))
+        var buffer = new byte[CopyBufferSize];
+        var clock = Stopwatch.StartNew();
+        (int ExitCode, int? Signal)? exit = null;
+        TimeSpan? drainUntil = null;
+        TimeSpan? killAt = null;
+        var (timedOut, killed) = (false, false);
+        try
         {
-            exit.Wait();
-            return (false, false);
+            while (stdout != Closed || stderr != Closed || exit is null)
+            {
+                if (stdout == Closed && stderr == Closed && timeout is null)
+                {
+                    exit = Spawn.Wait(processId);
+                    break;
+                }
+
+                var (outReady, errReady) = Spawn.Poll(stdout, stderr, TickMilliseconds);
+                if (outReady)
+                {
+                    stdout = Pump(stdout, Posix.StandardOutput, buffer, tail);
+                }
+
+                if (errReady)
+                {
+                    stderr = Pump(stderr, Posix.StandardError, buffer, tail);
+                }
+
+                exit ??= Spawn.TryWait(processId, block: false);
+                var now = clock.Elapsed;
+                if (exit is not null)
+                {
+                    drainUntil ??= now + OutputDrainLimit;
+                    if (now >= drainUntil)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if (!timedOut && now >= timeout)
+                {
+                    Posix.Send(processId, Posix.SigTerm);
+                    (timedOut, killAt) = (true, now + grace);
+                }
+                else if (timedOut && !killed && now >= killAt)
+                {
+                    Posix.Send(processId, Posix.SigKill);
+                    killed = true;
+                }
+            }
+        }
+        finally
+        {
+            Close(stdout);
+            Close(stderr);
         }
 
-        Posix.Send(processId, Posix.SigTerm);
-        if (exit.Wait(grace))
-        {
-            return (true, false);
-        }
-
-        Posix.Send(processId, Posix.SigKill);
-        exit.Wait();
-        return (true, true);
+        var (exitCode, killedBy) = exit ?? Spawn.Wait(processId);
+        return (exitCode, killedBy, timedOut, killed);
     }
 
     /// <summary>
-    /// Copies one of the command's streams through unchanged, keeping the tail. When whoever reads scriptmon's
-    /// output goes away (<c>scriptmon exec … | head</c>), the command's pipe is closed too, so the command learns
-    /// it as it would unwrapped (SIGPIPE) instead of writing forever into a pipe nobody reads.
+    /// Copies what one pipe holds through unchanged, keeping the tail; returns the descriptor, or
+    /// <see cref="Closed"/> at its end. When whoever reads scriptmon's output goes away (<c>scriptmon exec … | head</c>),
+    /// the command's pipe is closed too, so the command learns it as it would unwrapped (SIGPIPE).
     /// </summary>
-    private static Task Copy(int from, int to, OutputTail tail) => Task.Factory.StartNew(
-        () =>
+    private static int Pump(int from, int to, byte[] buffer, OutputTail tail)
+    {
+        var read = Spawn.Read(from, buffer);
+        if (read > 0)
         {
-            var buffer = new byte[CopyBufferSize];
-            try
+            tail.Append(buffer.AsSpan(0, read));
+            if (Posix.WriteAll(to, buffer.AsSpan(0, read)))
             {
-                int read;
-                while ((read = Spawn.Read(from, buffer)) > 0)
-                {
-                    tail.Append(buffer.AsSpan(0, read));
-                    if (!Posix.WriteAll(to, buffer.AsSpan(0, read)))
-                    {
-                        return;
-                    }
-                }
+                return from;
             }
-            finally
-            {
-                Spawn.CloseDescriptor(from);
-            }
-        },
-        CancellationToken.None,
-        TaskCreationOptions.LongRunning,
-        TaskScheduler.Default);
+        }
+
+        Close(from);
+        return Closed;
+    }
+
+    private static void Close(int descriptor)
+    {
+        if (descriptor != Closed)
+        {
+            Spawn.CloseDescriptor(descriptor);
+        }
+    }
 
     /// <summary>Passes a signal on to the command instead of letting it end scriptmon before the run is recorded.</summary>
     private void Forward(PosixSignalContext context)

@@ -17,6 +17,8 @@ internal static unsafe partial class Spawn
     private const int Interrupted = 4; // EINTR
     private const int HighestSignal = 64;
     private const int LastStandardSignal = 31;
+    private const int NoHang = 1; // WNOHANG
+    private const short PollIn = 0x1; // POLLIN
     private const int SignalStop = 19; // SIGSTOP, which like SIGKILL has no disposition to reset
 
     /// <summary>Room for glibc's opaque spawn structures (336, 80 and 128 bytes on x86-64), with margin.</summary>
@@ -80,10 +82,14 @@ internal static unsafe partial class Spawn
     }
 
     /// <summary>Waits for the process to end: its exit status, or 128+N when signal N ended it.</summary>
-    internal static (int ExitCode, int? Signal) Wait(int processId)
+    internal static (int ExitCode, int? Signal) Wait(int processId) => TryWait(processId, block: true)!.Value;
+
+    /// <summary>Like <see cref="Wait"/>, but returns null at once while the process still runs when not <paramref name="block"/>.</summary>
+    internal static (int ExitCode, int? Signal)? TryWait(int processId, bool block)
     {
         int status;
-        while (WaitPid(processId, &status, 0) < 0)
+        int result;
+        while ((result = WaitPid(processId, &status, block ? 0 : NoHang)) < 0)
         {
             if (Marshal.GetLastPInvokeError() != Interrupted)
             {
@@ -92,10 +98,32 @@ internal static unsafe partial class Spawn
             }
         }
 
+        if (result == 0)
+        {
+            return null;
+        }
+
         var signal = status & 0x7f;
         return signal == 0
             ? ((status >> 8) & 0xff, null)
             : (Posix.SignalExitBase + signal, signal <= HighestSignal ? signal : null);
+    }
+
+    /// <summary>
+    /// Waits until one of the descriptors can be read (or has reached its end), at most <paramref name="timeoutMilliseconds"/>.
+    /// A negative descriptor is skipped. Returns which are ready.
+    /// </summary>
+    internal static (bool First, bool Second) Poll(int first, int second, int timeoutMilliseconds)
+    {
+        var descriptors = stackalloc PollDescriptor[2];
+        descriptors[0] = new PollDescriptor { Descriptor = first, Events = PollIn };
+        descriptors[1] = new PollDescriptor { Descriptor = second, Events = PollIn };
+        if (PollNative(descriptors, 2, timeoutMilliseconds) <= 0)
+        {
+            return (false, false);
+        }
+
+        return (descriptors[0].Returned != 0, descriptors[1].Returned != 0);
     }
 
     /// <summary>Reads what is there into <paramref name="buffer"/>: the count, 0 at the end, or -1 on an error.</summary>
@@ -157,6 +185,9 @@ internal static unsafe partial class Spawn
         }
     }
 
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static partial int PollNative(PollDescriptor* descriptors, nuint count, int timeoutMilliseconds);
+
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     private static partial int Pipe2(int* descriptors, int flags);
 
@@ -201,6 +232,15 @@ internal static unsafe partial class Spawn
 
     [LibraryImport("libc", EntryPoint = "posix_spawnp")]
     private static partial int SpawnP(int* processId, byte* file, void* actions, void* attributes, nint* argv, nint* envp);
+}
+
+/// <summary>struct pollfd.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct PollDescriptor
+{
+    public int Descriptor;
+    public short Events;
+    public short Returned;
 }
 
 /// <summary>A command could not be started.</summary>

@@ -80,6 +80,16 @@ public sealed class ExecTests : IDisposable
     }
 
     [Fact]
+    public void Exec_does_not_wait_for_a_background_process_that_keeps_the_output_open()
+    {
+        var result = _sandbox.Run("exec", "daemonizes", "--", "sh", "-c", "sleep 20 & echo started");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("started\n", result.Stdout);
+        Assert.Equal("succeeded", OnlyRun("daemonizes").GetProperty("outcome").GetString());
+    }
+
+    [Fact]
     public void Exec_runs_the_command_unrecorded_when_the_configuration_cannot_be_read()
     {
         File.WriteAllText(_sandbox.File("config.json"), "{ not json");
