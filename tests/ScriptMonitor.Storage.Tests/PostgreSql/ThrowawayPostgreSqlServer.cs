@@ -120,6 +120,15 @@ internal sealed class ThrowawayPostgreSqlServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the server as an administrator would (<c>pg_ctl stop -m fast</c>): open connections are cut, new ones
+    /// refused. The data directory stays for <see cref="RestartAsync"/>.
+    /// </summary>
+    public Task StopAsync() => RunAsync(_pgCtl, ["stop", "-D", DataDirectory, "-m", "fast", "-w"], _asPostgresUser);
+
+    /// <summary>Starts a stopped server again on the same data directory and port.</summary>
+    public Task RestartAsync() => StartAsync();
+
     /// <summary>A TCP port on 127.0.0.1 that nothing listens on at this moment.</summary>
     public static int FreePort()
     {
