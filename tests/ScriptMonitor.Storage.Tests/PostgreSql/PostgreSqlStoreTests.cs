@@ -170,7 +170,7 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
         Assert.DoesNotContain("Seq Scan", lastSuccess + window, StringComparison.Ordinal);
         // A window is a range of one index: PostgreSQL may walk it backwards or collect it in a bitmap and sort.
         Assert.Contains("Index Scan Backward using runs_by_script_outcome_start", lastSuccess, StringComparison.Ordinal);
-        Assert.Contains(" runs_by_script_start ", window, StringComparison.Ordinal);
+        Assert.Contains(" runs_history ", window, StringComparison.Ordinal);
         Assert.Contains("Index Cond: ((script_name = 'script-7'::text) AND (started_at >= ", window, StringComparison.Ordinal);
     }
 
