@@ -324,6 +324,7 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
                 GRANT SELECT ON scriptmon.schema_version TO {role};
                 GRANT SELECT, INSERT, UPDATE ON scriptmon.runs, scriptmon.scripts TO {role};
                 GRANT DELETE ON scriptmon.runs TO {role};
+                GRANT SELECT, INSERT, UPDATE, DELETE ON scriptmon.expectations TO {role};
                 """,
                 database);
             var asWriter = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = password }.ConnectionString;
@@ -340,6 +341,9 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
             Assert.Equal(2, (await store.GetRuntimeStatisticsAsync("nightly", Start, Start.AddDays(3))).Count);
             Assert.Equal(4, (await store.GetInfoAsync()).RunCount);
             Assert.Equal(2, await store.PruneAsync(Start.AddDays(3), keepLast: 1));
+            Assert.True(await store.SetExpectationAsync(new ScriptExpectation("nightly") { Schedule = Schedule.Every(TimeSpan.FromDays(1)) }));
+            Assert.Equal(2, (await store.ReadSnapshotsAsync()).Count);
+            Assert.True(await store.RemoveExpectationAsync("nightly"));
         }
         finally
         {
