@@ -38,6 +38,39 @@ internal static class PostgreSqlSchema
             -- Windows of a script's history, any outcome, newest first.
             CREATE INDEX runs_by_script_start ON {schema}.runs (script_name, started_at, id);
             """),
+        new(
+            "expectations and the health history read",
+            """
+            -- Expectations: one row per script. Host and tag lists are kept sorted, so equal expectations are equal rows.
+            CREATE TABLE {schema}.expectations (
+                script_name        text COLLATE "C" NOT NULL PRIMARY KEY,
+                period             interval,
+                cron               text,
+                time_zone          text,
+                grace              interval    NOT NULL,
+                min_runtime        interval,
+                max_runtime        interval,
+                host_mode          smallint    NOT NULL CHECK (host_mode IN (0, 1, 2)),
+                hosts              text[]      NOT NULL,
+                min_hosts          integer     NOT NULL,
+                failures_tolerated integer     NOT NULL,
+                paused             boolean     NOT NULL,
+                paused_until       timestamptz,
+                tags               text[]      NOT NULL,
+                updated_at         timestamptz NOT NULL,
+                CHECK (period IS NULL OR cron IS NULL),
+                CHECK ((cron IS NULL) = (time_zone IS NULL))
+            );
+
+            -- A script's newest runs with every column the health evaluation reads, so a per-script walk backwards
+            -- can be answered from the index. It starts with (script_name, started_at, id), so it replaces that index.
+            CREATE INDEX runs_history ON {schema}.runs (script_name, started_at, id) INCLUDE (outcome, completed_at, hostname, exit_code);
+            DROP INDEX {schema}.runs_by_script_start;
+            -- The last success of a script on one host: one seek.
+            CREATE INDEX runs_by_script_host_outcome_start ON {schema}.runs (script_name, hostname, outcome, started_at, id);
+            -- Runs in progress, however old: few rows, so a small partial index.
+            CREATE INDEX runs_in_progress ON {schema}.runs (script_name, started_at, id) WHERE outcome = 0;
+            """),
     ];
 
     internal static int LatestVersion => Migrations.Length;
@@ -60,9 +93,16 @@ internal static class PostgreSqlSchema
 
     /// <summary>Brings the schema to <see cref="LatestVersion"/>; a no-op, without locking, when it is there already.</summary>
     /// <exception cref="InvalidOperationException">The database is at a newer version than this build knows.</exception>
-    internal static async ValueTask MigrateAsync(NpgsqlConnection connection, string schema, string description, bool async, CancellationToken cancellationToken)
+    /// <param name="connection">An open connection.</param>
+    /// <param name="schema">The store's schema, unquoted.</param>
+    /// <param name="description">The database, for messages.</param>
+    /// <param name="async">Whether to do the I/O asynchronously.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="toVersion">The version to stop at; <see cref="LatestVersion"/> unless a test builds an older schema.</param>
+    internal static async ValueTask MigrateAsync(NpgsqlConnection connection, string schema, string description, bool async, CancellationToken cancellationToken, int? toVersion = null)
     {
-        if (RefuseNewer(await CurrentVersionAsync(connection, schema, async, cancellationToken).ConfigureAwait(false), description) == LatestVersion)
+        var target = toVersion ?? LatestVersion;
+        if (RefuseNewer(await CurrentVersionAsync(connection, schema, async, cancellationToken).ConfigureAwait(false), description) >= target)
         {
             return;
         }
@@ -104,7 +144,7 @@ internal static class PostgreSqlSchema
             cancellationToken).ConfigureAwait(false);
 
         var version = RefuseNewer(await CurrentVersionAsync(connection, schema, async, cancellationToken, transaction).ConfigureAwait(false), description);
-        for (; version < LatestVersion; version++)
+        for (; version < target; version++)
         {
             var migration = Migrations[version];
             await ExecuteAsync(connection, transaction, migration.Sql.Replace("{schema}", quoted, StringComparison.Ordinal), async, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
+using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.PostgreSql;
@@ -9,7 +10,7 @@ namespace ScriptMonitor.PostgreSql;
 /// The shared store: one PostgreSQL database that many hosts record into at once. An instance holds a pool of
 /// connections and is safe to share between threads; every call is one short statement or transaction.
 /// </summary>
-public sealed class PostgreSqlScriptRunStore : IScriptRunStore
+public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpectationStore
 {
     private const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output";
 

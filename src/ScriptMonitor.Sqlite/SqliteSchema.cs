@@ -75,9 +75,15 @@ internal static class SqliteSchema
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    internal static void Migrate(SqliteConnection connection, string path)
+    /// <summary>Brings the file to <see cref="LatestVersion"/>, or to <paramref name="toVersion"/> when a test builds an older schema.</summary>
+    /// <param name="connection">An open connection.</param>
+    /// <param name="path">The file, for messages.</param>
+    /// <param name="toVersion">The version to stop at; the latest by default.</param>
+    internal static void Migrate(SqliteConnection connection, string path, int? toVersion = null)
     {
-        if (CurrentVersion(connection) == LatestVersion)
+        var target = toVersion ?? LatestVersion;
+        var current = CurrentVersion(connection);
+        if (current >= target && current <= LatestVersion)
         {
             return;
         }
@@ -90,7 +96,7 @@ internal static class SqliteSchema
                 $"The database {path} is at schema version {version}, newer than this ScriptMonitor knows ({LatestVersion}); upgrade ScriptMonitor.");
         }
 
-        for (; version < LatestVersion; version++)
+        for (; version < target; version++)
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;

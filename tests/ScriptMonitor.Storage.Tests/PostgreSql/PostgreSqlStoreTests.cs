@@ -1,4 +1,5 @@
 using Npgsql;
+using ScriptMonitor.Health;
 using ScriptMonitor.PostgreSql;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Scripts.Stores;
@@ -27,6 +28,78 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
         Assert.Equal(info.LatestSchemaVersion, info.SchemaVersion);
         Assert.True(info.SizeBytes > 0);
         Assert.Equal(info.LatestSchemaVersion, await server.ScalarAsync<long>("SELECT count(*) FROM scriptmon.schema_version", database));
+    }
+
+    [Fact]
+    public async Task A_version_1_schema_with_runs_migrates_to_the_latest_and_keeps_them()
+    {
+        var schema = PostgreSqlServer.NewSchemaName();
+        var runId = Guid.NewGuid();
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PostgreSqlSchema.MigrateAsync(connection, schema, "test", async: true, CancellationToken.None, toVersion: 1);
+        }
+
+        await server.ExecuteAsync($"""
+            INSERT INTO "{schema}".scripts (name) VALUES ('legacy');
+            INSERT INTO "{schema}".runs (run_id, script_name, hostname, started_at, completed_at, outcome, exit_code)
+            VALUES ('{runId}', 'legacy', 'db1', '2026-01-01 00:00:00+00', '2026-01-01 00:01:00+00', 1, 0),
+                   (gen_random_uuid(), 'legacy', 'db1', '2026-01-01 00:01:00+00', NULL, 0, NULL);
+            """);
+        Assert.Equal(1, await server.ScalarAsync<int>($"SELECT max(version) FROM \"{schema}\".schema_version"));
+
+        await using var store = await OpenSchemaAsync(schema);
+        var info = await store.GetInfoAsync();
+        Assert.Equal(PostgreSqlSchema.LatestVersion, info.SchemaVersion);
+        Assert.Equal(2, info.RunCount);
+        Assert.Equal(runId, (await store.ListRunsAsync(new RunQuery("legacy") { Outcome = RunOutcome.Succeeded })).Single().RunId);
+
+        Assert.True(await store.SetExpectationAsync(new ScriptExpectation("legacy") { Hosts = HostRequirement.Each("db1") }));
+        var snapshot = Assert.Single(await store.ReadSnapshotsAsync());
+        Assert.Equal(2, snapshot.History.RecentRuns.Count);
+        Assert.Single(snapshot.History.InProgress);
+        Assert.Equal(Start, snapshot.History.LastSuccessByHost["db1"].StartedAt);
+    }
+
+    [Fact]
+    public async Task Setting_an_equal_expectation_leaves_the_row_untouched()
+    {
+        var schema = PostgreSqlServer.NewSchemaName();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        await using var store = await PostgreSqlScriptRunStore.OpenAsync(server.ConnectionString, new PostgreSqlStoreOptions { Schema = schema, TimeProvider = clock });
+        var expectation = new ScriptExpectation("nightly") { Schedule = Schedule.Cron("0 3 * * *", "Europe/Berlin"), Tags = ["ops"] };
+        Assert.True(await store.SetExpectationAsync(expectation));
+        var before = await server.ScalarAsync<string>($"SELECT xmin::text || '/' || updated_at::text FROM \"{schema}\".expectations");
+
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.False(await store.SetExpectationAsync(expectation));
+
+        Assert.Equal(before, await server.ScalarAsync<string>($"SELECT xmin::text || '/' || updated_at::text FROM \"{schema}\".expectations"));
+    }
+
+    [Fact]
+    public async Task The_history_read_walks_indexes()
+    {
+        var schema = PostgreSqlServer.NewSchemaName();
+        await using var store = await OpenSchemaAsync(schema);
+        await server.ExecuteAsync($"""
+            INSERT INTO "{schema}".scripts (name) SELECT 'script-' || s FROM generate_series(0, 49) AS s;
+            INSERT INTO "{schema}".runs (run_id, script_name, hostname, started_at, completed_at, outcome)
+            SELECT gen_random_uuid(), 'script-' || (n % 50), 'h' || (n % 4), timestamptz '2026-01-01 00:00:00+00' + n * interval '1 minute',
+                   timestamptz '2026-01-01 00:00:00+00' + n * interval '1 minute' + interval '1 second', 1 + (n % 3 = 0)::int
+            FROM generate_series(1, 20000) AS n;
+            ANALYZE "{schema}".runs;
+            """);
+
+        var recent = await ExplainAsync($"SELECT r.* FROM unnest(ARRAY['script-1','script-2']) AS n(name) CROSS JOIN LATERAL (SELECT * FROM \"{schema}\".runs WHERE script_name = n.name ORDER BY started_at DESC, id DESC LIMIT 25) r");
+        var onHost = await ExplainAsync($"SELECT * FROM \"{schema}\".runs WHERE script_name = 'script-1' AND hostname = 'h1' AND outcome = 1 ORDER BY started_at DESC, id DESC LIMIT 1");
+        var running = await ExplainAsync($"SELECT * FROM \"{schema}\".runs WHERE outcome = 0 ORDER BY script_name, started_at DESC, id DESC");
+
+        Assert.DoesNotContain("Seq Scan on runs", recent + onHost, StringComparison.Ordinal);
+        Assert.Contains("runs_history", recent, StringComparison.Ordinal);
+        Assert.Contains("runs_by_script_host_outcome_start", onHost, StringComparison.Ordinal);
+        Assert.Contains("runs_in_progress", running, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -170,7 +243,7 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
         Assert.DoesNotContain("Seq Scan", lastSuccess + window, StringComparison.Ordinal);
         // A window is a range of one index: PostgreSQL may walk it backwards or collect it in a bitmap and sort.
         Assert.Contains("Index Scan Backward using runs_by_script_outcome_start", lastSuccess, StringComparison.Ordinal);
-        Assert.Contains(" runs_by_script_start ", window, StringComparison.Ordinal);
+        Assert.Contains(" runs_history ", window, StringComparison.Ordinal);
         Assert.Contains("Index Cond: ((script_name = 'script-7'::text) AND (started_at >= ", window, StringComparison.Ordinal);
     }
 
@@ -251,6 +324,7 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
                 GRANT SELECT ON scriptmon.schema_version TO {role};
                 GRANT SELECT, INSERT, UPDATE ON scriptmon.runs, scriptmon.scripts TO {role};
                 GRANT DELETE ON scriptmon.runs TO {role};
+                GRANT SELECT, INSERT, UPDATE, DELETE ON scriptmon.expectations TO {role};
                 """,
                 database);
             var asWriter = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = password }.ConnectionString;
@@ -267,6 +341,9 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
             Assert.Equal(2, (await store.GetRuntimeStatisticsAsync("nightly", Start, Start.AddDays(3))).Count);
             Assert.Equal(4, (await store.GetInfoAsync()).RunCount);
             Assert.Equal(2, await store.PruneAsync(Start.AddDays(3), keepLast: 1));
+            Assert.True(await store.SetExpectationAsync(new ScriptExpectation("nightly") { Schedule = Schedule.Every(TimeSpan.FromDays(1)) }));
+            Assert.Equal(2, (await store.ReadSnapshotsAsync()).Count);
+            Assert.True(await store.RemoveExpectationAsync("nightly"));
         }
         finally
         {

@@ -155,6 +155,43 @@ public sealed class SqliteFileTests : IDisposable
         Assert.Contains(Path.Combine(underAFile, "runs.db"), cannotCreate.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_version_1_file_with_runs_migrates_to_the_latest_and_keeps_them()
+    {
+        var path = _directory.File("v1.db");
+        var started = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var runId = Guid.NewGuid();
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection, path, toVersion: 1);
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO scripts (name) VALUES ('legacy');
+                INSERT INTO runs (run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output)
+                VALUES ($id, 'legacy', 'db1', $started, $completed, 1, 0, NULL),
+                       (randomblob(16), 'legacy', 'db1', $completed, NULL, 0, NULL, NULL);
+                """;
+            command.Parameters.AddWithValue("$id", runId.ToByteArray());
+            command.Parameters.AddWithValue("$started", (started - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond);
+            command.Parameters.AddWithValue("$completed", (started.AddMinutes(1) - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond);
+            command.ExecuteNonQuery();
+            Assert.Equal("1", Pragma(connection, "user_version"));
+        }
+
+        await using var store = SqliteScriptRunStore.Open(path);
+        var info = await store.GetInfoAsync();
+        Assert.Equal(SqliteSchema.LatestVersion, info.SchemaVersion);
+        Assert.Equal(2, info.RunCount);
+        Assert.Equal(runId, (await store.ListRunsAsync(new RunQuery("legacy") { Outcome = RunOutcome.Succeeded })).Single().RunId);
+
+        Assert.True(await store.SetExpectationAsync(new ScriptMonitor.Health.ScriptExpectation("legacy") { Hosts = ScriptMonitor.Health.HostRequirement.Each("db1") }));
+        var snapshot = Assert.Single(await store.ReadSnapshotsAsync());
+        Assert.Equal(2, snapshot.History.RecentRuns.Count);
+        Assert.Single(snapshot.History.InProgress);
+        Assert.Equal(started, snapshot.History.LastSuccessByHost["db1"].StartedAt);
+    }
+
     private static string Pragma(SqliteConnection connection, string name)
     {
         using var command = connection.CreateCommand();
