@@ -4,6 +4,7 @@ using ScriptMonitor.Cli.Commands;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Configuration;
+using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Cli;
 
