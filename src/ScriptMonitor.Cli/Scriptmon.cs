@@ -33,6 +33,8 @@ internal static class Scriptmon
             RunsCommand.Create(context),
             StatusCommand.Create(context),
             StatsCommand.Create(context),
+            ExpectCommand.Create(context),
+            CheckCommand.Create(context),
             SpoolCommand.Create(context),
             PruneCommand.Create(context),
             DbCommand.Create(context),
@@ -42,6 +44,12 @@ internal static class Scriptmon
         if (IsExecWithoutSeparator(parse, context))
         {
             return Fail(context, ExitCodes.Usage, ExecCommand.MissingSeparator);
+        }
+
+        if (parse.Action is ParseErrorAction && parse.CommandResult.Command.Name == CheckCommand.Name)
+        {
+            // A plugin answers bad arguments with UNKNOWN, so the monitoring system shows them instead of a crash.
+            return CheckCommand.Unknown(context, $"{string.Join("; ", parse.Errors.Select(Describe).Distinct())} (see 'scriptmon check --help')");
         }
 
         if (parse.Action is ParseErrorAction)

@@ -48,6 +48,10 @@ internal static class CommonOptions
     {
         var at = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
         var text = at < 0 ? message : message[..at];
+
+        // Without the runtime's resource strings (a trimmed build) the suffix is the resource key instead.
+        var key = text.IndexOf(" Arg_ParamName_Name", StringComparison.Ordinal);
+        text = key < 0 ? text : text[..key];
         var actual = text.IndexOf("\nActual value was", StringComparison.Ordinal);
         return (actual < 0 ? text : text[..actual]).ReplaceLineEndings(" ").Trim();
     }

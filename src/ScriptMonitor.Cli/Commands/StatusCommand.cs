@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Output;
+using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Cli.Commands;
@@ -27,12 +28,14 @@ internal static class StatusCommand
         ("LAST FAILURE", row => (row.LastFailure is { } f ? Timestamps.FormatIso(f.StartedAt) : "-", row.FailedSinceSuccess ? Tint.Bad : Tint.None)),
         ("RUNS 24H", row => (row.RunsLast24Hours.ToString(CultureInfo.InvariantCulture), Tint.None)),
         ("MEDIAN", row => (row.Median is { } m ? Durations.Format(m) : "-", Tint.None)),
+        ("HEALTH", row => (row.Health?.State.ToString() ?? "-", HealthTint(row.Health?.State))),
+        ("REASON", row => (row.Health?.Summary ?? "-", Tint.None)),
     ];
 
     internal static Command Create(CliContext context)
     {
         var json = CommonOptions.Json();
-        var command = new Command("status", "Show every script: last success and its age, last failure, runs in the last 24 h, median runtime (30 days).") { json };
+        var command = new Command("status", "Show every script: last success and its age, last failure, runs in the last 24 h, median runtime (30 days), its health and the first reason.") { json };
         command.SetAction(parse => Run(context, parse.GetValue(json)));
         return command;
     }
@@ -51,7 +54,9 @@ internal static class StatusCommand
                 row.LastSuccessAge is { } age ? Durations.Seconds(age) : null,
                 row.LastFailure is { } f ? RunJson.From(f) : null,
                 row.RunsLast24Hours,
-                row.Median is { } m ? Durations.Seconds(m) : null)).ToList();
+                row.Median is { } m ? Durations.Seconds(m) : null,
+                row.Health?.State.ToString(),
+                row.Health?.Summary)).ToList();
             return Json.Write(context, new StatusJson(location.ToString(), Timestamps.FormatIso(now), scripts), CliJsonContext.Default.StatusJson);
         }
 
@@ -74,6 +79,7 @@ internal static class StatusCommand
     private static List<StatusRow> BuildRows(IScriptRunStore store, DateTimeOffset now)
     {
         var rows = new List<StatusRow>();
+        var health = Evaluate(store, now);
         foreach (var script in CliContext.Call(store, s => s.ListScriptsAsync()))
         {
             var recent = CliContext.Call(store, s => s.ListRunsAsync(new RunQuery(script.Name) { Since = now - RecentWindow, Limit = RunQuery.MaxLimit }));
@@ -84,14 +90,50 @@ internal static class StatusCommand
                 script.LastSuccess is { } success ? now - (success.CompletedAt ?? success.StartedAt) : null,
                 script.LastFailure,
                 recent.Count,
-                statistics.Count > 0 ? statistics.Median : null));
+                statistics.Count > 0 ? statistics.Median : null,
+                health?.GetValueOrDefault(script.Name)));
         }
 
+        // A script with an expectation but no run yet is shown too: "never ran" is news.
+        foreach (var (name, verdict) in health ?? [])
+        {
+            if (!rows.Any(r => string.Equals(r.Name, name, StringComparison.Ordinal)))
+            {
+                rows.Add(new StatusRow(name, null, null, null, 0, null, verdict));
+            }
+        }
+
+        rows.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return rows;
     }
 
+    /// <summary>Every script's health by name, or null when the store keeps no expectations (the columns then show "-").</summary>
+    private static Dictionary<string, ScriptHealth>? Evaluate(IScriptRunStore store, DateTimeOffset now)
+    {
+        if (store is not IExpectationStore expectations)
+        {
+            return null;
+        }
+
+        var monitor = new HealthMonitor(expectations, new FixedTime(now));
+        return CliContext.Call(store, _ => monitor.EvaluateAsync()).ToDictionary(h => h.ScriptName, StringComparer.Ordinal);
+    }
+
+    private static Tint HealthTint(HealthState? state) => CheckPolicy.Default.StatusOf(state ?? HealthState.Up) switch
+    {
+        CheckStatus.Ok => state is HealthState.Up ? Tint.Good : Tint.None,
+        CheckStatus.Warning => Tint.Warn,
+        _ => Tint.Bad,
+    };
+
+    /// <summary>The instant the rest of the row was read at, so the health and the ages agree.</summary>
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
     /// <summary>What <c>status</c> knows of one script.</summary>
-    private sealed record StatusRow(string Name, ScriptRun? LastSuccess, TimeSpan? LastSuccessAge, ScriptRun? LastFailure, int RunsLast24Hours, TimeSpan? Median)
+    private sealed record StatusRow(string Name, ScriptRun? LastSuccess, TimeSpan? LastSuccessAge, ScriptRun? LastFailure, int RunsLast24Hours, TimeSpan? Median, ScriptHealth? Health)
     {
         internal bool FailedSinceSuccess => LastFailure is { } failure && (LastSuccess is null || failure.StartedAt > LastSuccess.StartedAt);
     }

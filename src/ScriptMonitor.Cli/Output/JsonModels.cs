@@ -49,7 +49,60 @@ internal sealed record ScriptStatusJson(
     double? LastSuccessAgeSeconds,
     RunJson? LastFailure,
     int RunsLast24Hours,
-    double? MedianSeconds);
+    double? MedianSeconds,
+    string? Health,
+    string? Reason);
+
+/// <summary>An expectation; <c>Change</c> is set only by a command that set it: "set", "updated" or "unchanged".</summary>
+internal sealed record ExpectationJson(
+    string Script,
+    string ScheduleKind,
+    double? EverySeconds,
+    string? Cron,
+    string? TimeZone,
+    double GraceSeconds,
+    double? MinRuntimeSeconds,
+    double? MaxRuntimeSeconds,
+    string HostMode,
+    IReadOnlyList<string> Hosts,
+    int AtLeast,
+    int FailuresTolerated,
+    bool Paused,
+    string? PausedUntil,
+    IReadOnlyList<string> Tags,
+    string? Change = null)
+{
+    internal static ExpectationJson From(ScriptMonitor.Health.ScriptExpectation e) => new(
+        e.ScriptName,
+        e.Schedule switch { ScriptMonitor.Health.PeriodSchedule => "period", ScriptMonitor.Health.CronSchedule => "cron", _ => "learned" },
+        e.Schedule is ScriptMonitor.Health.PeriodSchedule p ? Durations.Seconds(p.Period) : null,
+        (e.Schedule as ScriptMonitor.Health.CronSchedule)?.Expression,
+        (e.Schedule as ScriptMonitor.Health.CronSchedule)?.TimeZone,
+        Durations.Seconds(e.Grace),
+        e.MinRuntime is { } min ? Durations.Seconds(min) : null,
+        e.MaxRuntime is { } max ? Durations.Seconds(max) : null,
+        e.Hosts.Mode switch { ScriptMonitor.Health.HostMode.Each => "each", ScriptMonitor.Health.HostMode.AtLeast => "atLeast", _ => "any" },
+        e.Hosts.Hosts,
+        e.Hosts.MinimumCount,
+        e.FailuresTolerated,
+        e.Paused,
+        e.PausedUntil is { } until ? Timestamps.FormatIso(until) : null,
+        e.Tags);
+}
+
+internal sealed record ExpectationListJson(string Store, IReadOnlyList<ExpectationJson> Expectations);
+
+internal sealed record ExpectationRemovedJson(string Script, bool Removed);
+
+internal sealed record LearnedJson(
+    string Script,
+    double PeriodSeconds,
+    double GraceSeconds,
+    double RuntimeMedianSeconds,
+    double RuntimeLowSeconds,
+    double RuntimeHighSeconds,
+    int SampleCount,
+    bool Saved);
 
 internal sealed record StatsJson(
     string Script,
@@ -109,4 +162,8 @@ internal sealed record DbInfoJson(
 [JsonSerializable(typeof(SpoolFlushJson))]
 [JsonSerializable(typeof(PruneJson))]
 [JsonSerializable(typeof(DbInfoJson))]
+[JsonSerializable(typeof(ExpectationJson))]
+[JsonSerializable(typeof(ExpectationListJson))]
+[JsonSerializable(typeof(ExpectationRemovedJson))]
+[JsonSerializable(typeof(LearnedJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

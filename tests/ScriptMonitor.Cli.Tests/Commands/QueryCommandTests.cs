@@ -106,7 +106,7 @@ public sealed class QueryCommandTests : IDisposable
 
         Assert.Equal(0, text.ExitCode);
         var lines = text.Stdout.TrimEnd('\n').Split('\n');
-        Assert.Equal(["SCRIPT", "LAST", "SUCCESS", "AGE", "LAST", "FAILURE", "RUNS", "24H", "MEDIAN"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["SCRIPT", "LAST", "SUCCESS", "AGE", "LAST", "FAILURE", "RUNS", "24H", "MEDIAN", "HEALTH", "REASON"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         var scripts = json.GetProperty("scripts").EnumerateArray().ToList();
         Assert.Equal(["alpha", "beta", "gamma"], scripts.Select(s => s.GetProperty("name").GetString()));
         Assert.Equal(4, lines.Length);
@@ -120,6 +120,8 @@ public sealed class QueryCommandTests : IDisposable
             var lastFailure = script.GetProperty("lastFailure");
             Assert.Equal(lastFailure.ValueKind == JsonValueKind.Null ? "-" : lastFailure.GetProperty("startedAt").GetString(), cells[3]);
             Assert.Equal(script.GetProperty("runsLast24Hours").GetInt32().ToString(CultureInfo.InvariantCulture), cells[4]);
+            Assert.Equal(script.GetProperty("health").GetString(), cells[6]);
+            Assert.Equal(script.GetProperty("reason").GetString(), cells[7]);
         }
 
         Assert.Equal(0, scripts[2].GetProperty("runsLast24Hours").GetInt32());
