@@ -40,7 +40,7 @@ internal static class CheckCommand
         {
             return Write(context, window is not null ? Window(context, window, targets, tag, map) : Health(context, targets, tag, map));
         }
-        catch (Exception e) when (e is UsageException or Hosting.StoreUnavailableException or ConfigurationException or ArgumentException)
+        catch (Exception e) when (e is UsageException or Runs.StoreUnavailableException or ConfigurationException or ArgumentException)
         {
             return Unknown(context, CliContext.OneLine(CommonOptions.StripParameterSuffix(e.Message)));
         }

@@ -11,7 +11,7 @@ public sealed class HealthStoreTests
     {
         var store = DispatchProxy.Create<IScriptRunStore, RunsOnlyStore>();
 
-        var error = Assert.Throws<ScriptMonitor.Cli.Hosting.StoreUnavailableException>(() => HealthStore.Expectations(store));
+        var error = Assert.Throws<ScriptMonitor.Runs.StoreUnavailableException>(() => HealthStore.Expectations(store));
 
         Assert.Contains("postgresql://db1/scriptmon", error.Message, StringComparison.Ordinal);
         Assert.Contains("does not keep expectations", error.Message, StringComparison.Ordinal);
