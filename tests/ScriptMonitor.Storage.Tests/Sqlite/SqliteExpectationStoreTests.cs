@@ -1,7 +1,7 @@
 using ScriptMonitor.Runs;
 using ScriptMonitor.Sqlite;
 using ScriptMonitor.Storage.Tests.Contract;
-using ScriptMonitor.Storage.Tests.Support;
+using ScriptMonitor.Testing;
 
 namespace ScriptMonitor.Storage.Tests.Sqlite;
 

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Sqlite;
 using ScriptMonitor.Storage.Tests.Support;
+using ScriptMonitor.Testing;
 
 namespace ScriptMonitor.Storage.Tests.Sqlite;
 

@@ -3,6 +3,7 @@ using ScriptMonitor.Runs;
 using ScriptMonitor.Scripts;
 using ScriptMonitor.Scripts.Configuration;
 using ScriptMonitor.Sqlite;
+using ScriptMonitor.Testing;
 using ScriptMonitor.Tests.Support;
 
 namespace ScriptMonitor.Tests.Scripts;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Scripts.Stores;
+using ScriptMonitor.Testing;
 
 namespace ScriptMonitor.Tests.Support;
 

@@ -1,4 +1,5 @@
-namespace ScriptMonitor.Tests.Support;
+// Compiled into every test project that needs it (see the projects' Compile items), so there is one copy.
+namespace ScriptMonitor.Testing;
 
 /// <summary>A directory of its own under the system temp folder, removed with everything in it on dispose.</summary>
 public sealed class TempDirectory : IDisposable
