@@ -18,6 +18,12 @@ internal static class Scriptmon
 
     internal static int Run(string[] args, CliContext context)
     {
+        if (args is [Exec.OutputRelay.Argument, .. var routes])
+        {
+            // Not a command: exec starts scriptmon this way to keep passing on a finished job's late output.
+            return Exec.OutputRelay.Run(routes);
+        }
+
         var database = new Option<string?>("--database")
         {
             Description = "The store to use: a SQLite file path or a PostgreSQL connection string. Overrides SCRIPTMON_DATABASE and the configuration file.",

@@ -23,6 +23,18 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Error, Message = "Running {ScriptName} without recording it: {Problem}")]
     internal static partial void LogRunningUnmonitored(this ILogger logger, string scriptName, string problem);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot run the command of {ScriptName}: {Reason} (exit status {Status}).")]
+    internal static partial void LogCommandNotStarted(this ILogger logger, string scriptName, string reason, int status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Not starting {ScriptName}: {Reason} Its lock cannot be taken, so a failed run is recorded (exit status {Status}).")]
+    internal static partial void LogLockUnusable(this ILogger logger, string scriptName, string reason, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Output that background processes of {ScriptName} still write is no longer passed on: {Problem}")]
+    internal static partial void LogOutputRelayFailed(this ILogger logger, string scriptName, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The run of {ScriptName}: {Warning}.")]
+    internal static partial void LogRunWarning(this ILogger logger, string scriptName, string warning);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Spooled runs were not delivered: {Problem}")]
     internal static partial void LogSpoolNotDelivered(this ILogger logger, string problem);
 }

@@ -13,10 +13,11 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
 
     internal bool Colour { get; } = colour;
 
-    internal static Terminal FromConsole() => new(
-        Console.Out,
-        Console.Error,
-        !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")));
+    /// <summary>The console; a stream the caller closed is written nowhere (opening it would fail, writing it would reach someone else's file).</summary>
+    internal static Terminal FromConsole(Hosting.StandardDescriptors descriptors) => new(
+        descriptors.OutputClosed ? TextWriter.Null : Console.Out,
+        descriptors.ErrorClosed ? TextWriter.Null : Console.Error,
+        !descriptors.OutputClosed && !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")));
 
     internal string Paint(string text, Tint tint) =>
         !Colour || tint == Tint.None || text.Length == 0 ? text : $"{Code(tint)}{text}{Reset}";

@@ -193,7 +193,7 @@ public sealed class ExecTests : IDisposable
     {
         var result = _sandbox.Run("exec", "stubborn", "--timeout", "1s", "--kill-after", "500ms", "--", "sh", "-c", "trap '' TERM; while :; do sleep 0.05; done");
 
-        Assert.Equal(137, result.ExitCode);
+        Assert.Equal(124, result.ExitCode);
         var run = OnlyRun("stubborn");
         Assert.Equal("failed", run.GetProperty("outcome").GetString());
         Assert.Equal(137, run.GetProperty("exitCode").GetInt32());
@@ -201,13 +201,14 @@ public sealed class ExecTests : IDisposable
     }
 
     [Fact]
-    public void Exec_timeout_records_a_timeout_even_when_the_command_exits_on_SIGTERM()
+    public void Exec_timeout_exits_124_and_records_the_commands_own_status()
     {
         var result = _sandbox.Run("exec", "slow", "--timeout", "300ms", "--", "sleep", "30");
 
-        Assert.Equal(143, result.ExitCode);
-        var output = OnlyRun("slow").GetProperty("output").GetString();
-        Assert.Contains("timed out after 300ms: sent SIGTERM;", output, StringComparison.Ordinal);
+        Assert.Equal(124, result.ExitCode);
+        var run = OnlyRun("slow");
+        Assert.Equal(143, run.GetProperty("exitCode").GetInt32());
+        Assert.Contains("timed out after 300ms: sent SIGTERM to its process group; exit status 143 (scriptmon exited with 124)", run.GetProperty("output").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

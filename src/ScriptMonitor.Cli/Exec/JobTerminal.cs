@@ -1,0 +1,56 @@
+using ScriptMonitor.Cli.Hosting;
+
+namespace ScriptMonitor.Cli.Exec;
+
+/// <summary>
+/// The terminal on stdin, when scriptmon runs in its foreground process group: it is handed to the job's group for
+/// the run, as a shell does for a foreground job, so that Ctrl-C, Ctrl-\ and Ctrl-Z reach the job's group (once)
+/// and the job can read the terminal; it is taken back when the job ends or stops.
+/// </summary>
+internal sealed class JobTerminal
+{
+    private readonly int _ownGroup;
+
+    private JobTerminal(int ownGroup) => _ownGroup = ownGroup;
+
+    /// <summary>The terminal, when stdin is one and scriptmon is in its foreground group; null otherwise.</summary>
+    internal static JobTerminal? Detect(StandardDescriptors descriptors)
+    {
+        if (descriptors.InputClosed || LibC.IsTerminal(Posix.StandardInput) != 1)
+        {
+            return null;
+        }
+
+        var ownGroup = LibC.GetProcessGroup();
+        return LibC.GetTerminalProcessGroup(Posix.StandardInput) == ownGroup ? new JobTerminal(ownGroup) : null;
+    }
+
+    /// <summary>Makes <paramref name="group"/> the foreground group, when scriptmon's own group has the terminal.</summary>
+    internal void HandTo(int group) => Move(_ownGroup, group);
+
+    /// <summary>Makes scriptmon's group the foreground group again, when <paramref name="group"/> has the terminal.</summary>
+    internal void TakeBack(int group) => Move(group, _ownGroup);
+
+    /// <summary>
+    /// Moves the terminal from one group to another, only if the first has it. SIGTTOU is blocked meanwhile: a
+    /// process outside the foreground group that sets it would otherwise be stopped by it.
+    /// </summary>
+    private static unsafe void Move(int from, int to)
+    {
+        var block = stackalloc byte[LibC.SignalSetSize];
+        var previous = stackalloc byte[LibC.SignalSetSize];
+        SignalMask.Empty.With(Posix.SigTtou).CopyTo(block);
+        _ = LibC.ThreadSignalMask(LibC.SignalBlock, block, previous);
+        try
+        {
+            if (LibC.GetTerminalProcessGroup(Posix.StandardInput) == from)
+            {
+                _ = LibC.SetTerminalProcessGroup(Posix.StandardInput, to);
+            }
+        }
+        finally
+        {
+            _ = LibC.ThreadSignalMask(LibC.SignalSetMask, previous, null);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using ScriptMonitor.Cli.Tests.Support;
+
+namespace ScriptMonitor.Cli.Tests.Exec;
+
+/// <summary>
+/// <c>exec --lock</c> follows <c>flock(1)</c>: the job inherits the locked descriptor, so the lock is held while any
+/// process of the job runs; a lock directory that cannot be used fails closed, visibly.
+/// </summary>
+public sealed class ExecLockTests : IDisposable
+{
+    private readonly Sandbox _sandbox = new();
+
+    public void Dispose() => _sandbox.Dispose();
+
+    public static TheoryData<string> UnusableLockDirectories => new()
+    {
+        "a file where the lock directory should be",
+        "a lock directory under a file, so it cannot be created",
+        "a directory where the lock file should be",
+    };
+
+    [Theory]
+    [MemberData(nameof(UnusableLockDirectories))]
+    public async Task Exec_with_an_unusable_lock_directory_does_not_start_the_job_exits_125_and_records_a_failed_run(string situation)
+    {
+        var lockDirectory = Unusable(situation);
+        var marker = _sandbox.File("ran");
+
+        var result = await _sandbox.RunThroughShellAsync(
+            $"SCRIPTMON_LOCK_DIR='{lockDirectory}' exec \"$@\"", "exec", "guarded", "--lock", "--", "touch", marker);
+
+        Assert.True(result.ExitCode == 125, result.ToString());
+        Assert.False(File.Exists(marker));
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"The lock directory {lockDirectory} cannot be used", line, StringComparison.Ordinal);
+        var run = Runs.Only(_sandbox, "guarded");
+        Assert.Equal("failed", run.GetProperty("outcome").GetString());
+        Assert.Equal(125, run.GetProperty("exitCode").GetInt32());
+        Assert.StartsWith($"[scriptmon] not started: lock directory {lockDirectory} cannot be used", run.Output(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exec_lock_stays_held_by_the_job_after_scriptmon_is_killed()
+    {
+        using var first = _sandbox.Start("exec", "held", "--lock", "--", "sh", "-c", "echo $$ > job; touch ready; while [ ! -e stop ]; do sleep 0.05; done");
+        await Sandbox.WaitForFileAsync(_sandbox.File("ready"));
+        first.Kill();
+        await first.WaitForExitAsync();
+
+        var whileJobRuns = await _sandbox.RunAsync("exec", "held", "--lock", "--", "touch", _sandbox.File("overlapped"));
+        await File.WriteAllTextAsync(_sandbox.File("stop"), string.Empty);
+        var job = int.Parse(_sandbox.Lines("job").Single(), CultureInfo.InvariantCulture);
+        await Sandbox.WaitUntilAsync(() => !Directory.Exists($"/proc/{job}"), "the job to end");
+        var afterJob = await _sandbox.RunAsync("exec", "held", "--lock", "--", "true");
+
+        Assert.True(whileJobRuns.ExitCode == 1, whileJobRuns.ToString());
+        Assert.False(File.Exists(_sandbox.File("overlapped")));
+        Assert.Contains("already running", whileJobRuns.Stderr, StringComparison.Ordinal);
+        Assert.Contains("command process group", whileJobRuns.Stderr, StringComparison.Ordinal);
+        Assert.True(afterJob.ExitCode == 0, afterJob.ToString());
+    }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 0)]
+    public async Task Exec_lock_is_held_by_background_processes_of_the_job_unless_released_on_exit(bool releaseOnExit, int nextRunStatus)
+    {
+        string[] options = releaseOnExit ? ["--lock", "--release-lock-on-exit"] : ["--lock"];
+        var daemon = "(while [ ! -e stop ]; do sleep 0.05; done) >/dev/null 2>&1 & echo $! > daemon";
+
+        var first = await _sandbox.RunAsync(["exec", "daemons", .. options, "--", "sh", "-c", daemon]);
+        var next = await _sandbox.RunAsync("exec", "daemons", "--lock", "--", "true");
+        await File.WriteAllTextAsync(_sandbox.File("stop"), string.Empty);
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(next.ExitCode == nextRunStatus, next.ToString());
+    }
+
+    private string Unusable(string situation)
+    {
+        switch (situation)
+        {
+            case "a file where the lock directory should be":
+                File.WriteAllText(_sandbox.File("locks-file"), string.Empty);
+                return _sandbox.File("locks-file");
+            case "a lock directory under a file, so it cannot be created":
+                File.WriteAllText(_sandbox.File("plain-file"), string.Empty);
+                return _sandbox.File("plain-file", "locks");
+            default:
+                var directory = _sandbox.File("locks-with-directory");
+                Directory.CreateDirectory(Path.Combine(directory, LockFileName("guarded")));
+                return directory;
+        }
+    }
+
+    /// <summary>The lock file's name, as ScriptLock.PathFor makes it.</summary>
+    private static string LockFileName(string script) =>
+        Path.GetFileName(ScriptMonitor.Scripts.Locking.ScriptLock.PathFor("/", script));
+}
