@@ -52,7 +52,7 @@ internal sealed class JobRun
             DefaultSignals = environment.Signals.JobDefaults(),
             BlockedSignals = environment.Signals.Blocked,
             NewProcessGroup = true,
-            TakeTerminal = terminal is not null,
+            TakeTerminal = terminal is { IsForeground: true },
             Duplicates = inherited is { } descriptor ? [(descriptor, descriptor)] : [],
         });
 
@@ -67,7 +67,7 @@ internal sealed class JobRun
             throw;
         }
 
-        if (terminal is not null && !Spawn.ChildTakesTerminal)
+        if (terminal is { IsForeground: true } && !Spawn.ChildTakesTerminal)
         {
             terminal.HandTo(processId);
         }

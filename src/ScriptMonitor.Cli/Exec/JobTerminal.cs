@@ -3,17 +3,26 @@ using ScriptMonitor.Cli.Hosting;
 namespace ScriptMonitor.Cli.Exec;
 
 /// <summary>
-/// The terminal on stdin, when scriptmon runs in its foreground process group: it is handed to the job's group for
+/// The terminal on stdin. When scriptmon runs in its foreground process group it is handed to the job's group for
 /// the run, as a shell does for a foreground job, so that Ctrl-C, Ctrl-\ and Ctrl-Z reach the job's group (once)
-/// and the job can read the terminal; it is taken back when the job ends or stops.
+/// and the job can read the terminal; it is taken back when the job ends or stops. A job that stops (Ctrl-Z, or
+/// SIGTTIN when it reads the terminal from the background) stops scriptmon with it, so the user's shell sees its job
+/// stopped and can continue it.
 /// </summary>
 internal sealed class JobTerminal
 {
     private readonly int _ownGroup;
 
-    private JobTerminal(int ownGroup) => _ownGroup = ownGroup;
+    private JobTerminal(int ownGroup, bool foreground)
+    {
+        _ownGroup = ownGroup;
+        IsForeground = foreground;
+    }
 
-    /// <summary>The terminal, when stdin is one and scriptmon is in its foreground group; null otherwise.</summary>
+    /// <summary>Whether scriptmon's group had the terminal when the job started: the job's group then gets it.</summary>
+    internal bool IsForeground { get; }
+
+    /// <summary>The terminal, when stdin is one; null otherwise (cron, systemd, a pipeline).</summary>
     internal static JobTerminal? Detect(StandardDescriptors descriptors)
     {
         if (descriptors.InputClosed || LibC.IsTerminal(Posix.StandardInput) != 1)
@@ -22,7 +31,7 @@ internal sealed class JobTerminal
         }
 
         var ownGroup = LibC.GetProcessGroup();
-        return LibC.GetTerminalProcessGroup(Posix.StandardInput) == ownGroup ? new JobTerminal(ownGroup) : null;
+        return new JobTerminal(ownGroup, LibC.GetTerminalProcessGroup(Posix.StandardInput) == ownGroup);
     }
 
     /// <summary>Makes <paramref name="group"/> the foreground group, when scriptmon's own group has the terminal.</summary>
