@@ -22,9 +22,6 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
     /// </summary>
     internal static readonly TimeSpan StoreWaitLimit = TimeSpan.FromSeconds(5);
 
-    /// <summary>The names <see cref="RunSpool"/> gives its entries.</summary>
-    private const string SpoolEntryPattern = "*.run.json";
-
     private readonly Lock _gate = new();
     private readonly ManualResetEventSlim _completionPosted = new();
     private readonly ManualResetEventSlim _completionDone = new();
@@ -163,7 +160,8 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
     {
         try
         {
-            store.RecordStartAsync(run.ScriptName, run.StartedAt, run.Hostname, run.RunId, cancellationToken).GetAwaiter().GetResult();
+            // The runner is scriptmon itself: the run ends when scriptmon records it, so its death is the run's end.
+            store.RecordStartAsync(run.ScriptName, run.StartedAt, run.Hostname, run.RunId, RunnerProcess.Current(), cancellationToken).GetAwaiter().GetResult();
             return true;
         }
         catch (Exception e) when (StoreFailures.IsUnavailable(e) || e is ArgumentException)
@@ -224,15 +222,11 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
         }
     }
 
-    /// <summary>A cheap look before delivery, which takes a lock and reads every entry.</summary>
-    private bool HasWaitingRuns() =>
-        Directory.Exists(spool.Directory) && Directory.EnumerateFiles(spool.Directory, SpoolEntryPattern).Any();
-
     private void DeliverSpool(IScriptRunStore store, CancellationToken cancellationToken)
     {
         try
         {
-            if (HasWaitingRuns())
+            if (spool.HasWaitingEntries())
             {
                 spool.DeliverAsync(store, cancellationToken).GetAwaiter().GetResult();
             }
