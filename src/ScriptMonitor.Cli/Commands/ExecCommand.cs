@@ -105,6 +105,12 @@ internal static class ExecCommand
         {
             settings = CliContext.ResolveSettings();
         }
+        catch (ConfigurationException e) when (request.Lock)
+        {
+            // The lock directory is unknown, so the lock cannot be taken: fail closed, as for an unusable lock directory.
+            context.Logger.LogLockDirectoryUnknown(job.Name, CliContext.OneLine(e.Message), ExitCodes.OwnFailure);
+            return ExitCodes.OwnFailure;
+        }
         catch (ConfigurationException e)
         {
             // Monitoring must not stop the job: without a readable configuration it runs unrecorded, and says so.
@@ -123,11 +129,12 @@ internal static class ExecCommand
 
         var recorder = new RunRecorder(context, new RunSpool(settings.SpoolDirectory, context.Time, context.Logger));
         ScriptLock? scriptLock = null;
+        string? holder = null;
         if (request.Lock)
         {
             try
             {
-                scriptLock = ScriptLock.TryAcquire(settings.LockDirectory, job.Name, context.Time, context.Logger, out _);
+                scriptLock = ScriptLock.TryAcquire(settings.LockDirectory, job.Name, context.Time, context.Logger, out holder);
             }
             catch (ScriptLockUnavailableException e)
             {
@@ -142,6 +149,9 @@ internal static class ExecCommand
 
             if (scriptLock is null)
             {
+                // Not a run, and not a success: a skipped event naming the holder, so a stuck holder is seen.
+                recorder.RecordSkip(new ScriptSkip(
+                    Guid.NewGuid(), job.Name, hostname, Timestamps.Normalize(context.Time.GetUtcNow()), Bounded(holder ?? "owner unknown", ScriptSkip.MaxHolderLength)));
                 return ExitCodes.LockHeld;
             }
         }
@@ -223,6 +233,8 @@ internal static class ExecCommand
         SpawnException => ExitCodes.CommandNotExecutable,
         _ => ExitCodes.OwnFailure,
     };
+
+    private static string Bounded(string text, int length) => text.Length <= length ? text : text[..length];
 
     /// <summary>The output's tail with scriptmon's verdict last, where the store's bound keeps it.</summary>
     private static string WithMessage(string output, string message)

@@ -87,6 +87,65 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
         }
     }
 
+    /// <summary>
+    /// Records that a run was skipped because another run held the lock, waiting for the store at most
+    /// <see cref="StoreWaitLimit"/>, else spooling the event (delivered later, once, by its event id).
+    /// </summary>
+    internal void RecordSkip(ScriptSkip skip)
+    {
+        string? problem = null;
+        using var done = new ManualResetEventSlim();
+        var worker = new Thread(() =>
+        {
+            try
+            {
+                using var store = context.OpenStore();
+                store.RecordSkipAsync(skip, _abandon.Token).GetAwaiter().GetResult();
+            }
+            catch (ArgumentException e)
+            {
+                context.Logger.LogSkipRefused(skip.ScriptName, CliContext.OneLine(e.Message));
+            }
+            catch (Exception e) when (StoreFailures.IsUnavailable(e) || e is OperationCanceledException)
+            {
+                problem = CliContext.OneLine(e.Message);
+            }
+            finally
+            {
+                try
+                {
+                    done.Set();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The wait was given up on and is over.
+                }
+            }
+        })
+        { IsBackground = true, Name = "scriptmon store" };
+        worker.Start();
+        if (!done.Wait(StoreWaitLimit))
+        {
+            _abandon.Cancel();
+            problem = string.Create(CultureInfo.InvariantCulture, $"the store did not answer within {Output.Durations.Format(StoreWaitLimit)}");
+        }
+
+        if (problem is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var entry = spool.AddSkip(skip, problem);
+            context.Logger.LogSkipSpooled(skip.ScriptName, entry, problem);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.Logger.LogSkipLost(skip.ScriptName, CliContext.OneLine(e.Message));
+        }
+    }
+
     private void StartWorker()
     {
         lock (_gate)

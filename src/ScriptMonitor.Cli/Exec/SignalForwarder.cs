@@ -15,9 +15,10 @@ namespace ScriptMonitor.Cli.Exec;
 /// SIGPIPE (about scriptmon's own output); SIGTTIN and SIGTTOU (about scriptmon's own use of the terminal); the
 /// synchronous faults SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV and SIGSYS (scriptmon's own crashes); and
 /// SIGRTMIN, which the .NET runtime uses to suspend its threads. A signal the caller ignored is not forwarded: it
-/// stays ignored for scriptmon and for the job.
+/// stays ignored for scriptmon and for the job. The registrations stay for the life of the process: a signal that
+/// arrives while the run is being recorded must not end scriptmon with the runtime's default action.
 /// </remarks>
-internal sealed class SignalForwarder : IDisposable
+internal sealed class SignalForwarder
 {
     private static readonly int[] StandardSignals =
     [
@@ -140,14 +141,6 @@ internal sealed class SignalForwarder : IDisposable
                 _terminal?.HandTo(group);
                 _ = Posix.Send(-group, Posix.SigCont);
             }
-        }
-    }
-
-    public void Dispose()
-    {
-        foreach (var registration in _registrations)
-        {
-            registration.Dispose();
         }
     }
 

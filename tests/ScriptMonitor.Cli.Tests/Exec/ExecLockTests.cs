@@ -45,6 +45,8 @@ public sealed class ExecLockTests : IDisposable
     {
         using var first = _sandbox.Start("exec", "held", "--lock", "--", "sh", "-c", "echo $$ > job; touch ready; while [ ! -e stop ]; do sleep 0.05; done");
         await Sandbox.WaitForFileAsync(_sandbox.File("ready"));
+        var owner = Path.Combine(_sandbox.LockDirectory, LockFileName("held") + ".owner");
+        await Sandbox.WaitUntilAsync(() => File.Exists(owner) && File.ReadAllText(owner).Contains("command process group", StringComparison.Ordinal), "the owner file to name the job");
         first.Kill();
         await first.WaitForExitAsync();
 
@@ -75,6 +77,55 @@ public sealed class ExecLockTests : IDisposable
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.True(next.ExitCode == nextRunStatus, next.ToString());
+    }
+
+    [Fact]
+    public async Task Exec_records_a_run_skipped_for_a_held_lock_as_a_skipped_event_naming_the_holder_not_as_a_run()
+    {
+        using var first = _sandbox.Start("exec", "busy", "--lock", "--", "sh", "-c", "touch ready; while [ ! -e stop ]; do sleep 0.05; done");
+        await Sandbox.WaitForFileAsync(_sandbox.File("ready"));
+
+        var skipped = await _sandbox.RunAsync("exec", "busy", "--lock", "--", "touch", _sandbox.File("overlapped"));
+        await File.WriteAllTextAsync(_sandbox.File("stop"), string.Empty);
+        var firstResult = await Sandbox.CompleteAsync(first);
+
+        Assert.True(skipped.ExitCode == 1, skipped.ToString());
+        Assert.False(File.Exists(_sandbox.File("overlapped")));
+        Assert.True(firstResult.ExitCode == 0, firstResult.ToString());
+        var skip = Assert.Single(await SkipsAsync("busy"));
+        Assert.StartsWith($"pid {first.Id} (command process group ", skip.Holder, StringComparison.Ordinal);
+        var run = Assert.Single(Runs.All(_sandbox, "busy"));
+        Assert.Equal("succeeded", run.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task Exec_spools_a_skipped_event_the_store_cannot_take_and_flush_delivers_it_once()
+    {
+        var good = _sandbox.Database;
+        using var first = _sandbox.Start("exec", "busy", "--lock", "--", "sh", "-c", "touch ready; while [ ! -e stop ]; do sleep 0.05; done");
+        await Sandbox.WaitForFileAsync(_sandbox.File("ready"));
+        File.WriteAllText(_sandbox.File("not-a-directory"), string.Empty);
+        _sandbox.Database = _sandbox.File("not-a-directory", "scriptmon.db");
+
+        var skipped = await _sandbox.RunAsync("exec", "busy", "--lock", "--", "true");
+        var spooledFiles = Directory.GetFiles(_sandbox.SpoolDirectory, "*.skip.json");
+        _sandbox.Database = good;
+        Assert.Equal(0, _sandbox.Run("spool", "flush").ExitCode);
+        Assert.Equal(0, _sandbox.Run("spool", "flush").ExitCode);
+        await File.WriteAllTextAsync(_sandbox.File("stop"), string.Empty);
+        await Sandbox.CompleteAsync(first);
+
+        Assert.True(skipped.ExitCode == 1, skipped.ToString());
+        Assert.Contains("The skipped run of busy was spooled", skipped.Stderr, StringComparison.Ordinal);
+        Assert.Single(spooledFiles);
+        Assert.Empty(Directory.GetFiles(_sandbox.SpoolDirectory, "*.skip.json"));
+        Assert.StartsWith($"pid {first.Id} ", Assert.Single(await SkipsAsync("busy")).Holder, StringComparison.Ordinal);
+    }
+
+    private async Task<IReadOnlyList<ScriptMonitor.Runs.ScriptSkip>> SkipsAsync(string script)
+    {
+        await using var store = ScriptMonitor.Sqlite.SqliteScriptRunStore.Open(_sandbox.Database);
+        return await store.ListSkipsAsync(script);
     }
 
     private string Unusable(string situation)

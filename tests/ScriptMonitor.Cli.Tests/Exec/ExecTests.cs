@@ -102,6 +102,19 @@ public sealed class ExecTests : IDisposable
     }
 
     [Fact]
+    public void Exec_with_lock_does_not_run_the_command_when_the_configuration_cannot_be_read()
+    {
+        File.WriteAllText(_sandbox.File("config.json"), "{ not json");
+        var marker = _sandbox.File("ran");
+
+        var result = _sandbox.Run("exec", "configless", "--lock", "--", "touch", marker);
+
+        Assert.Equal(125, result.ExitCode);
+        Assert.False(File.Exists(marker));
+        Assert.Contains("its lock cannot be taken because the configuration cannot be read", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Exec_records_a_successful_run_with_a_run_id()
     {
         Assert.Equal(0, _sandbox.Run("exec", "hello", "--", "echo", "hello").ExitCode);
@@ -315,6 +328,33 @@ public sealed class ExecTests : IDisposable
 
         Assert.Empty(_sandbox.Run("spool", "list", "--json").Json().GetProperty("entries").EnumerateArray());
         Assert.Equal(2, _sandbox.Run("runs", "later", "--json").Json().GetProperty("runs").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Exec_records_itself_as_the_runner_of_the_run_it_started()
+    {
+        using var scriptmon = _sandbox.Start("exec", "watched", "--", "sh", "-c", "while [ ! -e stop ]; do sleep 0.05; done");
+        IReadOnlyList<ScriptMonitor.Runs.ScriptRun> running = [];
+        await Sandbox.WaitUntilAsync(() => (running = RunningRuns()).Count == 1, "the start to be recorded");
+        await File.WriteAllTextAsync(_sandbox.File("stop"), string.Empty);
+        await Sandbox.CompleteAsync(scriptmon);
+
+        var runner = running[0].Runner;
+        Assert.NotNull(runner);
+        Assert.Equal(scriptmon.Id, runner.ProcessId);
+        Assert.Equal(ScriptMonitor.Runs.RunnerProcess.Current()!.BootId, runner.BootId);
+        Assert.Equal("succeeded", OnlyRun("watched").GetProperty("outcome").GetString());
+    }
+
+    private IReadOnlyList<ScriptMonitor.Runs.ScriptRun> RunningRuns()
+    {
+        if (!File.Exists(_sandbox.Database))
+        {
+            return [];
+        }
+
+        using var store = ScriptMonitor.Sqlite.SqliteScriptRunStore.Open(_sandbox.Database);
+        return store.ListRunningAsync().GetAwaiter().GetResult();
     }
 
     private JsonElement OnlyRun(string script)
