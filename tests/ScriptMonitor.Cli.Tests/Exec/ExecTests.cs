@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using ScriptMonitor.Cli.Tests.Support;
 
@@ -80,13 +81,23 @@ public sealed class ExecTests : IDisposable
     }
 
     [Fact]
-    public void Exec_does_not_wait_for_a_background_process_that_keeps_the_output_open()
+    public async Task Exec_does_not_wait_for_a_background_process_that_keeps_the_output_open()
     {
-        var result = _sandbox.Run("exec", "daemonizes", "--", "sh", "-c", "sleep 20 & echo started");
+        using var scriptmon = _sandbox.Start("exec", "daemonizes", "--", "sh", "-c", "sleep 60 & echo $! > background; echo started");
+        var stdout = new MemoryStream();
+        var copy = scriptmon.StandardOutput.BaseStream.CopyToAsync(stdout);
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.Equal("started\n", result.Stdout);
-        Assert.Equal("succeeded", OnlyRun("daemonizes").GetProperty("outcome").GetString());
+        await scriptmon.WaitForExitAsync();
+        var succeeded = OnlyRun("daemonizes").GetProperty("outcome").GetString();
+        using (var kill = Process.Start("kill", [File.ReadAllText(_sandbox.File("background")).Trim()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await copy.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, scriptmon.ExitCode);
+        Assert.Equal("started\n", System.Text.Encoding.UTF8.GetString(stdout.ToArray()));
+        Assert.Equal("succeeded", succeeded);
     }
 
     [Fact]
