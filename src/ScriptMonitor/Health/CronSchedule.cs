@@ -113,7 +113,10 @@ public sealed record CronSchedule : Schedule
     }
 
     private CronOccurrences Occurrences => _occurrences
-        ?? throw new InvalidOperationException($"The stored schedule {Describe()} cannot be evaluated: {Problem}");
+        ?? throw new InvalidOperationException($"The stored schedule {Describe()} cannot be evaluated: {Reason}");
+
+    /// <summary>The problem as the rest of a sentence about this schedule: "it never fires: …".</summary>
+    private string? Reason => Problem?.Replace($"{CronParser.Parameter} '{Expression}' ", "it ", StringComparison.Ordinal);
 
     private static DateTimeOffset? Utc(DateTime? utc) => utc is { } value ? new DateTimeOffset(value.Ticks, TimeSpan.Zero) : null;
 

@@ -104,7 +104,7 @@ public sealed class CronExpressionRefusalTests
         Assert.Contains("never fires", stored.Problem, StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter", stored.Problem, StringComparison.Ordinal);
         var error = Assert.Throws<InvalidOperationException>(() => stored.Previous(DateTimeOffset.UnixEpoch));
-        Assert.Contains("The stored schedule at '0 0 30 2 *' (UTC) cannot be evaluated: expression '0 0 30 2 *' never fires", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The stored schedule at '0 0 30 2 *' (UTC) cannot be evaluated: it never fires: no month of the month field '2'", error.Message, StringComparison.Ordinal);
         Assert.Null(CronSchedule.Restore("30 2 * * *", "Europe/Berlin").Problem);
         Assert.NotNull(CronSchedule.Restore("0 30 2 * * *", "UTC").Problem);
         Assert.NotNull(CronSchedule.Restore("30 2 * * *", "Mars/Olympus_Mons").Problem);
