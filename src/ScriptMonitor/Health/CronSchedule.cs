@@ -136,9 +136,10 @@ public sealed record CronSchedule : Schedule
         {
             throw new ArgumentException($"{Parameter} must be an IANA time zone such as Europe/Berlin ('{timeZone}' is not known).", Parameter, e);
         }
-        catch (InvalidTimeZoneException e)
+        catch (Exception e) when (e is InvalidTimeZoneException or System.Security.SecurityException or IOException or UnauthorizedAccessException)
         {
-            throw new ArgumentException($"{Parameter} '{timeZone}' could not be read: {e.Message}", Parameter, e);
+            // A directory such as 'Europe/' is found but is no zone; an unreadable file is no zone either.
+            throw new ArgumentException($"{Parameter} '{timeZone}' is not a time zone that can be read: {e.Message}", Parameter, e);
         }
     }
 }

@@ -13,7 +13,7 @@ namespace ScriptMonitor.Health.Cron;
 /// <para>Clock changes: a job is a wildcard job when its minute or hour field starts with <c>*</c> (and
 /// <c>@hourly</c>); every other job is a fixed-time job. Cron treats them differently when the clock jumps
 /// (see <see cref="CronOccurrences"/>).</para>
-/// Everything here works on local wall-clock time without a zone: a <see cref="DateTime"/> whose kind is ignored.
+/// <para>Everything here works on local wall-clock time without a zone: a <see cref="DateTime"/> whose kind is ignored.</para>
 /// </remarks>
 internal sealed class CronFields
 {

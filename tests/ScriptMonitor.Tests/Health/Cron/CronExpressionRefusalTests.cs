@@ -87,6 +87,7 @@ public sealed class CronExpressionRefusalTests
     [Theory]
     [InlineData("0 2 * * *", "Mars/Olympus_Mons", "must be an IANA time zone such as Europe/Berlin ('Mars/Olympus_Mons' is not known)")]
     [InlineData("0 2 * * *", " ", "must be an IANA time zone such as Europe/Berlin; it is empty")]
+    [InlineData("0 2 * * *", "Europe/", "'Europe/' is not a time zone that can be read")]
     public void An_unknown_time_zone_is_refused_naming_it(string expression, string zone, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => Schedule.Cron(expression, zone));
