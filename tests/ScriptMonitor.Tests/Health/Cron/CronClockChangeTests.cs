@@ -72,7 +72,10 @@ public sealed class CronClockChangeTests
     [InlineData("Asia/Tokyo", "0 9 * * 1-5", "2025-12-31 23:00", "2026-01-01 00:00, 2026-01-02 00:00, 2026-01-05 00:00")]
     // Samoa skipped 2011-12-30 (a day forward at 10:00 UTC): a change of 3 hours or more is taken as it comes.
     [InlineData("Pacific/Apia", "0 12 * * *", "2011-12-29 12:00", "2011-12-29 22:00, 2011-12-30 22:00, 2011-12-31 22:00")]
-    public void Zones_without_a_change_and_a_change_of_a_day(string zone, string expression, string from, string expected)
+    // Dublin's summer time is its standard time in the tz database (winter is a negative daylight saving): the same rules.
+    [InlineData("Europe/Dublin", "30 1 * * *", "2026-03-28 00:00", "2026-03-28 01:30, 2026-03-29 01:00, 2026-03-30 00:30")]
+    [InlineData("Europe/Dublin", "30 1 * * *", "2026-10-24 00:00", "2026-10-24 00:30, 2026-10-25 00:30, 2026-10-26 01:30")]
+    public void Zones_without_a_change_a_change_of_a_day_and_a_negative_daylight_saving(string zone, string expression, string from, string expected)
     {
         AssertFollow(Schedule.Cron(expression, zone), from, expected);
     }
