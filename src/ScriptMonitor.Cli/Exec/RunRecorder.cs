@@ -22,10 +22,16 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
     /// </summary>
     internal static readonly TimeSpan StoreWaitLimit = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Waits here are for the store (milliseconds at best): spinning first would only take a core the store needs,
+    /// on the small and busy hosts cron jobs run on.
+    /// </summary>
+    private const int NoSpinning = 1;
+
     private readonly Lock _gate = new();
-    private readonly ManualResetEventSlim _completionPosted = new();
-    private readonly ManualResetEventSlim _completionDone = new();
-    private readonly ManualResetEventSlim _deliveryDone = new();
+    private readonly ManualResetEventSlim _completionPosted = new(false, NoSpinning);
+    private readonly ManualResetEventSlim _completionDone = new(false, NoSpinning);
+    private readonly ManualResetEventSlim _deliveryDone = new(false, NoSpinning);
     private readonly CancellationTokenSource _abandon = new();
     private ScriptRun? _start;
     private ScriptRun? _completion;
@@ -94,7 +100,7 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
     internal void RecordSkip(ScriptSkip skip)
     {
         string? problem = null;
-        using var done = new ManualResetEventSlim();
+        using var done = new ManualResetEventSlim(false, NoSpinning);
         var worker = new Thread(() =>
         {
             try
