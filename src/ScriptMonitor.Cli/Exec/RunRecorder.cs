@@ -177,8 +177,9 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
             ScriptRun? start;
             lock (_gate)
             {
-                // A job that is over before the store is open is recorded in one write instead of two.
-                start = _completion is null ? _start : null;
+                // The start is recorded even when the job is already over: it carries the runner, and a writer that
+                // makes two writes lets SQLite restart its write-ahead log (one write per process never does).
+                start = _start;
             }
 
             if (start is not null)

@@ -49,7 +49,7 @@ public sealed class ExecSignalTests : IDisposable
     public async Task Exec_runs_the_job_in_its_own_process_group_so_a_signal_to_scriptmons_group_reaches_it_once()
     {
         var job = $"trap 'echo INT >> got' INT; trap 'echo USR1 >> got' USR1; set -- $(sed 's/.*) //' /proc/$$/stat); echo $3 > job-group; {WaitWithoutChildren}";
-        using var scriptmon = StartInNewSession("exec", "group", "--", "sh", "-c", job);
+        using var scriptmon = StartAsProcessGroupLeader("exec", "group", "--", "sh", "-c", job);
         await Sandbox.WaitForFileAsync(_sandbox.File("ready"));
 
         Kill(-scriptmon.Id, 2);
@@ -105,7 +105,7 @@ public sealed class ExecSignalTests : IDisposable
         await wake.WriteAsync("\n"u8.ToArray());
     }
 
-    private Process StartInNewSession(params string[] args) =>
+    private Process StartAsProcessGroupLeader(params string[] args) =>
         _sandbox.StartThroughShell("exec setsid \"$@\"", args);
 
     private static void Kill(int target, int signal)

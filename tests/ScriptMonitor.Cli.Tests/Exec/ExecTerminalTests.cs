@@ -83,7 +83,7 @@ public sealed class ExecTerminalTests : IDisposable
         return (fields[0], fields[1], fields[2], fields[3]);
     }
 
-    /// <summary>The fields of /proc/PID/stat after the command name: state, ppid, pgrp, session, tty, tpgid, …</summary>
+    /// <summary>The fields of /proc/PID/stat after the command name: state, ppid, pgrp, sid, tty_nr, tpgid, …</summary>
     private static string[] Stat(int processId)
     {
         var stat = File.ReadAllText($"/proc/{processId}/stat");
