@@ -255,7 +255,7 @@ internal static class ExpectCommand
     private static int Remove(CliContext context, string name, bool json)
     {
         var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
+        using var store = context.OpenExistingStore(location);
         var removed = store is not null && HealthStore.Call(store, s => s.RemoveExpectationAsync(name));
         if (json)
         {
@@ -275,7 +275,7 @@ internal static class ExpectCommand
     private static int Learn(CliContext context, string name, bool save, bool json)
     {
         var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
+        using var store = save ? context.OpenExistingStore(location) : context.OpenStoreForReading(location);
         RunView.RequireKnownScript(store, name, location.ToString());
         var expectations = HealthStore.Expectations(store!);
         var learned = CliContext.Call(store!, _ => new HealthMonitor(expectations, context.Time).LearnAsync(name));

@@ -38,7 +38,7 @@ internal static class PruneCommand
 
         var cutoff = context.Time.GetUtcNow() - age;
         var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
+        using var store = context.OpenExistingStore(location);
         var deleted = store is null ? 0 : CliContext.Call(store, s => s.PruneAsync(cutoff, keepLast));
         if (json)
         {

@@ -141,7 +141,7 @@ internal sealed record PruneJson(string Store, string OlderThan, int KeepLast, l
 internal sealed record DbInfoJson(
     string Store,
     string Source,
-    bool Exists,
+    bool? Exists,
     int? SchemaVersion,
     int LatestSchemaVersion,
     long? SizeBytes,
@@ -150,7 +150,8 @@ internal sealed record DbInfoJson(
     string ConfigFile,
     string LockDirectory,
     string SpoolDirectory,
-    string CronControl);
+    string CronControl,
+    string? Problem);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(RunJson))]
