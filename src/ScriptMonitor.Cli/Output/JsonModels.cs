@@ -132,7 +132,9 @@ internal sealed record SpoolEntryJson(
     string SpooledAt,
     string? Reason);
 
-internal sealed record SpoolListJson(string Directory, IReadOnlyList<SpoolEntryJson> Entries);
+internal sealed record SpoolListJson(string Directory, IReadOnlyList<SpoolEntryJson> Entries, IReadOnlyList<UnreadableSpoolEntryJson> Unreadable, int Rejected);
+
+internal sealed record UnreadableSpoolEntryJson(string Path, string Reason);
 
 internal sealed record SpoolFlushJson(string Store, int Delivered, int AlreadyStored, int Rejected, int Remaining, string? Error);
 
