@@ -42,7 +42,14 @@ internal static class Scriptmon
         };
 
         var parse = Parse(root, args, context);
-        return Invoke(parse, database, context);
+        if (parse.CommandResult.Command.Name != ExecCommand.Name)
+        {
+            // exec's job inherits the descriptors as they are; every other command keeps its files off 0, 1 and 2.
+            context.Terminal.ReserveClosedDescriptors();
+        }
+
+        var status = Invoke(parse, database, context);
+        return context.Terminal.Finish(status, ExitCodes.OutputFailed, ExitCodes.BrokenPipe);
     }
 
     private static int Invoke(ParseResult parse, Option<string?> database, CliContext context)
@@ -72,6 +79,8 @@ internal static class Scriptmon
             {
                 EnableDefaultExceptionHandler = false,
                 ProcessTerminationTimeout = null,
+                Output = context.Terminal.Out,
+                Error = context.Terminal.Error,
             });
         }
         catch (Exception e) when (isCheck && e is not OutOfMemoryException)
