@@ -12,7 +12,7 @@ internal static class SpoolCommand
     internal static Command Create(CliContext context)
     {
         var listJson = CommonOptions.Json();
-        var list = new Command("list", "List the runs waiting in the spool, oldest first.") { listJson };
+        var list = new Command("list", "List the runs (and skipped runs) waiting in the spool, oldest first, and the entries that cannot be read.") { listJson };
         list.SetAction(parse => List(context, parse.GetValue(listJson)));
 
         var flushJson = CommonOptions.Json();
@@ -50,11 +50,20 @@ internal static class SpoolCommand
                 e.Entry.ExitCode,
                 Timestamps.FormatIso(e.Entry.SpooledAt),
                 e.Entry.Reason)).ToList();
+            var skips = contents.Skips.Select(e => new SpoolSkipJson(
+                e.Path,
+                e.Entry.EventId,
+                e.Entry.ScriptName,
+                e.Entry.Hostname,
+                Timestamps.FormatIso(e.Entry.SkippedAt),
+                e.Entry.Holder,
+                Timestamps.FormatIso(e.Entry.SpooledAt),
+                e.Entry.Reason)).ToList();
             var unreadable = contents.Unreadable.Select(u => new UnreadableSpoolEntryJson(u.Path, u.Reason)).ToList();
-            return Json.Write(context, new SpoolListJson(spool.Directory, items, unreadable, contents.RejectedCount), CliJsonContext.Default.SpoolListJson);
+            return Json.Write(context, new SpoolListJson(spool.Directory, items, skips, unreadable, contents.RejectedCount), CliJsonContext.Default.SpoolListJson);
         }
 
-        if (entries.Count == 0 && contents.Unreadable.Count == 0)
+        if (entries.Count == 0 && contents.Skips.Count == 0 && contents.Unreadable.Count == 0)
         {
             context.Terminal.Out.WriteLine($"The spool {spool.Directory} is empty.");
         }
@@ -75,6 +84,11 @@ internal static class SpoolCommand
             }
 
             table.Write(context.Terminal);
+        }
+
+        foreach (var (_, skip) in contents.Skips)
+        {
+            context.Terminal.Out.WriteLine($"skipped run: {CliContext.OneLine(skip.ScriptName)} on {CliContext.OneLine(skip.Hostname)} at {Timestamps.FormatIso(skip.SkippedAt)}, lock held by {CliContext.OneLine(skip.Holder)} (spooled {Timestamps.FormatIso(skip.SpooledAt)})");
         }
 
         foreach (var problem in contents.Unreadable)
@@ -101,7 +115,7 @@ internal static class SpoolCommand
         var waiting = spool.Scan();
         SpoolDelivery delivery;
         string store;
-        if (waiting.Entries.Count == 0 && waiting.Unreadable.Count == 0)
+        if (waiting.Entries.Count == 0 && waiting.Skips.Count == 0 && waiting.Unreadable.Count == 0)
         {
             // Nothing to deliver: the store is not even opened, so an empty spool never creates a database.
             delivery = new SpoolDelivery(0, 0, 0, 0, null);

@@ -132,7 +132,9 @@ internal sealed record SpoolEntryJson(
     string SpooledAt,
     string? Reason);
 
-internal sealed record SpoolListJson(string Directory, IReadOnlyList<SpoolEntryJson> Entries, IReadOnlyList<UnreadableSpoolEntryJson> Unreadable, int Rejected);
+internal sealed record SpoolListJson(string Directory, IReadOnlyList<SpoolEntryJson> Entries, IReadOnlyList<SpoolSkipJson> Skips, IReadOnlyList<UnreadableSpoolEntryJson> Unreadable, int Rejected);
+
+internal sealed record SpoolSkipJson(string File, Guid EventId, string Script, string Host, string SkippedAt, string Holder, string SpooledAt, string? Reason);
 
 internal sealed record UnreadableSpoolEntryJson(string Path, string Reason);
 

@@ -9,11 +9,15 @@ namespace ScriptMonitor.Scripts.Spooling;
 /// Runs that could not be written to the store, kept on local disk until they can. Each run is one file, written
 /// to a temporary name, flushed, then renamed into place, so a crash leaves either the whole entry or none. The
 /// store's <see cref="IScriptRunStore.ImportRunAsync"/> is keyed by run id, so a delivery interrupted between
-/// "stored" and "file removed" stores nothing twice: each run lands exactly once.
+/// "stored" and "file removed" stores nothing twice: each run lands exactly once. Skipped runs
+/// (<see cref="ScriptSkip"/>) wait the same way, in files of their own kind, keyed by their event id.
 /// </summary>
 internal sealed partial class RunSpool(string directory, TimeProvider timeProvider, ILogger logger)
 {
     private const string EntrySuffix = ".run.json";
+
+    /// <summary>Skip events get a suffix of their own, which older readers of the spool do not pick up as runs.</summary>
+    private const string SkipSuffix = ".skip.json";
     private const string RejectedFolder = "rejected";
     private const string DeliveryLockName = ".delivery.lock";
 
@@ -35,21 +39,33 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
     internal string Add(ScriptRun run, string? reason)
     {
         ArgumentNullException.ThrowIfNull(run);
-        System.IO.Directory.CreateDirectory(Directory);
         var now = timeProvider.GetUtcNow();
-        var name = string.Create(CultureInfo.InvariantCulture, $"{now.UtcTicks:D19}-{run.RunId:N}-{run.Outcome.ToString().ToLowerInvariant()}{EntrySuffix}");
-        var final = Path.Combine(Directory, name);
-        var temporary = Path.Combine(Directory, "." + name + ".tmp");
-        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(file, SpoolEntry.From(run, now, reason), SpoolJsonContext.Default.SpoolEntry);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, final);
-        DirectorySync.Flush(Directory);
-        return final;
+        return Write(
+            string.Create(CultureInfo.InvariantCulture, $"{now.UtcTicks:D19}-{run.RunId:N}-{run.Outcome.ToString().ToLowerInvariant()}{EntrySuffix}"),
+            file => JsonSerializer.Serialize(file, SpoolEntry.From(run, now, reason), SpoolJsonContext.Default.SpoolEntry));
     }
+
+    /// <summary>
+    /// Whether anything waits, by file name only: a cheap look that a short-lived writer can afford after every run,
+    /// before delivery takes the lock and reads every entry.
+    /// </summary>
+    internal bool HasWaitingEntries() =>
+        System.IO.Directory.Exists(Directory)
+        && (System.IO.Directory.EnumerateFiles(Directory, "*" + EntrySuffix).Any() || System.IO.Directory.EnumerateFiles(Directory, "*" + SkipSuffix).Any());
+
+    /// <summary>Spools a skipped run and returns the entry's file.</summary>
+    internal string AddSkip(ScriptSkip skip, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(skip);
+        var now = timeProvider.GetUtcNow();
+        return Write(
+            string.Create(CultureInfo.InvariantCulture, $"{now.UtcTicks:D19}-{skip.EventId:N}-skipped{SkipSuffix}"),
+            file => JsonSerializer.Serialize(file, SkipSpoolEntry.From(skip, now, reason), SpoolJsonContext.Default.SkipSpoolEntry));
+    }
+
+    /// <summary>The skipped runs waiting that can be read, oldest first (see <see cref="Scan"/> for the others).</summary>
+    /// <exception cref="SpoolUnavailableException">The spool directory cannot be listed.</exception>
+    internal IReadOnlyList<(string Path, SkipSpoolEntry Entry)> ListSkips() => Scan().Skips;
 
     /// <summary>The entries waiting that can be read, oldest first (see <see cref="Scan"/> for the others).</summary>
     /// <exception cref="SpoolUnavailableException">The spool directory cannot be listed.</exception>
@@ -64,14 +80,15 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
     {
         if (!System.IO.Directory.Exists(Directory))
         {
-            return new SpoolContents([], [], 0);
+            return new SpoolContents([], [], [], 0);
         }
 
         var entries = new List<(string, SpoolEntry)>();
+        var skips = new List<(string, SkipSpoolEntry)>();
         var unreadable = new List<UnreadableEntry>();
         foreach (var path in Files(Directory, "*" + EntrySuffix).Order(StringComparer.Ordinal))
         {
-            switch (Read(path))
+            switch (Read(path, SpoolJsonContext.Default.SpoolEntry, Problem))
             {
                 case (SpoolEntry entry, _):
                     entries.Add((path, entry));
@@ -82,9 +99,22 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
             }
         }
 
+        foreach (var path in Files(Directory, "*" + SkipSuffix).Order(StringComparer.Ordinal))
+        {
+            switch (Read(path, SpoolJsonContext.Default.SkipSpoolEntry, Problem))
+            {
+                case (SkipSpoolEntry entry, _):
+                    skips.Add((path, entry));
+                    break;
+                case (_, var problem):
+                    unreadable.Add(problem!);
+                    break;
+            }
+        }
+
         var rejected = Path.Combine(Directory, RejectedFolder);
         var rejectedCount = System.IO.Directory.Exists(rejected) ? Files(rejected, "*").Length : 0;
-        return new SpoolContents(entries, unreadable, rejectedCount);
+        return new SpoolContents(entries, skips, unreadable, rejectedCount);
     }
 
     /// <summary>
@@ -112,8 +142,8 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
         using var deliveryLock = await LockAsync(lockWait, cancellationToken).ConfigureAwait(false);
         if (deliveryLock is null)
         {
-            var waiting = Scan();
-            return new SpoolDelivery(0, 0, 0, waiting.Entries.Count + waiting.Unreadable.Count, $"another process is delivering the spool {Directory}, and did not finish within {lockWait.TotalSeconds:0} s");
+            var left = Scan();
+            return new SpoolDelivery(0, 0, 0, left.Entries.Count + left.Skips.Count + left.Unreadable.Count, $"another process is delivering the spool {Directory}, and did not finish within {lockWait.TotalSeconds:0} s");
         }
 
         var contents = Scan();
@@ -126,12 +156,18 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
         }
 
         var held = contents.Unreadable.Count(p => !p.Malformed);
-        for (var i = 0; i < contents.Entries.Count; i++)
+
+        // Runs first, then skips: the two kinds are independent, and each kind keeps its own order.
+        var waiting = contents.Entries
+            .Select(e => (e.Path, Deliver: (Func<Task<bool>>)(() => store.ImportRunAsync(e.Entry.ToRun(), cancellationToken))))
+            .Concat(contents.Skips.Select(e => (e.Path, Deliver: (Func<Task<bool>>)(() => store.RecordSkipAsync(e.Entry.ToSkip(), cancellationToken)))))
+            .ToList();
+        for (var i = 0; i < waiting.Count; i++)
         {
-            var (path, entry) = contents.Entries[i];
+            var (path, deliver) = waiting[i];
             try
             {
-                if (await store.ImportRunAsync(entry.ToRun(), cancellationToken).ConfigureAwait(false))
+                if (await deliver().ConfigureAwait(false))
                 {
                     delivered++;
                 }
@@ -149,9 +185,9 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogDeliveryStopped(logger, e, contents.Entries.Count - i, e.Message);
+                LogDeliveryStopped(logger, e, waiting.Count - i, e.Message);
                 DirectorySync.Flush(Directory);
-                return new SpoolDelivery(delivered, alreadyStored, rejected, contents.Entries.Count - i + held, e.Message);
+                return new SpoolDelivery(delivered, alreadyStored, rejected, waiting.Count - i + held, e.Message);
             }
 
             Remove(path);
@@ -170,29 +206,30 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
     /// Reads one entry: the entry, or why it cannot be read. Malformed (not JSON, a field missing or out of range)
     /// is for good and moves aside; not readable now (permissions, I/O) is not the entry's fault and it stays.
     /// </summary>
-    private static (SpoolEntry? Entry, UnreadableEntry? Problem) Read(string path)
+    private static (T? Entry, UnreadableEntry? Problem) Read<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Func<T?, string?> problemOf)
+        where T : class
     {
-        SpoolEntry? entry;
+        T? entry;
         try
         {
             using var file = File.OpenRead(path);
-            entry = JsonSerializer.Deserialize(file, SpoolJsonContext.Default.SpoolEntry);
+            entry = JsonSerializer.Deserialize(file, type);
         }
         catch (JsonException e)
         {
-            return (null, new UnreadableEntry(path, $"its content is not a spooled run: {OneLine(e.Message)}", Malformed: true));
+            return (null, new UnreadableEntry(path, $"its content is not a spooled entry: {OneLine(e.Message)}", Malformed: true));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return (null, new UnreadableEntry(path, $"it cannot be read: {Describe(e)}", Malformed: false));
         }
 
-        return Problem(entry) is { } problem
+        return problemOf(entry) is { } problem
             ? (null, new UnreadableEntry(path, problem, Malformed: true))
             : (entry, null);
     }
 
-    /// <summary>What makes a parsed entry unusable, or null: the fields every entry of this format has.</summary>
+    /// <summary>What makes a parsed run entry unusable, or null: the fields every entry of this format has.</summary>
     private static string? Problem(SpoolEntry? entry) => entry switch
     {
         null => "it holds no entry (null)",
@@ -202,9 +239,40 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
         { Hostname: null } => "its hostname is missing",
         { StartedAt: var started } when started == default => "its startedAt is missing",
         { SpooledAt: var spooled } when spooled == default => "its spooledAt is missing",
-        { Outcome: var outcome } when !Enum.IsDefined(outcome) => $"its outcome {(int)outcome} is not one of running, succeeded or failed",
+        { Outcome: var outcome } when !Enum.IsDefined(outcome) => $"its outcome {(int)outcome} is not one of the outcomes of a run",
         _ => null,
     };
+
+    /// <summary>What makes a parsed skip entry unusable, or null.</summary>
+    private static string? Problem(SkipSpoolEntry? entry) => entry switch
+    {
+        null => "it holds no entry (null)",
+        { Format: not SkipSpoolEntry.CurrentFormat } => $"its format {entry.Format} is not one this ScriptMonitor reads ({SkipSpoolEntry.CurrentFormat})",
+        { EventId: var id } when id == Guid.Empty => "its eventId is missing",
+        { ScriptName: null } => "its scriptName is missing",
+        { Hostname: null } => "its hostname is missing",
+        { Holder: null } => "its holder is missing",
+        { SkippedAt: var skipped } when skipped == default => "its skippedAt is missing",
+        { SpooledAt: var spooled } when spooled == default => "its spooledAt is missing",
+        _ => null,
+    };
+
+    /// <summary>Writes an entry to a temporary name, flushes it, and renames it into place: the whole entry or none.</summary>
+    private string Write(string name, Action<Stream> serialize)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var final = Path.Combine(Directory, name);
+        var temporary = Path.Combine(Directory, "." + name + ".tmp");
+        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            serialize(file);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, final);
+        DirectorySync.Flush(Directory);
+        return final;
+    }
 
     private static string[] Files(string directory, string pattern)
     {

@@ -2,10 +2,12 @@ namespace ScriptMonitor.Scripts.Spooling;
 
 /// <summary>What the spool holds, as <see cref="RunSpool.Scan"/> found it.</summary>
 /// <param name="Entries">The runs waiting that can be read, oldest first.</param>
-/// <param name="Unreadable">The entries that cannot be read, and why.</param>
+/// <param name="Skips">The skipped runs waiting that can be read, oldest first.</param>
+/// <param name="Unreadable">The entries of either kind that cannot be read, and why.</param>
 /// <param name="RejectedCount">Entries set aside in <c>rejected/</c> by earlier deliveries.</param>
 internal sealed record SpoolContents(
     IReadOnlyList<(string Path, SpoolEntry Entry)> Entries,
+    IReadOnlyList<(string Path, SkipSpoolEntry Entry)> Skips,
     IReadOnlyList<UnreadableEntry> Unreadable,
     int RejectedCount);
 

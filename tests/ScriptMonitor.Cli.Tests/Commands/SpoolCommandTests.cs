@@ -51,7 +51,7 @@ public sealed class SpoolCommandTests : IDisposable
 
         Assert.Equal(0, first.ExitCode);
         var line = Assert.Single(first.Stderr.TrimEnd('\n').Split('\n'));
-        Assert.Contains("is unreadable: its content is not a spooled run", line, StringComparison.Ordinal);
+        Assert.Contains("is unreadable: its content is not a spooled entry", line, StringComparison.Ordinal);
         Assert.Equal(0, second.ExitCode);
         Assert.Equal(string.Empty, second.Stderr);
     }

@@ -114,16 +114,16 @@ public sealed class RunSpoolTests : IDisposable
 
     public static TheoryData<string, string> MalformedEntries => new()
     {
-        { "{ truncated", "its content is not a spooled run" },
+        { "{ truncated", "its content is not a spooled entry" },
         { "null", "it holds no entry" },
-        { "[]", "its content is not a spooled run" },
+        { "[]", "its content is not a spooled entry" },
         { "{}", "its format 0 is not one this ScriptMonitor reads" },
         { """{"format":1,"scriptName":"a","hostname":"h","startedAt":"2026-03-02T02:00:00+00:00","outcome":"succeeded","spooledAt":"2026-03-02T02:00:00+00:00"}""", "its runId is missing" },
         { """{"format":1,"runId":"6f9619ff-8b86-d011-b42d-00cf4fc964ff","hostname":"h","startedAt":"2026-03-02T02:00:00+00:00","outcome":"succeeded","spooledAt":"2026-03-02T02:00:00+00:00"}""", "its scriptName is missing" },
         { """{"format":1,"runId":"6f9619ff-8b86-d011-b42d-00cf4fc964ff","scriptName":"a","startedAt":"2026-03-02T02:00:00+00:00","outcome":"succeeded","spooledAt":"2026-03-02T02:00:00+00:00"}""", "its hostname is missing" },
         { """{"format":1,"runId":"6f9619ff-8b86-d011-b42d-00cf4fc964ff","scriptName":"a","hostname":"h","outcome":"succeeded","spooledAt":"2026-03-02T02:00:00+00:00"}""", "its startedAt is missing" },
         { """{"format":1,"runId":"6f9619ff-8b86-d011-b42d-00cf4fc964ff","scriptName":"a","hostname":"h","startedAt":"2026-03-02T02:00:00+00:00","outcome":7,"spooledAt":"2026-03-02T02:00:00+00:00"}""", "its outcome 7 is not one of" },
-        { """{"format":1,"runId":"6f9619ff-8b86-d011-b42d-00cf4fc964ff","scriptName":"a","hostname":"h","startedAt":"2026-03-02T02:00:00+00:00","outcome":"exploded","spooledAt":"2026-03-02T02:00:00+00:00"}""", "its content is not a spooled run" },
+        { """{"format":1,"runId":"6f9619ff-8b86-d011-b42d-00cf4fc964ff","scriptName":"a","hostname":"h","startedAt":"2026-03-02T02:00:00+00:00","outcome":"exploded","spooledAt":"2026-03-02T02:00:00+00:00"}""", "its content is not a spooled entry" },
         { """{"format":2,"runId":"6f9619ff-8b86-d011-b42d-00cf4fc964ff"}""", "its format 2 is not one this ScriptMonitor reads" },
     };
 
@@ -147,6 +147,19 @@ public sealed class RunSpoolTests : IDisposable
         Assert.Contains(reason, message.Message, StringComparison.Ordinal);
         Assert.Contains("moved to", message.Message, StringComparison.Ordinal);
         Assert.Equal(messages, _logger.Collector.GetSnapshot().Count);
+    }
+
+    [Fact]
+    public async Task A_malformed_skip_entry_is_moved_to_rejected_like_a_run()
+    {
+        var bad = WriteEntry("0000000000000000001-x-skipped.skip.json", """{"format":1,"scriptName":"a"}""");
+        await using var store = OpenStore();
+
+        var delivery = await _spool.DeliverAsync(store, CancellationToken.None);
+
+        Assert.Equal(new SpoolDelivery(0, 0, 1, 0, null), delivery);
+        Assert.True(File.Exists(Path.Combine(_spool.Directory, "rejected", Path.GetFileName(bad))));
+        Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Message.Contains("its eventId is missing", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -227,6 +240,26 @@ public sealed class RunSpoolTests : IDisposable
 
         Assert.Contains($"The spool {_spool.Directory} cannot be locked", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("_", error.Message.Replace(_spool.Directory, string.Empty, StringComparison.Ordinal).Replace(".delivery.lock", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_spooled_skip_is_delivered_once_beside_the_runs()
+    {
+        var skip = new ScriptSkip(Guid.NewGuid(), "backup", "web1", Started, "pid 4242 since 2026-03-02T01:00:00Z");
+        var entry = _spool.AddSkip(skip, "store unavailable");
+        _spool.Add(Succeeded("backup", Started.AddHours(1), TimeSpan.FromMinutes(1)), "store unavailable");
+        Assert.True(_spool.HasWaitingEntries());
+        Assert.Equal(skip, Assert.Single(_spool.ListSkips()).Entry.ToSkip());
+        Assert.Single(_spool.List());
+        await using var store = OpenStore();
+        await store.RecordSkipAsync(skip);
+
+        var delivery = await _spool.DeliverAsync(store, CancellationToken.None);
+
+        Assert.Equal(new SpoolDelivery(1, 1, 0, 0, null), delivery);
+        Assert.False(File.Exists(entry));
+        Assert.False(_spool.HasWaitingEntries());
+        Assert.Equal([skip], await store.ListSkipsAsync("backup"));
     }
 
     private static ScriptRun Succeeded(string name, DateTimeOffset started, TimeSpan duration) =>
