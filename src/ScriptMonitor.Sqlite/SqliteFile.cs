@@ -24,6 +24,14 @@ internal static partial class SqliteFile
     private const int Writable = 2; // W_OK
     private const int Searchable = 1; // X_OK
 
+    // statx(2): struct statx is laid out the same on every architecture; stx_mode is a u16 at byte 28 of 256.
+    private const int StatxSize = 256;
+    private const int StatxModeOffset = 28;
+    private const uint StatxType = 1; // STATX_TYPE
+    private const int TypeMask = 0xF000; // S_IFMT
+    private const int RegularFile = 0x8000; // S_IFREG
+    private const int DirectoryFile = 0x4000; // S_IFDIR
+
     /// <summary>Whether a database file is there to open; throws when the path cannot be used at all.</summary>
     /// <param name="path">The database file, a full path.</param>
     /// <returns>True when the file exists and can be read; false when nothing is there yet (it may be created).</returns>
@@ -46,9 +54,12 @@ internal static partial class SqliteFile
             };
         }
 
-        if (Directory.Exists(path))
+        switch (FileType(path))
         {
-            throw Unusable(path, "it is a directory, not a database file");
+            case Kind.Directory:
+                throw Unusable(path, "it is a directory, not a database file");
+            case Kind.Other:
+                throw Unusable(path, "it is not a regular file (a device, a pipe or a socket), so it cannot hold a database");
         }
 
         return Access(path, Readable) is not { } unreadable
@@ -122,10 +133,45 @@ internal static partial class SqliteFile
         return directories;
     }
 
+    /// <summary>What the path is, following symbolic links, as statx(2) says; directories alone when statx is missing.</summary>
+    private static Kind FileType(string path)
+    {
+        Span<byte> buffer = stackalloc byte[StatxSize];
+        try
+        {
+            if (Statx(CurrentDirectory, path, 0, StatxType, ref MemoryMarshal.GetReference(buffer)) != 0)
+            {
+                return Directory.Exists(path) ? Kind.Directory : Kind.Regular;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // A C library older than statx(2) (glibc before 2.28): only a directory can be told apart.
+            return Directory.Exists(path) ? Kind.Directory : Kind.Regular;
+        }
+
+        return (BitConverter.ToUInt16(buffer[StatxModeOffset..]) & TypeMask) switch
+        {
+            RegularFile => Kind.Regular,
+            DirectoryFile => Kind.Directory,
+            _ => Kind.Other,
+        };
+    }
+
     /// <summary>faccessat(2) as the effective user: null when allowed, else the errno.</summary>
     private static int? Access(string path, int mode) =>
         FileAccessAt(CurrentDirectory, path, mode, UseEffectiveIds) == 0 ? null : Marshal.GetLastPInvokeError();
 
     [LibraryImport("libc", EntryPoint = "faccessat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int FileAccessAt(int directory, string path, int mode, int flags);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int directory, string path, int flags, uint mask, ref byte buffer);
+
+    private enum Kind
+    {
+        Regular,
+        Directory,
+        Other,
+    }
 }

@@ -78,7 +78,7 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
     /// <exception cref="SpoolUnavailableException">The spool directory cannot be listed.</exception>
     internal SpoolContents Scan()
     {
-        if (!System.IO.Directory.Exists(Directory))
+        if (!Exists())
         {
             return new SpoolContents([], [], [], 0);
         }
@@ -134,7 +134,7 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
     internal async Task<SpoolDelivery> DeliverAsync(IScriptRunStore store, TimeSpan lockWait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (!System.IO.Directory.Exists(Directory))
+        if (!Exists())
         {
             return new SpoolDelivery(0, 0, 0, 0, null);
         }
@@ -272,6 +272,31 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
         File.Move(temporary, final);
         DirectorySync.Flush(Directory);
         return final;
+    }
+
+    /// <summary>
+    /// Whether the spool directory is there. Nothing there is an empty spool; a file in its place, or a directory on
+    /// the way that this user may not enter, is a spool that cannot be used, never an empty one.
+    /// </summary>
+    private bool Exists()
+    {
+        FileAttributes attributes;
+        try
+        {
+            attributes = File.GetAttributes(Directory);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpoolUnavailableException($"The spool {Directory} cannot be reached: {Describe(e)}.", e);
+        }
+
+        return attributes.HasFlag(FileAttributes.Directory)
+            ? true
+            : throw new SpoolUnavailableException($"The spool {Directory} cannot be used: it is a file, not a directory.");
     }
 
     private static string[] Files(string directory, string pattern)

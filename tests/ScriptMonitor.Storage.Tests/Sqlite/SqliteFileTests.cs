@@ -163,6 +163,18 @@ public sealed class SqliteFileTests : IDisposable
         Assert.Equal($"The SQLite database {Path.Combine(underAFile, "runs.db")} cannot be used: {underAFile} is not a directory.", cannotCreate.Message);
     }
 
+    [Theory]
+    [InlineData("/dev/null")]
+    [InlineData("/dev/zero")]
+    public void A_device_is_no_database_for_reading_or_writing(string path)
+    {
+        var reading = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.OpenReadOnly(path));
+        var writing = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.Open(path));
+
+        Assert.Equal($"The SQLite database {path} cannot be used: it is not a regular file (a device, a pipe or a socket), so it cannot hold a database.", reading.Message);
+        Assert.Equal(reading.Message, writing.Message);
+    }
+
     [Fact]
     public void OpenReadOnly_of_a_file_that_does_not_exist_returns_null_and_creates_nothing()
     {

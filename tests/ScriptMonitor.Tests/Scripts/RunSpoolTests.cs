@@ -230,6 +230,19 @@ public sealed class RunSpoolTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_in_the_spools_place_is_a_spool_that_cannot_be_used_not_an_empty_one()
+    {
+        File.WriteAllText(_spool.Directory, "not a directory");
+        await using var store = OpenStore();
+
+        var scanning = Assert.Throws<SpoolUnavailableException>(() => _spool.Scan());
+        var delivering = await Assert.ThrowsAsync<SpoolUnavailableException>(() => _spool.DeliverAsync(store, CancellationToken.None));
+
+        Assert.Equal($"The spool {_spool.Directory} cannot be used: it is a file, not a directory.", scanning.Message);
+        Assert.Equal(scanning.Message, delivering.Message);
+    }
+
+    [Fact]
     public async Task A_lock_that_cannot_be_taken_is_a_spool_problem_naming_the_spool()
     {
         _spool.Add(Succeeded("a", Started, TimeSpan.FromSeconds(1)), null);
