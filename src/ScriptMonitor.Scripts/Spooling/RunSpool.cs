@@ -319,6 +319,7 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
     {
         var path = Path.Combine(Directory, DeliveryLockName);
         var deadline = timeProvider.GetTimestamp() + (long)(wait.TotalSeconds * timeProvider.TimestampFrequency);
+        var waiting = false;
         while (true)
         {
             try
@@ -330,6 +331,13 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
                 if (timeProvider.GetTimestamp() >= deadline)
                 {
                     return null;
+                }
+
+                if (!waiting)
+                {
+                    // Said once, so a person at a terminal knows why a flush pauses.
+                    LogWaitingForDelivery(logger, Directory, wait.TotalSeconds);
+                    waiting = true;
                 }
 
                 await Task.Delay(LockPollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
@@ -387,6 +395,9 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
 
     /// <summary>A message as a clause inside a sentence: one line, without its full stop.</summary>
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another process is delivering the spool {Directory}; waiting up to {Seconds:0} s for it to finish.")]
+    private static partial void LogWaitingForDelivery(ILogger logger, string directory, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {Count} spooled run(s) to {Store}.")]
     private static partial void LogDelivered(ILogger logger, int count, string store);
