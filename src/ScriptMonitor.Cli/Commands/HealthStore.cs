@@ -10,7 +10,7 @@ internal static class HealthStore
     /// <summary>The store's expectations, or a clear "cannot be used" (exit 3) when this kind of store does not keep them.</summary>
     internal static IExpectationStore Expectations(IScriptRunStore store) =>
         store as IExpectationStore
-        ?? throw new Runs.StoreUnavailableException($"the store {store.Description} does not keep expectations yet, so health cannot be evaluated there; use a SQLite store for expect, check and health status.");
+        ?? throw new Runs.StoreUnavailableException($"The store {store.Description} keeps no expectations, so health cannot be evaluated there.");
 
     /// <summary>Runs a call on the expectation store, turning "cannot be used" failures into <see cref="StoreUnavailableException"/>.</summary>
     internal static T Call<T>(IScriptRunStore store, Func<IExpectationStore, Task<T>> call)

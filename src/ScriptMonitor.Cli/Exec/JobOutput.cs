@@ -1,5 +1,4 @@
 using System.Text;
-using ScriptMonitor.Cli.Hosting;
 
 namespace ScriptMonitor.Cli.Exec;
 
@@ -32,7 +31,7 @@ internal sealed class JobOutput
 
     /// <summary>Decides, per stream, and creates the pipes needed.</summary>
     /// <exception cref="IOException">A pipe could not be created (out of descriptors).</exception>
-    internal static JobOutput Prepare(StandardDescriptors descriptors, int tailCapacity)
+    internal static JobOutput Prepare(CallerDescriptors descriptors, int tailCapacity)
     {
         var output = new JobOutput(tailCapacity);
         try
@@ -136,7 +135,7 @@ internal sealed class JobOutput
         }
     }
 
-    private void Plan(StandardDescriptors descriptors)
+    private void Plan(CallerDescriptors descriptors)
     {
         foreach (var descriptor in (int[])[Posix.StandardInput, Posix.StandardOutput, Posix.StandardError])
         {

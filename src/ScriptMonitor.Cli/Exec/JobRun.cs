@@ -1,4 +1,3 @@
-using ScriptMonitor.Cli.Hosting;
 
 namespace ScriptMonitor.Cli.Exec;
 
@@ -6,7 +5,7 @@ namespace ScriptMonitor.Cli.Exec;
 /// <param name="Descriptors">Which standard streams the caller closed.</param>
 /// <param name="Signals">The caller's signal dispositions and mask.</param>
 /// <param name="Forwarder">Passes signals on to the job's group.</param>
-internal sealed record JobEnvironment(StandardDescriptors Descriptors, CallerSignals Signals, SignalForwarder Forwarder);
+internal sealed record JobEnvironment(CallerDescriptors Descriptors, CallerSignals Signals, SignalForwarder Forwarder);
 
 /// <summary>
 /// One run of the wrapped command, the way a shell runs a foreground job: in a process group of its own, with the

@@ -1,4 +1,3 @@
-using ScriptMonitor.Cli.Hosting;
 
 namespace ScriptMonitor.Cli.Exec;
 
@@ -23,7 +22,7 @@ internal sealed class JobTerminal
     internal bool IsForeground { get; }
 
     /// <summary>The terminal, when stdin is one; null otherwise (cron, systemd, a pipeline).</summary>
-    internal static JobTerminal? Detect(StandardDescriptors descriptors)
+    internal static JobTerminal? Detect(CallerDescriptors descriptors)
     {
         if (descriptors.InputClosed || LibC.IsTerminal(Posix.StandardInput) != 1)
         {

@@ -27,13 +27,6 @@ internal sealed class StderrLogger(TextWriter error, LogLevel minimumLevel) : IL
             LogLevel.Warning => "warning",
             _ => "info",
         };
-        try
-        {
-            error.WriteLine($"scriptmon: {level}: {formatter(state, exception)}");
-        }
-        catch (IOException)
-        {
-            // stderr is full or gone (2>/dev/full): there is nowhere left to say so, and saying so must not end the run.
-        }
+        error.WriteLine($"scriptmon: {level}: {formatter(state, exception)}");
     }
 }

@@ -7,7 +7,7 @@ namespace ScriptMonitor.Cli.Tests.Support;
 /// A temp directory that holds everything one test's scriptmon touches: database, locks, spool, cron control,
 /// configuration and home. Every variable is set on the child process, so nothing reaches the real home directory.
 /// </summary>
-public sealed class Sandbox : IDisposable
+public sealed partial class Sandbox : IDisposable
 {
     private static readonly TimeSpan ProcessLimit = TimeSpan.FromSeconds(60);
 
@@ -40,18 +40,41 @@ public sealed class Sandbox : IDisposable
     }
 
     /// <summary>Starts scriptmon and leaves it running; finish it with <see cref="CompleteAsync"/>.</summary>
-    public Process Start(params string[] args) => Start(null, args);
+    public Process Start(params string[] args) => Start([], args);
+
+    /// <summary>Starts <paramref name="launcher"/> followed by scriptmon and ARGS (a shell, another user).</summary>
+    public Process Start(IReadOnlyList<string> launcher, params string[] args)
+    {
+        var command = ScriptmonBuild.Command;
+        var start = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : command[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Root,
+        };
+        foreach (var argument in launcher.Skip(1).Concat(launcher.Count > 0 ? command : command.Skip(1)).Concat(args))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        SetEnvironment(start);
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
+        process.StandardInput.Close();
+        return process;
+    }
 
     /// <summary>
     /// Starts scriptmon through <c>sh -c SCRIPT</c>, where SCRIPT runs scriptmon as <c>"$@"</c>: how a test gives it
     /// what a caller can and <see cref="Process"/> cannot (closed descriptors, ignored signals, bytes that are not UTF-8).
     /// </summary>
-    public Process StartThroughShell(string script, params string[] args) => Start(script, args);
+    public Process StartThroughShell(string script, params string[] args) => Start(["sh", "-c", script, "sh"], args);
 
     public Task<CliResult> RunThroughShellAsync(string script, params string[] args) => CompleteAsync(StartThroughShell(script, args));
 
     /// <summary>As <see cref="RunThroughShellAsync"/> with bash, for what dash cannot do (dash never passes SIGCHLD on ignored).</summary>
-    public Task<CliResult> RunThroughBashAsync(string script, params string[] args) => CompleteAsync(Start(script, args, "bash"));
+    public Task<CliResult> RunThroughBashAsync(string script, params string[] args) => CompleteAsync(Start(["bash", "-c", script, "bash"], args));
 
     /// <summary>Starts any program with the sandbox's environment (a terminal emulator that runs scriptmon, say).</summary>
     public Process StartProgram(string program, params string[] args)
@@ -76,49 +99,6 @@ public sealed class Sandbox : IDisposable
     /// <summary>scriptmon's command line as one line of shell, every word quoted.</summary>
     public static string ShellCommand(params string[] args) =>
         string.Join(' ', ScriptmonBuild.Command.Concat(args).Select(word => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
-
-    private Process Start(string? shellScript, string[] args, string shell = "sh")
-    {
-        var command = ScriptmonBuild.Command;
-        var start = new ProcessStartInfo(shellScript is null ? command[0] : shell)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Root,
-        };
-        if (shellScript is not null)
-        {
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add(shellScript);
-            start.ArgumentList.Add(shell);
-            start.ArgumentList.Add(command[0]);
-        }
-
-        foreach (var argument in command.Skip(1).Concat(args))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        SetEnvironment(start);
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        process.StandardInput.Close();
-        return process;
-    }
-
-    private void SetEnvironment(ProcessStartInfo start)
-    {
-        start.Environment["SCRIPTMON_DATABASE"] = Database;
-        start.Environment["SCRIPTMON_LOCK_DIR"] = LockDirectory;
-        start.Environment["SCRIPTMON_SPOOL_DIR"] = SpoolDirectory;
-        start.Environment["SCRIPTMON_CRON_CONTROL"] = CronControl;
-        start.Environment["SCRIPTMON_CONFIG"] = File("config.json");
-        start.Environment["HOME"] = File("home");
-        start.Environment["XDG_DATA_HOME"] = File("home", "data");
-        start.Environment["XDG_CONFIG_HOME"] = File("home", "config");
-        start.Environment.Remove("NO_COLOR");
-    }
 
     public static async Task<CliResult> CompleteAsync(Process process)
     {
@@ -170,6 +150,19 @@ public sealed class Sandbox : IDisposable
     {
         using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
+    }
+
+    private void SetEnvironment(ProcessStartInfo start)
+    {
+        start.Environment["SCRIPTMON_DATABASE"] = Database;
+        start.Environment["SCRIPTMON_LOCK_DIR"] = LockDirectory;
+        start.Environment["SCRIPTMON_SPOOL_DIR"] = SpoolDirectory;
+        start.Environment["SCRIPTMON_CRON_CONTROL"] = CronControl;
+        start.Environment["SCRIPTMON_CONFIG"] = File("config.json");
+        start.Environment["HOME"] = File("home");
+        start.Environment["XDG_DATA_HOME"] = File("home", "data");
+        start.Environment["XDG_CONFIG_HOME"] = File("home", "config");
+        start.Environment.Remove("NO_COLOR");
     }
 
     public void Dispose()
