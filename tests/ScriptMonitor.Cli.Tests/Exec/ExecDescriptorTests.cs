@@ -71,7 +71,7 @@ public sealed class ExecDescriptorTests : IDisposable
     public async Task Exec_keeps_passing_on_a_background_process_output_after_it_returns()
     {
         var late = _sandbox.File("late-written");
-        using var scriptmon = _sandbox.Start("exec", "daemon", "--", "sh", "-c", $"(while [ ! -e go ]; do sleep 0.05; done; echo late; touch '{late}') & echo early");
+        using var scriptmon = _sandbox.Start("exec", "daemon", "--", "sh", "-c", $"(while [ ! -e go ] && [ -e '{_sandbox.Root}' ]; do sleep 0.05; done; echo late; touch '{late}') & echo early");
         var stdout = new MemoryStream();
         var copy = scriptmon.StandardOutput.BaseStream.CopyToAsync(stdout);
 
@@ -92,7 +92,7 @@ public sealed class ExecDescriptorTests : IDisposable
 
         var result = await _sandbox.RunThroughShellAsync(
             $"exec \"$@\" >'{log}' 2>&1",
-            "exec", "daemon", "--", "sh", "-c", "(while [ ! -e go ]; do sleep 0.05; done; echo late; touch written) & echo early");
+            "exec", "daemon", "--", "sh", "-c", $"(while [ ! -e go ] && [ -e '{_sandbox.Root}' ]; do sleep 0.05; done; echo late; touch written) & echo early");
         await File.WriteAllTextAsync(_sandbox.File("go"), string.Empty);
         await Sandbox.WaitForFileAsync(_sandbox.File("written"));
 

@@ -43,7 +43,7 @@ public sealed class ExecLockTests : IDisposable
     [Fact]
     public async Task Exec_lock_stays_held_by_the_job_after_scriptmon_is_killed()
     {
-        using var first = _sandbox.Start("exec", "held", "--lock", "--", "sh", "-c", "echo $$ > job; touch ready; while [ ! -e stop ]; do sleep 0.05; done");
+        using var first = _sandbox.Start("exec", "held", "--lock", "--", "sh", "-c", $"echo $$ > job; touch ready; while [ ! -e stop ] && [ -e '{_sandbox.Root}' ]; do sleep 0.05; done");
         await Sandbox.WaitForFileAsync(_sandbox.File("ready"));
         var owner = Path.Combine(_sandbox.LockDirectory, LockFileName("held") + ".owner");
         await Sandbox.WaitUntilAsync(() => File.Exists(owner) && File.ReadAllText(owner).Contains("command process group", StringComparison.Ordinal), "the owner file to name the job");
@@ -69,11 +69,13 @@ public sealed class ExecLockTests : IDisposable
     public async Task Exec_lock_is_held_by_background_processes_of_the_job_unless_released_on_exit(bool releaseOnExit, int nextRunStatus)
     {
         string[] options = releaseOnExit ? ["--lock", "--release-lock-on-exit"] : ["--lock"];
-        var daemon = "(while [ ! -e stop ]; do sleep 0.05; done) >/dev/null 2>&1 & echo $! > daemon";
+        var daemon = $"(while [ ! -e stop ] && [ -e '{_sandbox.Root}' ]; do sleep 0.05; done) >/dev/null 2>&1 & echo $! > daemon";
 
         var first = await _sandbox.RunAsync(["exec", "daemons", .. options, "--", "sh", "-c", daemon]);
         var next = await _sandbox.RunAsync("exec", "daemons", "--lock", "--", "true");
         await File.WriteAllTextAsync(_sandbox.File("stop"), string.Empty);
+        var background = int.Parse(_sandbox.Lines("daemon").Single(), CultureInfo.InvariantCulture);
+        await Sandbox.WaitUntilAsync(() => !Directory.Exists($"/proc/{background}"), "the background process to end");
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.True(next.ExitCode == nextRunStatus, next.ToString());
@@ -82,7 +84,7 @@ public sealed class ExecLockTests : IDisposable
     [Fact]
     public async Task Exec_records_a_run_skipped_for_a_held_lock_as_a_skipped_event_naming_the_holder_not_as_a_run()
     {
-        using var first = _sandbox.Start("exec", "busy", "--lock", "--", "sh", "-c", "touch ready; while [ ! -e stop ]; do sleep 0.05; done");
+        using var first = _sandbox.Start("exec", "busy", "--lock", "--", "sh", "-c", $"touch ready; while [ ! -e stop ] && [ -e '{_sandbox.Root}' ]; do sleep 0.05; done");
         await Sandbox.WaitForFileAsync(_sandbox.File("ready"));
 
         var skipped = await _sandbox.RunAsync("exec", "busy", "--lock", "--", "touch", _sandbox.File("overlapped"));
@@ -102,7 +104,7 @@ public sealed class ExecLockTests : IDisposable
     public async Task Exec_spools_a_skipped_event_the_store_cannot_take_and_flush_delivers_it_once()
     {
         var good = _sandbox.Database;
-        using var first = _sandbox.Start("exec", "busy", "--lock", "--", "sh", "-c", "touch ready; while [ ! -e stop ]; do sleep 0.05; done");
+        using var first = _sandbox.Start("exec", "busy", "--lock", "--", "sh", "-c", $"touch ready; while [ ! -e stop ] && [ -e '{_sandbox.Root}' ]; do sleep 0.05; done");
         await Sandbox.WaitForFileAsync(_sandbox.File("ready"));
         File.WriteAllText(_sandbox.File("not-a-directory"), string.Empty);
         _sandbox.Database = _sandbox.File("not-a-directory", "scriptmon.db");

@@ -344,7 +344,7 @@ public sealed class ExecTests : IDisposable
     [Fact]
     public async Task Exec_records_itself_as_the_runner_of_the_run_it_started()
     {
-        using var scriptmon = _sandbox.Start("exec", "watched", "--", "sh", "-c", "while [ ! -e stop ]; do sleep 0.05; done");
+        using var scriptmon = _sandbox.Start("exec", "watched", "--", "sh", "-c", $"while [ ! -e stop ] && [ -e '{_sandbox.Root}' ]; do sleep 0.05; done");
         IReadOnlyList<ScriptMonitor.Runs.ScriptRun> running = [];
         await Sandbox.WaitUntilAsync(() => (running = RunningRuns()).Count == 1, "the start to be recorded");
         await File.WriteAllTextAsync(_sandbox.File("stop"), string.Empty);
