@@ -19,6 +19,12 @@ internal static class Scriptmon
 
     internal static int Run(string[] args, CliContext context)
     {
+        if (args is [Exec.OutputRelay.Argument, .. var routes])
+        {
+            // Not a command: exec starts scriptmon this way to keep passing on a finished job's late output.
+            return Exec.OutputRelay.Run(routes);
+        }
+
         var database = new Option<string?>("--database")
         {
             Description = "The store to use: a SQLite file path or a PostgreSQL connection string. Overrides SCRIPTMON_DATABASE and the configuration file.",
@@ -41,11 +47,12 @@ internal static class Scriptmon
             DbCommand.Create(context),
         };
 
+        // Every command keeps its files off closed descriptors 0, 1 and 2; exec's job gets them closed again.
+        var closed = context.Terminal.ReserveClosedDescriptors();
         var parse = Parse(root, args, context);
-        if (parse.CommandResult.Command.Name != ExecCommand.Name)
+        if (parse.CommandResult.Command.Name == ExecCommand.Name)
         {
-            // exec's job inherits the descriptors as they are; every other command keeps its files off 0, 1 and 2.
-            context.Terminal.ReserveClosedDescriptors();
+            context.Descriptors = Exec.CallerDescriptors.From(closed);
         }
 
         var status = Invoke(parse, database, context);

@@ -33,20 +33,23 @@ internal sealed class OutputTail(int capacity)
     }
 
     /// <summary>The tail as text; invalid UTF-8 (binary output, a character cut in half) becomes U+FFFD.</summary>
-    internal string Text()
+    internal string Text() => Encoding.UTF8.GetString(Bytes());
+
+    /// <summary>The tail's bytes, oldest first.</summary>
+    internal byte[] Bytes()
     {
         lock (_gate)
         {
             if (_written <= _ring.Length)
             {
-                return Encoding.UTF8.GetString(_ring, 0, (int)_written);
+                return _ring[..(int)_written];
             }
 
             var start = (int)(_written % _ring.Length);
             var ordered = new byte[_ring.Length];
             _ring.AsSpan(start).CopyTo(ordered);
             _ring.AsSpan(0, start).CopyTo(ordered.AsSpan(_ring.Length - start));
-            return Encoding.UTF8.GetString(ordered);
+            return ordered;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Scripts.Spooling;
@@ -5,50 +6,281 @@ using ScriptMonitor.Scripts.Spooling;
 namespace ScriptMonitor.Cli.Exec;
 
 /// <summary>
-/// Records one wrapped run: the start once the command runs, the end after. Whatever the store does, the run is
-/// kept: a start it could not take is recorded with the end, and an end it could not take goes to the spool with
-/// the run's own id and timestamps, to be delivered later exactly once.
+/// Records one wrapped run without ever holding up the job. Opening the store (and migrating it), recording the
+/// start, the completion and delivering older spooled runs all happen on a thread of their own, while the job runs;
+/// the job, its output and its timeout never wait for the store. Once the job has ended, scriptmon waits for the
+/// store at most <see cref="StoreWaitLimit"/>; past that (a locked database, a server that accepts connections and
+/// never answers) the whole run goes to the spool, with its own id and timestamps, and scriptmon exits with the job's
+/// status. A run delivered twice (once late, once from the spool) is stored once: the store keys runs by id.
 /// </summary>
-internal sealed class RunRecorder(CliContext context, RunSpool spool) : IDisposable
+internal sealed class RunRecorder(CliContext context, RunSpool spool)
 {
-    private IScriptRunStore? _store;
-    private string? _storeProblem;
-    private bool _startRecorded;
+    /// <summary>
+    /// How long scriptmon waits for the store after the job ended: long enough for a busy database to take a run,
+    /// short enough that cron is not held up by a store that will not answer (SQLite's busy timeout is 30 s,
+    /// a PostgreSQL connection's 15 s).
+    /// </summary>
+    internal static readonly TimeSpan StoreWaitLimit = TimeSpan.FromSeconds(5);
 
-    /// <summary>A new run of the script, starting now.</summary>
-    internal ScriptRun NewRun(string name, string hostname) =>
-        new(Guid.NewGuid(), name, hostname, Timestamps.Normalize(context.Time.GetUtcNow()), null, RunOutcome.Running, null, null);
+    /// <summary>
+    /// Waits here are for the store (milliseconds at best): spinning first would only take a core the store needs,
+    /// on the small and busy hosts cron jobs run on.
+    /// </summary>
+    private const int NoSpinning = 1;
 
-    /// <summary>Records that the run started; never throws for a store problem (the end records the whole run then).</summary>
-    internal void RecordStart(ScriptRun run)
+    private readonly Lock _gate = new();
+    private readonly ManualResetEventSlim _completionPosted = new(false, NoSpinning);
+    private readonly ManualResetEventSlim _completionDone = new(false, NoSpinning);
+    private readonly ManualResetEventSlim _deliveryDone = new(false, NoSpinning);
+    private readonly CancellationTokenSource _abandon = new();
+    private ScriptRun? _start;
+    private ScriptRun? _completion;
+    private bool _stored;
+    private string? _problem;
+    private Thread? _worker;
+
+    /// <summary>Starts recording the run's start in the background; returns at once.</summary>
+    internal void BeginStart(ScriptRun run)
     {
-        try
+        lock (_gate)
         {
-            _store = context.OpenStore();
-            _store.RecordStartAsync(run.ScriptName, run.StartedAt, run.Hostname, run.RunId).GetAwaiter().GetResult();
-            _startRecorded = true;
+            _start = run;
         }
-        catch (Exception e) when (StoreFailures.IsUnavailable(e) || e is ArgumentException)
+
+        StartWorker();
+    }
+
+    /// <summary>
+    /// Records how the run ended (or the whole run, when its start was not recorded), waiting for the store at most
+    /// <see cref="StoreWaitLimit"/>, else spooling it; then lets the worker deliver older spooled runs in what is left
+    /// of that time.
+    /// </summary>
+    internal void Complete(ScriptRun run)
+    {
+        var waitStarted = context.Time.GetTimestamp();
+        lock (_gate)
         {
-            // Runs while the command runs: nothing may escape from here.
-            _storeProblem = CliContext.OneLine(e.Message);
-            context.Logger.LogStartNotRecorded(run.ScriptName, _storeProblem);
+            _completion = run;
+        }
+
+        _completionPosted.Set();
+        StartWorker();
+        if (!_completionDone.Wait(StoreWaitLimit))
+        {
+            _abandon.Cancel();
+            var limit = Output.Durations.Format(StoreWaitLimit);
+            Spool(run, string.Create(CultureInfo.InvariantCulture, $"the store did not answer within {limit}"));
+            return;
+        }
+
+        bool stored;
+        string? problem;
+        lock (_gate)
+        {
+            (stored, problem) = (_stored, _problem);
+        }
+
+        if (!stored)
+        {
+            Spool(run, problem ?? "unknown");
+            return;
+        }
+
+        var left = StoreWaitLimit - context.Time.GetElapsedTime(waitStarted);
+        if (left > TimeSpan.Zero)
+        {
+            _deliveryDone.Wait(left);
         }
     }
 
-    /// <summary>Records the end, or spools the whole run; then delivers older spooled runs while the store is up.</summary>
-    internal void Complete(ScriptRun run)
+    /// <summary>
+    /// Records that a run was skipped because another run held the lock, waiting for the store at most
+    /// <see cref="StoreWaitLimit"/>, else spooling the event (delivered later, once, by its event id).
+    /// </summary>
+    internal void RecordSkip(ScriptSkip skip)
     {
-        if (TryStore(run))
+        string? problem = null;
+        using var done = new ManualResetEventSlim(false, NoSpinning);
+        var worker = new Thread(() =>
         {
-            DeliverSpool();
+            try
+            {
+                using var store = context.OpenStore();
+                store.RecordSkipAsync(skip, _abandon.Token).GetAwaiter().GetResult();
+            }
+            catch (ArgumentException e)
+            {
+                context.Logger.LogSkipRefused(skip.ScriptName, CliContext.OneLine(e.Message));
+            }
+            catch (Exception e) when (StoreFailures.IsUnavailable(e) || e is OperationCanceledException)
+            {
+                problem = CliContext.OneLine(e.Message);
+            }
+            finally
+            {
+                try
+                {
+                    done.Set();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The wait was given up on and is over.
+                }
+            }
+        })
+        { IsBackground = true, Name = "scriptmon store" };
+        worker.Start();
+        if (!done.Wait(StoreWaitLimit))
+        {
+            _abandon.Cancel();
+            problem = string.Create(CultureInfo.InvariantCulture, $"the store did not answer within {Output.Durations.Format(StoreWaitLimit)}");
+        }
+
+        if (problem is null)
+        {
             return;
         }
 
         try
         {
-            var entry = spool.Add(run, _storeProblem);
-            context.Logger.LogSpooled(run.ScriptName, entry, _storeProblem ?? "unknown");
+            var entry = spool.AddSkip(skip, problem);
+            context.Logger.LogSkipSpooled(skip.ScriptName, entry, problem);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.Logger.LogSkipLost(skip.ScriptName, CliContext.OneLine(e.Message));
+        }
+    }
+
+    private void StartWorker()
+    {
+        lock (_gate)
+        {
+            if (_worker is not null)
+            {
+                return;
+            }
+
+            _worker = new Thread(Work) { IsBackground = true, Name = "scriptmon store" };
+            _worker.Start();
+        }
+    }
+
+    private void Work()
+    {
+        var cancellationToken = _abandon.Token;
+        IScriptRunStore? store = null;
+        try
+        {
+            store = context.OpenStore();
+            var startRecorded = false;
+            ScriptRun? start;
+            lock (_gate)
+            {
+                // The start is recorded even when the job is already over: it carries the runner, and a writer that
+                // makes two writes lets SQLite restart its write-ahead log (one write per process never does).
+                start = _start;
+            }
+
+            if (start is not null)
+            {
+                startRecorded = TryRecordStart(store, start, cancellationToken);
+                _completionPosted.Wait(cancellationToken);
+            }
+
+            ScriptRun run;
+            lock (_gate)
+            {
+                run = _completion!;
+            }
+
+            var stored = TryStore(store, run, startRecorded, cancellationToken);
+            lock (_gate)
+            {
+                _stored = stored;
+            }
+
+            _completionDone.Set();
+            if (stored)
+            {
+                DeliverSpool(store, cancellationToken);
+            }
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e) || e is ArgumentException or OperationCanceledException)
+        {
+            lock (_gate)
+            {
+                _problem ??= CliContext.OneLine(e.Message);
+            }
+        }
+        finally
+        {
+            _completionDone.Set();
+            _deliveryDone.Set();
+            store?.Dispose();
+        }
+    }
+
+    /// <summary>Records the start; never throws for a store problem (the end records the whole run then).</summary>
+    private bool TryRecordStart(IScriptRunStore store, ScriptRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The runner is scriptmon itself: the run ends when scriptmon records it, so its death is the run's end.
+            store.RecordStartAsync(run.ScriptName, run.StartedAt, run.Hostname, run.RunId, RunnerProcess.Current(), cancellationToken).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e) || e is ArgumentException)
+        {
+            var problem = CliContext.OneLine(e.Message);
+            lock (_gate)
+            {
+                _problem = problem;
+            }
+
+            context.Logger.LogStartNotRecorded(run.ScriptName, problem);
+            return false;
+        }
+    }
+
+    private bool TryStore(IScriptRunStore store, ScriptRun run, bool startRecorded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (startRecorded)
+            {
+                store.CompleteRunAsync(run.RunId, run.CompletedAt!.Value, run.Outcome, run.ExitCode, run.Output, cancellationToken).GetAwaiter().GetResult();
+            }
+            else
+            {
+                store.ImportRunAsync(run, cancellationToken).GetAwaiter().GetResult();
+            }
+
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            // The store refused the run itself (a clock far off, say): spooling it would only have it refused again later.
+            context.Logger.LogRunRefused(run.ScriptName, run.RunId, CliContext.OneLine(e.Message));
+            return true;
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        {
+            lock (_gate)
+            {
+                _problem = CliContext.OneLine(e.Message);
+            }
+
+            return false;
+        }
+    }
+
+    private void Spool(ScriptRun run, string problem)
+    {
+        try
+        {
+            var entry = spool.Add(run, problem);
+            context.Logger.LogSpooled(run.ScriptName, entry, problem);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -56,47 +288,14 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool) : IDisposa
         }
     }
 
-    public void Dispose() => _store?.Dispose();
-
-    private bool TryStore(ScriptRun run)
+    private void DeliverSpool(IScriptRunStore store, CancellationToken cancellationToken)
     {
         try
         {
-            _store ??= context.OpenStore();
-            if (_startRecorded)
+            if (spool.HasWaitingEntries())
             {
-                _store.CompleteRunAsync(run.RunId, run.CompletedAt!.Value, run.Outcome, run.ExitCode, run.Output).GetAwaiter().GetResult();
+                spool.DeliverAsync(store, cancellationToken).GetAwaiter().GetResult();
             }
-            else
-            {
-                _store.ImportRunAsync(run).GetAwaiter().GetResult();
-            }
-
-            return true;
-        }
-        catch (ArgumentException e)
-        {
-            // The store refused the run itself (a clock far off, say): spooling would only be refused again later.
-            context.Logger.LogRunRefused(run.ScriptName, run.RunId, CliContext.OneLine(e.Message));
-            return true;
-        }
-        catch (Exception e) when (StoreFailures.IsUnavailable(e))
-        {
-            _storeProblem = CliContext.OneLine(e.Message);
-            return false;
-        }
-    }
-
-    private void DeliverSpool()
-    {
-        if (_store is null || !spool.HasWaitingEntries())
-        {
-            return;
-        }
-
-        try
-        {
-            spool.DeliverAsync(_store, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (Exception e) when (StoreFailures.IsUnavailable(e) || e is ArgumentException)
         {

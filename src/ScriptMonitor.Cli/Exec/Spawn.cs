@@ -1,166 +1,220 @@
-using System.Collections;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace ScriptMonitor.Cli.Exec;
 
-/// <summary>
-/// Starts a command with <c>posix_spawnp</c>, its stdout and stderr on pipes and every signal at its default
-/// disposition. <see cref="System.Diagnostics.Process"/> cannot do the last: the .NET runtime ignores SIGPIPE and a
-/// child started through it inherits that, so <c>yes | head</c> inside a wrapped script would print "Broken pipe"
-/// instead of ending quietly as it does unwrapped. Waiting is <c>waitpid</c>, which also tells a signal from an exit.
-/// </summary>
-internal static unsafe partial class Spawn
+/// <summary>What a process is started with, beyond its arguments.</summary>
+internal sealed record SpawnOptions
 {
-    private const int CloseOnExec = 0x80000; // O_CLOEXEC
+    /// <summary>Signals reset to their default disposition; every other one keeps scriptmon's (SIG_IGN stays ignored).</summary>
+    internal SignalMask DefaultSignals { get; init; }
+
+    /// <summary>The signal mask the process starts with.</summary>
+    internal SignalMask BlockedSignals { get; init; }
+
+    /// <summary>Put the process in a new process group of its own (pgid = its pid), set before it runs.</summary>
+    internal bool NewProcessGroup { get; init; }
+
+    /// <summary>Make that new group the foreground group of the terminal on stdin, before it runs.</summary>
+    internal bool TakeTerminal { get; init; }
+
+    /// <summary>dup2(From, To) in the child, in order; From == To clears close-on-exec, so the child inherits it.</summary>
+    internal IReadOnlyList<(int From, int To)> Duplicates { get; init; } = [];
+
+    /// <summary>Descriptors closed in the child, as the caller had them closed.</summary>
+    internal IReadOnlyList<int> Closes { get; init; } = [];
+
+    /// <summary>Descriptors opened on /dev/null in the child.</summary>
+    internal IReadOnlyList<int> NullDevices { get; init; } = [];
+}
+
+/// <summary>
+/// Starts processes with <c>posix_spawn</c>: the arguments and the environment as raw bytes, signal dispositions,
+/// mask, process group, terminal and descriptors set in the child before it runs, so there is no window in which
+/// the parent and the child disagree. <see cref="System.Diagnostics.Process"/> can do none of that, and the child of
+/// a .NET process started through it inherits SIGPIPE ignored.
+/// </summary>
+internal static unsafe class Spawn
+{
+    private const short SetProcessGroup = 0x02; // POSIX_SPAWN_SETPGROUP
     private const short SetSignalDefaults = 0x04; // POSIX_SPAWN_SETSIGDEF
     private const short SetSignalMask = 0x08; // POSIX_SPAWN_SETSIGMASK
-    private const int Interrupted = 4; // EINTR
-    private const int HighestSignal = 64;
-    private const int LastStandardSignal = 31;
-    private const int NoHang = 1; // WNOHANG
-    private const short PollIn = 0x1; // POLLIN
-    private const int SignalStop = 19; // SIGSTOP, which like SIGKILL has no disposition to reset
+    private const string CLibrary = "libc.so.6";
 
-    /// <summary>Room for glibc's opaque spawn structures (336, 80 and 128 bytes on x86-64), with margin.</summary>
+    /// <summary>What <c>execvp</c> runs a file with that has no <c>#!</c> line (_PATH_BSHELL).</summary>
+    private const string Shell = "/bin/sh";
+
+    /// <summary>glibc's search path when PATH is unset, as <c>execvp</c> uses it.</summary>
+    private const string DefaultSearchPath = "/bin:/usr/bin";
+
+    /// <summary>Room for glibc's opaque spawn structures (336 and 80 bytes on x86-64), with margin.</summary>
     private const int OpaqueSize = 1024;
 
-    /// <summary>Starts the command; returns its pid and the read ends of its stdout and stderr pipes.</summary>
+    private static readonly nint CLibraryHandle = NativeLibrary.TryLoad(CLibrary, out var handle) ? handle : 0;
+
+    /// <summary>posix_spawn_file_actions_addtcsetpgrp_np: glibc 2.35 and later; without it the parent hands the terminal over.</summary>
+    private static readonly delegate* unmanaged<void*, int, int> AddTerminalGroup =
+        CLibraryHandle != 0 && NativeLibrary.TryGetExport(CLibraryHandle, "posix_spawn_file_actions_addtcsetpgrp_np", out var address)
+            ? (delegate* unmanaged<void*, int, int>)address
+            : null;
+
+    /// <summary>Whether the child can take the terminal itself, before it runs (no race with its first read).</summary>
+    internal static bool ChildTakesTerminal => AddTerminalGroup != null;
+
+    /// <summary>
+    /// The process's environment as the C library holds it: the bytes scriptmon was started with, which .NET would
+    /// otherwise decode (and rewrite invalid UTF-8) on the way through.
+    /// </summary>
+    internal static nint* Environment =>
+        CLibraryHandle != 0 && NativeLibrary.TryGetExport(CLibraryHandle, "environ", out var variable)
+            ? *(nint**)variable
+            : null;
+
+    /// <summary>
+    /// Starts a command, looking it up in PATH, and runs a file the kernel cannot execute (no <c>#!</c> line) with
+    /// <c>/bin/sh</c>, as <c>execvp</c>, cron's shell, <c>env</c> and <c>timeout</c> do. Returns its pid.
+    /// </summary>
     /// <exception cref="SpawnException">It could not be started; <see cref="SpawnException.ErrorNumber"/> says why.</exception>
-    internal static (int ProcessId, int Stdout, int Stderr) Start(IReadOnlyList<string> command)
+    internal static int StartCommand(IReadOnlyList<byte[]> arguments, SpawnOptions options)
     {
-        var outPipe = stackalloc int[2];
-        var errPipe = stackalloc int[2];
-        Check(Pipe2(outPipe, CloseOnExec));
-        Check(Pipe2(errPipe, CloseOnExec));
-        var attributes = NativeMemory.AllocZeroed(OpaqueSize);
-        var actions = NativeMemory.AllocZeroed(OpaqueSize);
-        var signals = NativeMemory.AllocZeroed(OpaqueSize);
-        var argv = Strings(command);
-        var envp = Strings(Environment());
         try
         {
-            Check(SpawnAttributesInit(attributes));
-            Check(SignalEmpty(signals));
-            for (var signal = 1; signal <= LastStandardSignal; signal++)
-            {
-                if (signal is not (Posix.SigKill or SignalStop))
-                {
-                    Check(SignalAdd(signals, signal));
-                }
-            }
-
-            Check(SpawnAttributesSetSignalDefault(attributes, signals));
-            Check(SignalEmpty(signals));
-            Check(SpawnAttributesSetSignalMask(attributes, signals));
-            Check(SpawnAttributesSetFlags(attributes, SetSignalDefaults | SetSignalMask));
-            Check(FileActionsInit(actions));
-            Check(FileActionsDup2(actions, outPipe[1], 1));
-            Check(FileActionsDup2(actions, errPipe[1], 2));
-            int pid;
-            var error = SpawnP(&pid, (byte*)argv[0], actions, attributes, argv, envp);
-            _ = Close(outPipe[1]);
-            _ = Close(errPipe[1]);
-            if (error != 0)
-            {
-                _ = Close(outPipe[0]);
-                _ = Close(errPipe[0]);
-                throw new SpawnException(error, $"{command[0]}: {Marshal.GetPInvokeErrorMessage(error)}");
-            }
-
-            return (pid, outPipe[0], errPipe[0]);
+            return Start(arguments, options, searchPath: true);
         }
-        finally
+        catch (SpawnException e) when (e.ErrorNumber == LibC.ExecFormat && Resolve(arguments[0]) is { } path)
         {
-            _ = FileActionsDestroy(actions);
-            _ = SpawnAttributesDestroy(attributes);
-            NativeMemory.Free(attributes);
-            NativeMemory.Free(actions);
-            NativeMemory.Free(signals);
-            Free(argv);
-            Free(envp);
+            return Start([Encoding.UTF8.GetBytes(Shell), path, .. arguments.Skip(1)], options, searchPath: false);
         }
     }
 
-    /// <summary>Waits for the process to end: its exit status, or 128+N when signal N ended it.</summary>
-    internal static (int ExitCode, int? Signal) Wait(int processId) => TryWait(processId, block: true)!.Value;
-
-    /// <summary>Like <see cref="Wait"/>, but returns null at once while the process still runs when not <paramref name="block"/>.</summary>
-    internal static (int ExitCode, int? Signal)? TryWait(int processId, bool block)
+    /// <summary>Starts a program by its path.</summary>
+    internal static int Start(IReadOnlyList<byte[]> arguments, SpawnOptions options, bool searchPath)
     {
-        int status;
-        int result;
-        while ((result = WaitPid(processId, &status, block ? 0 : NoHang)) < 0)
+        var attributes = NativeMemory.AllocZeroed(OpaqueSize);
+        var actions = NativeMemory.AllocZeroed(OpaqueSize);
+        var signals = stackalloc byte[LibC.SignalSetSize];
+        var argv = Strings(arguments);
+        try
         {
-            if (Marshal.GetLastPInvokeError() != Interrupted)
+            Check(LibC.SpawnAttributesInit(attributes));
+            Check(LibC.FileActionsInit(actions));
+            options.DefaultSignals.CopyTo(signals);
+            Check(LibC.SpawnAttributesSetSignalDefault(attributes, signals));
+            options.BlockedSignals.CopyTo(signals);
+            Check(LibC.SpawnAttributesSetSignalMask(attributes, signals));
+            var flags = (short)(SetSignalDefaults | SetSignalMask);
+            if (options.NewProcessGroup)
             {
-                // ECHILD: something else reaped it (SIGCHLD ignored by whoever started us); its status is lost.
-                return (Posix.SignalExitBase, null);
+                flags |= SetProcessGroup;
+                Check(LibC.SpawnAttributesSetProcessGroup(attributes, 0));
+            }
+
+            Check(LibC.SpawnAttributesSetFlags(attributes, flags));
+            foreach (var descriptor in options.Closes)
+            {
+                Check(LibC.FileActionsClose(actions, descriptor));
+            }
+
+            foreach (var descriptor in options.NullDevices)
+            {
+                Check(LibC.FileActionsOpen(actions, descriptor, "/dev/null", LibC.OpenReadWrite, 0));
+            }
+
+            foreach (var (from, to) in options.Duplicates)
+            {
+                Check(LibC.FileActionsDuplicate(actions, from, to));
+            }
+
+            if (options.TakeTerminal && AddTerminalGroup != null)
+            {
+                Check(AddTerminalGroup(actions, Posix.StandardInput));
+            }
+
+            int processId;
+            var error = searchPath
+                ? LibC.SpawnSearchingPath(&processId, (byte*)argv[0], actions, attributes, argv, Environment)
+                : LibC.Spawn(&processId, (byte*)argv[0], actions, attributes, argv, Environment);
+            if (error != 0)
+            {
+                throw new SpawnException(error, $"{Text(arguments[0])}: {LibC.Describe(error)}");
+            }
+
+            return processId;
+        }
+        finally
+        {
+            _ = LibC.FileActionsDestroy(actions);
+            _ = LibC.SpawnAttributesDestroy(attributes);
+            NativeMemory.Free(attributes);
+            NativeMemory.Free(actions);
+            Free(argv);
+        }
+    }
+
+    /// <summary>Bytes as text for a message: invalid UTF-8 shows as U+FFFD there, and only there.</summary>
+    internal static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
+
+    /// <summary>The file <c>execvp</c> would have run: the name itself when it has a slash, else the first executable in PATH.</summary>
+    private static byte[]? Resolve(byte[] file)
+    {
+        if (file.Contains((byte)'/'))
+        {
+            return file;
+        }
+
+        var path = ReadEnvironment("PATH"u8) ?? Encoding.UTF8.GetBytes(DefaultSearchPath);
+        foreach (var directory in path.AsSpan().Split((byte)':'))
+        {
+            var prefix = path.AsSpan()[directory];
+            byte[] candidate = prefix.Length == 0 ? file : [.. prefix, (byte)'/', .. file];
+            if (IsExecutableFile(candidate))
+            {
+                return candidate;
             }
         }
 
-        if (result == 0)
+        return null;
+    }
+
+    private static bool IsExecutableFile(byte[] path)
+    {
+        fixed (byte* name = (byte[])[.. path, 0])
+        {
+            return LibC.Access(name, LibC.ExecutePermission) == 0 && File.Exists(Text(path));
+        }
+    }
+
+    /// <summary>A variable of the raw environment, as bytes.</summary>
+    private static byte[]? ReadEnvironment(ReadOnlySpan<byte> name)
+    {
+        var environment = Environment;
+        if (environment == null)
         {
             return null;
         }
 
-        var signal = status & 0x7f;
-        return signal == 0
-            ? ((status >> 8) & 0xff, null)
-            : (Posix.SignalExitBase + signal, signal <= HighestSignal ? signal : null);
-    }
-
-    /// <summary>
-    /// Waits until one of the descriptors can be read (or has reached its end), at most <paramref name="timeoutMilliseconds"/>.
-    /// A negative descriptor is skipped. Returns which are ready.
-    /// </summary>
-    internal static (bool First, bool Second) Poll(int first, int second, int timeoutMilliseconds)
-    {
-        var descriptors = stackalloc PollDescriptor[2];
-        descriptors[0] = new PollDescriptor { Descriptor = first, Events = PollIn };
-        descriptors[1] = new PollDescriptor { Descriptor = second, Events = PollIn };
-        if (PollNative(descriptors, 2, timeoutMilliseconds) <= 0)
+        for (var entry = environment; *entry != 0; entry++)
         {
-            return (false, false);
-        }
-
-        return (descriptors[0].Returned != 0, descriptors[1].Returned != 0);
-    }
-
-    /// <summary>Reads what is there into <paramref name="buffer"/>: the count, 0 at the end, or -1 on an error.</summary>
-    internal static int Read(int descriptor, Span<byte> buffer)
-    {
-        fixed (byte* start = buffer)
-        {
-            while (true)
+            var text = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)*entry);
+            if (text.Length > name.Length && text[name.Length] == (byte)'=' && text.StartsWith(name))
             {
-                var read = ReadNative(descriptor, start, (nuint)buffer.Length);
-                if (read >= 0 || Marshal.GetLastPInvokeError() != Interrupted)
-                {
-                    return (int)read;
-                }
+                return text[(name.Length + 1)..].ToArray();
             }
         }
+
+        return null;
     }
 
-    internal static void CloseDescriptor(int descriptor) => _ = Close(descriptor);
-
-    private static List<string> Environment()
-    {
-        var variables = new List<string>();
-        foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
-            variables.Add($"{entry.Key}={entry.Value}");
-        }
-
-        return variables;
-    }
-
-    private static nint* Strings(IReadOnlyList<string> values)
+    private static nint* Strings(IReadOnlyList<byte[]> values)
     {
         var array = (nint*)NativeMemory.AllocZeroed((nuint)(values.Count + 1), (nuint)sizeof(nint));
         for (var i = 0; i < values.Count; i++)
         {
-            array[i] = Marshal.StringToCoTaskMemUTF8(values[i]);
+            var value = values[i];
+            var copy = (byte*)NativeMemory.Alloc((nuint)value.Length + 1);
+            value.CopyTo(new Span<byte>(copy, value.Length));
+            copy[value.Length] = 0;
+            array[i] = (nint)copy;
         }
 
         return array;
@@ -170,7 +224,7 @@ internal static unsafe partial class Spawn
     {
         for (var p = array; *p != 0; p++)
         {
-            Marshal.FreeCoTaskMem(*p);
+            NativeMemory.Free((void*)*p);
         }
 
         NativeMemory.Free(array);
@@ -180,67 +234,9 @@ internal static unsafe partial class Spawn
     {
         if (result != 0)
         {
-            var error = result > 0 ? result : Marshal.GetLastPInvokeError();
-            throw new SpawnException(error, $"cannot start a process: {Marshal.GetPInvokeErrorMessage(error)}");
+            throw new SpawnException(result, $"cannot prepare to start a process: {LibC.Describe(result)}", beforeExec: true);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    private static partial int PollNative(PollDescriptor* descriptors, nuint count, int timeoutMilliseconds);
-
-    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
-    private static partial int Pipe2(int* descriptors, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int descriptor);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static partial nint ReadNative(int descriptor, byte* buffer, nuint count);
-
-    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
-    private static partial int WaitPid(int processId, int* status, int options);
-
-    [LibraryImport("libc", EntryPoint = "sigaddset", SetLastError = true)]
-    private static partial int SignalAdd(void* set, int signal);
-
-    [LibraryImport("libc", EntryPoint = "sigemptyset", SetLastError = true)]
-    private static partial int SignalEmpty(void* set);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnattr_init")]
-    private static partial int SpawnAttributesInit(void* attributes);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnattr_destroy")]
-    private static partial int SpawnAttributesDestroy(void* attributes);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigdefault")]
-    private static partial int SpawnAttributesSetSignalDefault(void* attributes, void* signals);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigmask")]
-    private static partial int SpawnAttributesSetSignalMask(void* attributes, void* signals);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setflags")]
-    private static partial int SpawnAttributesSetFlags(void* attributes, short flags);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_init")]
-    private static partial int FileActionsInit(void* actions);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_destroy")]
-    private static partial int FileActionsDestroy(void* actions);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
-    private static partial int FileActionsDup2(void* actions, int descriptor, int target);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnp")]
-    private static partial int SpawnP(int* processId, byte* file, void* actions, void* attributes, nint* argv, nint* envp);
-}
-
-/// <summary>struct pollfd.</summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct PollDescriptor
-{
-    public int Descriptor;
-    public short Events;
-    public short Returned;
 }
 
 /// <summary>A command could not be started.</summary>
@@ -260,12 +256,16 @@ internal sealed class SpawnException : Exception
     {
     }
 
-    internal SpawnException(int errorNumber, string message)
+    internal SpawnException(int errorNumber, string message, bool beforeExec = false)
         : base(message)
     {
         ErrorNumber = errorNumber;
+        BeforeExec = beforeExec;
     }
 
     /// <summary>The <c>errno</c> value: ENOENT, EACCES, …</summary>
     internal int ErrorNumber { get; }
+
+    /// <summary>Whether it failed while scriptmon prepared the process, before the command itself was looked at.</summary>
+    internal bool BeforeExec { get; }
 }

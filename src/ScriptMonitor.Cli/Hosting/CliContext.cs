@@ -27,6 +27,9 @@ internal sealed class CliContext(TimeProvider timeProvider, Terminal terminal)
 
     internal LogLevel LogLevel { get; set; } = LogLevel.Warning;
 
+    /// <summary>Which of stdin, stdout and stderr the caller closed: <c>exec</c> gives its job the same.</summary>
+    internal Exec.CallerDescriptors Descriptors { get; set; } = Exec.CallerDescriptors.AllOpen;
+
     internal ILogger Logger => _logger ??= new StderrLogger(Terminal.Error, LogLevel);
 
     internal StoreLocation ResolveLocation() => StoreLocator.Resolve(DatabaseSetting);

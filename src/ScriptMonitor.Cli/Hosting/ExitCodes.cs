@@ -17,6 +17,15 @@ internal static class ExitCodes
     /// <summary>The store, the configuration or the spool cannot be used; the line on stderr says which and why.</summary>
     internal const int Unavailable = 3;
 
+    /// <summary><c>exec --timeout</c> ran out and the command was stopped (as <c>timeout(1)</c> reports it).</summary>
+    internal const int TimedOut = 124;
+
+    /// <summary>
+    /// <c>exec</c> itself failed (as <c>timeout(1)</c> and <c>env</c> report their own failures): the lock directory
+    /// cannot be used, no process could be created, or the command's exit status was lost.
+    /// </summary>
+    internal const int OwnFailure = 125;
+
     /// <summary>
     /// The command's output could not be written (standard output closed, disk full): it did its work but could not
     /// say so, which is no success. The same status as <see cref="Unavailable"/>, which is also UNKNOWN for <c>check</c>.

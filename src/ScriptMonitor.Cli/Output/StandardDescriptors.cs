@@ -23,6 +23,9 @@ internal static partial class StandardDescriptors
     /// </summary>
     private const int CloseOnExec = 0x80000;
 
+    /// <summary>FD_CLOEXEC, as F_GETFD reports it.</summary>
+    private const int DescriptorCloseOnExec = 1;
+
     /// <summary>Reserves every closed standard descriptor; returns which of 0, 1 and 2 were closed.</summary>
     internal static bool[] ReserveClosed()
     {
@@ -34,8 +37,14 @@ internal static partial class StandardDescriptors
 
         for (var descriptor = Input; descriptor <= Error; descriptor++)
         {
-            if (FileControl(descriptor, GetDescriptorFlags) >= 0)
+            var flags = FileControl(descriptor, GetDescriptorFlags);
+            if (flags >= 0)
             {
+                // A descriptor inherited across exec never has close-on-exec set. One that has it was opened in this
+                // process, in a slot the caller left free: by the runtime (the JIT host takes free low slots for its
+                // own pipes before any of scriptmon's code runs). It is not the caller's, so it counts as closed, and
+                // it stays the runtime's: nothing is written to it.
+                closed[descriptor] = (flags & DescriptorCloseOnExec) != 0;
                 continue;
             }
 

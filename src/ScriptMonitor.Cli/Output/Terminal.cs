@@ -39,10 +39,10 @@ internal sealed class Terminal
 
     /// <summary>
     /// Points closed standard descriptors at <c>/dev/null</c> (see <see cref="StandardDescriptors"/>) and makes a
-    /// closed standard output a failure at its first write. For every command but <c>exec</c>, whose job inherits the
-    /// descriptors as they are.
+    /// closed standard output a failure at its first write. Returns which of 0, 1 and 2 were closed: <c>exec</c>
+    /// closes them again for its job, which gets them as the caller left them.
     /// </summary>
-    internal void ReserveClosedDescriptors()
+    internal bool[] ReserveClosedDescriptors()
     {
         var closed = StandardDescriptors.ReserveClosed();
         if (closed[StandardDescriptors.Output])
@@ -54,6 +54,8 @@ internal sealed class Terminal
         {
             _error.FailFromStart(Output.OutputFailure.Closed);
         }
+
+        return closed;
     }
 
     /// <summary>

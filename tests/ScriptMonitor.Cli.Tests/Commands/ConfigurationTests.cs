@@ -78,7 +78,7 @@ public sealed class ConfigurationTests : IDisposable
         }
 
         // The build's own copy of libe_sqlite3.so lives under runtimes/, which is not copied.
-        var result = _sandbox.RunShell($"shift 2; exec dotnet '{copy}/scriptmon.dll' \"$@\"", "status");
+        var result = _sandbox.RunShell($"shift {ScriptmonBuild.Command.Count}; exec dotnet '{copy}/scriptmon.dll' \"$@\"", "status");
 
         Assert.True(result.ExitCode == 3, result.ToString());
         Assert.Equal($"scriptmon: error: The SQLite library libe_sqlite3.so cannot be loaded, so the store sqlite:{_sandbox.Database} cannot be opened; it belongs beside the scriptmon program in {copy}/ (reinstall scriptmon).\n", result.Stderr);

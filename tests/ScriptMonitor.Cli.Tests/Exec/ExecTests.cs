@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using ScriptMonitor.Cli.Tests.Support;
 
@@ -80,13 +81,23 @@ public sealed class ExecTests : IDisposable
     }
 
     [Fact]
-    public void Exec_does_not_wait_for_a_background_process_that_keeps_the_output_open()
+    public async Task Exec_does_not_wait_for_a_background_process_that_keeps_the_output_open()
     {
-        var result = _sandbox.Run("exec", "daemonizes", "--", "sh", "-c", "sleep 20 & echo started");
+        using var scriptmon = _sandbox.Start("exec", "daemonizes", "--", "sh", "-c", "sleep 60 & echo $! > background; echo started");
+        var stdout = new MemoryStream();
+        var copy = scriptmon.StandardOutput.BaseStream.CopyToAsync(stdout);
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.Equal("started\n", result.Stdout);
-        Assert.Equal("succeeded", OnlyRun("daemonizes").GetProperty("outcome").GetString());
+        await scriptmon.WaitForExitAsync();
+        var succeeded = OnlyRun("daemonizes").GetProperty("outcome").GetString();
+        using (var kill = Process.Start("kill", [File.ReadAllText(_sandbox.File("background")).Trim()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await copy.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, scriptmon.ExitCode);
+        Assert.Equal("started\n", System.Text.Encoding.UTF8.GetString(stdout.ToArray()));
+        Assert.Equal("succeeded", succeeded);
     }
 
     [Fact]
@@ -99,6 +110,19 @@ public sealed class ExecTests : IDisposable
         Assert.Equal(6, result.ExitCode);
         Assert.Equal("ran\n", result.Stdout);
         Assert.Contains("without recording it", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Exec_with_lock_does_not_run_the_command_when_the_configuration_cannot_be_read()
+    {
+        File.WriteAllText(_sandbox.File("config.json"), "{ not json");
+        var marker = _sandbox.File("ran");
+
+        var result = _sandbox.Run("exec", "configless", "--lock", "--", "touch", marker);
+
+        Assert.Equal(125, result.ExitCode);
+        Assert.False(File.Exists(marker));
+        Assert.Contains("its lock cannot be taken because the configuration cannot be read", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -193,7 +217,7 @@ public sealed class ExecTests : IDisposable
     {
         var result = _sandbox.Run("exec", "stubborn", "--timeout", "1s", "--kill-after", "500ms", "--", "sh", "-c", "trap '' TERM; while :; do sleep 0.05; done");
 
-        Assert.Equal(137, result.ExitCode);
+        Assert.Equal(124, result.ExitCode);
         var run = OnlyRun("stubborn");
         Assert.Equal("failed", run.GetProperty("outcome").GetString());
         Assert.Equal(137, run.GetProperty("exitCode").GetInt32());
@@ -201,13 +225,14 @@ public sealed class ExecTests : IDisposable
     }
 
     [Fact]
-    public void Exec_timeout_records_a_timeout_even_when_the_command_exits_on_SIGTERM()
+    public void Exec_timeout_exits_124_and_records_the_commands_own_status()
     {
         var result = _sandbox.Run("exec", "slow", "--timeout", "300ms", "--", "sleep", "30");
 
-        Assert.Equal(143, result.ExitCode);
-        var output = OnlyRun("slow").GetProperty("output").GetString();
-        Assert.Contains("timed out after 300ms: sent SIGTERM;", output, StringComparison.Ordinal);
+        Assert.Equal(124, result.ExitCode);
+        var run = OnlyRun("slow");
+        Assert.Equal(143, run.GetProperty("exitCode").GetInt32());
+        Assert.Contains("timed out after 300ms: sent SIGTERM to its process group; exit status 143 (scriptmon exited with 124)", run.GetProperty("output").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -314,6 +339,33 @@ public sealed class ExecTests : IDisposable
 
         Assert.Empty(_sandbox.Run("spool", "list", "--json").Json().GetProperty("entries").EnumerateArray());
         Assert.Equal(2, _sandbox.Run("runs", "later", "--json").Json().GetProperty("runs").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Exec_records_itself_as_the_runner_of_the_run_it_started()
+    {
+        using var scriptmon = _sandbox.Start("exec", "watched", "--", "sh", "-c", $"while [ ! -e stop ] && [ -e '{_sandbox.Root}' ]; do sleep 0.05; done");
+        IReadOnlyList<ScriptMonitor.Runs.ScriptRun> running = [];
+        await Sandbox.WaitUntilAsync(() => (running = RunningRuns()).Count == 1, "the start to be recorded");
+        await File.WriteAllTextAsync(_sandbox.File("stop"), string.Empty);
+        await Sandbox.CompleteAsync(scriptmon);
+
+        var runner = running[0].Runner;
+        Assert.NotNull(runner);
+        Assert.Equal(scriptmon.Id, runner.ProcessId);
+        Assert.Equal(ScriptMonitor.Runs.RunnerProcess.Current()!.BootId, runner.BootId);
+        Assert.Equal("succeeded", OnlyRun("watched").GetProperty("outcome").GetString());
+    }
+
+    private IReadOnlyList<ScriptMonitor.Runs.ScriptRun> RunningRuns()
+    {
+        if (!File.Exists(_sandbox.Database))
+        {
+            return [];
+        }
+
+        using var store = ScriptMonitor.Sqlite.SqliteScriptRunStore.Open(_sandbox.Database);
+        return store.ListRunningAsync().GetAwaiter().GetResult();
     }
 
     private JsonElement OnlyRun(string script)

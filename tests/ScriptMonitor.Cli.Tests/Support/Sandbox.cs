@@ -42,10 +42,11 @@ public sealed partial class Sandbox : IDisposable
     /// <summary>Starts scriptmon and leaves it running; finish it with <see cref="CompleteAsync"/>.</summary>
     public Process Start(params string[] args) => Start([], args);
 
-    /// <summary>Starts <paramref name="launcher"/> followed by <c>dotnet scriptmon.dll ARGS</c> (a shell, another user).</summary>
+    /// <summary>Starts <paramref name="launcher"/> followed by scriptmon and ARGS (a shell, another user).</summary>
     public Process Start(IReadOnlyList<string> launcher, params string[] args)
     {
-        var start = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet")
+        var command = ScriptmonBuild.Command;
+        var start = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : command[0])
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -53,24 +54,51 @@ public sealed partial class Sandbox : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = Root,
         };
-        foreach (var argument in launcher.Skip(1).Concat(launcher.Count > 0 ? ["dotnet"] : []).Append(ScriptmonBuild.Dll).Concat(args))
+        foreach (var argument in launcher.Skip(1).Concat(launcher.Count > 0 ? command : command.Skip(1)).Concat(args))
         {
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["SCRIPTMON_DATABASE"] = Database;
-        start.Environment["SCRIPTMON_LOCK_DIR"] = LockDirectory;
-        start.Environment["SCRIPTMON_SPOOL_DIR"] = SpoolDirectory;
-        start.Environment["SCRIPTMON_CRON_CONTROL"] = CronControl;
-        start.Environment["SCRIPTMON_CONFIG"] = File("config.json");
-        start.Environment["HOME"] = File("home");
-        start.Environment["XDG_DATA_HOME"] = File("home", "data");
-        start.Environment["XDG_CONFIG_HOME"] = File("home", "config");
-        start.Environment.Remove("NO_COLOR");
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        SetEnvironment(start);
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
         process.StandardInput.Close();
         return process;
     }
+
+    /// <summary>
+    /// Starts scriptmon through <c>sh -c SCRIPT</c>, where SCRIPT runs scriptmon as <c>"$@"</c>: how a test gives it
+    /// what a caller can and <see cref="Process"/> cannot (closed descriptors, ignored signals, bytes that are not UTF-8).
+    /// </summary>
+    public Process StartThroughShell(string script, params string[] args) => Start(["sh", "-c", script, "sh"], args);
+
+    public Task<CliResult> RunThroughShellAsync(string script, params string[] args) => CompleteAsync(StartThroughShell(script, args));
+
+    /// <summary>As <see cref="RunThroughShellAsync"/> with bash, for what dash cannot do (dash never passes SIGCHLD on ignored).</summary>
+    public Task<CliResult> RunThroughBashAsync(string script, params string[] args) => CompleteAsync(Start(["bash", "-c", script, "bash"], args));
+
+    /// <summary>Starts any program with the sandbox's environment (a terminal emulator that runs scriptmon, say).</summary>
+    public Process StartProgram(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Root,
+        };
+        foreach (var argument in args)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        SetEnvironment(start);
+        return Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+    }
+
+    /// <summary>scriptmon's command line as one line of shell, every word quoted.</summary>
+    public static string ShellCommand(params string[] args) =>
+        string.Join(' ', ScriptmonBuild.Command.Concat(args).Select(word => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
 
     public static async Task<CliResult> CompleteAsync(Process process)
     {
@@ -92,19 +120,49 @@ public sealed partial class Sandbox : IDisposable
     }
 
     /// <summary>Waits until a file exists: how a test learns that a child process reached a point.</summary>
-    public static async Task WaitForFileAsync(string path)
+    public static Task WaitForFileAsync(string path) => WaitUntilAsync(() => System.IO.File.Exists(path), $"{path} to exist");
+
+    /// <summary>Waits until a condition holds, checking it every few milliseconds.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
         using var timeout = new CancellationTokenSource(ProcessLimit);
-        while (!System.IO.File.Exists(path))
+        while (!condition())
         {
-            await Task.Delay(20, timeout.Token);
+            try
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Gave up waiting for {what} after {ProcessLimit}.");
+            }
         }
+    }
+
+    /// <summary>The lines of a file the test's commands append to, none while it does not exist.</summary>
+    public string[] Lines(params string[] parts)
+    {
+        var path = File(parts);
+        return System.IO.File.Exists(path) ? System.IO.File.ReadAllLines(path) : [];
     }
 
     public static void Signal(Process process, string signal)
     {
         using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
+    }
+
+    private void SetEnvironment(ProcessStartInfo start)
+    {
+        start.Environment["SCRIPTMON_DATABASE"] = Database;
+        start.Environment["SCRIPTMON_LOCK_DIR"] = LockDirectory;
+        start.Environment["SCRIPTMON_SPOOL_DIR"] = SpoolDirectory;
+        start.Environment["SCRIPTMON_CRON_CONTROL"] = CronControl;
+        start.Environment["SCRIPTMON_CONFIG"] = File("config.json");
+        start.Environment["HOME"] = File("home");
+        start.Environment["XDG_DATA_HOME"] = File("home", "data");
+        start.Environment["XDG_CONFIG_HOME"] = File("home", "config");
+        start.Environment.Remove("NO_COLOR");
     }
 
     public void Dispose()

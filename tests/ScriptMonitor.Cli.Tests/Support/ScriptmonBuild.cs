@@ -3,6 +3,13 @@ namespace ScriptMonitor.Cli.Tests.Support;
 /// <summary>Finds the scriptmon that the build of src/ScriptMonitor.Cli produced, in the same configuration as the tests.</summary>
 public static class ScriptmonBuild
 {
+    /// <summary>Set to a published scriptmon (Native AOT) to run every CLI test against it instead of the build.</summary>
+    public const string BinaryVariable = "SCRIPTMON_TEST_BINARY";
+
+    /// <summary>How to start scriptmon: the program and the arguments before scriptmon's own.</summary>
+    public static IReadOnlyList<string> Command =>
+        Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } binary ? [binary] : ["dotnet", Dll];
+
     public static string Dll
     {
         get
