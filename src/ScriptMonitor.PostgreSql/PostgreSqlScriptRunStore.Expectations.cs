@@ -124,8 +124,10 @@ public sealed partial class PostgreSqlScriptRunStore
         {
             // One repeatable-read transaction, so that the expectations and every script's runs are of one instant.
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-            var expectations = await ReadExpectationsAsync(connection, filter, cancellationToken).ConfigureAwait(false);
+            var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+            var expectations = await ReadExpectationsAsync(connection, filter, cancellationToken, problems).ConfigureAwait(false);
             var names = new SortedSet<string>(expectations.Keys, StringComparer.Ordinal);
+            names.UnionWith(problems.Keys);
             names.UnionWith(await ScriptNamesAsync(connection, filter, cancellationToken).ConfigureAwait(false));
             var ordered = names.ToArray();
 
@@ -191,10 +193,47 @@ public sealed partial class PostgreSqlScriptRunStore
             {
                 expectations.TryGetValue(ordered[i], out var expectation);
                 var history = new ScriptHistory(recent[i], truncated[i], inProgress.TryGetValue(ordered[i], out var running) ? running : [], lastSuccess[i], lastByHost[i]);
-                snapshots.Add(new ScriptSnapshot(ordered[i], expectation, history));
+                snapshots.Add(new ScriptSnapshot(ordered[i], expectation, history) { Problem = problems.GetValueOrDefault(ordered[i]) });
             }
 
             return (IReadOnlyList<ScriptSnapshot>)snapshots;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> CountRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        RunValidation.Query(query);
+        var parameters = new List<NpgsqlParameter> { Text(query.ScriptName) };
+        var sql = new System.Text.StringBuilder($"SELECT count(*) FROM {_schema}.runs WHERE script_name = $1");
+        if (query.Hostname is not null)
+        {
+            parameters.Add(Text(query.Hostname));
+            sql.Append(" AND hostname = $").Append(parameters.Count);
+        }
+
+        if (query.Since is { } since)
+        {
+            parameters.Add(TimestampTz(Timestamps.Normalize(since)));
+            sql.Append(" AND started_at >= $").Append(parameters.Count);
+        }
+
+        if (query.Until is { } until)
+        {
+            parameters.Add(TimestampTz(Timestamps.Normalize(until)));
+            sql.Append(" AND started_at < $").Append(parameters.Count);
+        }
+
+        if (query.Outcome is { } outcome)
+        {
+            parameters.Add(Outcome(outcome));
+            sql.Append(" AND outcome = $").Append(parameters.Count);
+        }
+
+        return await WithConnectionAsync("count runs", async: true, async connection =>
+        {
+            await using var command = Command(connection, sql.ToString(), [.. parameters]);
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -235,7 +274,11 @@ public sealed partial class PostgreSqlScriptRunStore
         (RunOutcome)reader.GetInt16(first + 3),
         reader.IsDBNull(first + 4) ? null : reader.GetInt32(first + 4));
 
-    private async Task<SortedDictionary<string, ScriptExpectation>> ReadExpectationsAsync(NpgsqlConnection connection, string[]? scriptNames, CancellationToken cancellationToken)
+    /// <summary>The failures of reading a stored expectation that say the row breaks a rule, not that the store failed.</summary>
+    private static bool IsUnreadable(Exception e) => e is ArgumentException or FormatException or InvalidCastException or OverflowException;
+
+    /// <summary>Reads expectations; a row that cannot be read goes into <paramref name="problems"/> when given, and throws otherwise.</summary>
+    private async Task<SortedDictionary<string, ScriptExpectation>> ReadExpectationsAsync(NpgsqlConnection connection, string[]? scriptNames, CancellationToken cancellationToken, Dictionary<string, string>? problems = null)
     {
         await using var command = scriptNames is null
             ? Command(connection, $"SELECT {ExpectationColumns} FROM {_schema}.expectations")
@@ -244,8 +287,16 @@ public sealed partial class PostgreSqlScriptRunStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var expectation = ReadExpectation(reader);
-            expectations[expectation.ScriptName] = expectation;
+            try
+            {
+                var expectation = ReadExpectation(reader);
+                expectations[expectation.ScriptName] = expectation;
+            }
+            catch (Exception e) when (problems is not null && IsUnreadable(e))
+            {
+                var name = reader.GetString(0);
+                problems[name] = $"its stored expectation cannot be read ({e.Message.TrimEnd('.')}); set it again with 'scriptmon expect {name}' or remove it";
+            }
         }
 
         return expectations;

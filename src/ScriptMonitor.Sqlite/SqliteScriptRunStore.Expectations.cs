@@ -34,7 +34,8 @@ public sealed partial class SqliteScriptRunStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var transaction = _connection.BeginTransaction(deferred: false);
-            if (ReadExpectation(valid.ScriptName, transaction) is { } stored && stored.Equals(valid))
+            // A stored row this version cannot read (written by another version, or by hand) is replaced like any other.
+            if (ReadExpectationOrNull(valid.ScriptName, transaction) is { } stored && stored.Equals(valid))
             {
                 return Task.FromResult(false);
             }
@@ -126,8 +127,10 @@ public sealed partial class SqliteScriptRunStore
 
             // One read transaction, so that the expectations and every script's runs are of one instant.
             using var transaction = _connection.BeginTransaction(deferred: true);
-            var expectations = ReadExpectations(scriptNames, transaction);
+            var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+            var expectations = ReadExpectations(scriptNames, transaction, problems);
             var names = new SortedSet<string>(expectations.Keys, StringComparer.Ordinal);
+            names.UnionWith(problems.Keys);
             if (scriptNames is null)
             {
                 names.UnionWith(ScriptNames(transaction));
@@ -143,11 +146,58 @@ public sealed partial class SqliteScriptRunStore
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 expectations.TryGetValue(name, out var expectation);
-                snapshots.Add(new ScriptSnapshot(name, expectation, ReadHistory(name, expectation, inProgress, transaction)));
+                snapshots.Add(new ScriptSnapshot(name, expectation, ReadHistory(name, expectation, inProgress, transaction)) { Problem = problems.GetValueOrDefault(name) });
             }
 
             transaction.Commit();
             return Task.FromResult<IReadOnlyList<ScriptSnapshot>>(snapshots);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<long> CountRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RunValidation.Query(query);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                using var command = _connection.CreateCommand();
+                var sql = new System.Text.StringBuilder("SELECT COUNT(*) FROM runs WHERE script_name = $name");
+                command.Parameters.AddWithValue("$name", query.ScriptName);
+                if (query.Hostname is not null)
+                {
+                    sql.Append(" AND hostname = $host");
+                    command.Parameters.AddWithValue("$host", query.Hostname);
+                }
+
+                if (query.Since is { } since)
+                {
+                    sql.Append(" AND started_at >= $since");
+                    command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
+                }
+
+                if (query.Until is { } until)
+                {
+                    sql.Append(" AND started_at < $until");
+                    command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
+                }
+
+                if (query.Outcome is { } outcome)
+                {
+                    sql.Append(" AND outcome = $outcome");
+                    command.Parameters.AddWithValue("$outcome", (int)outcome);
+                }
+
+                command.CommandText = sql.ToString();
+                return Task.FromResult(Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
         }
     }
 
@@ -190,6 +240,24 @@ public sealed partial class SqliteScriptRunStore
 
     private static string[] Split(string list) => list.Length == 0 ? [] : list.Split(ListSeparator);
 
+    /// <summary>The failures of reading a stored expectation that say the row breaks a rule, not that the store failed.</summary>
+    private static bool IsUnreadable(Exception e) => e is ArgumentException or FormatException or InvalidCastException or OverflowException;
+
+    private static string Unreadable(string scriptName, Exception e) =>
+        $"its stored expectation cannot be read ({e.Message.TrimEnd('.')}); set it again with 'scriptmon expect {scriptName}' or remove it";
+
+    private ScriptExpectation? ReadExpectationOrNull(string scriptName, SqliteTransaction? transaction)
+    {
+        try
+        {
+            return ReadExpectation(scriptName, transaction);
+        }
+        catch (Exception e) when (IsUnreadable(e))
+        {
+            return null;
+        }
+    }
+
     private ScriptExpectation? ReadExpectation(string scriptName, SqliteTransaction? transaction)
     {
         using var command = _connection.CreateCommand();
@@ -200,7 +268,8 @@ public sealed partial class SqliteScriptRunStore
         return reader.Read() ? ReadExpectation(reader) : null;
     }
 
-    private SortedDictionary<string, ScriptExpectation> ReadExpectations(IReadOnlyCollection<string>? scriptNames, SqliteTransaction? transaction)
+    /// <summary>Reads expectations; a row that cannot be read goes into <paramref name="problems"/> when given, and throws otherwise.</summary>
+    private SortedDictionary<string, ScriptExpectation> ReadExpectations(IReadOnlyCollection<string>? scriptNames, SqliteTransaction? transaction, Dictionary<string, string>? problems = null)
     {
         using var command = _connection.CreateCommand();
         command.Transaction = transaction;
@@ -215,8 +284,15 @@ public sealed partial class SqliteScriptRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var expectation = ReadExpectation(reader);
-            expectations[expectation.ScriptName] = expectation;
+            try
+            {
+                var expectation = ReadExpectation(reader);
+                expectations[expectation.ScriptName] = expectation;
+            }
+            catch (Exception e) when (problems is not null && IsUnreadable(e))
+            {
+                problems[reader.GetString(0)] = Unreadable(reader.GetString(0), e);
+            }
         }
 
         return expectations;

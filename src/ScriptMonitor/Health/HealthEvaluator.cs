@@ -17,6 +17,13 @@ internal static class HealthEvaluator
     /// </summary>
     internal static readonly TimeSpan EarlyStartTolerance = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A run that started up to this much after the instant of the evaluation is taken as on time: the clocks of the
+    /// hosts that report into one store disagree a little. Beyond it the run is "from the future" and does not count,
+    /// so that a host whose clock is hours ahead cannot hide a job that stopped.
+    /// </summary>
+    internal static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
+
     /// <summary>The rate rules count runs over the last this many scheduled occurrences: short enough to see a change within a day of an hourly job.</summary>
     internal const int RateWindowOccurrences = 6;
 
@@ -26,17 +33,60 @@ internal static class HealthEvaluator
     /// <summary>More than this multiple of the expected runs in the window is "too often": double, so a manual rerun is not.</summary>
     internal const double TooOftenRatio = 2.0;
 
+    /// <summary>Instants are stored to the microsecond: the smallest step between two distinct stored starts.</summary>
+    private static readonly TimeSpan StoredResolution = TimeSpan.FromTicks(TimeSpan.TicksPerMicrosecond);
+
     private static readonly HealthState[] AvailabilityStates = [HealthState.Late, HealthState.Missing, HealthState.Failing];
 
-    internal static ScriptHealth Evaluate(ScriptSnapshot snapshot, DateTimeOffset now)
+    /// <summary>
+    /// Evaluates one script. Whatever its stored data holds, this returns: a script that cannot be evaluated is
+    /// <see cref="HealthState.Unknown"/> with the reason, so that one bad script never hides the others.
+    /// </summary>
+    /// <param name="snapshot">The script's expectation and history.</param>
+    /// <param name="now">The instant of the evaluation.</param>
+    /// <param name="counts">
+    /// Exact counts the store answered for the requests of an earlier evaluation of the same snapshot
+    /// (<see cref="ScriptHealth.CountsNeeded"/>); without them such a count is reported as "at least".
+    /// </param>
+    internal static ScriptHealth Evaluate(ScriptSnapshot snapshot, DateTimeOffset now, IReadOnlyDictionary<RunQuery, long>? counts = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        if (snapshot.Problem is { } problem)
+        {
+            return Unevaluable(snapshot, now, problem);
+        }
+
+        try
+        {
+            return EvaluateCore(snapshot, now, counts);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Unevaluable(snapshot, now, e.Message);
+        }
+    }
+
+    private static ScriptHealth Unevaluable(ScriptSnapshot snapshot, DateTimeOffset now, string why) =>
+        new(snapshot.ScriptName, HealthState.Unknown, [new HealthReason(HealthState.Unknown, null, $"the health of {snapshot.ScriptName} cannot be evaluated: {why.TrimEnd('.')}")], [], now)
+        {
+            Expectation = snapshot.Expectation,
+        };
+
+    private static ScriptHealth EvaluateCore(ScriptSnapshot snapshot, DateTimeOffset now, IReadOnlyDictionary<RunQuery, long>? counts)
+    {
         var name = snapshot.ScriptName;
         var expectation = snapshot.Expectation;
         var history = snapshot.History;
         var learned = ExpectationLearner.Learn(history);
+        var context = new Context(name, history, now, counts);
         ScriptHealth Result(IReadOnlyList<HealthReason> reasons, IReadOnlyList<HostHealth> hosts) =>
-            new(name, reasons[0].State, reasons, hosts, now) { Expectation = expectation, Learned = learned, LastSuccess = history.LastSuccess };
+            new(name, reasons[0].State, reasons, hosts, now)
+            {
+                Expectation = expectation,
+                Learned = learned,
+                LastSuccess = history.LastSuccess,
+                CountsNeeded = context.Requests,
+            };
 
         if (expectation is not null && expectation.IsPausedAt(now))
         {
@@ -50,26 +100,43 @@ internal static class HealthEvaluator
             return Result([new HealthReason(HealthState.NeverRan, null, $"no run of {name} has been recorded{expected}")], []);
         }
 
-        if (Rules.For(expectation, learned) is not { } rules)
-        {
-            var successes = history.RecentRuns.Count(r => r.Outcome == RunOutcome.Succeeded);
-            return Result([new HealthReason(HealthState.Learning, null, $"{successes} successful runs of {name} recorded; its period and normal runtime are learned once there are {ExpectationLearner.MinimumSuccesses}")], []);
-        }
-
+        var rules = Rules.For(expectation, learned);
+        var learning = rules.Schedule is null ? LearningReason(name, history) : null;
         var requirement = expectation?.Hosts ?? HostRequirement.Any;
         if (requirement.Mode == HostMode.Any)
         {
-            var reasons = EvaluateTarget(null, history, rules, now);
-            return Result(reasons.Count > 0 ? Ordered(reasons) : [UpReason(null, history.LastSuccess, rules)], []);
+            var reasons = Ordered(EvaluateTarget(null, context, rules));
+            if (learning is not null)
+            {
+                reasons.Add(learning);
+            }
+
+            return Result(reasons.Count > 0 ? reasons : [UpReason(null, history.LastSuccess, rules)], []);
         }
 
         var hosts = requirement.Hosts.Select(host =>
         {
-            var reasons = Ordered(EvaluateTarget(host, history, rules, now));
+            var reasons = Ordered(EvaluateTarget(host, context, rules));
             var last = LastSuccessOn(host, history);
             return new HostHealth(host, reasons.Count > 0 ? reasons[0].State : HealthState.Up, reasons.Count > 0 ? reasons : [UpReason(host, last, rules)], last);
         }).ToList();
-        return Result(Combine(requirement, hosts, history, rules), hosts);
+        var combined = Combine(requirement, hosts, history, rules);
+        if (learning is not null)
+        {
+            combined = [.. combined.Where(r => r.State != HealthState.Up), learning];
+        }
+
+        return Result(combined, hosts);
+    }
+
+    private static HealthReason LearningReason(string name, ScriptHistory history)
+    {
+        var successes = history.RecentRuns.Count(r => r.Outcome == RunOutcome.Succeeded);
+        var needed = ExpectationLearner.MinimumSuccesses;
+        var text = history.IsTruncated
+            ? $"{successes} of the newest {history.RecentRuns.Count} runs of {name} succeeded; its period and normal runtime are learned once {needed} of them have"
+            : $"{CountText.Of(successes, "successful run")} of {name} recorded; its period and normal runtime are learned once there are {needed}";
+        return new HealthReason(HealthState.Learning, null, text);
     }
 
     private static List<HealthReason> Combine(HostRequirement requirement, List<HostHealth> hosts, ScriptHistory history, Rules rules)
@@ -87,7 +154,7 @@ internal static class HealthEvaluator
 
         // Enough hosts ran: a late host of an "at least k" set is shown on the host, not raised for the script.
         var counted = problems.Where(r => !AvailabilityStates.Contains(r.State)).ToList();
-        if (counted.Count > 0)
+        if (counted.Count > 0 || rules.Schedule is null)
         {
             return Ordered(counted);
         }
@@ -101,45 +168,77 @@ internal static class HealthEvaluator
         return [new HealthReason(HealthState.Up, null, prefix + tail + $", expected {rules.DescribeSchedule()}")];
     }
 
-    private static List<HealthReason> EvaluateTarget(string? host, ScriptHistory history, Rules rules, DateTimeOffset now)
+    private static List<HealthReason> EvaluateTarget(string? host, Context context, Rules rules)
     {
-        var on = host is null ? string.Empty : $" on {host}";
-        var recent = host is null ? history.RecentRuns : history.RecentRuns.Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal)).ToList();
-        var lastSuccess = host is null ? history.LastSuccess : LastSuccessOn(host, history);
-        var inProgress = host is null ? history.InProgress : history.InProgress.Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal)).ToList();
+        var history = context.History;
+        var target = new Target(
+            host,
+            host is null ? string.Empty : $" on {host}",
+            host is null ? history.RecentRuns : history.RecentRuns.Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal)).ToList(),
+            host is null ? history.LastSuccess : LastSuccessOn(host, history),
+            host is null ? history.InProgress : history.InProgress.Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal)).ToList());
         var reasons = new List<HealthReason>();
-        if (Availability(host, on, lastSuccess, inProgress.Count > 0 ? inProgress.Max(r => r.StartedAt) : null, rules, now) is { } late)
+        void Add(HealthReason? reason)
         {
-            reasons.Add(late);
+            if (reason is not null)
+            {
+                reasons.Add(reason);
+            }
         }
 
-        if (Failing(host, on, recent, rules) is { } failing)
-        {
-            reasons.Add(failing);
-        }
-
-        if (RunningTooLong(host, on, inProgress, rules, now) is { } running)
-        {
-            reasons.Add(running);
-        }
-
-        if (RuntimeAnomaly(host, on, recent, rules) is { } anomaly)
-        {
-            reasons.Add(anomaly);
-        }
-
-        reasons.AddRange(Rate(host, on, recent, rules, now));
+        Add(Availability(target, context, rules));
+        Add(Failing(target, context, rules));
+        Add(RunningTooLong(target, context, rules));
+        Add(FromTheFuture(target, context));
+        Add(RuntimeAnomaly(target, rules));
+        Add(Rate(target, context, rules));
         return reasons;
+    }
+
+    /// <summary>Whether a run started so far after <paramref name="now"/> that some clock must be wrong.</summary>
+    private static bool IsFromTheFuture(HistoryRun run, DateTimeOffset now) => run.StartedAt > now + FutureTolerance;
+
+    /// <summary>
+    /// The newest run that started after the instant of the evaluation, beyond what clocks may disagree by. Such a run
+    /// would make a stopped job look on time for as long as the writer's clock is ahead; it is reported instead.
+    /// </summary>
+    private static HealthReason? FromTheFuture(Target target, Context context)
+    {
+        var future = target.Recent.Concat(target.InProgress).Where(r => IsFromTheFuture(r, context.Now)).MaxBy(r => r.StartedAt);
+        if (future is null)
+        {
+            return null;
+        }
+
+        var ahead = DurationText.Format(future.StartedAt - context.Now);
+        return new HealthReason(
+            HealthState.FutureRun,
+            target.Host,
+            $"a run{target.On} started {Timestamps.Format(future.StartedAt)}, {ahead} after the time of this evaluation ({Timestamps.Format(context.Now)}): the clock of {future.Hostname} or of the evaluating host is wrong; runs from the future do not count as on time");
     }
 
     /// <summary>
     /// Late or missing. A run still in progress that started on time is not late: whether it takes too long is the
-    /// running-too-long rule's question.
+    /// running-too-long rule's question. Runs from the future are left out: they prove nothing about now.
     /// </summary>
-    private static HealthReason? Availability(string? host, string on, HistoryRun? lastSuccess, DateTimeOffset? runningSince, Rules rules, DateTimeOffset now)
+    private static HealthReason? Availability(Target target, Context context, Rules rules)
     {
+        if (rules.Schedule is null)
+        {
+            return null;
+        }
+
+        var now = context.Now;
+        var on = target.On;
+        var host = target.Host;
+        var lastSuccess = target.LastSuccess is { } success && IsFromTheFuture(success, now)
+            ? target.Recent.FirstOrDefault(r => r.Outcome == RunOutcome.Succeeded && !IsFromTheFuture(r, now))
+            : target.LastSuccess;
+        var running = target.InProgress.Where(r => !IsFromTheFuture(r, now)).ToList();
+        var runningSince = running.Count > 0 ? running.Max(r => r.StartedAt) : (DateTimeOffset?)null;
         var grace = DurationText.Format(rules.Grace);
         var lastStart = Latest(lastSuccess?.StartedAt, runningSince);
+        var none = target.Recent.Any(r => IsFromTheFuture(r, now)) ? $"no successful run{on} that started before now has been recorded" : $"no successful run{on} has been recorded";
         switch (rules.Schedule)
         {
             case PeriodSchedule { Period: var period }:
@@ -150,7 +249,7 @@ internal static class HealthEvaluator
 
                 if (lastSuccess is null)
                 {
-                    return new HealthReason(HealthState.Missing, host, $"no successful run{on} has been recorded, expected {rules.DescribeSchedule()} with {grace} grace");
+                    return new HealthReason(HealthState.Missing, host, $"{none}, expected {rules.DescribeSchedule()} with {grace} grace");
                 }
 
                 var missed = (int)Math.Min(int.MaxValue, (now - lastStart!.Value).Ticks / period.Ticks);
@@ -172,7 +271,7 @@ internal static class HealthEvaluator
 
                 if (lastSuccess is null)
                 {
-                    return new HealthReason(HealthState.Missing, host, $"no successful run{on} has been recorded, expected {cron.Describe()} with {grace} grace; the latest was due at {Timestamps.Format(due)}");
+                    return new HealthReason(HealthState.Missing, host, $"{none}, expected {cron.Describe()} with {grace} grace; the latest was due at {Timestamps.Format(due)}");
                 }
 
                 var count = cron.CountBetween(lastStart!.Value + EarlyStartTolerance, now - rules.Grace, MissedForMissing);
@@ -195,13 +294,17 @@ internal static class HealthEvaluator
         _ => $"; {count} runs missed",
     };
 
-    private static HealthReason? Failing(string? host, string on, IReadOnlyList<HistoryRun> recent, Rules rules)
+    /// <summary>
+    /// Failed runs in a row, from the first run on: a script that has always failed is failing whether or not its
+    /// schedule is known yet. When every recent run failed and older ones exist, the store counts the whole streak.
+    /// </summary>
+    private static HealthReason? Failing(Target target, Context context, Rules rules)
     {
         HistoryRun? latest = null;
         var failures = 0;
         var completed = 0;
         var streak = true;
-        foreach (var run in recent)
+        foreach (var run in target.Recent)
         {
             if (run.Outcome == RunOutcome.Running)
             {
@@ -223,58 +326,73 @@ internal static class HealthEvaluator
             return null;
         }
 
-        var atLeast = failures == completed && completed >= ScriptHistory.Depth / 2 ? "at least " : string.Empty;
+        var count = failures.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (failures == completed && context.History.IsTruncated)
+        {
+            // Every run the history holds failed, and it holds only the newest: the streak may go back further.
+            var query = new RunQuery(context.ScriptName)
+            {
+                Hostname = target.Host,
+                Since = target.LastSuccess is { } success ? success.StartedAt + StoredResolution : null,
+                Outcome = RunOutcome.Failed,
+            };
+            count = context.Count(query, failures);
+        }
+
         var exit = latest.ExitCode is { } code ? $" with exit code {code}" : string.Empty;
-        var runs = failures == 1 ? "the last run" : $"the last {atLeast}{failures} runs";
+        var runs = count == "1" ? "the last run" : $"the last {count} runs";
         return new HealthReason(
             HealthState.Failing,
-            host,
-            $"{runs}{on} failed, the latest started {Timestamps.Format(latest.StartedAt)}{exit}; {rules.FailuresTolerated} consecutive failures are tolerated");
+            target.Host,
+            $"{runs}{target.On} failed, the latest started {Timestamps.Format(latest.StartedAt)}{exit}; {CountText.Of(rules.FailuresTolerated, "consecutive failure")} {(rules.FailuresTolerated == 1 ? "is" : "are")} tolerated");
     }
 
-    private static HealthReason? RunningTooLong(string? host, string on, IReadOnlyList<HistoryRun> inProgress, Rules rules, DateTimeOffset now)
+    private static HealthReason? RunningTooLong(Target target, Context context, Rules rules)
     {
-        if (rules.MaxRuntime is not { } limit || inProgress.Count == 0)
+        if (rules.MaxRuntime is not { } limit || target.InProgress.Count == 0)
         {
             return null;
         }
 
-        var oldest = inProgress.MinBy(r => r.StartedAt)!;
-        var age = now - oldest.StartedAt;
+        var oldest = target.InProgress.MinBy(r => r.StartedAt)!;
+        var age = context.Now - oldest.StartedAt;
         return age > limit
-            ? new HealthReason(HealthState.RunningTooLong, host, $"a run{on} started {Timestamps.Format(oldest.StartedAt)} has been running for {DurationText.Format(age)}, longer than the {rules.MaxLabel} {DurationText.Format(limit)}")
+            ? new HealthReason(HealthState.RunningTooLong, target.Host, $"a run{target.On} started {Timestamps.Format(oldest.StartedAt)} has been running for {DurationText.Format(age)}, longer than the {rules.MaxLabel} {DurationText.Format(limit)}")
             : null;
     }
 
-    private static HealthReason? RuntimeAnomaly(string? host, string on, IReadOnlyList<HistoryRun> recent, Rules rules)
+    private static HealthReason? RuntimeAnomaly(Target target, Rules rules)
     {
-        if (recent.FirstOrDefault(r => r.Outcome == RunOutcome.Succeeded) is not { Duration: { } took } last)
+        if (target.Recent.FirstOrDefault(r => r.Outcome == RunOutcome.Succeeded) is not { Duration: { } took } last)
         {
             return null;
         }
 
+        var on = target.On;
         var started = Timestamps.Format(last.StartedAt);
         if (rules.MaxRuntime is { } max && took > max)
         {
-            return new HealthReason(HealthState.RuntimeTooLong, host, $"the last successful run{on} (started {started}) took {DurationText.Format(took)}, longer than the {rules.MaxLabel} {DurationText.Format(max)}");
+            return new HealthReason(HealthState.RuntimeTooLong, target.Host, $"the last successful run{on} (started {started}) took {DurationText.Format(took)}, longer than the {rules.MaxLabel} {DurationText.Format(max)}");
         }
 
         if (rules.MinRuntime is { } min && took < min)
         {
-            return new HealthReason(HealthState.RuntimeTooShort, host, $"the last successful run{on} (started {started}) took {DurationText.Format(took)}, shorter than the {rules.MinLabel} {DurationText.Format(min)}");
+            return new HealthReason(HealthState.RuntimeTooShort, target.Host, $"the last successful run{on} (started {started}) took {DurationText.Format(took)}, shorter than the {rules.MinLabel} {DurationText.Format(min)}");
         }
 
         return null;
     }
 
-    private static IEnumerable<HealthReason> Rate(string? host, string on, IReadOnlyList<HistoryRun> recent, Rules rules, DateTimeOffset now)
+    private static HealthReason? Rate(Target target, Context context, Rules rules)
     {
+        var now = context.Now;
         if (RateWindow(rules, now) is not { } window || window.Expected == 0)
         {
-            yield break;
+            return null;
         }
 
         // Runs per host in the window; a script runs on few hosts, so a short list beats a dictionary.
+        var recent = target.Recent;
         var perHost = new List<(string Host, int Count)>(1);
         var inWindow = 0;
         foreach (var run in recent)
@@ -296,26 +414,35 @@ internal static class HealthEvaluator
             }
         }
 
+        // The recent runs reach back past the window's start only if the oldest of them is older than it.
+        var reachesBack = recent.Count > 0 && recent[^1].StartedAt <= window.Start;
         string Between() => $"between {Timestamps.Format(window.Start)} and {Timestamps.Format(now)}";
         if (perHost.Count > 0 && perHost.MaxBy(h => h.Count) is var busiest && busiest.Count > window.Expected * TooOftenRatio)
         {
-            yield return new HealthReason(
+            var count = busiest.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!reachesBack && context.History.IsTruncated)
+            {
+                // The history holds only the newest runs, and all of them are in the window: ask for the true count.
+                count = context.Count(new RunQuery(context.ScriptName) { Hostname = busiest.Host, Since = window.Start, Until = now + StoredResolution }, busiest.Count);
+            }
+
+            return new HealthReason(
                 HealthState.TooOften,
-                host ?? busiest.Host,
-                $"{busiest.Count} runs on {busiest.Host} started {Between()}, but {rules.DescribeSchedule()} means {window.Expected}");
-            yield break;
+                target.Host ?? busiest.Host,
+                $"{count} runs on {busiest.Host} started {Between()}, but {rules.DescribeSchedule()} means {window.Expected}");
         }
 
         // Too rare needs a history that reaches back past the window: a new script, or one whose recent runs are
         // crowded out by other hosts, has not had the chance to run enough.
-        var reachesBack = recent.Count > 0 && recent[^1].StartedAt <= window.Start;
         if (reachesBack && inWindow < window.Expected * TooRareRatio)
         {
-            yield return new HealthReason(
+            return new HealthReason(
                 HealthState.TooRare,
-                host,
-                $"{inWindow} runs{on} started {Between()}, but {rules.DescribeSchedule()} means {window.Expected}");
+                target.Host,
+                $"{CountText.Of(inWindow, "run")}{target.On} started {Between()}, but {rules.DescribeSchedule()} means {window.Expected}");
         }
+
+        return null;
     }
 
     private static (DateTimeOffset Start, int Expected)? RateWindow(Rules rules, DateTimeOffset now)
@@ -354,28 +481,57 @@ internal static class HealthEvaluator
         var last = lastSuccess is null
             ? $"running{on}"
             : $"last successful run{(host is null ? $" on {lastSuccess.Hostname}" : on)} started {Timestamps.Format(lastSuccess.StartedAt)} and took {DurationText.Format(lastSuccess.Duration ?? TimeSpan.Zero)}";
-        return new HealthReason(HealthState.Up, host, $"{last}, expected {rules.DescribeSchedule()}");
+        var expected = rules.Schedule is null ? "; its period is not learned yet" : $", expected {rules.DescribeSchedule()}";
+        return new HealthReason(HealthState.Up, host, last + expected);
     }
 
     private static List<HealthReason> Ordered(IEnumerable<HealthReason> reasons) => reasons.OrderByDescending(r => r.State).ToList();
 
+    /// <summary>The runs one evaluation target (the script on any host, or one listed host) is judged by.</summary>
+    private sealed record Target(string? Host, string On, IReadOnlyList<HistoryRun> Recent, HistoryRun? LastSuccess, IReadOnlyList<HistoryRun> InProgress);
+
+    /// <summary>What every rule of one evaluation shares: the instant, the history, and the exact counts asked for.</summary>
+    private sealed class Context(string scriptName, ScriptHistory history, DateTimeOffset now, IReadOnlyDictionary<RunQuery, long>? counts)
+    {
+        private readonly List<RunQuery> _requests = [];
+
+        internal string ScriptName { get; } = scriptName;
+
+        internal ScriptHistory History { get; } = history;
+
+        internal DateTimeOffset Now { get; } = now;
+
+        internal IReadOnlyList<RunQuery> Requests => _requests;
+
+        /// <summary>The store's exact count when it was given, else "at least" what the recent runs show (and a request for it).</summary>
+        internal string Count(RunQuery query, long atLeast)
+        {
+            if (counts is not null && counts.TryGetValue(query, out var exact) && exact >= atLeast)
+            {
+                return exact.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            _requests.Add(query);
+            return "at least " + atLeast.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
     /// <summary>The limits in force: the expectation's where it sets them, the learned ones where it does not.</summary>
-    private sealed record Rules(Schedule Schedule, bool ScheduleLearned, TimeSpan Grace, TimeSpan? MinRuntime, TimeSpan? MaxRuntime, bool RuntimeLearned, int FailuresTolerated)
+    private sealed record Rules(Schedule? Schedule, bool ScheduleLearned, TimeSpan Grace, TimeSpan? MinRuntime, TimeSpan? MaxRuntime, bool RuntimeLearned, int FailuresTolerated)
     {
         internal string MaxLabel => RuntimeLearned ? "learned normal maximum" : "maximum";
 
         internal string MinLabel => RuntimeLearned ? "learned normal minimum" : "minimum";
 
-        internal static Rules? For(ScriptExpectation? expectation, LearnedExpectation? learned)
+        /// <summary>The rules of a script; without a schedule set or learned, only the rules that need none apply.</summary>
+        internal static Rules For(ScriptExpectation? expectation, LearnedExpectation? learned)
         {
-            if (expectation?.Schedule is null && learned is null)
-            {
-                return null;
-            }
-
             var scheduleLearned = expectation?.Schedule is null;
-            var schedule = expectation?.Schedule ?? Schedule.Every(learned!.Period);
-            var grace = scheduleLearned ? (expectation is null ? learned!.Grace : Max(expectation.Grace, learned!.Grace)) : expectation!.Grace;
+            var schedule = expectation?.Schedule ?? (learned is null ? null : Schedule.Every(learned.Period));
+            var grace = !scheduleLearned
+                ? expectation!.Grace
+                : learned is null ? expectation?.Grace ?? ScriptExpectation.DefaultGrace
+                : expectation is null ? learned.Grace : Max(expectation.Grace, learned.Grace);
             var explicitRuntime = expectation?.MinRuntime is not null || expectation?.MaxRuntime is not null;
             return new Rules(
                 schedule,
@@ -387,9 +543,12 @@ internal static class HealthEvaluator
                 expectation?.FailuresTolerated ?? 0);
         }
 
-        internal string DescribeSchedule() => ScheduleLearned && Schedule is PeriodSchedule { Period: var p }
-            ? $"about every {DurationText.Format(p)} (learned)"
-            : Schedule.Describe();
+        internal string DescribeSchedule() => Schedule switch
+        {
+            null => "a period not learned yet",
+            PeriodSchedule { Period: var p } when ScheduleLearned => $"about every {DurationText.Format(p)} (learned)",
+            _ => Schedule.Describe(),
+        };
 
         private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
     }

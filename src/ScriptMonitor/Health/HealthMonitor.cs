@@ -27,10 +27,16 @@ public sealed class HealthMonitor
     {
         var snapshots = await _store.ReadSnapshotsAsync(scriptNames, cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
-        return snapshots
-            .Where(s => tag is null || (s.Expectation?.Tags.Contains(tag, StringComparer.Ordinal) ?? false))
-            .Select(s => HealthEvaluator.Evaluate(s, now))
-            .ToList();
+        var results = new List<ScriptHealth>(snapshots.Count);
+        foreach (var snapshot in snapshots)
+        {
+            if (tag is null || (snapshot.Expectation?.Tags.Contains(tag, StringComparer.Ordinal) ?? false))
+            {
+                results.Add(await EvaluateAsync(snapshot, now, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return results;
     }
 
     /// <summary>Evaluates one script; a script with neither runs nor an expectation is <see cref="HealthState.NeverRan"/>.</summary>
@@ -41,7 +47,29 @@ public sealed class HealthMonitor
         ArgumentException.ThrowIfNullOrWhiteSpace(scriptName);
         var snapshots = await _store.ReadSnapshotsAsync([scriptName], cancellationToken).ConfigureAwait(false);
         var snapshot = snapshots.Count > 0 ? snapshots[0] : new ScriptSnapshot(scriptName, null, ScriptHistory.Empty);
-        return HealthEvaluator.Evaluate(snapshot, _timeProvider.GetUtcNow());
+        return await EvaluateAsync(snapshot, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Evaluates one snapshot; where the recent runs give a count only as "at least" (a streak or a rate that reaches
+    /// past them), the store counts exactly and the snapshot is evaluated again with the true numbers. That is rare,
+    /// so the one pass over every script stays one read.
+    /// </summary>
+    private async Task<ScriptHealth> EvaluateAsync(ScriptSnapshot snapshot, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var health = HealthEvaluator.Evaluate(snapshot, now);
+        if (health.CountsNeeded.Count == 0)
+        {
+            return health;
+        }
+
+        var counts = new Dictionary<Runs.RunQuery, long>();
+        foreach (var query in health.CountsNeeded)
+        {
+            counts[query] = await _store.CountRunsAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+
+        return HealthEvaluator.Evaluate(snapshot, now, counts);
     }
 
     /// <summary>What the script's recent history says about its period and runtime; null while there is too little of it.</summary>
