@@ -13,6 +13,9 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
 {
     private const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output";
 
+    /// <summary>Microsoft.Data.Sqlite's own retry of a busy statement, in whole seconds: its smallest bound (0 would be none).</summary>
+    private const int DriverRetrySeconds = 1;
+
     /// <summary>Rows deleted per prune transaction: small enough that a waiting writer never notices.</summary>
     private const int PruneBatchSize = 2_000;
 
@@ -62,6 +65,11 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         options ??= new SqliteStoreOptions();
+        if (options.BusyTimeout < TimeSpan.Zero || options.BusyTimeout > SqliteStoreOptions.MaxBusyTimeout)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BusyTimeout, $"options.BusyTimeout must be between 0 and {SqliteStoreOptions.MaxBusyTimeout.TotalDays:0} days.");
+        }
+
         var fullPath = System.IO.Path.GetFullPath(path);
         if (System.IO.Path.GetDirectoryName(fullPath) is { Length: > 0 } directory)
         {
@@ -75,12 +83,15 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
             }
         }
 
+        // SQLite's busy handler waits up to the busy timeout for a lock; Microsoft.Data.Sqlite then retries a busy
+        // statement until its own command timeout has passed, each retry waiting the busy timeout again. Its timeout is
+        // kept at the smallest it takes (one second), so that the two never add up and the busy timeout is the bound.
         var connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = fullPath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+            DefaultTimeout = DriverRetrySeconds,
         }.ToString();
         var connection = new SqliteConnection(connectionString);
         try
