@@ -71,6 +71,31 @@ internal static class PostgreSqlSchema
             -- Runs in progress, however old: few rows, so a small partial index.
             CREATE INDEX runs_in_progress ON {schema}.runs (script_name, started_at, id) WHERE outcome = 0;
             """),
+        new(
+            "runners, abandoned runs and skipped runs",
+            """
+            -- Who runs a run in progress, so that a scriptmon on the same host can tell a dead run from a live one.
+            ALTER TABLE {schema}.runs
+                ADD COLUMN runner_boot_id text,
+                ADD COLUMN runner_pid     integer,
+                ADD COLUMN runner_started bigint,
+                ADD COLUMN runner_pid_ns  text;
+
+            -- Abandoned runs (3). Every stored row holds 0 to 2, so the wider check needs no scan of the table.
+            ALTER TABLE {schema}.runs DROP CONSTRAINT runs_outcome_check;
+            ALTER TABLE {schema}.runs ADD CONSTRAINT runs_outcome_check CHECK (outcome IN (0, 1, 2, 3)) NOT VALID;
+
+            -- Runs that did not start because another run held the script's lock.
+            CREATE TABLE {schema}.skips (
+                id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                event_id    uuid        NOT NULL UNIQUE,
+                script_name text COLLATE "C" NOT NULL,
+                hostname    text COLLATE "C" NOT NULL,
+                skipped_at  timestamptz NOT NULL,
+                holder      text        NOT NULL
+            );
+            CREATE INDEX skips_by_script_time ON {schema}.skips (script_name, skipped_at);
+            """),
     ];
 
     internal static int LatestVersion => Migrations.Length;

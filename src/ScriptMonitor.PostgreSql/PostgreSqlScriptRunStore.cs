@@ -12,14 +12,19 @@ namespace ScriptMonitor.PostgreSql;
 /// </summary>
 public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpectationStore
 {
-    private const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output";
+    private const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns";
+
+    /// <summary>How many columns <see cref="RunColumns"/> names: where the second run of a joined row starts.</summary>
+    private const int RunColumnCount = 12;
+
+    private const string RunValues = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12";
 
     /// <summary>
     /// The condition, in SQL, that a run's start ($4) and end ($5) are not further ahead of the server's clock than
-    /// <see cref="RunValidation.MaxFutureSkew"/> ($9). A shared store judges "in the future" by its own clock: the
+    /// <see cref="RunValidation.MaxFutureSkew"/> ($13, after the run's twelve values). A shared store judges "in the future" by its own clock: the
     /// clock of the host that records may be the wrong one, and its runs would hide a stopped job for as long.
     /// </summary>
-    private const string ServerClockCheck = "$4::timestamptz <= now() + $9::interval AND ($5::timestamptz IS NULL OR $5::timestamptz <= now() + $9::interval)";
+    private const string ServerClockCheck = "$4::timestamptz <= now() + $13::interval AND ($5::timestamptz IS NULL OR $5::timestamptz <= now() + $13::interval)";
 
     /// <summary>SQLSTATE codes of a server that ended the session: shut down, crashed, restarted, or the link failed.</summary>
     private static readonly string[] SessionEndedStates = ["57P01", "57P02", "57P03", "08"];
@@ -49,7 +54,7 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
         _insertRunSql = $"""
             WITH run AS (
                 INSERT INTO {_schema}.runs ({RunColumns})
-                SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE {ServerClockCheck}
+                SELECT {RunValues} WHERE {ServerClockCheck}
                 ON CONFLICT (run_id) DO NOTHING
                 RETURNING script_name),
             script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM run ON CONFLICT DO NOTHING)
@@ -103,9 +108,9 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
         GetLastActivityCoreAsync(name, async: true, cancellationToken).AsTask();
 
     /// <inheritdoc/>
-    public async Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, CancellationToken cancellationToken = default)
+    public async Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, RunnerProcess? runner = null, CancellationToken cancellationToken = default)
     {
-        var run = RunValidation.StartedRun(name, startedAt, hostname, runId, _timeProvider.GetUtcNow());
+        var run = RunValidation.StartedRun(name, startedAt, hostname, runId, runner, _timeProvider.GetUtcNow());
         await InsertRunAsync(run, async: true, cancellationToken).ConfigureAwait(false);
         return run;
     }
@@ -123,7 +128,7 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
                 connection,
                 $"""
                 UPDATE {_schema}.runs SET completed_at = $2, outcome = $3, exit_code = $4, output = $5
-                WHERE run_id = $1 AND outcome = 0 AND started_at <= $2 AND $2 <= now() + $6
+                WHERE run_id = $1 AND outcome IN (0, 3) AND started_at <= $2 AND $2 <= now() + $6
                 RETURNING {RunColumns}
                 """,
                 Uuid(runId),
@@ -141,7 +146,7 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
             }
 
             var run = await RunByIdAsync(connection, runId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No run has the id {runId}.");
-            if (run.Outcome != RunOutcome.Running)
+            if (!RunValidation.IsOpen(run.Outcome))
             {
                 // A retry finds the completion the first attempt wrote before its connection broke.
                 if (retried && run.CompletedAt == completed && run.Outcome == outcome && run.ExitCode == exitCode && run.Output == tail)
@@ -172,16 +177,17 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
         var valid = RunValidation.ImportedRun(run, _timeProvider.GetUtcNow());
 
         // Exactly once in one statement: a new id is inserted, a running one is completed (keeping its start, host
-        // and name), and a completed one is left alone. The script is listed only when its run is new.
-        // An instant too far ahead of the server's clock writes nothing; the server's time comes back to say so.
+        // and name), an abandoned one is completed by a real completion, and a completed one is left alone. The script
+        // is listed only when its run is new. An instant too far ahead of the server's clock writes nothing; the
+        // server's time comes back to say so.
         var sql = $"""
             WITH run AS (
                 INSERT INTO {_schema}.runs AS stored ({RunColumns})
-                SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE {ServerClockCheck}
+                SELECT {RunValues} WHERE {ServerClockCheck}
                 ON CONFLICT (run_id) DO UPDATE
                     SET completed_at = EXCLUDED.completed_at, outcome = EXCLUDED.outcome,
                         exit_code = EXCLUDED.exit_code, output = EXCLUDED.output
-                    WHERE stored.outcome = 0 AND EXCLUDED.outcome <> 0
+                    WHERE (stored.outcome = 0 AND EXCLUDED.outcome <> 0) OR (stored.outcome = 3 AND EXCLUDED.outcome IN (1, 2))
                 RETURNING stored.script_name),
             script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM run ON CONFLICT DO NOTHING)
             SELECT (SELECT count(*) FROM run), now()
@@ -198,6 +204,89 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
 
             RefuseFuture(valid, reader.GetFieldValue<DateTimeOffset>(1));
             return false;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> AbandonRunAsync(Guid runId, DateTimeOffset abandonedAt, string reason, CancellationToken cancellationToken = default)
+    {
+        var at = RunValidation.Instant(abandonedAt, nameof(abandonedAt), _timeProvider.GetUtcNow());
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return await WithConnectionAsync("mark a run abandoned", async: true, async connection =>
+        {
+            // Read, then update only while it still runs: a completion that lands in between wins.
+            var run = await RunByIdAsync(connection, runId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No run has the id {runId}.");
+            if (run.Outcome != RunOutcome.Running)
+            {
+                return false;
+            }
+
+            RunValidation.CompletedNotBeforeStarted(run.StartedAt, at, nameof(abandonedAt));
+            await using var update = Command(
+                connection,
+                $"UPDATE {_schema}.runs SET completed_at = $2, outcome = $3, output = $4 WHERE run_id = $1 AND outcome = 0",
+                Uuid(runId),
+                TimestampTz(at),
+                Outcome(RunOutcome.Abandoned),
+                Text(RunValidation.AbandonedOutput(run.Output, reason)));
+            return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ScriptRun>> ListRunningAsync(string? hostname = null, CancellationToken cancellationToken = default)
+    {
+        if (hostname is not null)
+        {
+            RunValidation.Hostname(hostname, nameof(hostname));
+        }
+
+        var sql = $"SELECT {RunColumns} FROM {_schema}.runs WHERE outcome = 0"
+            + (hostname is null ? string.Empty : " AND hostname = $1")
+            + " ORDER BY started_at, id";
+        return await WithConnectionAsync("list running runs", async: true, async connection =>
+        {
+            await using var command = hostname is null ? Command(connection, sql) : Command(connection, sql, Text(hostname));
+            return await ReadRunsAsync(command, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> RecordSkipAsync(ScriptSkip skip, CancellationToken cancellationToken = default)
+    {
+        var valid = RunValidation.Skip(skip, _timeProvider.GetUtcNow());
+        var sql = $"""
+            WITH skip AS (
+                INSERT INTO {_schema}.skips (event_id, script_name, hostname, skipped_at, holder) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (event_id) DO NOTHING
+                RETURNING script_name),
+            script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM skip ON CONFLICT DO NOTHING)
+            SELECT count(*) FROM skip
+            """;
+        return await WithConnectionAsync("record a skipped run", async: true, async connection =>
+        {
+            await using var command = Command(connection, sql, Uuid(valid.EventId), Text(valid.ScriptName), Text(valid.Hostname), TimestampTz(valid.SkippedAt), Text(valid.Holder));
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ScriptSkip>> ListSkipsAsync(string name, DateTimeOffset? since = null, int limit = RunQuery.DefaultLimit, CancellationToken cancellationToken = default)
+    {
+        RunValidation.ScriptName(name, nameof(name));
+        RunValidation.Limit(limit, nameof(limit));
+        var sql = $"SELECT event_id, script_name, hostname, skipped_at, holder FROM {_schema}.skips WHERE script_name = $1 AND ($2::timestamptz IS NULL OR skipped_at >= $2) ORDER BY skipped_at DESC, id DESC LIMIT $3";
+        return await WithConnectionAsync("list skipped runs", async: true, async connection =>
+        {
+            await using var command = Command(connection, sql, Text(name), TimestampTz(since is { } s ? Timestamps.Normalize(s) : null), Integer(limit));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var skips = new List<ScriptSkip>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                skips.Add(new ScriptSkip(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4)));
+            }
+
+            return (IReadOnlyList<ScriptSkip>)skips;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -267,7 +356,7 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
                 summaries.Add(new ScriptSummary(
                     reader.GetString(0),
                     reader.IsDBNull(1) ? null : ReadRun(reader, 1),
-                    reader.IsDBNull(9) ? null : ReadRun(reader, 9)));
+                    reader.IsDBNull(1 + RunColumnCount) ? null : ReadRun(reader, 1 + RunColumnCount)));
             }
 
             return (IReadOnlyList<ScriptSummary>)summaries;
@@ -341,6 +430,8 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
                 deleted += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            await using var skips = Command(connection, $"DELETE FROM {_schema}.skips WHERE skipped_at < $1", TimestampTz(Timestamps.Normalize(olderThan)));
+            await skips.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return deleted;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -474,7 +565,13 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
         Outcome(run.Outcome),
         Integer(run.ExitCode),
         Text(run.Output),
+        Text(run.Runner?.BootId),
+        Integer(run.Runner?.ProcessId),
+        BigInt(run.Runner?.StartTime),
+        Text(run.Runner?.PidNamespace),
     ];
+
+    private static NpgsqlParameter BigInt(long? value) => new() { Value = value is { } v ? v : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint };
 
     private static ScriptRun ReadRun(NpgsqlDataReader reader, int first = 0) => new(
         reader.GetGuid(first),
@@ -484,7 +581,12 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
         reader.IsDBNull(first + 4) ? null : reader.GetFieldValue<DateTimeOffset>(first + 4),
         (RunOutcome)reader.GetInt16(first + 5),
         reader.IsDBNull(first + 6) ? null : reader.GetInt32(first + 6),
-        reader.IsDBNull(first + 7) ? null : reader.GetString(first + 7));
+        reader.IsDBNull(first + 7) ? null : reader.GetString(first + 7))
+    {
+        Runner = reader.IsDBNull(first + 8)
+            ? null
+            : new RunnerProcess(reader.GetString(first + 8), reader.GetInt32(first + 9), reader.GetInt64(first + 10), reader.GetString(first + 11)),
+    };
 
     private static async ValueTask<ScriptRun?> SingleRunAsync(NpgsqlCommand command, bool async, CancellationToken cancellationToken)
     {

@@ -64,7 +64,33 @@ internal static class SqliteSchema
         -- Runs in progress, however old: few rows, so a small partial index.
         CREATE INDEX runs_in_progress ON runs (script_name, started_at) WHERE outcome = 0;
         """,
+        """
+        -- Who runs a run in progress, so that a scriptmon on the same host can tell a dead run from a live one.
+        ALTER TABLE runs ADD COLUMN runner_boot_id TEXT;
+        ALTER TABLE runs ADD COLUMN runner_pid     INTEGER;
+        ALTER TABLE runs ADD COLUMN runner_started INTEGER;
+        ALTER TABLE runs ADD COLUMN runner_pid_ns  TEXT;
+
+        -- Runs that did not start because another run held the script's lock.
+        CREATE TABLE skips (
+            id          INTEGER PRIMARY KEY,
+            event_id    BLOB    NOT NULL UNIQUE,
+            script_name TEXT    NOT NULL,
+            hostname    TEXT    NOT NULL,
+            skipped_at  INTEGER NOT NULL,
+            holder      TEXT    NOT NULL
+        );
+        CREATE INDEX skips_by_script_time ON skips (script_name, skipped_at);
+        """,
     ];
+
+    /// <summary>
+    /// Work a migration needs beyond its SQL, run after it in the same transaction, by the version it migrates to.
+    /// </summary>
+    private static readonly Dictionary<int, Action<SqliteConnection, SqliteTransaction>> MigrationSteps = new()
+    {
+        [3] = AllowAbandonedOutcome,
+    };
 
     internal static int LatestVersion => Migrations.Length;
 
@@ -100,10 +126,50 @@ internal static class SqliteSchema
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = Migrations[version] + $"\nPRAGMA user_version = {version + 1};";
+            command.CommandText = Migrations[version];
+            command.ExecuteNonQuery();
+            if (MigrationSteps.TryGetValue(version + 1, out var step))
+            {
+                step(connection, transaction);
+            }
+
+            command.CommandText = $"PRAGMA user_version = {version + 1};";
             command.ExecuteNonQuery();
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>
+    /// Widens the check on <c>runs.outcome</c> to admit abandoned runs (3). SQLite cannot alter a constraint, and
+    /// rebuilding the table would copy every run's output; for a change that only admits more values, SQLite's
+    /// documented procedure (https://www.sqlite.org/lang_altertable.html, "making other kinds of table schema
+    /// changes") edits the stored definition in place, which costs the same for ten runs and ten million.
+    /// </summary>
+    private static void AllowAbandonedOutcome(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        const string Before = "CHECK (outcome IN (0, 1, 2))";
+        const string After = "CHECK (outcome IN (0, 1, 2, 3))";
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA schema_version";
+        var schemaVersion = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        command.CommandText = "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'runs'";
+        var definition = (string)command.ExecuteScalar()!;
+        if (!definition.Contains(Before, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The runs table's definition is not the one schema version 2 creates; it holds no '{Before}'.");
+        }
+
+        command.CommandText = "PRAGMA writable_schema = ON";
+        command.ExecuteNonQuery();
+        command.CommandText = "UPDATE sqlite_schema SET sql = $sql WHERE type = 'table' AND name = 'runs'";
+        command.Parameters.AddWithValue("$sql", definition.Replace(Before, After, StringComparison.Ordinal));
+        command.ExecuteNonQuery();
+        command.Parameters.Clear();
+        command.CommandText = FormattableString.Invariant($"PRAGMA schema_version = {schemaVersion + 1}");
+        command.ExecuteNonQuery();
+        command.CommandText = "PRAGMA writable_schema = OFF";
+        command.ExecuteNonQuery();
     }
 }

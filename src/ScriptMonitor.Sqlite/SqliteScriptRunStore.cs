@@ -11,7 +11,7 @@ namespace ScriptMonitor.Sqlite;
 /// </summary>
 public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectationStore
 {
-    private const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output";
+    private const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns";
 
     /// <summary>Microsoft.Data.Sqlite's own retry of a busy statement, in whole seconds: its smallest bound (0 would be none).</summary>
     private const int DriverRetrySeconds = 1;
@@ -36,8 +36,8 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         _timeProvider = timeProvider;
         _addScript = Prepare("INSERT OR IGNORE INTO scripts (name) VALUES ($name)", "$name");
         _insertRun = Prepare(
-            $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output)",
-            "$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output");
+            $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output, $boot_id, $pid, $pid_started, $pid_ns)",
+            "$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output", "$boot_id", "$pid", "$pid_started", "$pid_ns");
         _lastRunWithOutcome = Prepare(
             $"SELECT {RunColumns} FROM runs WHERE script_name = $name AND outcome = $outcome ORDER BY started_at DESC LIMIT 1",
             "$name", "$outcome");
@@ -167,10 +167,10 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     }
 
     /// <inheritdoc/>
-    public Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, CancellationToken cancellationToken = default)
+    public Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, RunnerProcess? runner = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var run = RunValidation.StartedRun(name, startedAt, hostname, runId, _timeProvider.GetUtcNow());
+        var run = RunValidation.StartedRun(name, startedAt, hostname, runId, runner, _timeProvider.GetUtcNow());
         lock (_gate)
         {
             try
@@ -203,7 +203,7 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
             {
                 using var transaction = _connection.BeginTransaction(deferred: false);
                 var run = RunById(runId, transaction) ?? throw new KeyNotFoundException($"No run has the id {runId}.");
-                if (run.Outcome != RunOutcome.Running)
+                if (!RunValidation.IsOpen(run.Outcome))
                 {
                     throw new InvalidOperationException($"Run {runId} of '{run.ScriptName}' has already completed ({run.Outcome}).");
                 }
@@ -258,7 +258,7 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
                     InsertRun(valid, transaction);
                     changed = true;
                 }
-                else if (stored.Outcome == RunOutcome.Running && valid.Outcome != RunOutcome.Running)
+                else if (RunValidation.Supersedes(stored.Outcome, valid.Outcome))
                 {
                     UpdateCompletion(valid, transaction);
                     changed = true;
@@ -266,6 +266,141 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
 
                 transaction.Commit();
                 return Task.FromResult(changed);
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> AbandonRunAsync(Guid runId, DateTimeOffset abandonedAt, string reason, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var at = RunValidation.Instant(abandonedAt, nameof(abandonedAt), _timeProvider.GetUtcNow());
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        lock (_gate)
+        {
+            try
+            {
+                using var transaction = _connection.BeginTransaction(deferred: false);
+                var run = RunById(runId, transaction) ?? throw new KeyNotFoundException($"No run has the id {runId}.");
+                if (run.Outcome != RunOutcome.Running)
+                {
+                    return Task.FromResult(false);
+                }
+
+                RunValidation.CompletedNotBeforeStarted(run.StartedAt, at, nameof(abandonedAt));
+                UpdateCompletion(run with { CompletedAt = at, Outcome = RunOutcome.Abandoned, Output = RunValidation.AbandonedOutput(run.Output, reason) }, transaction);
+                transaction.Commit();
+                return Task.FromResult(true);
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptRun>> ListRunningAsync(string? hostname = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (hostname is not null)
+        {
+            RunValidation.Hostname(hostname, nameof(hostname));
+        }
+
+        lock (_gate)
+        {
+            try
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = $"SELECT {RunColumns} FROM runs WHERE outcome = 0"
+                    + (hostname is null ? string.Empty : " AND hostname = $host")
+                    + " ORDER BY started_at, id";
+                if (hostname is not null)
+                {
+                    command.Parameters.AddWithValue("$host", hostname);
+                }
+
+                return Task.FromResult<IReadOnlyList<ScriptRun>>(ReadRuns(command));
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> RecordSkipAsync(ScriptSkip skip, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var valid = RunValidation.Skip(skip, _timeProvider.GetUtcNow());
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                using var transaction = _connection.BeginTransaction(deferred: false);
+                _addScript.Transaction = transaction;
+                _addScript.Parameters[0].Value = valid.ScriptName;
+                _addScript.ExecuteNonQuery();
+                using var command = _connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "INSERT OR IGNORE INTO skips (event_id, script_name, hostname, skipped_at, holder) VALUES ($id, $name, $host, $at, $holder)";
+                command.Parameters.AddWithValue("$id", valid.EventId.ToByteArray());
+                command.Parameters.AddWithValue("$name", valid.ScriptName);
+                command.Parameters.AddWithValue("$host", valid.Hostname);
+                command.Parameters.AddWithValue("$at", Timestamps.ToUnixMicroseconds(valid.SkippedAt));
+                command.Parameters.AddWithValue("$holder", valid.Holder);
+                var changed = command.ExecuteNonQuery() > 0;
+                transaction.Commit();
+                return Task.FromResult(changed);
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptSkip>> ListSkipsAsync(string name, DateTimeOffset? since = null, int limit = RunQuery.DefaultLimit, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RunValidation.ScriptName(name, nameof(name));
+        RunValidation.Limit(limit, nameof(limit));
+        lock (_gate)
+        {
+            try
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = "SELECT event_id, script_name, hostname, skipped_at, holder FROM skips WHERE script_name = $name"
+                    + (since is null ? string.Empty : " AND skipped_at >= $since")
+                    + " ORDER BY skipped_at DESC, id DESC LIMIT $limit";
+                command.Parameters.AddWithValue("$name", name);
+                command.Parameters.AddWithValue("$limit", limit);
+                if (since is { } from)
+                {
+                    command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(from));
+                }
+
+                var skips = new List<ScriptSkip>();
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    skips.Add(new ScriptSkip(
+                        new Guid(reader.GetFieldValue<byte[]>(0)),
+                        reader.GetString(1),
+                        reader.GetString(2),
+                        Timestamps.FromUnixMicroseconds(reader.GetInt64(3)),
+                        reader.GetString(4)));
+                }
+
+                return Task.FromResult<IReadOnlyList<ScriptSkip>>(skips);
             }
             catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
             {
@@ -455,6 +590,21 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
             }
         }
 
+        lock (_gate)
+        {
+            try
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = "DELETE FROM skips WHERE skipped_at < $cutoff";
+                command.Parameters.AddWithValue("$cutoff", Timestamps.ToUnixMicroseconds(olderThan));
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
+        }
+
         return Task.FromResult(deleted);
     }
 
@@ -531,7 +681,10 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         reader.IsDBNull(4) ? null : Timestamps.FromUnixMicroseconds(reader.GetInt64(4)),
         (RunOutcome)reader.GetInt32(5),
         reader.IsDBNull(6) ? null : reader.GetInt32(6),
-        reader.IsDBNull(7) ? null : reader.GetString(7));
+        reader.IsDBNull(7) ? null : reader.GetString(7))
+    {
+        Runner = reader.IsDBNull(8) ? null : new RunnerProcess(reader.GetString(8), reader.GetInt32(9), reader.GetInt64(10), reader.GetString(11)),
+    };
 
     private static List<ScriptRun> ReadRuns(SqliteCommand command)
     {
@@ -581,6 +734,11 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         p[5].Value = (int)run.Outcome;
         p[6].Value = run.ExitCode is { } exitCode ? exitCode : DBNull.Value;
         p[7].Value = run.Output is { } output ? output : DBNull.Value;
+        var runner = run.Runner;
+        p[8].Value = runner is null ? DBNull.Value : runner.BootId;
+        p[9].Value = runner is null ? DBNull.Value : runner.ProcessId;
+        p[10].Value = runner is null ? DBNull.Value : runner.StartTime;
+        p[11].Value = runner is null ? DBNull.Value : runner.PidNamespace;
         _insertRun.ExecuteNonQuery();
     }
 

@@ -19,8 +19,19 @@ internal sealed class DiscardingStore : IScriptRunStore
 
     public Task<ScriptActivity?> GetLastActivityAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult<ScriptActivity?>(null);
 
-    public Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, CancellationToken cancellationToken = default) =>
+    public Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, RunnerProcess? runner = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
+
+    public Task<bool> AbandonRunAsync(Guid runId, DateTimeOffset abandonedAt, string reason, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<IReadOnlyList<ScriptRun>> ListRunningAsync(string? hostname = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ScriptRun>>([]);
+
+    public Task<bool> RecordSkipAsync(ScriptSkip skip, CancellationToken cancellationToken = default) => Task.FromResult(true);
+
+    public Task<IReadOnlyList<ScriptSkip>> ListSkipsAsync(string name, DateTimeOffset? since = null, int limit = RunQuery.DefaultLimit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ScriptSkip>>([]);
 
     public Task<ScriptRun> CompleteRunAsync(Guid runId, DateTimeOffset completedAt, RunOutcome outcome, int? exitCode = null, string? output = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();

@@ -11,9 +11,6 @@ namespace ScriptMonitor.Cli.Exec;
 /// </summary>
 internal sealed class RunRecorder(CliContext context, RunSpool spool) : IDisposable
 {
-    /// <summary>The names <see cref="RunSpool"/> gives its entries.</summary>
-    private const string SpoolEntryPattern = "*.run.json";
-
     private IScriptRunStore? _store;
     private string? _storeProblem;
     private bool _startRecorded;
@@ -90,13 +87,9 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool) : IDisposa
         }
     }
 
-    /// <summary>A cheap look before delivery, which takes a lock and reads every entry.</summary>
-    private bool HasWaitingRuns() =>
-        Directory.Exists(spool.Directory) && Directory.EnumerateFiles(spool.Directory, SpoolEntryPattern).Any();
-
     private void DeliverSpool()
     {
-        if (_store is null || !HasWaitingRuns())
+        if (_store is null || !spool.HasWaitingEntries())
         {
             return;
         }

@@ -19,20 +19,58 @@ public interface IScriptRunStore : IScriptActivitySet, IDisposable, IAsyncDispos
     /// <param name="startedAt">When the run started.</param>
     /// <param name="hostname">The host it runs on; null for this machine's host name.</param>
     /// <param name="runId">The run's id; null for a new one.</param>
+    /// <param name="runner">The process that runs it and will record its end, so that a run whose process died can be
+    /// told from one still running; null when unknown.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="InvalidOperationException">A run with <paramref name="runId"/> is already recorded; it is left as it is.</exception>
-    Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, CancellationToken cancellationToken = default);
+    Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, RunnerProcess? runner = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Completes a started run as succeeded or failed.</summary>
+    /// <summary>
+    /// Completes a started run as succeeded, failed or abandoned. A run marked <see cref="RunOutcome.Abandoned"/> can
+    /// still be completed: a completion that arrives late tells the truth the abandonment only guessed.
+    /// </summary>
     /// <param name="runId">The id <see cref="RecordStartAsync"/> returned.</param>
     /// <param name="completedAt">When it completed; not before its start.</param>
-    /// <param name="outcome"><see cref="RunOutcome.Succeeded"/> or <see cref="RunOutcome.Failed"/>.</param>
+    /// <param name="outcome"><see cref="RunOutcome.Succeeded"/>, <see cref="RunOutcome.Failed"/> or <see cref="RunOutcome.Abandoned"/>.</param>
     /// <param name="exitCode">The exit status, where there is one.</param>
     /// <param name="output">Output or a message; only its last <see cref="ScriptRun.MaxOutputLength"/> characters are kept.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="KeyNotFoundException">No run has that id.</exception>
-    /// <exception cref="InvalidOperationException">The run has already completed.</exception>
+    /// <exception cref="InvalidOperationException">The run has already completed (succeeded or failed).</exception>
     Task<ScriptRun> CompleteRunAsync(Guid runId, DateTimeOffset completedAt, RunOutcome outcome, int? exitCode = null, string? output = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Marks a run that is still running as <see cref="RunOutcome.Abandoned"/>: its process is known to be gone, or it
+    /// outlived every bound. A run that completed meanwhile is left as it is.
+    /// </summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="abandonedAt">When it was found abandoned; recorded as its end. Not before its start.</param>
+    /// <param name="reason">Why, kept as the run's output after whatever output it had.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when the run was marked; false when it was no longer running.</returns>
+    /// <exception cref="KeyNotFoundException">No run has that id.</exception>
+    Task<bool> AbandonRunAsync(Guid runId, DateTimeOffset abandonedAt, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every run still in progress, of every script, oldest start first, with its runner where known.</summary>
+    /// <param name="hostname">Only runs on this host; null for every host.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<ScriptRun>> ListRunningAsync(string? hostname = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records that a run of a script was skipped because another run held its lock. Keyed by
+    /// <see cref="ScriptSkip.EventId"/>: recording the same event twice stores it once.
+    /// </summary>
+    /// <param name="skip">The event.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when the store changed; false when the event was already there.</returns>
+    Task<bool> RecordSkipAsync(ScriptSkip skip, CancellationToken cancellationToken = default);
+
+    /// <summary>A script's skip events in a window, newest first, at most <paramref name="limit"/>.</summary>
+    /// <param name="name">The script's name.</param>
+    /// <param name="since">Only events at or after this instant; null for all.</param>
+    /// <param name="limit">How many events at most (1 to <see cref="RunQuery.MaxLimit"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<ScriptSkip>> ListSkipsAsync(string name, DateTimeOffset? since = null, int limit = RunQuery.DefaultLimit, CancellationToken cancellationToken = default);
 
     /// <summary>Records one failed run in one step.</summary>
     /// <param name="name">The script's name.</param>
@@ -71,7 +109,8 @@ public interface IScriptRunStore : IScriptActivitySet, IDisposable, IAsyncDispos
     Task<RuntimeStatistics> GetRuntimeStatisticsAsync(string name, DateTimeOffset since, DateTimeOffset until, string? hostname = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes completed runs that started before <paramref name="olderThan"/>, but keeps the newest
+    /// Deletes completed (and abandoned) runs that started before <paramref name="olderThan"/>, and skip events
+    /// before it, but keeps the newest
     /// <paramref name="keepLast"/> runs of every script and every script's last success. Works in small batches so
     /// that writers are never held up for long.
     /// </summary>

@@ -57,9 +57,60 @@ internal static class RunValidation
     }
 
     internal static RunOutcome CompletedOutcome(RunOutcome outcome, string paramName) =>
-        outcome is RunOutcome.Succeeded or RunOutcome.Failed
+        outcome is RunOutcome.Succeeded or RunOutcome.Failed or RunOutcome.Abandoned
             ? outcome
-            : throw new ArgumentOutOfRangeException(paramName, outcome, $"{paramName} must be Succeeded or Failed to complete a run.");
+            : throw new ArgumentOutOfRangeException(paramName, outcome, $"{paramName} must be Succeeded, Failed or Abandoned to complete a run.");
+
+    /// <summary>Whether a stored run may still be completed: it runs, or it was only presumed gone.</summary>
+    internal static bool IsOpen(RunOutcome stored) => stored is RunOutcome.Running or RunOutcome.Abandoned;
+
+    /// <summary>Whether a run arriving whole may replace the stored one with the same id.</summary>
+    internal static bool Supersedes(RunOutcome stored, RunOutcome arriving) => stored switch
+    {
+        RunOutcome.Running => arriving != RunOutcome.Running,
+        RunOutcome.Abandoned => arriving is RunOutcome.Succeeded or RunOutcome.Failed,
+        _ => false,
+    };
+
+    internal static RunnerProcess? Runner(RunnerProcess? runner, string paramName)
+    {
+        if (runner is null)
+        {
+            return null;
+        }
+
+        if (runner.ProcessId <= 0 || runner.StartTime < 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, runner, $"{paramName} must name a process id above 0 and a start time not below 0.");
+        }
+
+        RunnerField(runner.BootId, $"{paramName}.BootId");
+        RunnerField(runner.PidNamespace, $"{paramName}.PidNamespace");
+        return runner;
+    }
+
+    /// <summary>A skip event with every field checked: the same name, host and instant rules as a run.</summary>
+    internal static ScriptSkip Skip(ScriptSkip skip, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(skip);
+        ArgumentNullException.ThrowIfNull(skip.Holder, "skip.Holder");
+        var holder = Output(skip.Holder)!.ReplaceLineEndings(" ").Trim();
+        return skip with
+        {
+            ScriptName = ScriptName(skip.ScriptName, "skip.ScriptName"),
+            Hostname = Hostname(skip.Hostname, "skip.Hostname"),
+            SkippedAt = Instant(skip.SkippedAt, "skip.SkippedAt", now),
+            Holder = holder.Length <= ScriptSkip.MaxHolderLength ? holder : holder[..ScriptSkip.MaxHolderLength],
+        };
+    }
+
+    /// <summary>The output an abandoned run keeps: what it had, then why it was abandoned, within the bound.</summary>
+    internal static string AbandonedOutput(string? output, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var separator = string.IsNullOrEmpty(output) || output.EndsWith('\n') ? string.Empty : "\n";
+        return Output($"{output}{separator}[abandoned] {reason.Trim()}")!;
+    }
 
     internal static RunQuery Query(RunQuery query)
     {
@@ -70,10 +121,7 @@ internal static class RunValidation
             Identifier(query.Hostname, "query.Hostname", "host name");
         }
 
-        if (query.Limit is < 1 or > RunQuery.MaxLimit)
-        {
-            throw new ArgumentOutOfRangeException("query.Limit", query.Limit, $"query.Limit must be between 1 and {RunQuery.MaxLimit}.");
-        }
+        Limit(query.Limit, "query.Limit");
 
         if (query.Offset < 0)
         {
@@ -83,6 +131,11 @@ internal static class RunValidation
         Window(query.Since, query.Until, "query.Until");
         return query;
     }
+
+    internal static int Limit(int limit, string paramName) =>
+        limit is >= 1 and <= RunQuery.MaxLimit
+            ? limit
+            : throw new ArgumentOutOfRangeException(paramName, limit, $"{paramName} must be between 1 and {RunQuery.MaxLimit}.");
 
     /// <summary>A new completed run with every argument checked: the one-step forms (success, failure) of every store.</summary>
     internal static ScriptRun CompletedRun(
@@ -110,7 +163,7 @@ internal static class RunValidation
     }
 
     /// <summary>A new running run with every argument checked.</summary>
-    internal static ScriptRun StartedRun(string name, DateTimeOffset startedAt, string? hostname, Guid? runId, DateTimeOffset now) => new(
+    internal static ScriptRun StartedRun(string name, DateTimeOffset startedAt, string? hostname, Guid? runId, RunnerProcess? runner, DateTimeOffset now) => new(
         runId ?? Guid.NewGuid(),
         ScriptName(name, nameof(name)),
         Hostname(hostname, nameof(hostname)),
@@ -118,7 +171,10 @@ internal static class RunValidation
         CompletedAt: null,
         RunOutcome.Running,
         ExitCode: null,
-        Output: null);
+        Output: null)
+    {
+        Runner = Runner(runner, nameof(runner)),
+    };
 
     /// <summary>What a store throws when a start names the id of a run it already holds.</summary>
     internal static InvalidOperationException DuplicateRunId(Guid runId) =>
@@ -138,12 +194,12 @@ internal static class RunValidation
 
         if ((run.Outcome == RunOutcome.Running) != (completed is null))
         {
-            throw new ArgumentException("run.CompletedAt must be given exactly when run.Outcome is Succeeded or Failed.", nameof(run));
+            throw new ArgumentException("run.CompletedAt must be given exactly when run.Outcome is Succeeded, Failed or Abandoned.", nameof(run));
         }
 
         if (!Enum.IsDefined(run.Outcome))
         {
-            throw new ArgumentOutOfRangeException(nameof(run), run.Outcome, "run.Outcome must be Running, Succeeded or Failed.");
+            throw new ArgumentOutOfRangeException(nameof(run), run.Outcome, "run.Outcome must be Running, Succeeded, Failed or Abandoned.");
         }
 
         return run with
@@ -153,6 +209,7 @@ internal static class RunValidation
             StartedAt = started,
             CompletedAt = completed,
             Output = Output(run.Output),
+            Runner = Runner(run.Runner, "run.Runner"),
         };
     }
 
@@ -207,6 +264,14 @@ internal static class RunValidation
         }
 
         return value;
+    }
+
+    private static void RunnerField(string? value, string paramName)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > RunnerProcess.MaxFieldLength || value.Any(char.IsControl))
+        {
+            throw new ArgumentException($"{paramName} must be 1 to {RunnerProcess.MaxFieldLength} characters without control characters.", paramName);
+        }
     }
 
     private static int? FirstLoneSurrogate(string value)

@@ -27,6 +27,9 @@ public sealed record ScriptRun(
     /// </summary>
     public const int MaxOutputLength = 10 * 1024;
 
+    /// <summary>The process that recorded the start and will record the end, where it is known.</summary>
+    public RunnerProcess? Runner { get; init; }
+
     /// <summary>How long the run took, or null while it is in progress.</summary>
     public TimeSpan? Duration => CompletedAt - StartedAt;
 

@@ -60,6 +60,11 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
         Assert.Equal(2, snapshot.History.RecentRuns.Count);
         Assert.Single(snapshot.History.InProgress);
         Assert.Equal(Start, snapshot.History.LastSuccessByHost["db1"].StartedAt);
+
+        var running = Assert.Single(await store.ListRunningAsync());
+        Assert.Null(running.Runner);
+        Assert.True(await store.AbandonRunAsync(running.RunId, Start.AddDays(1), "the process is gone"));
+        await Assert.ThrowsAsync<PostgresException>(() => server.ExecuteAsync($"UPDATE \"{schema}\".runs SET outcome = 4"));
     }
 
     [Fact]
@@ -323,7 +328,8 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
                 GRANT USAGE ON SCHEMA scriptmon TO {role};
                 GRANT SELECT ON scriptmon.schema_version TO {role};
                 GRANT SELECT, INSERT, UPDATE ON scriptmon.runs, scriptmon.scripts TO {role};
-                GRANT DELETE ON scriptmon.runs TO {role};
+                GRANT SELECT, INSERT ON scriptmon.skips TO {role};
+                GRANT DELETE ON scriptmon.runs, scriptmon.skips TO {role};
                 GRANT SELECT, INSERT, UPDATE, DELETE ON scriptmon.expectations TO {role};
                 """,
                 database);
@@ -335,11 +341,16 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
             var running = await store.RecordStartAsync("nightly", Start.AddDays(2), "web1");
             await store.CompleteRunAsync(running.RunId, Start.AddDays(2).AddMinutes(1), RunOutcome.Succeeded);
             Assert.True(await store.ImportRunAsync(new ScriptRun(Guid.NewGuid(), "spooled", "web2", Start, Start.AddSeconds(5), RunOutcome.Succeeded, 0, null)));
+            var stuck = await store.RecordStartAsync("nightly", Start.AddDays(2).AddHours(1), "web1", runner: RunnerProcess.Current());
+            Assert.Single(await store.ListRunningAsync("web1"));
+            Assert.True(await store.AbandonRunAsync(stuck.RunId, Start.AddDays(2).AddHours(2), "the process is gone"));
+            Assert.True(await store.RecordSkipAsync(new ScriptSkip(Guid.NewGuid(), "nightly", "web1", Start.AddDays(2).AddHours(3), "pid 1")));
+            Assert.Single(await store.ListSkipsAsync("nightly"));
 
             Assert.Equal(Start.AddDays(2), (await store.GetLastActivityAsync("nightly"))!.DateStarted);
             Assert.Equal(2, (await store.ListScriptsAsync()).Count);
             Assert.Equal(2, (await store.GetRuntimeStatisticsAsync("nightly", Start, Start.AddDays(3))).Count);
-            Assert.Equal(4, (await store.GetInfoAsync()).RunCount);
+            Assert.Equal(5, (await store.GetInfoAsync()).RunCount);
             Assert.Equal(2, await store.PruneAsync(Start.AddDays(3), keepLast: 1));
             Assert.True(await store.SetExpectationAsync(new ScriptExpectation("nightly") { Schedule = Schedule.Every(TimeSpan.FromDays(1)) }));
             Assert.Equal(2, (await store.ReadSnapshotsAsync()).Count);

@@ -191,6 +191,31 @@ public sealed class SqliteFileTests : IDisposable
         Assert.Equal(2, snapshot.History.RecentRuns.Count);
         Assert.Single(snapshot.History.InProgress);
         Assert.Equal(started, snapshot.History.LastSuccessByHost["db1"].StartedAt);
+
+        // Version 3 widened the outcome check in place: a run of the old file can now be abandoned, and the file is sound.
+        var running = Assert.Single(await store.ListRunningAsync());
+        Assert.Null(running.Runner);
+        Assert.True(await store.AbandonRunAsync(running.RunId, started.AddDays(1), "the process is gone"));
+        Assert.Equal(RunOutcome.Abandoned, (await store.ListRunsAsync(new RunQuery("legacy") { Outcome = RunOutcome.Abandoned })).Single().Outcome);
+        using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        check.Open();
+        Assert.Equal("ok", Pragma(check, "integrity_check"));
+    }
+
+    [Fact]
+    public void The_outcome_check_still_refuses_values_outside_the_known_outcomes()
+    {
+        var path = _directory.File("check.db");
+        using (SqliteScriptRunStore.Open(path))
+        {
+        }
+
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO runs (run_id, script_name, hostname, started_at, outcome) VALUES (randomblob(16), 'x', 'h', 0, 4)";
+        var error = Assert.Throws<SqliteException>(() => command.ExecuteNonQuery());
+        Assert.Contains("CHECK", error.Message, StringComparison.Ordinal);
     }
 
     private static string Pragma(SqliteConnection connection, string name)

@@ -126,6 +126,26 @@ public sealed class RunSpoolTests : IDisposable
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Message.Contains("cannot be read", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_spooled_skip_is_delivered_once_beside_the_runs()
+    {
+        var skip = new ScriptSkip(Guid.NewGuid(), "backup", "web1", Started, "pid 4242 since 2026-03-02T01:00:00Z");
+        var entry = _spool.AddSkip(skip, "store unavailable");
+        _spool.Add(Succeeded("backup", Started.AddHours(1), TimeSpan.FromMinutes(1)), "store unavailable");
+        Assert.True(_spool.HasWaitingEntries());
+        Assert.Equal(skip, Assert.Single(_spool.ListSkips()).Entry.ToSkip());
+        Assert.Single(_spool.List());
+        await using var store = OpenStore();
+        await store.RecordSkipAsync(skip);
+
+        var delivery = await _spool.DeliverAsync(store, CancellationToken.None);
+
+        Assert.Equal(new SpoolDelivery(1, 1, 0, 0, null), delivery);
+        Assert.False(File.Exists(entry));
+        Assert.False(_spool.HasWaitingEntries());
+        Assert.Equal([skip], await store.ListSkipsAsync("backup"));
+    }
+
     private static ScriptRun Succeeded(string name, DateTimeOffset started, TimeSpan duration) =>
         new(Guid.NewGuid(), name, "web1", started, started + duration, RunOutcome.Succeeded, 0, null);
 
