@@ -31,6 +31,7 @@ internal static class Scriptmon
             RecordCommand.Create(context),
             LastCommand.Create(context),
             RunsCommand.Create(context),
+            CloseCommand.Create(context),
             StatusCommand.Create(context),
             StatsCommand.Create(context),
             ExpectCommand.Create(context),

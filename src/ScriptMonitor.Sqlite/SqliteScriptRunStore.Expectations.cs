@@ -9,7 +9,7 @@ namespace ScriptMonitor.Sqlite;
 public sealed partial class SqliteScriptRunStore
 {
     private const string ExpectationColumns =
-        "script_name, period_us, cron, time_zone, grace_us, min_runtime_us, max_runtime_us, host_mode, hosts, min_hosts, failures_tolerated, paused, paused_until, tags";
+        "script_name, period_us, cron, time_zone, grace_us, min_runtime_us, max_runtime_us, host_mode, hosts, min_hosts, failures_tolerated, paused, paused_until, tags, abandon_after_us, skips_before_alert";
 
     /// <summary>Served by the covering index runs_history: a backwards walk of one script's newest entries, no table reads.</summary>
     private const string RecentRunsRawSql =
@@ -43,7 +43,7 @@ public sealed partial class SqliteScriptRunStore
             using var command = _connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText =
-                $"INSERT OR REPLACE INTO expectations ({ExpectationColumns}, updated_at) VALUES ($name, $period, $cron, $zone, $grace, $min, $max, $mode, $hosts, $min_hosts, $failures, $paused, $until, $tags, $updated)";
+                $"INSERT OR REPLACE INTO expectations ({ExpectationColumns}, updated_at) VALUES ($name, $period, $cron, $zone, $grace, $min, $max, $mode, $hosts, $min_hosts, $failures, $paused, $until, $tags, $abandon_after, $skips, $updated)";
             var (period, cron, zone) = valid.Schedule switch
             {
                 PeriodSchedule p => ((object)Microseconds(p.Period), (object)DBNull.Value, (object)DBNull.Value),
@@ -64,6 +64,8 @@ public sealed partial class SqliteScriptRunStore
             command.Parameters.AddWithValue("$paused", valid.Paused ? 1 : 0);
             command.Parameters.AddWithValue("$until", valid.PausedUntil is { } until ? Timestamps.ToUnixMicroseconds(until) : DBNull.Value);
             command.Parameters.AddWithValue("$tags", string.Join(ListSeparator, valid.Tags));
+            command.Parameters.AddWithValue("$abandon_after", valid.AbandonAfter is { } abandonAfter ? Microseconds(abandonAfter) : DBNull.Value);
+            command.Parameters.AddWithValue("$skips", valid.SkipsBeforeAlert);
             command.Parameters.AddWithValue("$updated", Timestamps.ToUnixMicroseconds(_timeProvider.GetUtcNow()));
             command.ExecuteNonQuery();
             transaction.Commit();
@@ -141,12 +143,19 @@ public sealed partial class SqliteScriptRunStore
             }
 
             var inProgress = InProgressRuns(scriptNames, transaction);
+            var skips = RecentSkips(scriptNames, transaction);
             var snapshots = new List<ScriptSnapshot>(names.Count);
             foreach (var name in names)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 expectations.TryGetValue(name, out var expectation);
-                snapshots.Add(new ScriptSnapshot(name, expectation, ReadHistory(name, expectation, inProgress, transaction)) { Problem = problems.GetValueOrDefault(name) });
+                var history = ReadHistory(name, expectation, inProgress, transaction);
+                if (skips.TryGetValue(name, out var skipped))
+                {
+                    history = history with { RecentSkips = skipped };
+                }
+
+                snapshots.Add(new ScriptSnapshot(name, expectation, history) { Problem = problems.GetValueOrDefault(name) });
             }
 
             transaction.Commit();
@@ -235,6 +244,8 @@ public sealed partial class SqliteScriptRunStore
             Paused = reader.GetInt32(11) != 0,
             PausedUntil = reader.IsDBNull(12) ? null : Timestamps.FromUnixMicroseconds(reader.GetInt64(12)),
             Tags = Split(reader.GetString(13)),
+            AbandonAfter = reader.IsDBNull(14) ? null : FromMicroseconds(reader.GetInt64(14)),
+            SkipsBeforeAlert = reader.GetInt32(15),
         };
     }
 
@@ -358,6 +369,44 @@ public sealed partial class SqliteScriptRunStore
         }
 
         return runs;
+    }
+
+    /// <summary>
+    /// The newest <see cref="ScriptHistory.Depth"/> skip events of each script, in one statement. Skips are rare and
+    /// pruned with the runs, so the table is small; a script without any costs nothing here.
+    /// </summary>
+    private Dictionary<string, List<ScriptSkip>> RecentSkips(IReadOnlyCollection<string>? scriptNames, SqliteTransaction transaction)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            SELECT event_id, script_name, hostname, skipped_at, holder FROM (
+                SELECT event_id, script_name, hostname, skipped_at, holder,
+                       ROW_NUMBER() OVER (PARTITION BY script_name ORDER BY skipped_at DESC, id DESC) AS newest
+                FROM skips{(scriptNames is null ? string.Empty : " WHERE script_name IN (SELECT value FROM json_each($names))")})
+            WHERE newest <= $depth
+            ORDER BY script_name, newest
+            """;
+        command.Parameters.AddWithValue("$depth", ScriptHistory.Depth);
+        if (scriptNames is not null)
+        {
+            command.Parameters.AddWithValue("$names", JsonArray(scriptNames));
+        }
+
+        var skips = new Dictionary<string, List<ScriptSkip>>(StringComparer.Ordinal);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var skip = new ScriptSkip(new Guid(reader.GetFieldValue<byte[]>(0)), reader.GetString(1), reader.GetString(2), Timestamps.FromUnixMicroseconds(reader.GetInt64(3)), reader.GetString(4));
+            if (!skips.TryGetValue(skip.ScriptName, out var list))
+            {
+                skips[skip.ScriptName] = list = [];
+            }
+
+            list.Add(skip);
+        }
+
+        return skips;
     }
 
     private ScriptHistory ReadHistory(string name, ScriptExpectation? expectation, Dictionary<string, List<HistoryRun>> inProgress, SqliteTransaction transaction)

@@ -92,6 +92,7 @@ internal static class CheckCommand
         }
 
         var expectations = HealthStore.Expectations(store);
+        HealthStore.CloseAbandonedRuns(context, store, context.Time.GetUtcNow());
         var monitor = new HealthMonitor(expectations, context.Time);
         var health = CliContext.Call(store, _ => monitor.EvaluateAsync(names.Length == 0 ? null : names.Distinct(StringComparer.Ordinal).ToList(), validTag));
         var unknown = names.Where(n => !health.Any(h => string.Equals(h.ScriptName, n, StringComparison.Ordinal))).ToList();

@@ -19,6 +19,29 @@ internal static class HealthStore
         return CliContext.Call(store, _ => call(expectations));
     }
 
+    /// <summary>
+    /// Closes runs left running that will never complete (their runner is gone, or they outlived their bound), before
+    /// a command reads health, so that a dead run does not read as running. Best effort: a store this command may only
+    /// read, or one that fails now, leaves them for the next writer, and the evaluation presumes the same anyway.
+    /// </summary>
+    /// <param name="context">The command's context, for the clock and the log.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="now">The instant of the command.</param>
+    internal static void CloseAbandonedRuns(CliContext context, IScriptRunStore store, DateTimeOffset now)
+    {
+        try
+        {
+            foreach (var (run, reason) in AbandonedRunSweep.CloseAllAsync(store, now, CancellationToken.None).GetAwaiter().GetResult())
+            {
+                context.Logger.LogRunAbandoned(run.ScriptName, run.RunId, reason);
+            }
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        {
+            context.Logger.LogAbandonedNotChecked(CliContext.OneLine(e.Message));
+        }
+    }
+
     /// <summary>The library names the fields of <see cref="ScriptExpectation"/>; the user typed options.</summary>
     internal static string RenameFields(string message) => message
         .Replace("expectation.Schedule.Period", "--every", StringComparison.Ordinal)
@@ -29,6 +52,8 @@ internal static class HealthStore
         .Replace("expectation.Hosts.MinimumCount", "--at-least", StringComparison.Ordinal)
         .Replace("expectation.Hosts", "--hosts", StringComparison.Ordinal)
         .Replace("expectation.FailuresTolerated", "--failures-tolerated", StringComparison.Ordinal)
+        .Replace("expectation.AbandonAfter", "--abandon-after", StringComparison.Ordinal)
+        .Replace("expectation.SkipsBeforeAlert", "--skips-before-alert", StringComparison.Ordinal)
         .Replace("expectation.PausedUntil", "--until", StringComparison.Ordinal)
         .Replace("expectation.Paused", "--pause", StringComparison.Ordinal)
         .Replace("expectation.Tags", "--tag", StringComparison.Ordinal)

@@ -45,6 +45,11 @@ internal static class StatusCommand
         var now = context.Time.GetUtcNow();
         var location = context.ResolveLocation();
         using var store = context.OpenStoreForReading(location);
+        if (store is not null)
+        {
+            HealthStore.CloseAbandonedRuns(context, store, now);
+        }
+
         var rows = store is null ? [] : BuildRows(store, now);
         if (json)
         {

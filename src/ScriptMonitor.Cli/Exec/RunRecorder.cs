@@ -25,7 +25,7 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool) : IDisposa
         try
         {
             _store = context.OpenStore();
-            _store.RecordStartAsync(run.ScriptName, run.StartedAt, run.Hostname, run.RunId).GetAwaiter().GetResult();
+            _store.RecordStartAsync(run.ScriptName, run.StartedAt, run.Hostname, run.RunId, RunnerProcess.Current()).GetAwaiter().GetResult();
             _startRecorded = true;
         }
         catch (Exception e) when (StoreFailures.IsUnavailable(e) || e is ArgumentException)
@@ -41,6 +41,7 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool) : IDisposa
     {
         if (TryStore(run))
         {
+            CloseGoneRuns();
             DeliverSpool();
             return;
         }
@@ -84,6 +85,30 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool) : IDisposa
         {
             _storeProblem = CliContext.OneLine(e.Message);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Closes this host's runs whose runner died without recording their end (killed, out of memory, a reboot): only a
+    /// scriptmon on the runner's host can tell, and every run of every script passes here. Best effort, after the job.
+    /// </summary>
+    private void CloseGoneRuns()
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var (gone, reason) in Health.AbandonedRunSweep.CloseGoneRunsAsync(_store, context.Time.GetUtcNow(), CancellationToken.None).GetAwaiter().GetResult())
+            {
+                context.Logger.LogRunAbandoned(gone.ScriptName, gone.RunId, reason);
+            }
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e) || e is ArgumentException)
+        {
+            context.Logger.LogAbandonedNotChecked(CliContext.OneLine(e.Message));
         }
     }
 

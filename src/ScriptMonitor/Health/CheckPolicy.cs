@@ -1,10 +1,10 @@
 namespace ScriptMonitor.Health;
 
 /// <summary>
-/// Which <see cref="HealthState"/> is which check status. By default an outage (failing, missing, late, stuck) is
-/// CRITICAL, something odd that still runs (never ran, runtime anomalies, rate, a run from the future) is a WARNING,
-/// up, paused and learning are OK, and a script that cannot be evaluated is UNKNOWN. Any state can be moved with
-/// <c>state=status</c> pairs.
+/// Which <see cref="HealthState"/> is which check status. By default an outage (failing, abandoned, skipped, missing,
+/// late, stuck) is CRITICAL, something odd that still runs (never ran, runtime anomalies, rate, a run from the future)
+/// is a WARNING, up, paused and learning are OK, and a script that cannot be evaluated is UNKNOWN. Any state can be
+/// moved with <c>state=status</c> pairs.
 /// </summary>
 internal sealed class CheckPolicy
 {
@@ -22,6 +22,8 @@ internal sealed class CheckPolicy
         [HealthState.RunningTooLong] = CheckStatus.Critical,
         [HealthState.Late] = CheckStatus.Critical,
         [HealthState.Missing] = CheckStatus.Critical,
+        [HealthState.Skipped] = CheckStatus.Critical,
+        [HealthState.Abandoned] = CheckStatus.Critical,
         [HealthState.Failing] = CheckStatus.Critical,
         [HealthState.Unknown] = CheckStatus.Unknown,
     };

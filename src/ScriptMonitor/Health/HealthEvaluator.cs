@@ -33,6 +33,18 @@ internal static class HealthEvaluator
     /// <summary>More than this multiple of the expected runs in the window is "too often": double, so a manual rerun is not.</summary>
     internal const double TooOftenRatio = 2.0;
 
+    /// <summary>
+    /// The shortest time after which a run still in progress is presumed abandoned when no expectation sets one and
+    /// nobody can tell whether its process lives: a day, so that a nightly job that runs long is never presumed gone.
+    /// </summary>
+    internal static readonly TimeSpan DefaultAbandonAfter = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Without an expectation's bound, a run is presumed abandoned after this many times its maximum runtime (set or
+    /// learned) when that is longer than <see cref="DefaultAbandonAfter"/>: far past anything the script has done.
+    /// </summary>
+    internal const int AbandonAfterRuntimes = 10;
+
     /// <summary>Instants are stored to the microsecond: the smallest step between two distinct stored starts.</summary>
     private static readonly TimeSpan StoredResolution = TimeSpan.FromTicks(TimeSpan.TicksPerMicrosecond);
 
@@ -94,7 +106,7 @@ internal static class HealthEvaluator
             return Result([new HealthReason(HealthState.Paused, null, $"alerts for {name} are paused {until}")], []);
         }
 
-        if (history.RecentRuns.Count == 0 && history.InProgress.Count == 0)
+        if (history.RecentRuns.Count == 0 && history.InProgress.Count == 0 && history.RecentSkips.Count == 0)
         {
             var expected = expectation?.Schedule is { } s ? $", expected {s.Describe()}" : string.Empty;
             return Result([new HealthReason(HealthState.NeverRan, null, $"no run of {name} has been recorded{expected}")], []);
@@ -128,6 +140,10 @@ internal static class HealthEvaluator
 
         return Result(combined, hosts);
     }
+
+    /// <summary>How long a run of the script may stay in progress before it is presumed abandoned.</summary>
+    internal static TimeSpan AbandonAfter(ScriptSnapshot snapshot) =>
+        Rules.For(snapshot.Expectation, ExpectationLearner.Learn(snapshot.History)).AbandonAfter;
 
     private static HealthReason LearningReason(string name, ScriptHistory history)
     {
@@ -171,12 +187,13 @@ internal static class HealthEvaluator
     private static List<HealthReason> EvaluateTarget(string? host, Context context, Rules rules)
     {
         var history = context.History;
+        var inProgress = host is null ? history.InProgress : history.InProgress.Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal)).ToList();
         var target = new Target(
             host,
             host is null ? string.Empty : $" on {host}",
             host is null ? history.RecentRuns : history.RecentRuns.Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal)).ToList(),
             host is null ? history.LastSuccess : LastSuccessOn(host, history),
-            host is null ? history.InProgress : history.InProgress.Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal)).ToList());
+            inProgress.Where(r => !IsPresumedAbandoned(r, context.Now, rules)).ToList());
         var reasons = new List<HealthReason>();
         void Add(HealthReason? reason)
         {
@@ -188,6 +205,7 @@ internal static class HealthEvaluator
 
         Add(Availability(target, context, rules));
         Add(Failing(target, context, rules));
+        Add(Skipped(target, context, rules));
         Add(RunningTooLong(target, context, rules));
         Add(FromTheFuture(target, context));
         Add(RuntimeAnomaly(target, rules));
@@ -295,30 +313,40 @@ internal static class HealthEvaluator
     };
 
     /// <summary>
-    /// Failed runs in a row, from the first run on: a script that has always failed is failing whether or not its
-    /// schedule is known yet. When every recent run failed and older ones exist, the store counts the whole streak.
+    /// Failed or abandoned runs in a row, from the first run on: a script that has always failed is failing whether or
+    /// not its schedule is known yet, and a run whose process died is a failure nobody saw end. A run still in
+    /// progress past the abandonment bound counts as abandoned. When every recent run is in the streak and older ones
+    /// exist, the store counts the whole streak.
     /// </summary>
     private static HealthReason? Failing(Target target, Context context, Rules rules)
     {
         HistoryRun? latest = null;
+        var latestOutcome = RunOutcome.Failed;
         var failures = 0;
+        var abandoned = 0;
         var completed = 0;
-        var streak = true;
         foreach (var run in target.Recent)
         {
-            if (run.Outcome == RunOutcome.Running)
+            var outcome = run.Outcome == RunOutcome.Running && IsPresumedAbandoned(run, context.Now, rules) ? RunOutcome.Abandoned : run.Outcome;
+            if (outcome == RunOutcome.Running)
             {
                 continue;
             }
 
             completed++;
-            latest ??= run;
-            streak &= run.Outcome == RunOutcome.Failed;
-            failures += streak ? 1 : 0;
-            if (!streak)
+            if (outcome is not (RunOutcome.Failed or RunOutcome.Abandoned))
             {
                 break;
             }
+
+            if (latest is null)
+            {
+                latest = run;
+                latestOutcome = outcome;
+            }
+
+            failures++;
+            abandoned += outcome == RunOutcome.Abandoned ? 1 : 0;
         }
 
         if (failures <= rules.FailuresTolerated || latest is null)
@@ -329,22 +357,83 @@ internal static class HealthEvaluator
         var count = failures.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (failures == completed && context.History.IsTruncated)
         {
-            // Every run the history holds failed, and it holds only the newest: the streak may go back further.
-            var query = new RunQuery(context.ScriptName)
-            {
-                Hostname = target.Host,
-                Since = target.LastSuccess is { } success ? success.StartedAt + StoredResolution : null,
-                Outcome = RunOutcome.Failed,
-            };
-            count = context.Count(query, failures);
+            // Every run the history holds is in the streak, and it holds only the newest: the streak may go back further.
+            var since = target.LastSuccess is { } success ? success.StartedAt + StoredResolution : (DateTimeOffset?)null;
+            count = context.Count(
+                [
+                    new RunQuery(context.ScriptName) { Hostname = target.Host, Since = since, Outcome = RunOutcome.Failed },
+                    new RunQuery(context.ScriptName) { Hostname = target.Host, Since = since, Outcome = RunOutcome.Abandoned },
+                ],
+                failures);
+        }
+
+        var what = abandoned == 0 ? "failed" : abandoned == failures ? "were abandoned" : "failed or were abandoned";
+        var tolerated = $"{CountText.Of(rules.FailuresTolerated, "consecutive failure")} {(rules.FailuresTolerated == 1 ? "is" : "are")} tolerated";
+        var started = Timestamps.Format(latest.StartedAt);
+        if (latestOutcome == RunOutcome.Abandoned)
+        {
+            var why = latest.Outcome == RunOutcome.Running
+                ? $"it has been running for {DurationText.Format(context.Now - latest.StartedAt)}, past the {DurationText.Format(rules.AbandonAfter)} after which a run whose process cannot be checked is presumed abandoned"
+                : $"it never completed (its process ended without recording an end, or it outlived {DurationText.Format(rules.AbandonAfter)})";
+            var runs = count == "1" ? $"the last run{target.On} (started {started}) was abandoned" : $"the last {count} runs{target.On} {what}, the latest (started {started}) abandoned";
+            return new HealthReason(HealthState.Abandoned, target.Host, $"{runs}: {why}; {tolerated}");
         }
 
         var exit = latest.ExitCode is { } code ? $" with exit code {code}" : string.Empty;
-        var runs = count == "1" ? "the last run" : $"the last {count} runs";
+        var failed = count == "1" ? $"the last run{target.On} failed" : $"the last {count} runs{target.On} {what}";
+        return new HealthReason(HealthState.Failing, target.Host, $"{failed}, the latest started {started}{exit}; {tolerated}");
+    }
+
+    /// <summary>
+    /// Whether a run still in progress has outlived the bound after which it is presumed abandoned: its process can
+    /// only be checked on its own host, and one that died there without a scriptmon to notice must not hold the
+    /// script in "running too long" for good.
+    /// </summary>
+    private static bool IsPresumedAbandoned(HistoryRun run, DateTimeOffset now, Rules rules) =>
+        run.Outcome == RunOutcome.Running && now - run.StartedAt > rules.AbandonAfter;
+
+    /// <summary>
+    /// Runs skipped in a row on one host because another run still held the lock: the skips since that host's newest
+    /// run started. As many as the expectation allows before alerting make the script skipped, naming the holder.
+    /// </summary>
+    private static HealthReason? Skipped(Target target, Context context, Rules rules)
+    {
+        var skips = context.History.RecentSkips;
+        if (skips.Count < rules.SkipsBeforeAlert)
+        {
+            return null;
+        }
+
+        (string Host, int Count, ScriptSkip Newest, ScriptSkip Oldest)? worst = null;
+        foreach (var host in skips.Select(s => s.Hostname).Distinct(StringComparer.Ordinal))
+        {
+            if (target.Host is not null && !string.Equals(host, target.Host, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var lastStart = context.History.RecentRuns.Concat(context.History.InProgress)
+                .Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal))
+                .Select(r => (DateTimeOffset?)r.StartedAt)
+                .Max();
+            var streak = skips.Where(s => string.Equals(s.Hostname, host, StringComparison.Ordinal)).TakeWhile(s => lastStart is not { } start || s.SkippedAt > start).ToList();
+            if (streak.Count >= rules.SkipsBeforeAlert && (worst is null || streak.Count > worst.Value.Count))
+            {
+                worst = (host, streak.Count, streak[0], streak[^1]);
+            }
+        }
+
+        if (worst is not { } found)
+        {
+            return null;
+        }
+
+        // The history holds the newest skips only: when all of them are in the streak, it may be longer.
+        var count = found.Count == skips.Count && skips.Count >= ScriptHistory.Depth ? $"at least {found.Count}" : found.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new HealthReason(
-            HealthState.Failing,
+            HealthState.Skipped,
             target.Host,
-            $"{runs}{target.On} failed, the latest started {Timestamps.Format(latest.StartedAt)}{exit}; {CountText.Of(rules.FailuresTolerated, "consecutive failure")} {(rules.FailuresTolerated == 1 ? "is" : "are")} tolerated");
+            $"the last {count} runs on {found.Host} were skipped, the first at {Timestamps.Format(found.Oldest.SkippedAt)}, because another run held the lock: {found.Newest.Holder}; {CountText.Of(rules.SkipsBeforeAlert, "skip")} in a row make an alert");
     }
 
     private static HealthReason? RunningTooLong(Target target, Context context, Rules rules)
@@ -504,20 +593,46 @@ internal static class HealthEvaluator
         internal IReadOnlyList<RunQuery> Requests => _requests;
 
         /// <summary>The store's exact count when it was given, else "at least" what the recent runs show (and a request for it).</summary>
-        internal string Count(RunQuery query, long atLeast)
+        internal string Count(RunQuery query, long atLeast) => Count([query], atLeast);
+
+        /// <summary>The sum of the store's exact counts of <paramref name="queries"/>, else "at least" (and a request for each).</summary>
+        internal string Count(IReadOnlyList<RunQuery> queries, long atLeast)
         {
-            if (counts is not null && counts.TryGetValue(query, out var exact) && exact >= atLeast)
+            long exact = 0;
+            var known = counts is not null;
+            foreach (var query in queries)
+            {
+                if (known && counts!.TryGetValue(query, out var count))
+                {
+                    exact += count;
+                }
+                else
+                {
+                    known = false;
+                }
+            }
+
+            if (known && exact >= atLeast)
             {
                 return exact.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            _requests.Add(query);
+            _requests.AddRange(queries);
             return "at least " + atLeast.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 
     /// <summary>The limits in force: the expectation's where it sets them, the learned ones where it does not.</summary>
-    private sealed record Rules(Schedule? Schedule, bool ScheduleLearned, TimeSpan Grace, TimeSpan? MinRuntime, TimeSpan? MaxRuntime, bool RuntimeLearned, int FailuresTolerated)
+    private sealed record Rules(
+        Schedule? Schedule,
+        bool ScheduleLearned,
+        TimeSpan Grace,
+        TimeSpan? MinRuntime,
+        TimeSpan? MaxRuntime,
+        bool RuntimeLearned,
+        int FailuresTolerated,
+        TimeSpan AbandonAfter,
+        int SkipsBeforeAlert)
     {
         internal string MaxLabel => RuntimeLearned ? "learned normal maximum" : "maximum";
 
@@ -533,14 +648,24 @@ internal static class HealthEvaluator
                 : learned is null ? expectation?.Grace ?? ScriptExpectation.DefaultGrace
                 : expectation is null ? learned.Grace : Max(expectation.Grace, learned.Grace);
             var explicitRuntime = expectation?.MinRuntime is not null || expectation?.MaxRuntime is not null;
+            var maxRuntime = explicitRuntime ? expectation!.MaxRuntime : learned?.RuntimeHigh;
             return new Rules(
                 schedule,
                 scheduleLearned,
                 grace,
                 explicitRuntime ? expectation!.MinRuntime : learned?.RuntimeLow,
-                explicitRuntime ? expectation!.MaxRuntime : learned?.RuntimeHigh,
+                maxRuntime,
                 !explicitRuntime && learned is not null,
-                expectation?.FailuresTolerated ?? 0);
+                expectation?.FailuresTolerated ?? 0,
+                expectation?.AbandonAfter ?? DefaultBound(maxRuntime),
+                expectation?.SkipsBeforeAlert ?? ScriptExpectation.DefaultSkipsBeforeAlert);
+        }
+
+        /// <summary>The longer of a day and ten times the maximum runtime, within what an expectation may set.</summary>
+        private static TimeSpan DefaultBound(TimeSpan? maxRuntime)
+        {
+            var scaled = maxRuntime is { } max ? TimeSpan.FromTicks((long)Math.Min(max.Ticks * (double)AbandonAfterRuntimes, ExpectationValidation.MaxAbandonAfter.Ticks)) : TimeSpan.Zero;
+            return Max(DefaultAbandonAfter, scaled);
         }
 
         internal string DescribeSchedule() => Schedule switch

@@ -45,9 +45,21 @@ public enum HealthState
     /// <summary>Several due runs missed in a row, or an expected host has never succeeded.</summary>
     Missing = 11,
 
+    /// <summary>
+    /// Runs were skipped several times in a row because another run still held the script's lock: a holder that is
+    /// stuck is an outage of its own.
+    /// </summary>
+    Skipped = 12,
+
+    /// <summary>
+    /// The last run never completed: its process is gone (killed, out of memory, a reboot), or it outlived the time
+    /// after which a run is presumed gone. Counted as a failure; a later run that completes ends it.
+    /// </summary>
+    Abandoned = 13,
+
     /// <summary>More consecutive runs failed than the expectation tolerates.</summary>
-    Failing = 12,
+    Failing = 14,
 
     /// <summary>The script's stored data cannot be evaluated; the reason says why. Other scripts are not affected.</summary>
-    Unknown = 13,
+    Unknown = 15,
 }

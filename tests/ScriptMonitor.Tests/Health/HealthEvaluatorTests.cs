@@ -1,3 +1,4 @@
+using ScriptMonitor.Runs;
 using ScriptMonitor.Health;
 using static ScriptMonitor.Tests.Health.History;
 
@@ -299,6 +300,111 @@ public sealed class HealthEvaluatorTests
 
         Assert.Equal(HealthState.Up, health.State);
         Assert.Empty(health.Hosts);
+    }
+
+    public static TheoryData<string, ScriptExpectation?, HistoryRun[], HealthState, string> AbandonedCases => new()
+    {
+        {
+            "an abandoned run, then 36 successes", Hourly, [.. Every(Hour, Now.AddMinutes(-30), 36), Abandoned(Now.AddHours(-37))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:30:00+00:00"
+        },
+        {
+            "the last run was abandoned", Hourly, [Abandoned(Now.AddMinutes(-20)), Ok(Now.AddMinutes(-50))],
+            HealthState.Abandoned, "the last run (started 2026-03-02 11:40:00+00:00) was abandoned: it never completed (its process ended without recording an end, or it outlived 1d); 0 consecutive failures are tolerated"
+        },
+        {
+            "one abandoned run tolerated", Hourly with { FailuresTolerated = 1 }, [Abandoned(Now.AddMinutes(-20)), Ok(Now.AddMinutes(-50))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:10:00+00:00"
+        },
+        {
+            "a failure and an abandoned run in a row", Hourly with { FailuresTolerated = 1 }, [Failed(Now.AddMinutes(-10)), Abandoned(Now.AddMinutes(-40)), Ok(Now.AddMinutes(-70))],
+            HealthState.Failing, "the last 2 runs failed or were abandoned, the latest started 2026-03-02 11:50:00+00:00 with exit code 2; 1 consecutive failure is tolerated"
+        },
+        {
+            "left running for two days, then 36 successes", Hourly with { MaxRuntime = TimeSpan.FromMinutes(30) }, [.. Every(Hour, Now.AddMinutes(-30), 36), Running(Now.AddDays(-2))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:30:00+00:00"
+        },
+        {
+            "left running for two days, nothing since", Hourly with { MaxRuntime = TimeSpan.FromMinutes(30) }, [Running(Now.AddDays(-2)), Ok(Now.AddDays(-2).AddHours(-1))],
+            HealthState.Abandoned, "the last run (started 2026-02-28 12:00:00+00:00) was abandoned: it has been running for 2d, past the 1d after which a run whose process cannot be checked is presumed abandoned"
+        },
+        {
+            "running past the maximum, within the bound", Hourly with { Schedule = Schedule.Every(TimeSpan.FromHours(6)), MaxRuntime = TimeSpan.FromMinutes(30) }, [Running(Now.AddHours(-5)), Ok(Now.AddHours(-6))],
+            HealthState.RunningTooLong, "a run started 2026-03-02 07:00:00+00:00 has been running for 5h, longer than the maximum 30m"
+        },
+        {
+            "a bound set by the expectation", Hourly with { MaxRuntime = TimeSpan.FromMinutes(30), AbandonAfter = TimeSpan.FromHours(2) }, [Running(Now.AddHours(-3)), Ok(Now.AddHours(-4))],
+            HealthState.Abandoned, "the last run (started 2026-03-02 09:00:00+00:00) was abandoned: it has been running for 3h, past the 2h after which"
+        },
+        {
+            "a bound of ten times a long maximum runtime", Hourly with { Schedule = Schedule.Every(TimeSpan.FromDays(2)), MaxRuntime = TimeSpan.FromHours(6) }, [Running(Now.AddHours(-40)), Ok(Now.AddHours(-41))],
+            HealthState.RunningTooLong, "a run started 2026-02-28 20:00:00+00:00 has been running for 1d 16h, longer than the maximum 6h"
+        },
+        {
+            "no expectation, the first run abandoned", null, [Abandoned(Now.AddMinutes(-20))],
+            HealthState.Abandoned, "the last run (started 2026-03-02 11:40:00+00:00) was abandoned"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(AbandonedCases))]
+    public void Abandoned_runs_count_as_failures_and_never_hold_a_script_once_later_runs_complete(string situation, ScriptExpectation? expectation, HistoryRun[] runs, HealthState state, string reason)
+    {
+        var health = Evaluate(expectation, runs, Now);
+
+        Assert.True(state == health.State, $"{situation}: expected {state}, got {health.State}: {health.Summary}");
+        Assert.StartsWith(reason, health.Summary, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, ScriptExpectation?, HistoryRun[], ScriptSkip[], HealthState, string> SkippedCases => new()
+    {
+        {
+            "skipped three times while a run holds the lock", Hourly, [Running(Now.AddHours(-3).AddMinutes(-30)), Ok(Now.AddHours(-4))], [Skip(Now.AddHours(-2)), Skip(Now.AddHours(-1)), Skip(Now)],
+            HealthState.Skipped, "the last 3 runs on db1 were skipped, the first at 2026-03-02 10:00:00+00:00, because another run held the lock: pid 4242 since 2026-03-02T02:15:00Z; 3 skips in a row make an alert"
+        },
+        {
+            "skipped twice is an overlap, not an outage", Hourly with { Grace = TimeSpan.FromHours(3) }, [Running(Now.AddHours(-2).AddMinutes(-30)), Ok(Now.AddHours(-3))], [Skip(Now.AddHours(-1)), Skip(Now)],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 09:00:00+00:00"
+        },
+        {
+            "skips before the latest run do not count", Hourly, [Ok(Now.AddMinutes(-30)), Ok(Now.AddHours(-4))], [Skip(Now.AddHours(-3)), Skip(Now.AddHours(-2)), Skip(Now.AddHours(-1)), Skip(Now.AddMinutes(-10))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:30:00+00:00"
+        },
+        {
+            "a tolerance of five", Hourly with { SkipsBeforeAlert = 5 }, [Ok(Now.AddHours(-5))], [Skip(Now.AddHours(-3)), Skip(Now.AddHours(-2)), Skip(Now.AddHours(-1)), Skip(Now)],
+            HealthState.Missing, "no successful run since 2026-03-02 07:00:00+00:00"
+        },
+        {
+            "skips on another host do not add up", Hourly, [Ok(Now.AddMinutes(-30), host: "db1")], [Skip(Now.AddMinutes(-20), host: "db2"), Skip(Now.AddMinutes(-10), host: "db1"), Skip(Now, host: "db2")],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:30:00+00:00"
+        },
+        {
+            "a script known only by its skips", null, [], [Skip(Now.AddHours(-2)), Skip(Now.AddHours(-1)), Skip(Now)],
+            HealthState.Skipped, "the last 3 runs on db1 were skipped"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(SkippedCases))]
+    public void Runs_skipped_in_a_row_for_a_held_lock_are_a_problem_naming_the_holder(string situation, ScriptExpectation? expectation, HistoryRun[] runs, ScriptSkip[] skips, HealthState state, string reason)
+    {
+        var health = Evaluate(expectation, runs, Now, skips);
+
+        Assert.True(state == health.State, $"{situation}: expected {state}, got {health.State}: {health.Summary}");
+        Assert.StartsWith(reason, health.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Skips_on_a_listed_host_make_that_host_skipped()
+    {
+        var expectation = Hourly with { Hosts = HostRequirement.Each("db1", "db2") };
+        var runs = new[] { Ok(Now.AddMinutes(-30), host: "db1"), Ok(Now.AddMinutes(-30), host: "db2") };
+        var skips = new[] { Skip(Now.AddMinutes(-20), host: "db2"), Skip(Now.AddMinutes(-10), host: "db2"), Skip(Now, host: "db2") };
+
+        var health = Evaluate(expectation, runs, Now, skips);
+
+        Assert.Equal(HealthState.Skipped, health.State);
+        Assert.Equal([HealthState.Up, HealthState.Skipped], health.Hosts.Select(h => h.State));
     }
 
     [Fact]
