@@ -679,7 +679,9 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
     private async ValueTask<DateTimeOffset> ServerNowAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, "SELECT now()");
-        return (DateTimeOffset)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return reader.GetFieldValue<DateTimeOffset>(0);
     }
 
     /// <summary>

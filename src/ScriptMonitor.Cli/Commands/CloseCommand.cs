@@ -47,7 +47,7 @@ internal static class CloseCommand
             {
                 // The store marks only a run still running: one that ended (or ends meanwhile) answers false.
                 var at = running is not null && now < running.StartedAt ? running.StartedAt : now;
-                closed = CliContext.Call(store, s => Unwrapped(s.AbandonRunAsync(runId, at, reason)));
+                closed = CliContext.Call(store, s => Unwrapped(() => s.AbandonRunAsync(runId, at, reason)));
                 problem = closed ? null : $"the run {runId} is not running: it has already ended, so nothing changed";
             }
             catch (UnknownRunException)
@@ -71,11 +71,11 @@ internal static class CloseCommand
     }
 
     /// <summary>Tells "no such run" apart from a store that cannot be used, which <see cref="CliContext.Call{T}"/> reports.</summary>
-    private static async Task<bool> Unwrapped(Task<bool> call)
+    private static async Task<bool> Unwrapped(Func<Task<bool>> call)
     {
         try
         {
-            return await call.ConfigureAwait(false);
+            return await call().ConfigureAwait(false);
         }
         catch (KeyNotFoundException e)
         {

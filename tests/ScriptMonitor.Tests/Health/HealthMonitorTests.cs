@@ -102,4 +102,22 @@ public sealed class HealthMonitorTests : IDisposable
         Assert.True(await store.SetExpectationAsync(new ScriptExpectation("report") { Schedule = Schedule.Every(TimeSpan.FromHours(1)) }), "setting it again replaces the row");
         Assert.Equal(HealthState.Up, (await new HealthMonitor(store, _clock).EvaluateAsync("report")).State);
     }
+
+    [Fact]
+    public async Task Three_runs_skipped_for_a_held_lock_make_the_script_skipped_naming_the_holder()
+    {
+        await using var store = SqliteScriptRunStore.Open(Path.Combine(_directory, "runs.db"), new SqliteStoreOptions { TimeProvider = _clock });
+        var now = _clock.GetUtcNow();
+        await store.RecordSuccessAsync("backup", now.AddHours(-5), now.AddHours(-5).AddMinutes(1), "db1");
+        await store.RecordStartAsync("backup", now.AddHours(-4), "db1");
+        for (var hour = 3; hour >= 1; hour--)
+        {
+            await store.RecordSkipAsync(new ScriptMonitor.Runs.ScriptSkip(Guid.NewGuid(), "backup", "db1", now.AddHours(-hour), "pid 4242 since 2026-03-02T08:00:00Z"));
+        }
+
+        var health = await new HealthMonitor(store, _clock).EvaluateAsync("backup");
+
+        Assert.Equal(HealthState.Skipped, health.State);
+        Assert.Equal("the last 3 runs on db1 were skipped, the first at 2026-03-02 09:00:00+00:00, because another run held the lock: pid 4242 since 2026-03-02T08:00:00Z; 3 skips in a row make an alert", health.Summary);
+    }
 }
