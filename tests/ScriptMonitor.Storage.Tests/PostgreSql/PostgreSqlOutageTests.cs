@@ -1,5 +1,7 @@
+using ScriptMonitor.Configuration;
 using ScriptMonitor.PostgreSql;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Scripts.Stores;
 
 namespace ScriptMonitor.Storage.Tests.PostgreSql;
 
@@ -44,9 +46,12 @@ public sealed class PostgreSqlOutageTests : IClassFixture<PostgreSqlOutageTests.
         await _server.Server.FreezeAsync();
         try
         {
-            var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => PostgreSqlScriptRunStore.OpenAsync(_server.Server.ConnectionString, Bounded).WaitAsync(HangLimit));
+            var direct = await Assert.ThrowsAsync<StoreUnavailableException>(() => PostgreSqlScriptRunStore.OpenAsync(_server.Server.ConnectionString, Bounded).WaitAsync(HangLimit));
+            var location = new StoreLocation(StoreKind.PostgreSql, _server.Server.ConnectionString, StoreLocationSource.Explicit);
+            var configured = await Assert.ThrowsAsync<StoreUnavailableException>(() => Task.Run(() => ScriptRunStores.Open(location, waitBound: Bound)).WaitAsync(HangLimit));
 
-            Assert.Contains("Cannot connect to PostgreSQL", error.Message, StringComparison.Ordinal);
+            Assert.Contains("Cannot connect to PostgreSQL", direct.Message, StringComparison.Ordinal);
+            Assert.Contains("Cannot connect to PostgreSQL", configured.Message, StringComparison.Ordinal);
         }
         finally
         {

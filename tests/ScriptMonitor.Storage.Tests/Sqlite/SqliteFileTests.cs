@@ -147,7 +147,9 @@ public sealed class SqliteFileTests : IDisposable
         // again: 2.5 s became 5 s. The bound a caller such as exec chooses must be the bound.
         var busy = TimeSpan.FromSeconds(2.5);
         var path = _directory.File("bounded.db");
-        using var store = SqliteScriptRunStore.Open(path, new SqliteStoreOptions { BusyTimeout = busy });
+        using var store = ScriptMonitor.Scripts.Stores.ScriptRunStores.Open(
+            new ScriptMonitor.Configuration.StoreLocation(ScriptMonitor.Configuration.StoreKind.Sqlite, path, ScriptMonitor.Configuration.StoreLocationSource.Explicit),
+            waitBound: busy);
         using var other = new SqliteConnection($"Data Source={path};Pooling=False");
         other.Open();
         using var hold = other.BeginTransaction(deferred: false);
