@@ -193,28 +193,79 @@ internal static class HealthEvaluator
             host is null ? string.Empty : $" on {host}",
             host is null ? history.RecentRuns : history.RecentRuns.Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal)).ToList(),
             host is null ? history.LastSuccess : LastSuccessOn(host, history),
-            inProgress.Where(r => !IsPresumedAbandoned(r, context.Now, rules)).ToList());
-        var reasons = new List<HealthReason>();
-        void Add(HealthReason? reason)
+            StillRunning(inProgress, context.Now, rules));
+
+        // Evaluated for every script on every pass: a list only when a rule applies.
+        List<HealthReason>? reasons = null;
+        foreach (var reason in new[]
+        {
+            Availability(target, context, rules),
+            Failing(target, context, rules),
+            Skipped(target, context, rules),
+            RunningTooLong(target, context, rules),
+            FromTheFuture(target, context),
+            RuntimeAnomaly(target, rules),
+            Rate(target, context, rules),
+        })
         {
             if (reason is not null)
             {
-                reasons.Add(reason);
+                (reasons ??= []).Add(reason);
             }
         }
 
-        Add(Availability(target, context, rules));
-        Add(Failing(target, context, rules));
-        Add(Skipped(target, context, rules));
-        Add(RunningTooLong(target, context, rules));
-        Add(FromTheFuture(target, context));
-        Add(RuntimeAnomaly(target, rules));
-        Add(Rate(target, context, rules));
-        return reasons;
+        return reasons ?? [];
+    }
+
+    /// <summary>The runs in progress that are not yet presumed abandoned; most scripts have none at all.</summary>
+    private static IReadOnlyList<HistoryRun> StillRunning(IReadOnlyList<HistoryRun> inProgress, DateTimeOffset now, Rules rules)
+    {
+        List<HistoryRun>? running = null;
+        for (var i = 0; i < inProgress.Count; i++)
+        {
+            if (IsPresumedAbandoned(inProgress[i], now, rules))
+            {
+                running ??= [.. inProgress.Take(i)];
+            }
+            else
+            {
+                running?.Add(inProgress[i]);
+            }
+        }
+
+        return running ?? inProgress;
     }
 
     /// <summary>Whether a run started so far after <paramref name="now"/> that some clock must be wrong.</summary>
     private static bool IsFromTheFuture(HistoryRun run, DateTimeOffset now) => run.StartedAt > now + FutureTolerance;
+
+    private static HistoryRun? NewestFromTheFuture(IReadOnlyList<HistoryRun> runs, DateTimeOffset now)
+    {
+        HistoryRun? newest = null;
+        foreach (var run in runs)
+        {
+            if (IsFromTheFuture(run, now) && (newest is null || run.StartedAt > newest.StartedAt))
+            {
+                newest = run;
+            }
+        }
+
+        return newest;
+    }
+
+    /// <summary>The newest success among <paramref name="newestFirst"/> that is not from the future.</summary>
+    private static HistoryRun? NewestSuccessBefore(IReadOnlyList<HistoryRun> newestFirst, DateTimeOffset now)
+    {
+        foreach (var run in newestFirst)
+        {
+            if (run.Outcome == RunOutcome.Succeeded && !IsFromTheFuture(run, now))
+            {
+                return run;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// The newest run that started after the instant of the evaluation, beyond what clocks may disagree by. Such a run
@@ -222,7 +273,12 @@ internal static class HealthEvaluator
     /// </summary>
     private static HealthReason? FromTheFuture(Target target, Context context)
     {
-        var future = target.Recent.Concat(target.InProgress).Where(r => IsFromTheFuture(r, context.Now)).MaxBy(r => r.StartedAt);
+        var future = NewestFromTheFuture(target.Recent, context.Now);
+        if (NewestFromTheFuture(target.InProgress, context.Now) is { } running && (future is null || running.StartedAt > future.StartedAt))
+        {
+            future = running;
+        }
+
         if (future is null)
         {
             return null;
@@ -250,13 +306,27 @@ internal static class HealthEvaluator
         var on = target.On;
         var host = target.Host;
         var lastSuccess = target.LastSuccess is { } success && IsFromTheFuture(success, now)
-            ? target.Recent.FirstOrDefault(r => r.Outcome == RunOutcome.Succeeded && !IsFromTheFuture(r, now))
+            ? NewestSuccessBefore(target.Recent, now)
             : target.LastSuccess;
-        var running = target.InProgress.Where(r => !IsFromTheFuture(r, now)).ToList();
-        var runningSince = running.Count > 0 ? running.Max(r => r.StartedAt) : (DateTimeOffset?)null;
-        var grace = DurationText.Format(rules.Grace);
+        DateTimeOffset? runningSince = null;
+        foreach (var run in target.InProgress)
+        {
+            if (!IsFromTheFuture(run, now))
+            {
+                runningSince = Latest(runningSince, run.StartedAt);
+            }
+        }
+
         var lastStart = Latest(lastSuccess?.StartedAt, runningSince);
-        var none = target.Recent.Any(r => IsFromTheFuture(r, now)) ? $"no successful run{on} that started before now has been recorded" : $"no successful run{on} has been recorded";
+        if (rules.Schedule is PeriodSchedule { Period: var every } && lastStart is { } recent && now <= recent + every + rules.Grace)
+        {
+            // On time: the common case, decided before any text is made.
+            return null;
+        }
+
+        // Only for a reason's text: most scripts are on time and need none.
+        string Grace() => DurationText.Format(rules.Grace);
+        string None() => NewestFromTheFuture(target.Recent, now) is not null ? $"no successful run{on} that started before now has been recorded" : $"no successful run{on} has been recorded";
         switch (rules.Schedule)
         {
             case PeriodSchedule { Period: var period }:
@@ -267,14 +337,14 @@ internal static class HealthEvaluator
 
                 if (lastSuccess is null)
                 {
-                    return new HealthReason(HealthState.Missing, host, $"{none}, expected {rules.DescribeSchedule()} with {grace} grace");
+                    return new HealthReason(HealthState.Missing, host, $"{None()}, expected {rules.DescribeSchedule()} with {Grace()} grace");
                 }
 
                 var missed = (int)Math.Min(int.MaxValue, (now - lastStart!.Value).Ticks / period.Ticks);
                 return new HealthReason(
                     missed >= MissedForMissing ? HealthState.Missing : HealthState.Late,
                     host,
-                    $"no successful run{on} since {Timestamps.Format(lastSuccess.StartedAt)}, expected {rules.DescribeSchedule()} with {grace} grace{Missed(missed)}");
+                    $"no successful run{on} since {Timestamps.Format(lastSuccess.StartedAt)}, expected {rules.DescribeSchedule()} with {Grace()} grace{Missed(missed)}");
 
             case CronSchedule cron:
                 if (cron.Previous(now - rules.Grace) is not { } due)
@@ -289,14 +359,14 @@ internal static class HealthEvaluator
 
                 if (lastSuccess is null)
                 {
-                    return new HealthReason(HealthState.Missing, host, $"{none}, expected {cron.Describe()} with {grace} grace; the latest was due at {Timestamps.Format(due)}");
+                    return new HealthReason(HealthState.Missing, host, $"{None()}, expected {cron.Describe()} with {Grace()} grace; the latest was due at {Timestamps.Format(due)}");
                 }
 
                 var count = cron.CountBetween(lastStart!.Value + EarlyStartTolerance, now - rules.Grace, MissedForMissing);
                 return new HealthReason(
                     count >= MissedForMissing ? HealthState.Missing : HealthState.Late,
                     host,
-                    $"no successful run{on} for the run due at {Timestamps.Format(due)}, expected {cron.Describe()} with {grace} grace; the last success started {Timestamps.Format(lastSuccess.StartedAt)}{Missed(count)}");
+                    $"no successful run{on} for the run due at {Timestamps.Format(due)}, expected {cron.Describe()} with {Grace()} grace; the last success started {Timestamps.Format(lastSuccess.StartedAt)}{Missed(count)}");
 
             default:
                 return null;

@@ -32,7 +32,8 @@ public sealed class HealthMonitor
         {
             if (tag is null || (snapshot.Expectation?.Tags.Contains(tag, StringComparer.Ordinal) ?? false))
             {
-                results.Add(await EvaluateAsync(snapshot, now, cancellationToken).ConfigureAwait(false));
+                var health = HealthEvaluator.Evaluate(snapshot, now);
+                results.Add(health.CountsNeeded.Count == 0 ? health : await WithExactCountsAsync(snapshot, health, now, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -47,22 +48,18 @@ public sealed class HealthMonitor
         ArgumentException.ThrowIfNullOrWhiteSpace(scriptName);
         var snapshots = await _store.ReadSnapshotsAsync([scriptName], cancellationToken).ConfigureAwait(false);
         var snapshot = snapshots.Count > 0 ? snapshots[0] : new ScriptSnapshot(scriptName, null, ScriptHistory.Empty);
-        return await EvaluateAsync(snapshot, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var now = _timeProvider.GetUtcNow();
+        var health = HealthEvaluator.Evaluate(snapshot, now);
+        return health.CountsNeeded.Count == 0 ? health : await WithExactCountsAsync(snapshot, health, now, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Evaluates one snapshot; where the recent runs give a count only as "at least" (a streak or a rate that reaches
-    /// past them), the store counts exactly and the snapshot is evaluated again with the true numbers. That is rare,
-    /// so the one pass over every script stays one read.
+    /// Where the recent runs gave a count only as "at least" (a streak or a rate that reaches past them), the store
+    /// counts exactly and the snapshot is evaluated again with the true numbers. That is rare, so the one pass over
+    /// every script stays one read.
     /// </summary>
-    private async Task<ScriptHealth> EvaluateAsync(ScriptSnapshot snapshot, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<ScriptHealth> WithExactCountsAsync(ScriptSnapshot snapshot, ScriptHealth health, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var health = HealthEvaluator.Evaluate(snapshot, now);
-        if (health.CountsNeeded.Count == 0)
-        {
-            return health;
-        }
-
         var counts = new Dictionary<Runs.RunQuery, long>();
         foreach (var query in health.CountsNeeded)
         {
