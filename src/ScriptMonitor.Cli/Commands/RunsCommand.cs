@@ -24,7 +24,7 @@ internal static class RunsCommand
             DefaultValueFactory = _ => DefaultLimit,
         };
         var json = CommonOptions.Json();
-        var command = new Command("runs", "List a script's runs, newest first: successes, failures and runs in progress.") { name, host, since, until, limit, json };
+        var command = new Command("runs", "List a script's runs, newest first: successes, failures, abandoned runs and runs in progress.") { name, host, since, until, limit, json };
         command.SetAction(parse => Run(
             context,
             parse.GetValue(name),
