@@ -252,7 +252,7 @@ public sealed partial class PostgreSqlScriptRunStore
     {
         Schedule? schedule = !reader.IsDBNull(1)
             ? Schedule.Every(reader.GetFieldValue<TimeSpan>(1))
-            : !reader.IsDBNull(2) ? Schedule.Cron(reader.GetString(2), reader.GetString(3)) : null;
+            : !reader.IsDBNull(2) ? CronSchedule.Restore(reader.GetString(2), reader.GetString(3)) : null;
         var hostList = reader.GetFieldValue<string[]>(8);
         var hosts = (HostMode)reader.GetInt16(7) switch
         {

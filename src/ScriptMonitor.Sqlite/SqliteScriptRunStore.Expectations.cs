@@ -225,7 +225,7 @@ public sealed partial class SqliteScriptRunStore
     {
         Schedule? schedule = !reader.IsDBNull(1)
             ? Schedule.Every(FromMicroseconds(reader.GetInt64(1)))
-            : !reader.IsDBNull(2) ? Schedule.Cron(reader.GetString(2), reader.GetString(3)) : null;
+            : !reader.IsDBNull(2) ? CronSchedule.Restore(reader.GetString(2), reader.GetString(3)) : null;
         var hostList = Split(reader.GetString(8));
         var hosts = (HostMode)reader.GetInt32(7) switch
         {

@@ -1,60 +1,53 @@
-using Cronos;
+using ScriptMonitor.Health.Cron;
 
 namespace ScriptMonitor.Health;
 
 /// <summary>
-/// One run at each occurrence of a cron expression, read in an IANA time zone so that a job at 02:30 Berlin time
-/// is expected at 02:30 Berlin time on both sides of a daylight-saving change (Cronos's rules: an occurrence in a
-/// skipped hour runs at the end of the gap, one in a repeated hour runs once).
+/// One run at each time Debian's cron would run a crontab line with this schedule, on a host whose clock is in an
+/// IANA time zone. This is the one place that reads cron expressions; every part of ScriptMonitor that needs to know
+/// when a cron job is due asks it.
 /// </summary>
+/// <remarks>
+/// <para>The fields mean what crontab(5) says: minute, hour, day-of-month, month (or jan–dec) and day-of-week
+/// (0–7 or sun–sat, 0 and 7 being Sunday), each <c>*</c>, a value, a range, a range or <c>*</c> with a step, or a
+/// list of those; or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight and @hourly. When both day
+/// fields are restricted and neither starts with <c>*</c>, a day matches when <em>either</em> matches:
+/// <c>30 4 1,15 * 5</c> runs on the 1st, the 15th and every Friday.</para>
+/// <para>Clock changes follow cron(8): a fixed-time job whose time is skipped by a change forward of less than
+/// 3 hours runs right after the change; one whose time is repeated by a change back runs once. A job with
+/// <c>*</c> at the start of its minute or hour field runs by the clock: not in skipped time, in both passes of
+/// repeated time. Larger changes are taken as they come.</para>
+/// <para>Refused, with a message that names the field and the rule: anything cron would refuse or read otherwise,
+/// @reboot (it has no time), a seconds field (cron has none), and a schedule that does not fire at least once in
+/// every 2,922 days (8 years, the longest wait for a February 29th), such as <c>0 0 30 2 *</c>.</para>
+/// </remarks>
 public sealed record CronSchedule : Schedule
 {
     /// <summary>The time zone when none is given.</summary>
     public const string DefaultTimeZone = "UTC";
 
-    /// <summary>How far back to look for the previous occurrence: a February 29th job occurs once in up to eight years.</summary>
-    private static readonly TimeSpan MaxLookBack = TimeSpan.FromDays(8 * 366);
-
-    /// <summary>The first step of the backwards search; doubled until an occurrence is found.</summary>
-    private static readonly TimeSpan FirstLookBack = TimeSpan.FromMinutes(1);
-
-    private const int FieldsWithSeconds = 6;
-
-    private readonly CronExpression _cron;
-    private readonly TimeZoneInfo _zone;
+    private readonly CronOccurrences? _occurrences;
 
     /// <summary>Parses the expression and finds the time zone.</summary>
-    /// <param name="expression">Five fields (minute hour day month weekday), or six with seconds first.</param>
+    /// <param name="expression">Five fields (minute hour day-of-month month day-of-week), or an @-name such as <c>@daily</c>.</param>
     /// <param name="timeZone">An IANA time zone such as <c>Europe/Berlin</c>.</param>
-    /// <exception cref="ArgumentException">The expression does not parse, or the time zone is unknown.</exception>
+    /// <exception cref="ArgumentException">The expression is not a cron schedule, never fires or fires too rarely, or the time zone is unknown.</exception>
     public CronSchedule(string expression, string timeZone = DefaultTimeZone)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(expression);
-        ArgumentException.ThrowIfNullOrWhiteSpace(timeZone);
+        ArgumentNullException.ThrowIfNull(expression);
+        ArgumentNullException.ThrowIfNull(timeZone);
         Expression = expression.Trim();
         TimeZone = timeZone.Trim();
-        var format = Expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == FieldsWithSeconds ? CronFormat.IncludeSeconds : CronFormat.Standard;
-        try
-        {
-            _cron = CronExpression.Parse(Expression, format);
-        }
-        catch (CronFormatException e)
-        {
-            throw new ArgumentException($"{nameof(expression)} must be a cron expression of five fields (or six with seconds): {e.Message}", nameof(expression), e);
-        }
+        var fields = CronParser.Parse(Expression);
+        _occurrences = new CronOccurrences(fields, ZoneTimeline.For(FindZone(TimeZone)));
+    }
 
-        try
-        {
-            _zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-        }
-        catch (TimeZoneNotFoundException e)
-        {
-            throw new ArgumentException($"{nameof(timeZone)} must be an IANA time zone such as Europe/Berlin ('{TimeZone}' is not known).", nameof(timeZone), e);
-        }
-        catch (InvalidTimeZoneException e)
-        {
-            throw new ArgumentException($"{nameof(timeZone)} '{TimeZone}' could not be read: {e.Message}", nameof(timeZone), e);
-        }
+    /// <summary>A schedule read back from a store that may hold one no longer accepted; <see cref="Problem"/> says why.</summary>
+    private CronSchedule(string expression, string timeZone, string problem)
+    {
+        Expression = expression;
+        TimeZone = timeZone;
+        Problem = problem;
     }
 
     /// <summary>The cron expression as given, trimmed.</summary>
@@ -62,6 +55,12 @@ public sealed record CronSchedule : Schedule
 
     /// <summary>The IANA time zone the expression is read in.</summary>
     public string TimeZone { get; }
+
+    /// <summary>
+    /// Why a schedule read from a store cannot be evaluated (it was stored before the rules it breaks existed), or
+    /// null for a valid one. Reading it fails for that one script only, and the message says what to change.
+    /// </summary>
+    internal string? Problem { get; }
 
     /// <inheritdoc/>
     public override string Describe() => $"at '{Expression}' ({TimeZone})";
@@ -73,36 +72,33 @@ public sealed record CronSchedule : Schedule
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Expression, TimeZone);
 
-    /// <summary>The next occurrence strictly after <paramref name="instant"/>, or null if there is none.</summary>
-    internal DateTimeOffset? Next(DateTimeOffset instant) => _cron.GetNextOccurrence(instant, _zone);
-
-    /// <summary>The latest occurrence at or before <paramref name="instant"/>, or null if there is none in reach.</summary>
-    internal DateTimeOffset? Previous(DateTimeOffset instant)
+    /// <summary>
+    /// The schedule a store holds. Never throws: a schedule stored before today's rules (a seconds field, Quartz
+    /// syntax, one that never fires) comes back with a <see cref="Problem"/>, so that one script cannot make every
+    /// other one unreadable.
+    /// </summary>
+    internal static CronSchedule Restore(string expression, string timeZone)
     {
-        for (var lookBack = FirstLookBack; lookBack <= MaxLookBack * 2; lookBack *= 2)
+        try
         {
-            var from = instant - (lookBack < MaxLookBack ? lookBack : MaxLookBack);
-            if (_cron.GetNextOccurrence(from, _zone, inclusive: true) is { } first && first <= instant)
-            {
-                var latest = first;
-                while (_cron.GetNextOccurrence(latest, _zone) is { } next && next <= instant)
-                {
-                    latest = next;
-                }
-
-                return latest;
-            }
-
-            if (lookBack >= MaxLookBack)
-            {
-                break;
-            }
+            return new CronSchedule(expression, timeZone);
         }
-
-        return null;
+        catch (ArgumentException e)
+        {
+            return new CronSchedule(expression, timeZone, e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal));
+        }
     }
 
+    /// <summary>The next occurrence strictly after <paramref name="instant"/>, or null if there is none in reach.</summary>
+    /// <exception cref="InvalidOperationException">The schedule has a <see cref="Problem"/>.</exception>
+    internal DateTimeOffset? Next(DateTimeOffset instant) => Utc(Occurrences.Next(instant.UtcDateTime));
+
+    /// <summary>The latest occurrence at or before <paramref name="instant"/>, or null if there is none in reach.</summary>
+    /// <exception cref="InvalidOperationException">The schedule has a <see cref="Problem"/>.</exception>
+    internal DateTimeOffset? Previous(DateTimeOffset instant) => Utc(Occurrences.Previous(instant.UtcDateTime));
+
     /// <summary>How many occurrences fall in (<paramref name="after"/>, <paramref name="atOrBefore"/>], counting no further than <paramref name="cap"/>.</summary>
+    /// <exception cref="InvalidOperationException">The schedule has a <see cref="Problem"/>.</exception>
     internal int CountBetween(DateTimeOffset after, DateTimeOffset atOrBefore, int cap)
     {
         var count = 0;
@@ -114,5 +110,36 @@ public sealed record CronSchedule : Schedule
         }
 
         return count;
+    }
+
+    private CronOccurrences Occurrences => _occurrences
+        ?? throw new InvalidOperationException($"The stored schedule {Describe()} cannot be evaluated: {Reason}");
+
+    /// <summary>The problem as the rest of a sentence about this schedule: "it never fires: …".</summary>
+    private string? Reason => Problem?.Replace($"{CronParser.Parameter} '{Expression}' ", "it ", StringComparison.Ordinal);
+
+    private static DateTimeOffset? Utc(DateTime? utc) => utc is { } value ? new DateTimeOffset(value.Ticks, TimeSpan.Zero) : null;
+
+    private static TimeZoneInfo FindZone(string timeZone)
+    {
+        const string Parameter = "timeZone";
+        if (timeZone.Length == 0)
+        {
+            throw new ArgumentException($"{Parameter} must be an IANA time zone such as Europe/Berlin; it is empty.", Parameter);
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+        }
+        catch (TimeZoneNotFoundException e)
+        {
+            throw new ArgumentException($"{Parameter} must be an IANA time zone such as Europe/Berlin ('{timeZone}' is not known).", Parameter, e);
+        }
+        catch (Exception e) when (e is InvalidTimeZoneException or System.Security.SecurityException or IOException or UnauthorizedAccessException)
+        {
+            // A directory such as 'Europe/' is found but is no zone; an unreadable file is no zone either.
+            throw new ArgumentException($"{Parameter} '{timeZone}' is not a time zone that can be read: {e.Message}", Parameter, e);
+        }
     }
 }

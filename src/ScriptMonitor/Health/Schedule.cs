@@ -15,7 +15,7 @@ public abstract record Schedule
     public static PeriodSchedule Every(TimeSpan period) => new(period);
 
     /// <summary>A schedule of one run at each occurrence of a cron expression in an IANA time zone.</summary>
-    /// <param name="expression">Five fields (minute hour day month weekday), or six with seconds first.</param>
+    /// <param name="expression">Five fields (minute hour day-of-month month day-of-week) or an @-name such as <c>@daily</c>, read as Debian's cron reads them (see <see cref="CronSchedule"/>).</param>
     /// <param name="timeZone">An IANA time zone such as <c>Europe/Berlin</c>; <c>UTC</c> by default.</param>
     public static CronSchedule Cron(string expression, string timeZone = CronSchedule.DefaultTimeZone) => new(expression, timeZone);
 

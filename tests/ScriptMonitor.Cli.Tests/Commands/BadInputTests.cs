@@ -47,7 +47,7 @@ public sealed class BadInputTests : IDisposable
         { ["expect", "job", "--every", "soon"], "--every must be a number and a unit" },
         { ["expect", "job", "--every", "30s"], "--every must be between 1m and 366d" },
         { ["expect", "job", "--every", "1h", "--cron", "0 * * * *"], "--every and --cron exclude one another" },
-        { ["expect", "job", "--cron", "61 * * * *"], "--cron must be a cron expression" },
+        { ["expect", "job", "--cron", "61 * * * *"], "--cron '61 * * * *' is not a cron schedule: the minute field '61'" },
         { ["expect", "job", "--cron", "0 2 * * *", "--tz", "Mars/Olympus"], "--tz must be an IANA time zone" },
         { ["expect", "job", "--tz", "UTC"], "--tz is the time zone of a cron schedule" },
         { ["expect", "job", "--grace", "-1m"], "--grace must not be negative" },

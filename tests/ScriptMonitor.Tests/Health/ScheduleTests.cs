@@ -26,14 +26,6 @@ public sealed class ScheduleTests
         Assert.Contains("between 1m and 366d", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_cron_expression_with_seconds_is_read_with_seconds()
-    {
-        var cron = Schedule.Cron("30 0 2 * * *");
-
-        Assert.Equal(Utc(2026, 3, 2, 2, 0, 30), cron.Previous(Utc(2026, 3, 2, 12, 0)));
-    }
-
     [Theory]
     [InlineData("2026-03-28T12:00:00Z", "2026-03-28T01:30:00Z")]
     [InlineData("2026-03-29T12:00:00Z", "2026-03-29T01:00:00Z")]
