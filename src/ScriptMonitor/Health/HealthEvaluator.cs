@@ -48,7 +48,8 @@ internal static class HealthEvaluator
     /// <summary>Instants are stored to the microsecond: the smallest step between two distinct stored starts.</summary>
     private static readonly TimeSpan StoredResolution = TimeSpan.FromTicks(TimeSpan.TicksPerMicrosecond);
 
-    private static readonly HealthState[] AvailabilityStates = [HealthState.Late, HealthState.Missing, HealthState.Failing];
+    /// <summary>The states that say a host did not run as expected, for "each" and "at least k" of a host list.</summary>
+    private static readonly HealthState[] AvailabilityStates = [HealthState.Late, HealthState.Missing, HealthState.Skipped, HealthState.Abandoned, HealthState.Failing];
 
     /// <summary>
     /// Evaluates one script. Whatever its stored data holds, this returns: a script that cannot be evaluated is

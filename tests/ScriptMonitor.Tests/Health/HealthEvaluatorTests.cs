@@ -394,6 +394,23 @@ public sealed class HealthEvaluatorTests
         Assert.StartsWith(reason, health.Summary, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new[] { "db3" }, HealthState.Up, "2 of 3 hosts ran as expected (at least 2 must)")]
+    [InlineData(new[] { "db2", "db3" }, HealthState.Abandoned, "only 1 of 3 hosts (db1, db2, db3) ran as expected; at least 2 must")]
+    public void A_host_whose_last_run_was_abandoned_did_not_run_as_expected(string[] abandonedOn, HealthState state, string summary)
+    {
+        var expectation = Hourly with { Hosts = HostRequirement.AtLeast(2, "db1", "db2", "db3") };
+        var runs = new[] { "db1", "db2", "db3" }.SelectMany(host => abandonedOn.Contains(host)
+            ? new[] { Abandoned(Now.AddMinutes(-20), host), Ok(Now.AddMinutes(-50), host: host) }
+            : [Ok(Now.AddMinutes(-20), host: host)]);
+
+        var health = Evaluate(expectation, runs, Now);
+
+        Assert.Equal(state, health.State);
+        Assert.StartsWith(summary, health.Summary, StringComparison.Ordinal);
+        Assert.Equal(abandonedOn, health.Hosts.Where(h => h.State == HealthState.Abandoned).Select(h => h.Hostname));
+    }
+
     [Fact]
     public void Skips_on_a_listed_host_make_that_host_skipped()
     {
