@@ -83,6 +83,7 @@ internal static class HealthEvaluator
         new(snapshot.ScriptName, HealthState.Unknown, [new HealthReason(HealthState.Unknown, null, $"the health of {snapshot.ScriptName} cannot be evaluated: {why.TrimEnd('.')}")], [], now)
         {
             Expectation = snapshot.Expectation,
+            LastSuccess = snapshot.History?.LastSuccess,
         };
 
     private static ScriptHealth EvaluateCore(ScriptSnapshot snapshot, DateTimeOffset now, IReadOnlyDictionary<RunQuery, long>? counts)
