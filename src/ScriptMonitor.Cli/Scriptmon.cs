@@ -5,6 +5,7 @@ using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Configuration;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Scripts.Spooling;
 
 namespace ScriptMonitor.Cli;
 
@@ -42,43 +43,86 @@ internal static class Scriptmon
         };
 
         var parse = Parse(root, args, context);
+        if (parse.CommandResult.Command.Name != ExecCommand.Name)
+        {
+            // exec's job inherits the descriptors as they are; every other command keeps its files off 0, 1 and 2.
+            context.Terminal.ReserveClosedDescriptors();
+        }
+
+        var status = Invoke(parse, database, context);
+        return context.Terminal.Finish(status, ExitCodes.OutputFailed, ExitCodes.BrokenPipe);
+    }
+
+    private static int Invoke(ParseResult parse, Option<string?> database, CliContext context)
+    {
+        var isCheck = parse.CommandResult.Command.Name == CheckCommand.Name;
         if (IsExecWithoutSeparator(parse, context))
         {
             return Fail(context, ExitCodes.Usage, ExecCommand.MissingSeparator);
         }
 
-        if (parse.Action is ParseErrorAction && parse.CommandResult.Command.Name == CheckCommand.Name)
+        var errors = parse.Errors.Select(Describe).Concat(UnknownOptions(parse)).Distinct().ToList();
+        if (errors.Count > 0 && isCheck)
         {
             // A plugin answers bad arguments with UNKNOWN, so the monitoring system shows them instead of a crash.
-            return CheckCommand.Unknown(context, $"{string.Join("; ", parse.Errors.Select(Describe).Distinct())} (see 'scriptmon check --help')");
+            return CheckCommand.Unknown(context, $"{string.Join("; ", errors)} (see 'scriptmon check --help')");
         }
 
-        if (parse.Action is ParseErrorAction)
+        if (errors.Count > 0)
         {
-            return Fail(context, ExitCodes.Usage, $"{string.Join("; ", parse.Errors.Select(Describe).Distinct())} (see 'scriptmon {CommandPath(parse)}--help')");
+            return Fail(context, ExitCodes.Usage, $"{string.Join("; ", errors)} (see 'scriptmon {CommandPath(parse)}--help')");
         }
 
-        context.DatabaseSetting = parse.GetValue(database);
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            context.DatabaseSetting = DatabaseSetting(parse, database);
+            return parse.Invoke(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+                Output = context.Terminal.Out,
+                Error = context.Terminal.Error,
+            });
         }
-        catch (UsageException e)
+        catch (Exception e) when (isCheck && e is not OutOfMemoryException)
         {
-            return Fail(context, ExitCodes.Usage, e.Message);
+            return CheckCommand.Unknown(context, Problem(e).Message);
         }
-        catch (ConfigurationException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Fail(context, ExitCodes.Unavailable, OneLine(e.Message));
+            var (status, message) = Problem(e);
+            return Fail(context, status, message);
         }
-        catch (StoreUnavailableException e)
+    }
+
+    /// <summary>
+    /// The exit status and the one line for a failure of a command: bad input (2), a store, configuration or file
+    /// that cannot be used (3), and anything else, which is a fault of scriptmon's own (70), said in one sentence
+    /// rather than a stack trace.
+    /// </summary>
+    private static (int Status, string Message) Problem(Exception e) => e switch
+    {
+        UsageException => (ExitCodes.Usage, OneLine(e.Message)),
+        ArgumentException => (ExitCodes.Usage, OneLine(CommonOptions.StripParameterSuffix(e.Message))),
+        ConfigurationException or StoreUnavailableException or SpoolUnavailableException => (ExitCodes.Unavailable, OneLine(e.Message)),
+        _ => (ExitCodes.Internal, $"an unexpected {e.GetType().Name} stopped scriptmon: {OneLine(e.Message)} (please report this)"),
+    };
+
+    /// <summary>
+    /// The global <c>--database</c>: given empty, it is an error rather than a silent fall back to the environment
+    /// or the configuration file.
+    /// </summary>
+    private static string? DatabaseSetting(ParseResult parse, Option<string?> database)
+    {
+        if (parse.GetResult(database) is null)
         {
-            return Fail(context, ExitCodes.Unavailable, e.Message);
+            return null;
         }
-        catch (ArgumentException e)
-        {
-            return Fail(context, ExitCodes.Usage, CommonOptions.StripParameterSuffix(e.Message));
-        }
+
+        var value = parse.GetValue(database);
+        return string.IsNullOrWhiteSpace(value)
+            ? throw new UsageException("--database must name a SQLite file or a PostgreSQL connection string; it is empty.")
+            : value;
     }
 
     /// <summary>
@@ -102,6 +146,40 @@ internal static class Scriptmon
     /// <summary><c>exec NAME COMMAND</c> without <c>--</c>: its own message says what is missing better than the parser's.</summary>
     private static bool IsExecWithoutSeparator(ParseResult parse, CliContext context) =>
         parse.CommandResult.Command.Name == ExecCommand.Name && context.CommandAfterSeparator is null && parse.Action is not System.CommandLine.Help.HelpAction;
+
+    /// <summary>
+    /// Words that look like options but were taken as a command's arguments (<c>check --bogus</c> would check a
+    /// script named "--bogus"): the parser fills an argument with any word it does not know. A name that starts with
+    /// '-' is still possible after <c>--</c>.
+    /// </summary>
+    private static IEnumerable<string> UnknownOptions(ParseResult parse)
+    {
+        var afterSeparator = new HashSet<System.CommandLine.Parsing.Token>(ReferenceEqualityComparer.Instance);
+        var separatorSeen = false;
+        foreach (var token in parse.Tokens)
+        {
+            if (separatorSeen)
+            {
+                afterSeparator.Add(token);
+            }
+
+            separatorSeen |= token.Type == System.CommandLine.Parsing.TokenType.DoubleDash;
+        }
+
+        for (var command = parse.CommandResult; command is not null; command = command.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            foreach (var argument in command.Children.OfType<System.CommandLine.Parsing.ArgumentResult>())
+            {
+                foreach (var token in argument.Tokens)
+                {
+                    if (token.Value.Length > 1 && token.Value[0] == '-' && !afterSeparator.Contains(token))
+                    {
+                        yield return $"unknown option '{token.Value}' (a NAME that starts with '-' goes after '--')";
+                    }
+                }
+            }
+        }
+    }
 
     /// <summary>The parser's message, naming the missing argument where the parser names only its command.</summary>
     private static string Describe(System.CommandLine.Parsing.ParseError error)

@@ -198,7 +198,7 @@ internal static class PostgreSqlSchema
         }
     }
 
-    private static int RefuseNewer(int version, string description) =>
+    internal static int RefuseNewer(int version, string description) =>
         version <= LatestVersion
             ? version
             : throw new InvalidOperationException(

@@ -82,14 +82,30 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
     /// <exception cref="StoreUnavailableException">The server cannot be reached, refuses the login, or cannot apply the schema.</exception>
     /// <exception cref="InvalidOperationException">The database is at a newer schema version than this build knows.</exception>
     public static PostgreSqlScriptRunStore Open(string connectionString, PostgreSqlStoreOptions? options = null) =>
-        OpenCoreAsync(connectionString, options, async: false, CancellationToken.None).GetAwaiter().GetResult();
+        OpenCoreAsync(connectionString, options, readOnly: false, async: false, CancellationToken.None).GetAwaiter().GetResult()!;
+
+    /// <summary>
+    /// Connects to an existing store to read it, and nothing else: the schema is neither created nor migrated, so
+    /// pointing a read command at a database never changes it.
+    /// </summary>
+    /// <param name="connectionString">Npgsql keywords or a <c>postgresql://</c> URI.</param>
+    /// <param name="options">Settings; null for the defaults.</param>
+    /// <returns>The store, or null when the database holds no store in <see cref="PostgreSqlStoreOptions.Schema"/> yet.</returns>
+    /// <exception cref="ArgumentException">The connection string is malformed or names no host.</exception>
+    /// <exception cref="StoreUnavailableException">
+    /// The server cannot be reached or refuses the login, or the store's schema is older than this build reads
+    /// (unless <see cref="PostgreSqlStoreOptions.AcceptOlderSchema"/>).
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The database is at a newer schema version than this build knows.</exception>
+    public static PostgreSqlScriptRunStore? OpenReadOnly(string connectionString, PostgreSqlStoreOptions? options = null) =>
+        OpenCoreAsync(connectionString, options, readOnly: true, async: false, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Open"/>
     /// <param name="connectionString">Npgsql keywords or a <c>postgresql://</c> URI.</param>
     /// <param name="options">Settings; null for the defaults.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public static Task<PostgreSqlScriptRunStore> OpenAsync(string connectionString, PostgreSqlStoreOptions? options = null, CancellationToken cancellationToken = default) =>
-        OpenCoreAsync(connectionString, options, async: true, cancellationToken).AsTask();
+        OpenCoreAsync(connectionString, options, readOnly: false, async: true, cancellationToken).AsTask()!;
 
     /// <inheritdoc/>
     public ScriptActivity RecordSuccess(string name, DateTimeOffset dateStarted, DateTimeOffset dateCompleted, string? hostname = null) =>
@@ -480,7 +496,7 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async ValueTask<PostgreSqlScriptRunStore> OpenCoreAsync(string connectionString, PostgreSqlStoreOptions? options, bool async, CancellationToken cancellationToken)
+    private static async ValueTask<PostgreSqlScriptRunStore?> OpenCoreAsync(string connectionString, PostgreSqlStoreOptions? options, bool readOnly, bool async, CancellationToken cancellationToken)
     {
         var settings = PostgreSqlConnectionString.Parse(connectionString);
         options ??= new PostgreSqlStoreOptions();
@@ -504,17 +520,38 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
         try
         {
             var connection = await OpenConnectionAsync(dataSource, failures, async, cancellationToken).ConfigureAwait(false);
+            var version = PostgreSqlSchema.LatestVersion;
             try
             {
-                await PostgreSqlSchema.MigrateAsync(connection, options.Schema, description, async, cancellationToken).ConfigureAwait(false);
+                if (readOnly)
+                {
+                    version = await PostgreSqlSchema.CurrentVersionAsync(connection, options.Schema, async, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await PostgreSqlSchema.MigrateAsync(connection, options.Schema, description, async, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (PostgreSqlFailures.IsUnavailable(e))
             {
-                throw failures.Failed($"prepare schema {options.Schema}", e);
+                throw failures.Failed(readOnly ? $"read the version of schema {options.Schema}" : $"prepare schema {options.Schema}", e);
             }
             finally
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (version == 0)
+            {
+                // Read-only, and no store in the database yet: nothing to read, and nothing is created.
+                await dataSource.DisposeAsync().ConfigureAwait(false);
+                return null;
+            }
+
+            if (PostgreSqlSchema.RefuseNewer(version, description) < PostgreSqlSchema.LatestVersion && !options.AcceptOlderSchema)
+            {
+                throw new StoreUnavailableException(
+                    $"The database {description} is at schema version {version}, older than this ScriptMonitor reads ({PostgreSqlSchema.LatestVersion}); it is upgraded when it is next opened for writing ('scriptmon db migrate', by a user who may change the schema).");
             }
 
             return new PostgreSqlScriptRunStore(dataSource, description, options.Schema, failures, options.TimeProvider);

@@ -67,6 +67,13 @@ public sealed partial class PostgreSqlStoreOptions
         init => _commandTimeout = Positive(value, MaxCommandTimeout, nameof(CommandTimeout));
     }
 
+    /// <summary>
+    /// For <see cref="PostgreSqlScriptRunStore.OpenReadOnly"/>: open a store at an older schema version too, to report
+    /// on it (<see cref="PostgreSqlScriptRunStore.GetInfoAsync"/>). Default false: reading an older schema is refused
+    /// with a message saying that it needs migrating, because queries of this build would not find what they read.
+    /// </summary>
+    public bool AcceptOlderSchema { get; init; }
+
     /// <summary>The clock that judges "in the future" before a call reaches the server; the system clock by default.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -51,14 +51,30 @@ public abstract partial class MonitoredScript
 
     /// <summary>Creates the script.</summary>
     /// <param name="name">The script's name, under which its runs are recorded and its lock is taken: 1 to 255
-    /// characters, no control characters, no leading or trailing white space.</param>
+    /// characters, no control, format (bidi, zero-width) or line-separator characters, no leading or trailing white
+    /// space.</param>
     /// <param name="options">Where runs go, the clock and the grace period; null for the configuration path's defaults.</param>
-    /// <exception cref="ArgumentException"><paramref name="name"/> breaks a rule; the message names it.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="name"/> or an option breaks a rule (an empty or malformed <see cref="MonitoredScriptOptions.Database"/>
+    /// included); the message names it.
+    /// </exception>
     protected MonitoredScript(string name, MonitoredScriptOptions? options = null)
     {
         Name = RunValidation.ScriptName(name, nameof(name));
         _options = options ?? new MonitoredScriptOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.InterruptGracePeriod, TimeSpan.Zero, "options.InterruptGracePeriod");
+        if (_options.Database is { } database)
+        {
+            // Checked now, not when the first run ends: an empty setting would otherwise mean "the default store".
+            try
+            {
+                StoreLocation.Parse(database, StoreLocationSource.Explicit);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"options.Database: {e.Message.Split(" (Parameter", 2)[0]}", nameof(options), e);
+            }
+        }
     }
 
     /// <summary>The script's name, under which its runs are recorded.</summary>

@@ -15,15 +15,17 @@ internal static class SqliteFailures
     private const int Locked = 6;
     private const int ReadOnly = 8;
     private const int IoError = 10;
+    private const int Corrupt = 11;
     private const int Full = 13;
     private const int CantOpen = 14;
+    private const int NotADatabase = 26;
     private const int PrimaryCodeMask = 0xFF;
 
     /// <summary>A constraint failed: on insert, the only one a valid run can break is the unique run id.</summary>
     internal const int Constraint = 19;
 
     internal static bool IsUnavailable(SqliteException exception) =>
-        (exception.SqliteErrorCode & PrimaryCodeMask) is Busy or Locked or ReadOnly or IoError or Full or CantOpen;
+        (exception.SqliteErrorCode & PrimaryCodeMask) is Busy or Locked or ReadOnly or IoError or Corrupt or Full or CantOpen or NotADatabase;
 
     internal static StoreUnavailableException Unavailable(string path, SqliteException exception)
     {
@@ -32,6 +34,8 @@ internal static class SqliteFailures
             Busy or Locked => "is locked by another writer past the busy timeout",
             ReadOnly => "is read-only (check the permissions of the file and its directory)",
             IoError => "cannot be read or written (disk I/O error)",
+            Corrupt => "is damaged (restore it from a backup, or move it aside to start a new one)",
+            NotADatabase => "is not a SQLite database (move it aside, or point the store at another file)",
             Full => "cannot be written: the disk is full",
             _ => "cannot be opened (check that its directory exists and is writable)",
         };

@@ -143,6 +143,14 @@ internal static class SqliteSchema
             command.ExecuteNonQuery();
         }
 
+        using (var identify = connection.CreateCommand())
+        {
+            // Marks the file as a ScriptMonitor store (see SqliteStoreIdentity), in the transaction of the migration.
+            identify.Transaction = transaction;
+            identify.CommandText = $"PRAGMA application_id = {SqliteStoreIdentity.ApplicationId}";
+            identify.ExecuteNonQuery();
+        }
+
         transaction.Commit();
     }
 

@@ -19,6 +19,12 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     /// <summary>Rows deleted per prune transaction: small enough that a waiting writer never notices.</summary>
     private const int PruneBatchSize = 2_000;
 
+    /// <summary>SQLITE_CANTOPEN: the file, or a file SQLite needs beside it, cannot be opened.</summary>
+    private const int SqliteCantOpen = 14;
+
+    /// <summary>SQLITE_READONLY: something had to be written for the read, and may not be.</summary>
+    private const int SqliteReadOnly = 8;
+
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _gate = new();
@@ -57,10 +63,11 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     /// <param name="path">The database file.</param>
     /// <param name="options">Settings; null for the defaults.</param>
     /// <exception cref="StoreUnavailableException">
-    /// The file or its directory cannot be created or opened, the disk is full or failing, or another process holds
-    /// the file locked past the busy timeout.
+    /// The file or its directory cannot be created or opened (a directory in its place, a directory this user may not
+    /// enter), it is not a SQLite database or is another application's, the disk is full or failing, or another
+    /// process holds the file locked past the busy timeout.
     /// </exception>
-    /// <exception cref="SqliteException">The file is not a database.</exception>
+    /// <exception cref="InvalidOperationException">The file is at a newer schema version than this build knows.</exception>
     public static SqliteScriptRunStore Open(string path, SqliteStoreOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -71,6 +78,7 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         }
 
         var fullPath = System.IO.Path.GetFullPath(path);
+        SqliteFile.Probe(fullPath);
         if (System.IO.Path.GetDirectoryName(fullPath) is { Length: > 0 } directory)
         {
             try
@@ -79,26 +87,23 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new StoreUnavailableException($"The SQLite database {fullPath} cannot be opened: its directory cannot be created ({e.Message}).", e);
+                throw SqliteFile.Unusable(fullPath, $"its directory cannot be created: {SqliteFile.WhyDirectoryCannotBeCreated(directory, e)}", e);
             }
         }
 
-        // SQLite's busy handler waits up to the busy timeout for a lock; Microsoft.Data.Sqlite then retries a busy
-        // statement until its own command timeout has passed, each retry waiting the busy timeout again. Its timeout is
-        // kept at the smallest it takes (one second), so that the two never add up and the busy timeout is the bound.
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = DriverRetrySeconds,
-        }.ToString();
-        var connection = new SqliteConnection(connectionString);
+        var connection = new SqliteConnection(ConnectionString(fullPath, SqliteOpenMode.ReadWriteCreate));
         try
         {
             connection.Open();
-            KeepWriteAheadLogOnClose(connection);
             Execute(connection, FormattableString.Invariant($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}"));
+
+            // Before anything is written: WAL mode and the tables must never reach another application's database.
+            if (SqliteStoreIdentity.Read(connection, out _, out var foreign) == SqliteStoreIdentity.Kind.Foreign)
+            {
+                throw SqliteStoreIdentity.Foreign(fullPath, foreign);
+            }
+
+            KeepWriteAheadLogOnClose(connection);
             Execute(connection, "PRAGMA journal_mode = WAL");
             Execute(connection, options.FlushEveryCommit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
             SqliteSchema.Migrate(connection, fullPath);
@@ -108,6 +113,60 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         {
             connection.Dispose();
             throw SqliteFailures.Unavailable(fullPath, e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens an existing store to read it, and nothing else: nothing is created, migrated or written, not even the
+    /// journal mode, so it works for a user who may only read the file.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="options">Settings; null for the defaults.</param>
+    /// <returns>The store, or null when there is none yet: no file, or an empty one.</returns>
+    /// <exception cref="StoreUnavailableException">
+    /// The path cannot be used (a directory, a directory this user may not enter, a file it may not read), the file
+    /// is not a SQLite database or is another application's, its schema is older than this build reads (unless
+    /// <see cref="SqliteStoreOptions.AcceptOlderSchema"/>) or newer than it knows, or it cannot be read now.
+    /// </exception>
+    public static SqliteScriptRunStore? OpenReadOnly(string path, SqliteStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        options ??= new SqliteStoreOptions();
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (!SqliteFile.Probe(fullPath))
+        {
+            return null;
+        }
+
+        var connection = OpenForReading(fullPath, options, out var kind, out var version, out var foreign);
+        try
+        {
+            switch (kind)
+            {
+                case SqliteStoreIdentity.Kind.Empty:
+                    connection.Dispose();
+                    return null;
+                case SqliteStoreIdentity.Kind.Foreign:
+                    throw SqliteStoreIdentity.Foreign(fullPath, foreign);
+            }
+
+            if (version > SqliteSchema.LatestVersion)
+            {
+                throw SqliteFile.Unusable(fullPath, $"it is at schema version {version}, newer than this ScriptMonitor knows ({SqliteSchema.LatestVersion}); upgrade ScriptMonitor");
+            }
+
+            if (version < SqliteSchema.LatestVersion && !options.AcceptOlderSchema)
+            {
+                throw new StoreUnavailableException(
+                    $"The SQLite database {fullPath} is at schema version {version}, older than this ScriptMonitor reads ({SqliteSchema.LatestVersion}); it is upgraded when it is next opened for writing ('scriptmon db migrate', by a user who may write it).");
+            }
+
+            return new SqliteScriptRunStore(connection, fullPath, options.TimeProvider);
         }
         catch
         {
@@ -656,6 +715,85 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// SQLite's busy handler waits up to the busy timeout for a lock; Microsoft.Data.Sqlite then retries a busy
+    /// statement until its own command timeout has passed, each retry waiting the busy timeout again. Its timeout is
+    /// kept at the smallest it takes (one second), so that the two never add up and the busy timeout is the bound.
+    /// </summary>
+    private static string ConnectionString(string dataSource, SqliteOpenMode mode) => new SqliteConnectionStringBuilder
+    {
+        DataSource = dataSource,
+        Mode = mode,
+        Pooling = false,
+        DefaultTimeout = DriverRetrySeconds,
+    }.ToString();
+
+    /// <summary>
+    /// A read-only connection whose identity has been read. A database in WAL mode needs its shared-memory file
+    /// (<c>-shm</c>) to be read; when that is missing and cannot be created (a directory this user may not write) but
+    /// there is no write-ahead log to read either, every row is in the file itself, and it is opened as immutable:
+    /// SQLite then reads it without the shared memory and without locks, and creates nothing.
+    /// </summary>
+    private static SqliteConnection OpenForReading(string fullPath, SqliteStoreOptions options, out SqliteStoreIdentity.Kind kind, out int version, out string? foreign)
+    {
+        try
+        {
+            return Connect(ConnectionString(fullPath, SqliteOpenMode.ReadOnly), options, out kind, out version, out foreign);
+        }
+        catch (SqliteException e) when (CannotMapSharedMemory(e) && !File.Exists(fullPath + "-shm") && !HasWriteAheadLog(fullPath))
+        {
+            try
+            {
+                return Connect(ConnectionString(ImmutableUri(fullPath), SqliteOpenMode.ReadOnly), options, out kind, out version, out foreign);
+            }
+            catch (SqliteException again) when (SqliteFailures.IsUnavailable(again))
+            {
+                throw SqliteFailures.Unavailable(fullPath, again);
+            }
+        }
+        catch (SqliteException e) when (CannotMapSharedMemory(e) && !File.Exists(fullPath + "-shm"))
+        {
+            throw SqliteFile.Unusable(
+                fullPath,
+                $"it is in WAL mode and its shared-memory file {fullPath}-shm is missing, and the user {Environment.UserName} may not create it in {System.IO.Path.GetDirectoryName(fullPath)}; any scriptmon command that writes (such as 'scriptmon db migrate'), run by the store's owner, creates it again",
+                e);
+        }
+        catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+        {
+            throw SqliteFailures.Unavailable(fullPath, e);
+        }
+    }
+
+    private static SqliteConnection Connect(string connectionString, SqliteStoreOptions options, out SqliteStoreIdentity.Kind kind, out int version, out string? foreign)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            Execute(connection, FormattableString.Invariant($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}"));
+            kind = SqliteStoreIdentity.Read(connection, out version, out foreign);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// How a read-only connection fails when a WAL database's shared memory cannot be set up: SQLITE_CANTOPEN when
+    /// the -shm file cannot be created, SQLITE_READONLY (its CANTINIT and DIRECTORY variants) when nothing may be.
+    /// </summary>
+    private static bool CannotMapSharedMemory(SqliteException e) => (e.SqliteErrorCode & 0xFF) is SqliteCantOpen or SqliteReadOnly;
+
+    private static bool HasWriteAheadLog(string fullPath) =>
+        new FileInfo(fullPath + "-wal") is { Exists: true, Length: > 0 };
+
+    /// <summary>A <c>file:</c> URI with <c>immutable=1</c>; '%', '?' and '#' would end or change the path part, so they are escaped.</summary>
+    private static string ImmutableUri(string fullPath) =>
+        "file:" + fullPath.Replace("%", "%25", StringComparison.Ordinal).Replace("?", "%3F", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal) + "?immutable=1";
 
     /// <summary>
     /// By default the last connection to close checkpoints the write-ahead log into the database and deletes it,

@@ -21,6 +21,13 @@ public sealed class SqliteStoreOptions
     /// </summary>
     public bool FlushEveryCommit { get; init; } = true;
 
+    /// <summary>
+    /// For <see cref="SqliteScriptRunStore.OpenReadOnly"/>: open a store at an older schema version too, to report on
+    /// it (<see cref="SqliteScriptRunStore.GetInfoAsync"/>). Default false: reading an older schema is refused with a
+    /// message saying that it needs migrating, because queries of this build would not find what they read.
+    /// </summary>
+    public bool AcceptOlderSchema { get; init; }
+
     /// <summary>The clock that judges "in the future"; the system clock by default.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -36,7 +36,7 @@ internal static class CloseCommand
 
         var now = context.Time.GetUtcNow();
         var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
+        using var store = context.OpenExistingStore(location);
         var running = store is null ? null : CliContext.Call(store, s => s.ListRunningAsync()).FirstOrDefault(r => r.RunId == runId);
         var reason = $"closed by {Environment.UserName} with 'scriptmon close'" + (reasonText is null ? string.Empty : $": {reasonText.Trim()}");
         var closed = false;

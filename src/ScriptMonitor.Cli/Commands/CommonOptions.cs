@@ -15,6 +15,27 @@ internal static class CommonOptions
 
     internal static Option<string?> Time(string name, string description) => new(name) { Description = description + " ISO 8601, 'now', or relative like -2h.", HelpName = "TIME" };
 
+    /// <summary>
+    /// Reads a whole-number option in [<paramref name="min"/>, <paramref name="max"/>], with a message that names the
+    /// option and the range in place of the parser's, which names a .NET type; a value beyond <see cref="int"/> is
+    /// refused the same way instead of overflowing.
+    /// </summary>
+    internal static int? WholeNumber(System.CommandLine.Parsing.ArgumentResult result, string name, int min, int max)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        var range = max == int.MaxValue
+            ? $"of at least {min.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            : $"from {min.ToString(System.Globalization.CultureInfo.InvariantCulture)} to {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        result.AddError($"{name} must be a whole number {range} (got '{text}').");
+        return null;
+    }
+
     /// <summary>Checks a script name as the store will, so a bad one is refused before anything runs or is written.</summary>
     internal static string ValidName(string? name, string field = "NAME") => Validated(() => RunValidation.ScriptName(name, field));
 

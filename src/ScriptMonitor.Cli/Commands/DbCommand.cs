@@ -22,11 +22,27 @@ internal static class DbCommand
         return new Command("db", "The store: what and where it is, and its schema.") { info, migrate };
     }
 
+    /// <summary>
+    /// Reads, never writes: an older schema is shown as such. A store that cannot be used is reported with
+    /// everything else this command knows (where the configuration, locks and spool are), then exit 3.
+    /// </summary>
     private static int Info(CliContext context, bool json)
     {
         var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
-        return Write(context, location, store is null ? null : CliContext.Call(store, s => s.GetInfoAsync()), json);
+        StoreInfo? info;
+        try
+        {
+            using var store = context.OpenStoreForReading(location, acceptOlderSchema: true);
+            info = store is null ? null : CliContext.Call(store, s => s.GetInfoAsync());
+        }
+        catch (StoreUnavailableException e)
+        {
+            Write(context, location, info: null, json, CliContext.OneLine(e.Message));
+            context.Terminal.Error.WriteLine($"scriptmon: error: {CliContext.OneLine(e.Message)}");
+            return ExitCodes.Unavailable;
+        }
+
+        return Write(context, location, info, json);
     }
 
     private static int Migrate(CliContext context, bool json)
@@ -36,14 +52,14 @@ internal static class DbCommand
         return Write(context, location, CliContext.Call(store, s => s.GetInfoAsync()), json);
     }
 
-    private static int Write(CliContext context, StoreLocation location, StoreInfo? info, bool json)
+    private static int Write(CliContext context, StoreLocation location, StoreInfo? info, bool json, string? problem = null)
     {
         var settings = CliContext.ResolveSettings();
         var latest = info?.LatestSchemaVersion ?? LatestKnownVersion();
         var model = new DbInfoJson(
             location.ToString(),
             SourceText(location.Source),
-            info is not null,
+            problem is null ? info is not null : null,
             info?.SchemaVersion,
             latest,
             info?.SizeBytes,
@@ -52,7 +68,8 @@ internal static class DbCommand
             StoreLocator.ConfigFilePath,
             settings.LockDirectory,
             settings.SpoolDirectory,
-            settings.CronControlPath);
+            settings.CronControlPath,
+            problem);
         if (json)
         {
             return Json.Write(context, model, CliJsonContext.Default.DbInfoJson);
@@ -61,8 +78,23 @@ internal static class DbCommand
         var output = context.Terminal.Out;
         output.WriteLine($"store:          {model.Store}");
         output.WriteLine($"chosen by:      {model.Source}");
-        output.WriteLine($"exists:         {(model.Exists ? "yes" : "no (created by the first run recorded, or by 'scriptmon db migrate')")}");
-        output.WriteLine($"schema version: {(model.SchemaVersion is { } v ? $"{v} (latest {model.LatestSchemaVersion})" : "-")}");
+        output.WriteLine($"exists:         {model.Exists switch
+        {
+            true => "yes",
+            false => "no (created by the first run recorded, or by 'scriptmon db migrate')",
+            null => "cannot tell",
+        }}");
+        if (model.Problem is { } reason)
+        {
+            output.WriteLine($"problem:        {reason}");
+        }
+
+        output.WriteLine($"schema version: {model.SchemaVersion switch
+        {
+            { } v when v < model.LatestSchemaVersion => $"{v} (latest {model.LatestSchemaVersion}; 'scriptmon db migrate' upgrades it, and read commands refuse it until then)",
+            { } v => $"{v} (latest {model.LatestSchemaVersion})",
+            null => "-",
+        }}");
         output.WriteLine($"size:           {(model.SizeBytes is { } size ? $"{size} bytes" : "-")}");
         output.WriteLine($"runs:           {model.RunCount}");
         output.WriteLine($"scripts:        {model.ScriptCount}");

@@ -139,11 +139,6 @@ internal static class ExpectCommand
         TimeSpan? maxRuntime = r.MaxRuntime is { } max ? DurationParser.ParsePositive(max, "--max-runtime") : null;
         TimeSpan? abandonAfter = r.AbandonAfter is { } bound ? DurationParser.ParsePositive(bound, "--abandon-after") : null;
         var hosts = r.Hosts is { } list ? HostsOf(list, r.AtLeast) : null;
-        if (r.FailuresTolerated is < 0)
-        {
-            throw new UsageException($"--failures-tolerated must not be negative (got {r.FailuresTolerated}).");
-        }
-
         var until = CommonOptions.ParseTime(r.Until, "--until", now);
         if (until is { } u && u <= now)
         {
@@ -258,7 +253,7 @@ internal static class ExpectCommand
     private static int Remove(CliContext context, string name, bool json)
     {
         var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
+        using var store = context.OpenExistingStore(location);
         var removed = store is not null && HealthStore.Call(store, s => s.RemoveExpectationAsync(name));
         if (json)
         {
@@ -278,7 +273,7 @@ internal static class ExpectCommand
     private static int Learn(CliContext context, string name, bool save, bool json)
     {
         var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
+        using var store = save ? context.OpenExistingStore(location) : context.OpenStoreForReading(location);
         RunView.RequireKnownScript(store, name, location.ToString());
         var expectations = HealthStore.Expectations(store!);
         var learned = CliContext.Call(store!, _ => new HealthMonitor(expectations, context.Time).LearnAsync(name));
@@ -351,9 +346,19 @@ internal static class ExpectCommand
 
         internal Option<string?> Hosts { get; } = new("--hosts") { Description = "Each of these hosts (comma-separated) must run it. Default: any host.", HelpName = "A,B,C" };
 
-        internal Option<int?> AtLeast { get; } = new("--at-least") { Description = "With --hosts: at least K of the hosts must run it, not each.", HelpName = "K" };
+        internal Option<int?> AtLeast { get; } = new("--at-least")
+        {
+            Description = "With --hosts: at least K of the hosts must run it, not each.",
+            HelpName = "K",
+            CustomParser = result => CommonOptions.WholeNumber(result, "--at-least", 1, ExpectationValidation.MaxHosts),
+        };
 
-        internal Option<int?> FailuresTolerated { get; } = new("--failures-tolerated") { Description = "Consecutive failed runs tolerated before the script is failing (0 to 23). Default 0.", HelpName = "N" };
+        internal Option<int?> FailuresTolerated { get; } = new("--failures-tolerated")
+        {
+            Description = $"Consecutive failed runs tolerated before the script is failing (0 to {ExpectationValidation.MaxFailuresTolerated}). Default 0.",
+            HelpName = "N",
+            CustomParser = result => CommonOptions.WholeNumber(result, "--failures-tolerated", 0, ExpectationValidation.MaxFailuresTolerated),
+        };
 
         internal Option<string?> AbandonAfter { get; } = new("--abandon-after") { Description = "A run still in progress after this long is presumed abandoned when its process cannot be checked (another host or container); 1m to 366d, not below --max-runtime. Default: the longer of 1d and 10 times the maximum runtime.", HelpName = "DURATION" };
 

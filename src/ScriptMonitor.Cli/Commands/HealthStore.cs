@@ -10,7 +10,7 @@ internal static class HealthStore
     /// <summary>The store's expectations, or a clear "cannot be used" (exit 3) when this kind of store does not keep them.</summary>
     internal static IExpectationStore Expectations(IScriptRunStore store) =>
         store as IExpectationStore
-        ?? throw new Runs.StoreUnavailableException($"the store {store.Description} does not keep expectations yet, so health cannot be evaluated there; use a SQLite store for expect, check and health status.");
+        ?? throw new Runs.StoreUnavailableException($"The store {store.Description} keeps no expectations, so health cannot be evaluated there.");
 
     /// <summary>Runs a call on the expectation store, turning "cannot be used" failures into <see cref="StoreUnavailableException"/>.</summary>
     internal static T Call<T>(IScriptRunStore store, Func<IExpectationStore, Task<T>> call)
@@ -20,12 +20,12 @@ internal static class HealthStore
     }
 
     /// <summary>
-    /// Closes runs left running that will never complete (their runner is gone, or they outlived their bound), before
-    /// a command reads health, so that a dead run does not read as running. Best effort: a store this command may only
-    /// read, or one that fails now, leaves them for the next writer, and the evaluation presumes the same anyway.
+    /// Closes runs left running that will never complete (their runner is gone, or they outlived their bound), for a
+    /// command that writes anyway (<c>prune</c>), so that they are then handled like any other ended run. A store that
+    /// fails now leaves them for the next writer, which is logged.
     /// </summary>
-    /// <param name="context">The command's context, for the clock and the log.</param>
-    /// <param name="store">The store.</param>
+    /// <param name="context">The command's context, for the log.</param>
+    /// <param name="store">The store, opened for writing.</param>
     /// <param name="now">The instant of the command.</param>
     internal static void CloseAbandonedRuns(CliContext context, IScriptRunStore store, DateTimeOffset now)
     {
@@ -39,6 +39,27 @@ internal static class HealthStore
         catch (Exception e) when (StoreFailures.IsUnavailable(e))
         {
             context.Logger.LogAbandonedNotChecked(CliContext.OneLine(e.Message));
+        }
+    }
+
+    /// <summary>
+    /// This host's runs that will never complete because their runner is gone, found without writing: a command that
+    /// only reads (<c>status</c>, <c>check</c>) evaluates them as abandoned, and the next <c>exec</c> on this host or
+    /// <c>prune</c> records it. Runs past their bound need no lookup: the evaluation presumes them abandoned itself.
+    /// </summary>
+    /// <param name="context">The command's context, for the log.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="now">The instant of the command.</param>
+    internal static IReadOnlyList<ScriptRun> GoneRuns(CliContext context, IScriptRunStore store, DateTimeOffset now)
+    {
+        try
+        {
+            return [.. AbandonedRunSweep.FindGoneRunsAsync(store, now, CancellationToken.None).GetAwaiter().GetResult().Select(g => g.Run)];
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        {
+            context.Logger.LogAbandonedNotChecked(CliContext.OneLine(e.Message));
+            return [];
         }
     }
 

@@ -21,6 +21,7 @@ internal static class PruneCommand
         {
             Description = "Always keep each script's newest N runs. Default 0. Each script's last success is always kept.",
             HelpName = "N",
+            CustomParser = result => CommonOptions.WholeNumber(result, "--keep-last", 0, int.MaxValue) ?? 0,
         };
         var json = CommonOptions.Json();
         var command = new Command("prune", "Delete old runs, keeping each script's last success and its newest --keep-last runs.") { olderThan, keepLast, json };
@@ -31,14 +32,9 @@ internal static class PruneCommand
     private static int Run(CliContext context, string olderThanText, int keepLast, bool json)
     {
         var age = DurationParser.Parse(olderThanText, "--older-than");
-        if (keepLast < 0)
-        {
-            throw new UsageException($"--keep-last must not be negative (got {keepLast}).");
-        }
-
         var cutoff = context.Time.GetUtcNow() - age;
         var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
+        using var store = context.OpenExistingStore(location);
         if (store is not null)
         {
             // Runs left running that will never complete are closed first, so that they are pruned like any other.

@@ -9,6 +9,9 @@ namespace ScriptMonitor.Cli.Commands;
 /// <summary><c>scriptmon record NAME --started T --completed T [--host H] [--failed [--exit-code N]]</c>: a run after the fact.</summary>
 internal static class RecordCommand
 {
+    /// <summary>An exit status is one byte on POSIX (128+N for signal N included).</summary>
+    private const int MaxExitStatus = 255;
+
     internal static Command Create(CliContext context)
     {
         var name = CommonOptions.ScriptName("The script's name.");
@@ -18,7 +21,12 @@ internal static class RecordCommand
         completed.Required = true;
         var host = CommonOptions.Host("The host it ran on. Default: this machine's host name.");
         var failed = new Option<bool>("--failed") { Description = "Record a failed run instead of a successful one." };
-        var exitCode = new Option<int?>("--exit-code") { Description = "The failed run's exit status (with --failed).", HelpName = "N" };
+        var exitCode = new Option<int?>("--exit-code")
+        {
+            Description = "The failed run's exit status, 0 to 255 (with --failed).",
+            HelpName = "N",
+            CustomParser = result => CommonOptions.WholeNumber(result, "--exit-code", 0, MaxExitStatus),
+        };
         var message = new Option<string?>("--message") { Description = "What went wrong (with --failed); the last 10 KB are kept.", HelpName = "TEXT" };
         var json = CommonOptions.Json();
         var command = new Command("record", "Record a run that already happened.")

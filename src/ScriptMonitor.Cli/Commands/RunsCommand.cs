@@ -22,6 +22,7 @@ internal static class RunsCommand
             Description = $"Show at most this many runs (1 to {RunQuery.MaxLimit}). Default {DefaultLimit}.",
             HelpName = "N",
             DefaultValueFactory = _ => DefaultLimit,
+            CustomParser = result => CommonOptions.WholeNumber(result, "--limit", 1, RunQuery.MaxLimit) ?? DefaultLimit,
         };
         var json = CommonOptions.Json();
         var command = new Command("runs", "List a script's runs, newest first: successes, failures, abandoned runs and runs in progress.") { name, host, since, until, limit, json };
@@ -46,11 +47,6 @@ internal static class RunsCommand
         if (since is { } from && until is { } to && to < from)
         {
             throw new UsageException($"--until ({Timestamps.FormatIso(to)}) must not be before --since ({Timestamps.FormatIso(from)}).");
-        }
-
-        if (limit is < 1 or > RunQuery.MaxLimit)
-        {
-            throw new UsageException($"--limit must be between 1 and {RunQuery.MaxLimit} (got {limit}).");
         }
 
         var location = context.ResolveLocation();

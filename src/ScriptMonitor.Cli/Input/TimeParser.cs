@@ -30,9 +30,12 @@ internal static class TimeParser
 
         if (trimmed.StartsWith('-'))
         {
-            return DurationParser.TryParseUnsigned(trimmed[1..], out var ago)
-                ? now - ago
-                : throw new UsageException($"{field} must be {Rule} (got '{text}').");
+            return DurationParser.Read(trimmed[1..], out var ago) switch
+            {
+                DurationParser.Reading.Duration => now - ago,
+                DurationParser.Reading.TooLong => throw new UsageException($"{field} must not reach back more than {DurationParser.Maximum.TotalDays:0}d, a century (got '{text}')."),
+                _ => throw new UsageException($"{field} must be {Rule} (got '{text}')."),
+            };
         }
 
         if (DateTimeOffset.TryParseExact(trimmed, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))

@@ -138,7 +138,11 @@ internal sealed record SpoolEntryJson(
     string SpooledAt,
     string? Reason);
 
-internal sealed record SpoolListJson(string Directory, IReadOnlyList<SpoolEntryJson> Entries);
+internal sealed record SpoolListJson(string Directory, IReadOnlyList<SpoolEntryJson> Entries, IReadOnlyList<SpoolSkipJson> Skips, IReadOnlyList<UnreadableSpoolEntryJson> Unreadable, int Rejected);
+
+internal sealed record SpoolSkipJson(string File, Guid EventId, string Script, string Host, string SkippedAt, string Holder, string SpooledAt, string? Reason);
+
+internal sealed record UnreadableSpoolEntryJson(string Path, string Reason);
 
 internal sealed record SpoolFlushJson(string Store, int Delivered, int AlreadyStored, int Rejected, int Remaining, string? Error);
 
@@ -147,7 +151,7 @@ internal sealed record PruneJson(string Store, string OlderThan, int KeepLast, l
 internal sealed record DbInfoJson(
     string Store,
     string Source,
-    bool Exists,
+    bool? Exists,
     int? SchemaVersion,
     int LatestSchemaVersion,
     long? SizeBytes,
@@ -156,7 +160,8 @@ internal sealed record DbInfoJson(
     string ConfigFile,
     string LockDirectory,
     string SpoolDirectory,
-    string CronControl);
+    string CronControl,
+    string? Problem);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(RunJson))]

@@ -35,13 +35,14 @@ public sealed record ScriptSettings(string LockDirectory, string SpoolDirectory,
         var file = ConfigFile.Read(StoreLocator.ConfigFilePathFrom(environment));
         var dataDirectory = Path.GetDirectoryName(StoreLocator.DefaultDatabasePathFrom(environment))!;
         return new ScriptSettings(
-            Pick(environment(LockDirectoryVariable), file?.LockDirectory) ?? Path.Combine(dataDirectory, "locks"),
-            Pick(environment(SpoolDirectoryVariable), file?.SpoolDirectory) ?? Path.Combine(dataDirectory, "spool"),
-            Pick(environment(CronControlVariable), file?.CronControl) ?? DefaultCronControlPath);
+            Pick(environment(LockDirectoryVariable), file, file?.LockDirectory) ?? Path.Combine(dataDirectory, "locks"),
+            Pick(environment(SpoolDirectoryVariable), file, file?.SpoolDirectory) ?? Path.Combine(dataDirectory, "spool"),
+            Pick(environment(CronControlVariable), file, file?.CronControl) ?? DefaultCronControlPath);
     }
 
-    private static string? Pick(string? fromEnvironment, string? fromFile) =>
+    /// <summary>The variable (relative to the current directory, like any path given to a command), else the file's entry (relative to the file).</summary>
+    private static string? Pick(string? fromEnvironment, ConfigFile? file, string? fromFile) =>
         !string.IsNullOrWhiteSpace(fromEnvironment) ? Path.GetFullPath(fromEnvironment)
-        : !string.IsNullOrWhiteSpace(fromFile) ? Path.GetFullPath(fromFile)
+        : fromFile is not null ? file!.ResolvePath(fromFile)
         : null;
 }

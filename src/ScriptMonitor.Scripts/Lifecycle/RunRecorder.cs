@@ -55,7 +55,7 @@ internal sealed partial class RunRecorder(Func<IScriptRunStore> openStore, RunSp
         {
             await spool.DeliverAsync(store, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is SpoolUnavailableException or IOException or UnauthorizedAccessException)
         {
             // A spool that cannot be read must not keep this run from being recorded.
             LogSpoolUnusable(logger, e, spool.Directory, e.Message);

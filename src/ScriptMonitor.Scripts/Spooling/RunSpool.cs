@@ -21,6 +21,18 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
     private const string RejectedFolder = "rejected";
     private const string DeliveryLockName = ".delivery.lock";
 
+    /// <summary>How often a delivery waiting for another one tries the lock again: often enough to go on soon after.</summary>
+    private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>EWOULDBLOCK of Linux, as .NET gives it when flock(2) finds the lock held.</summary>
+    private const int WouldBlock = 11;
+
+    /// <summary>ERROR_SHARING_VIOLATION as an HResult: how .NET reports a file locked by another process.</summary>
+    private const int SharingViolation = unchecked((int)0x80070020);
+
+    /// <summary>On Unix an I/O exception's HResult below this is the errno.</summary>
+    private const int ErrnoLimit = 4096;
+
     internal string Directory { get; } = directory;
 
     /// <summary>Spools a run and returns the entry's file.</summary>
@@ -51,116 +63,201 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
             file => JsonSerializer.Serialize(file, SkipSpoolEntry.From(skip, now, reason), SpoolJsonContext.Default.SkipSpoolEntry));
     }
 
-    /// <summary>The skipped runs waiting, oldest first. Unreadable entries are logged and left where they are.</summary>
-    internal IReadOnlyList<(string Path, SkipSpoolEntry Entry)> ListSkips()
+    /// <summary>The skipped runs waiting that can be read, oldest first (see <see cref="Scan"/> for the others).</summary>
+    /// <exception cref="SpoolUnavailableException">The spool directory cannot be listed.</exception>
+    internal IReadOnlyList<(string Path, SkipSpoolEntry Entry)> ListSkips() => Scan().Skips;
+
+    /// <summary>The entries waiting that can be read, oldest first (see <see cref="Scan"/> for the others).</summary>
+    /// <exception cref="SpoolUnavailableException">The spool directory cannot be listed.</exception>
+    internal IReadOnlyList<(string Path, SpoolEntry Entry)> List() => Scan().Entries;
+
+    /// <summary>
+    /// Everything in the spool, oldest first: the entries that can be read, those that cannot (and why), and how many
+    /// were set aside in <c>rejected/</c> before. Only looks: nothing is moved, and nothing is logged.
+    /// </summary>
+    /// <exception cref="SpoolUnavailableException">The spool directory cannot be listed.</exception>
+    internal SpoolContents Scan()
     {
-        if (!System.IO.Directory.Exists(Directory))
+        if (!Exists())
         {
-            return [];
-        }
-
-        var entries = new List<(string, SkipSpoolEntry)>();
-        foreach (var path in System.IO.Directory.GetFiles(Directory, "*" + SkipSuffix).Order(StringComparer.Ordinal))
-        {
-            if (TryReadSkip(path) is { } entry)
-            {
-                entries.Add((path, entry));
-            }
-        }
-
-        return entries;
-    }
-
-    /// <summary>The entries waiting, oldest first. Unreadable entries are logged and left where they are.</summary>
-    internal IReadOnlyList<(string Path, SpoolEntry Entry)> List()
-    {
-        if (!System.IO.Directory.Exists(Directory))
-        {
-            return [];
+            return new SpoolContents([], [], [], 0);
         }
 
         var entries = new List<(string, SpoolEntry)>();
-        foreach (var path in System.IO.Directory.GetFiles(Directory, "*" + EntrySuffix).Order(StringComparer.Ordinal))
+        var skips = new List<(string, SkipSpoolEntry)>();
+        var unreadable = new List<UnreadableEntry>();
+        foreach (var path in Files(Directory, "*" + EntrySuffix).Order(StringComparer.Ordinal))
         {
-            if (TryRead(path) is { } entry)
+            switch (Read(path, SpoolJsonContext.Default.SpoolEntry, Problem))
             {
-                entries.Add((path, entry));
+                case (SpoolEntry entry, _):
+                    entries.Add((path, entry));
+                    break;
+                case (_, var problem):
+                    unreadable.Add(problem!);
+                    break;
             }
         }
 
-        return entries;
+        foreach (var path in Files(Directory, "*" + SkipSuffix).Order(StringComparer.Ordinal))
+        {
+            switch (Read(path, SpoolJsonContext.Default.SkipSpoolEntry, Problem))
+            {
+                case (SkipSpoolEntry entry, _):
+                    skips.Add((path, entry));
+                    break;
+                case (_, var problem):
+                    unreadable.Add(problem!);
+                    break;
+            }
+        }
+
+        var rejected = Path.Combine(Directory, RejectedFolder);
+        var rejectedCount = System.IO.Directory.Exists(rejected) ? Files(rejected, "*").Length : 0;
+        return new SpoolContents(entries, skips, unreadable, rejectedCount);
     }
 
     /// <summary>
     /// Delivers every waiting run to the store, oldest first, unless another process is delivering already.
     /// Stops at the first failure of the store, leaving the rest for next time.
     /// </summary>
-    internal async Task<SpoolDelivery> DeliverAsync(IScriptRunStore store, CancellationToken cancellationToken)
+    internal Task<SpoolDelivery> DeliverAsync(IScriptRunStore store, CancellationToken cancellationToken) =>
+        DeliverAsync(store, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// Delivers every waiting run to the store, oldest first. When another process is delivering, waits up to
+    /// <paramref name="lockWait"/> for it to finish, then delivers what it left. An entry that cannot be parsed, or
+    /// that the store refuses, is moved to <c>rejected/</c> once, with one message; an entry this user cannot read
+    /// stays for one who can. Stops at the first failure of the store, leaving the rest for next time.
+    /// </summary>
+    /// <exception cref="SpoolUnavailableException">The spool cannot be listed, locked or changed: a problem of the local disk, not of the store.</exception>
+    internal async Task<SpoolDelivery> DeliverAsync(IScriptRunStore store, TimeSpan lockWait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (!System.IO.Directory.Exists(Directory))
+        if (!Exists())
         {
             return new SpoolDelivery(0, 0, 0, 0, null);
         }
 
-        FileStream deliveryLock;
-        try
+        using var deliveryLock = await LockAsync(lockWait, cancellationToken).ConfigureAwait(false);
+        if (deliveryLock is null)
         {
-            deliveryLock = new FileStream(Path.Combine(Directory, DeliveryLockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            return new SpoolDelivery(0, 0, 0, List().Count + ListSkips().Count, "another process is delivering the spool");
+            var left = Scan();
+            return new SpoolDelivery(0, 0, 0, left.Entries.Count + left.Skips.Count + left.Unreadable.Count, $"another process is delivering the spool {Directory}, and did not finish within {lockWait.TotalSeconds:0} s");
         }
 
-        using (deliveryLock)
+        var contents = Scan();
+        int delivered = 0, alreadyStored = 0, rejected = 0;
+        foreach (var problem in contents.Unreadable.Where(p => p.Malformed))
         {
-            // Runs first, then skips: the two kinds are independent, and each kind keeps its own order.
-            var waiting = List()
-                .Select(e => (e.Path, Deliver: (Func<Task<bool>>)(() => store.ImportRunAsync(e.Entry.ToRun(), cancellationToken))))
-                .Concat(ListSkips().Select(e => (e.Path, Deliver: (Func<Task<bool>>)(() => store.RecordSkipAsync(e.Entry.ToSkip(), cancellationToken)))))
-                .ToList();
-            int delivered = 0, alreadyStored = 0, rejected = 0;
-            for (var i = 0; i < waiting.Count; i++)
+            MoveToRejected(problem.Path);
+            LogUnreadable(logger, problem.Path, problem.Reason, Path.Combine(Directory, RejectedFolder));
+            rejected++;
+        }
+
+        var held = contents.Unreadable.Count(p => !p.Malformed);
+
+        // Runs first, then skips: the two kinds are independent, and each kind keeps its own order.
+        var waiting = contents.Entries
+            .Select(e => (e.Path, Deliver: (Func<Task<bool>>)(() => store.ImportRunAsync(e.Entry.ToRun(), cancellationToken))))
+            .Concat(contents.Skips.Select(e => (e.Path, Deliver: (Func<Task<bool>>)(() => store.RecordSkipAsync(e.Entry.ToSkip(), cancellationToken)))))
+            .ToList();
+        for (var i = 0; i < waiting.Count; i++)
+        {
+            var (path, deliver) = waiting[i];
+            try
             {
-                var (path, deliver) = waiting[i];
-                try
+                if (await deliver().ConfigureAwait(false))
                 {
-                    if (await deliver().ConfigureAwait(false))
-                    {
-                        delivered++;
-                    }
-                    else
-                    {
-                        alreadyStored++;
-                    }
-
-                    File.Delete(path);
+                    delivered++;
                 }
-                catch (ArgumentException e)
+                else
                 {
-                    LogRejected(logger, path, e.Message);
-                    MoveToRejected(path);
-                    rejected++;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogDeliveryStopped(logger, e, waiting.Count - i, e.Message);
-                    DirectorySync.Flush(Directory);
-                    return new SpoolDelivery(delivered, alreadyStored, rejected, waiting.Count - i, e.Message);
+                    alreadyStored++;
                 }
             }
-
-            DirectorySync.Flush(Directory);
-            if (delivered + alreadyStored > 0)
+            catch (ArgumentException e)
             {
-                LogDelivered(logger, delivered + alreadyStored, store.Description);
+                LogRejected(logger, path, e.Message);
+                MoveToRejected(path);
+                rejected++;
+                continue;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogDeliveryStopped(logger, e, waiting.Count - i, e.Message);
+                DirectorySync.Flush(Directory);
+                return new SpoolDelivery(delivered, alreadyStored, rejected, waiting.Count - i + held, e.Message);
             }
 
-            return new SpoolDelivery(delivered, alreadyStored, rejected, 0, null);
+            Remove(path);
         }
+
+        DirectorySync.Flush(Directory);
+        if (delivered + alreadyStored > 0)
+        {
+            LogDelivered(logger, delivered + alreadyStored, store.Description);
+        }
+
+        return new SpoolDelivery(delivered, alreadyStored, rejected, held, held > 0 ? $"{held} spooled run(s) cannot be read by the user {Environment.UserName} and stay for one who can" : null);
     }
 
+    /// <summary>
+    /// Reads one entry: the entry, or why it cannot be read. Malformed (not JSON, a field missing or out of range)
+    /// is for good and moves aside; not readable now (permissions, I/O) is not the entry's fault and it stays.
+    /// </summary>
+    private static (T? Entry, UnreadableEntry? Problem) Read<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Func<T?, string?> problemOf)
+        where T : class
+    {
+        T? entry;
+        try
+        {
+            using var file = File.OpenRead(path);
+            entry = JsonSerializer.Deserialize(file, type);
+        }
+        catch (JsonException e)
+        {
+            return (null, new UnreadableEntry(path, $"its content is not a spooled entry: {OneLine(e.Message)}", Malformed: true));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, new UnreadableEntry(path, $"it cannot be read: {Describe(e)}", Malformed: false));
+        }
+
+        return problemOf(entry) is { } problem
+            ? (null, new UnreadableEntry(path, problem, Malformed: true))
+            : (entry, null);
+    }
+
+    /// <summary>What makes a parsed run entry unusable, or null: the fields every entry of this format has.</summary>
+    private static string? Problem(SpoolEntry? entry) => entry switch
+    {
+        null => "it holds no entry (null)",
+        { Format: not SpoolEntry.CurrentFormat } => $"its format {entry.Format} is not one this ScriptMonitor reads ({SpoolEntry.CurrentFormat})",
+        { RunId: var id } when id == Guid.Empty => "its runId is missing",
+        { ScriptName: null } => "its scriptName is missing",
+        { Hostname: null } => "its hostname is missing",
+        { StartedAt: var started } when started == default => "its startedAt is missing",
+        { SpooledAt: var spooled } when spooled == default => "its spooledAt is missing",
+        { Outcome: var outcome } when !Enum.IsDefined(outcome) => $"its outcome {(int)outcome} is not one of the outcomes of a run",
+        _ => null,
+    };
+
+    /// <summary>What makes a parsed skip entry unusable, or null.</summary>
+    private static string? Problem(SkipSpoolEntry? entry) => entry switch
+    {
+        null => "it holds no entry (null)",
+        { Format: not SkipSpoolEntry.CurrentFormat } => $"its format {entry.Format} is not one this ScriptMonitor reads ({SkipSpoolEntry.CurrentFormat})",
+        { EventId: var id } when id == Guid.Empty => "its eventId is missing",
+        { ScriptName: null } => "its scriptName is missing",
+        { Hostname: null } => "its hostname is missing",
+        { Holder: null } => "its holder is missing",
+        { SkippedAt: var skipped } when skipped == default => "its skippedAt is missing",
+        { SpooledAt: var spooled } when spooled == default => "its spooledAt is missing",
+        _ => null,
+    };
+
+    /// <summary>Writes an entry to a temporary name, flushes it, and renames it into place: the whole entry or none.</summary>
     private string Write(string name, Action<Stream> serialize)
     {
         System.IO.Directory.CreateDirectory(Directory);
@@ -177,54 +274,130 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
         return final;
     }
 
-    private SkipSpoolEntry? TryReadSkip(string path)
+    /// <summary>
+    /// Whether the spool directory is there. Nothing there is an empty spool; a file in its place, or a directory on
+    /// the way that this user may not enter, is a spool that cannot be used, never an empty one.
+    /// </summary>
+    private bool Exists()
+    {
+        FileAttributes attributes;
+        try
+        {
+            attributes = File.GetAttributes(Directory);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpoolUnavailableException($"The spool {Directory} cannot be reached: {Describe(e)}.", e);
+        }
+
+        return attributes.HasFlag(FileAttributes.Directory)
+            ? true
+            : throw new SpoolUnavailableException($"The spool {Directory} cannot be used: it is a file, not a directory.");
+    }
+
+    private static string[] Files(string directory, string pattern)
     {
         try
         {
-            using var file = File.OpenRead(path);
-            var entry = JsonSerializer.Deserialize(file, SpoolJsonContext.Default.SkipSpoolEntry);
-            if (entry is { Format: SkipSpoolEntry.CurrentFormat })
-            {
-                return entry;
-            }
-
-            LogUnreadable(logger, path, $"unknown format {entry?.Format}");
+            return System.IO.Directory.GetFiles(directory, pattern);
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogUnreadable(logger, path, e.Message);
+            throw new SpoolUnavailableException($"The spool {directory} cannot be listed: {Describe(e)}.", e);
         }
-
-        return null;
     }
 
-    private SpoolEntry? TryRead(string path)
+    /// <summary>
+    /// Takes the delivery lock, waiting up to <paramref name="wait"/> while another process holds it; null when it
+    /// is still held then. flock(2) has no timed wait, hence the polling.
+    /// </summary>
+    private async Task<FileStream?> LockAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        try
+        var path = Path.Combine(Directory, DeliveryLockName);
+        var deadline = timeProvider.GetTimestamp() + (long)(wait.TotalSeconds * timeProvider.TimestampFrequency);
+        var waiting = false;
+        while (true)
         {
-            using var file = File.OpenRead(path);
-            var entry = JsonSerializer.Deserialize(file, SpoolJsonContext.Default.SpoolEntry);
-            if (entry is { Format: SpoolEntry.CurrentFormat })
+            try
             {
-                return entry;
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
+            catch (IOException e) when (IsLockHeld(e))
+            {
+                if (timeProvider.GetTimestamp() >= deadline)
+                {
+                    return null;
+                }
 
-            LogUnreadable(logger, path, $"unknown format {entry?.Format}");
-        }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-        {
-            LogUnreadable(logger, path, e.Message);
-        }
+                if (!waiting)
+                {
+                    // Said once, so a person at a terminal knows why a flush pauses.
+                    LogWaitingForDelivery(logger, Directory, wait.TotalSeconds);
+                    waiting = true;
+                }
 
-        return null;
+                await Task.Delay(LockPollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new SpoolUnavailableException($"The spool {Directory} cannot be locked for delivery ({path}): {Describe(e)}.", e);
+            }
+        }
     }
+
+    /// <summary>flock(2) said another process holds the lock (EWOULDBLOCK), which .NET reports as a sharing violation.</summary>
+    private static bool IsLockHeld(IOException e) => e.HResult is WouldBlock or SharingViolation;
 
     private void MoveToRejected(string path)
     {
         var folder = Path.Combine(Directory, RejectedFolder);
-        System.IO.Directory.CreateDirectory(folder);
-        File.Move(path, Path.Combine(folder, Path.GetFileName(path)), overwrite: true);
+        try
+        {
+            System.IO.Directory.CreateDirectory(folder);
+            File.Move(path, Path.Combine(folder, Path.GetFileName(path)), overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpoolUnavailableException($"The spooled run {path} cannot be moved to {folder}: {Describe(e)}.", e);
+        }
     }
+
+    /// <summary>Removes a delivered entry; one left behind is harmless (the store keeps each run id once), but said.</summary>
+    private void Remove(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpoolUnavailableException($"The spooled run {path} was delivered but cannot be removed from the spool: {Describe(e)}; the next delivery finds it stored already.", e);
+        }
+    }
+
+    /// <summary>The system's words for an I/O failure: the errno's text where there is one, never a resource key.</summary>
+    private static string Describe(Exception e)
+    {
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is IOException && cause.HResult is > 0 and < ErrnoLimit)
+            {
+                return System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(cause.HResult);
+            }
+        }
+
+        return e is UnauthorizedAccessException ? "permission denied" : e.GetType().Name;
+    }
+
+    /// <summary>A message as a clause inside a sentence: one line, without its full stop.</summary>
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another process is delivering the spool {Directory}; waiting up to {Seconds:0} s for it to finish.")]
+    private static partial void LogWaitingForDelivery(ILogger logger, string directory, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {Count} spooled run(s) to {Store}.")]
     private static partial void LogDelivered(ILogger logger, int count, string store);
@@ -235,6 +408,6 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
     [LoggerMessage(Level = LogLevel.Error, Message = "Spooled run {Path} was refused by the store and moved aside: {Reason}")]
     private static partial void LogRejected(ILogger logger, string path, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Spooled run {Path} cannot be read and is left in place: {Reason}")]
-    private static partial void LogUnreadable(ILogger logger, string path, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Spooled run {Path} is unreadable: {Reason}; it was moved to {Folder}.")]
+    private static partial void LogUnreadable(ILogger logger, string path, string reason, string folder);
 }

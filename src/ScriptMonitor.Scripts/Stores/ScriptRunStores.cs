@@ -44,4 +44,28 @@ public static class ScriptRunStores
             _ => throw new NotSupportedException($"This build cannot open a {location.Kind} store ({location})."),
         };
     }
+
+    /// <summary>
+    /// Opens the store at a resolved location to read it, and nothing else: nothing is created, migrated or written.
+    /// </summary>
+    /// <param name="location">Where the runs live.</param>
+    /// <param name="timeProvider">The clock stores judge "in the future" by; null for the system clock.</param>
+    /// <param name="acceptOlderSchema">Open a store at an older schema version too, to report on it; see <see cref="SqliteStoreOptions.AcceptOlderSchema"/>.</param>
+    /// <returns>The store, or null when there is none there yet.</returns>
+    /// <exception cref="ArgumentException">The PostgreSQL connection string is malformed.</exception>
+    /// <exception cref="StoreUnavailableException">
+    /// The store cannot be reached or read, is not a ScriptMonitor store, or needs migrating first; the message says
+    /// which and why.
+    /// </exception>
+    /// <exception cref="NotSupportedException">The location names a kind of store this build cannot open.</exception>
+    public static IScriptRunStore? OpenReadOnly(StoreLocation location, TimeProvider? timeProvider = null, bool acceptOlderSchema = false)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return location.Kind switch
+        {
+            StoreKind.Sqlite => SqliteScriptRunStore.OpenReadOnly(location.Target, new SqliteStoreOptions { TimeProvider = timeProvider ?? TimeProvider.System, AcceptOlderSchema = acceptOlderSchema }),
+            StoreKind.PostgreSql => PostgreSqlScriptRunStore.OpenReadOnly(location.Target, new PostgreSqlStoreOptions { TimeProvider = timeProvider ?? TimeProvider.System, AcceptOlderSchema = acceptOlderSchema }),
+            _ => throw new NotSupportedException($"This build cannot open a {location.Kind} store ({location})."),
+        };
+    }
 }

@@ -4,10 +4,17 @@ namespace ScriptMonitor.Configuration;
 
 /// <summary>
 /// The settings file, JSON: <c>{ "database": "…", "lockDirectory": "…", "spoolDirectory": "…", "cronControl": "…" }</c>.
-/// Every entry is optional; a missing file is no settings at all.
+/// Every entry is optional; a missing file is no settings at all. An entry given must not be empty, and a relative
+/// path in it is taken from the file's own directory (<see cref="ResolvePath"/>), not from wherever a command runs.
 /// </summary>
 internal sealed record ConfigFile(string? Database, string? LockDirectory, string? SpoolDirectory, string? CronControl)
 {
+    /// <summary>The directory of the file: what relative paths in it are relative to.</summary>
+    internal string Directory { get; init; } = System.IO.Directory.GetCurrentDirectory();
+
+    /// <summary>A path entry made absolute: <c>~/</c> is the home directory, and a relative path is beside the file.</summary>
+    internal string ResolvePath(string entry) => Path.GetFullPath(StoreLocation.ExpandHome(entry.Trim()), Directory);
+
     internal static ConfigFile? Read(string path)
     {
         string text;
@@ -37,7 +44,10 @@ internal sealed record ConfigFile(string? Database, string? LockDirectory, strin
                 StringEntry(document.RootElement, "database", path),
                 StringEntry(document.RootElement, "lockDirectory", path),
                 StringEntry(document.RootElement, "spoolDirectory", path),
-                StringEntry(document.RootElement, "cronControl", path));
+                StringEntry(document.RootElement, "cronControl", path))
+            {
+                Directory = Path.GetDirectoryName(Path.GetFullPath(path))!,
+            };
         }
         catch (JsonException e)
         {
@@ -52,8 +62,14 @@ internal sealed record ConfigFile(string? Database, string? LockDirectory, strin
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : throw new ConfigurationException($"Configuration file {path}: \"{name}\" must be a string.");
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw new ConfigurationException($"Configuration file {path}: \"{name}\" must be a string.");
+        }
+
+        var text = value.GetString()!;
+        return string.IsNullOrWhiteSpace(text)
+            ? throw new ConfigurationException($"Configuration file {path}: \"{name}\" is empty; give a value or remove the entry to use the default.")
+            : text;
     }
 }

@@ -22,25 +22,46 @@ public static class StoreLocator
     public static string DefaultDatabasePath => DefaultDatabasePathFrom(Environment.GetEnvironmentVariable);
 
     /// <summary>Resolves where the runs live.</summary>
-    /// <param name="explicitSetting">A setting given explicitly (an option or an argument); null or empty to consult the rest of the path.</param>
-    /// <exception cref="ConfigurationException">The configuration file exists but cannot be read or is malformed.</exception>
+    /// <param name="explicitSetting">A setting given explicitly (an option or an argument); null to consult the rest of the path.</param>
+    /// <exception cref="ArgumentException">The explicit setting is empty or malformed (a connection string without a host, say).</exception>
+    /// <exception cref="ConfigurationException">
+    /// <c>SCRIPTMON_DATABASE</c> is malformed, or the configuration file exists but cannot be read or is malformed.
+    /// </exception>
     public static StoreLocation Resolve(string? explicitSetting = null) => Resolve(explicitSetting, Environment.GetEnvironmentVariable);
 
     internal static StoreLocation Resolve(string? explicitSetting, Func<string, string?> environment)
     {
-        if (!string.IsNullOrWhiteSpace(explicitSetting))
+        // Given but empty is a mistake to report, never a reason to fall back to another store without a word.
+        if (explicitSetting is not null)
         {
             return StoreLocation.Parse(explicitSetting, StoreLocationSource.Explicit);
         }
 
+        // An empty variable counts as unset, as the shell's ${VAR:-default} has it.
         if (environment(DatabaseVariable) is { } fromEnvironment && !string.IsNullOrWhiteSpace(fromEnvironment))
         {
-            return StoreLocation.Parse(fromEnvironment, StoreLocationSource.Environment);
+            try
+            {
+                return StoreLocation.Parse(fromEnvironment, StoreLocationSource.Environment);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigurationException($"{DatabaseVariable}: {e.Message.Split(" (Parameter", 2)[0]}", e);
+            }
         }
 
-        if (ConfigFile.Read(ConfigFilePathFrom(environment)) is { Database: { } fromFile } && !string.IsNullOrWhiteSpace(fromFile))
+        var configPath = ConfigFilePathFrom(environment);
+        if (ConfigFile.Read(configPath) is { Database: { } fromFile } file)
         {
-            return StoreLocation.Parse(fromFile, StoreLocationSource.ConfigFile);
+            try
+            {
+                // A relative path in the file means beside the file, wherever the command runs from.
+                return StoreLocation.Parse(fromFile, StoreLocationSource.ConfigFile, file.Directory);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigurationException($"Configuration file {configPath}: \"database\": {e.Message.Split(" (Parameter", 2)[0]}", e);
+            }
         }
 
         return new StoreLocation(StoreKind.Sqlite, DefaultDatabasePathFrom(environment), StoreLocationSource.Default);

@@ -26,6 +26,30 @@ internal static class AbandonedRunSweep
     }
 
     /// <summary>
+    /// This host's runs in progress whose runner is gone, found without writing anything: for a command that may only
+    /// read, which evaluates them as abandoned (<see cref="HealthMonitor.EvaluateAsync(IReadOnlyCollection{string}?, string?, IReadOnlyCollection{ScriptRun}?, CancellationToken)"/>)
+    /// and leaves marking them to the next writer.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="now">The instant of the look.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The runs that will never complete, each with why.</returns>
+    internal static async Task<IReadOnlyList<(ScriptRun Run, string Reason)>> FindGoneRunsAsync(IScriptRunStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var gone = new List<(ScriptRun, string)>();
+        foreach (var run in await store.ListRunningAsync(RunValidation.ThisHost, cancellationToken).ConfigureAwait(false))
+        {
+            if (WhyAbandoned(run, bound: null, now) is { } why)
+            {
+                gone.Add((run, why));
+            }
+        }
+
+        return gone;
+    }
+
+    /// <summary>
     /// Marks every run in progress that will never complete: this host's runs whose runner is gone, and runs on any
     /// host past their script's abandonment bound (<see cref="ScriptExpectation.AbandonAfter"/> or its default).
     /// </summary>

@@ -245,17 +245,19 @@ internal static class RunValidation
             throw new ArgumentException($"{paramName} must be 1 to {MaxNameLength} characters long (it is {value.Length}).", paramName);
         }
 
-        foreach (var c in value)
-        {
-            if (char.IsControl(c))
-            {
-                throw new ArgumentException($"{paramName} must not contain control characters (found U+{(int)c:X4}).", paramName);
-            }
-        }
-
         if (FirstLoneSurrogate(value) is { } lone)
         {
             throw new ArgumentException($"{paramName} must be valid Unicode (found a lone surrogate U+{(int)value[lone]:X4}).", paramName);
+        }
+
+        var position = 0;
+        foreach (var rune in value.EnumerateRunes())
+        {
+            position++;
+            if (ForbiddenKind(rune) is { } kind)
+            {
+                throw new ArgumentException($"{paramName} must not contain {kind} (found U+{rune.Value:X4} at character {position}).", paramName);
+            }
         }
 
         if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
@@ -265,6 +267,21 @@ internal static class RunValidation
 
         return value;
     }
+
+    /// <summary>
+    /// What a name must not hold, because it cannot be seen or it breaks a line: control characters (NUL, tab, new
+    /// line), format characters (bidi controls that reverse the text around them, zero-width spaces and joiners that
+    /// make two names look the same), line and paragraph separators, and code points Unicode has not assigned (they
+    /// may become any of those). Null when the rune is allowed.
+    /// </summary>
+    private static string? ForbiddenKind(System.Text.Rune rune) => System.Text.Rune.GetUnicodeCategory(rune) switch
+    {
+        System.Globalization.UnicodeCategory.Control => "control characters",
+        System.Globalization.UnicodeCategory.Format => "invisible format characters such as bidi controls or zero-width characters",
+        System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator => "line or paragraph separators",
+        System.Globalization.UnicodeCategory.OtherNotAssigned => "unassigned code points",
+        _ => null,
+    };
 
     private static void RunnerField(string? value, string paramName)
     {

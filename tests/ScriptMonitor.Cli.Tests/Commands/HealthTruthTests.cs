@@ -118,6 +118,11 @@ public sealed class HealthTruthTests : IDisposable
             await WaitForRunAsync("victim");
             Sandbox.Signal(wrapper, "KILL");
             await done;
+
+            // check only reads: it shows the run as abandoned and leaves it running in the store.
+            var seen = _sandbox.Run("check", "victim");
+            Assert.True(seen.ExitCode == 2, seen.ToString());
+            Assert.Contains("victim: CRITICAL Abandoned: the last run (started ", seen.Stdout, StringComparison.Ordinal);
             Assert.Equal("running", OnlyRun("victim").GetProperty("outcome").GetString());
 
             // Any later exec on this host closes the runs whose wrapper is gone.
@@ -125,10 +130,6 @@ public sealed class HealthTruthTests : IDisposable
             var abandoned = OnlyRun("victim");
             Assert.Equal("abandoned", abandoned.GetProperty("outcome").GetString());
             Assert.Contains($"[abandoned] its runner (pid {wrapper.Id} on ", abandoned.GetProperty("output").GetString(), StringComparison.Ordinal);
-
-            var check = _sandbox.Run("check", "victim");
-            Assert.True(check.ExitCode == 2, check.ToString());
-            Assert.Contains("victim: CRITICAL Abandoned: the last run (started ", check.Stdout, StringComparison.Ordinal);
 
             Run("exec", "victim", "--", "true");
             var after = _sandbox.Run("check", "victim");

@@ -35,7 +35,13 @@ public sealed class DurationParserTests
     [InlineData("5s5", "--x must be a number and a unit")]
     [InlineData("1.2.3s", "--x must be a number and a unit")]
     [InlineData("-5m", "--x must not be negative")]
-    [InlineData("99999999999d", "--x must be a number and a unit")]
+    [InlineData("99999999999d", "--x must be at most 36500d")]
+    [InlineData("99999999999999999999w", "--x must be at most 36500d")]
+    [InlineData("99999999999999999999999999999999999999w", "--x must be at most 36500d")]
+    [InlineData("36500d1ms", "--x must be at most 36500d")]
+    [InlineData("10675199d", "--x must be at most 36500d")]
+    [InlineData("1..5s", "--x must be a number and a unit")]
+    [InlineData(".s", "--x must be a number and a unit")]
     public void Parse_refuses_what_is_not_a_duration_naming_the_field_and_the_rule(string text, string message)
     {
         var error = Assert.Throws<UsageException>(() => DurationParser.Parse(text, "--x"));

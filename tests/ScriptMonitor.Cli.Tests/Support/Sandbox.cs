@@ -7,7 +7,7 @@ namespace ScriptMonitor.Cli.Tests.Support;
 /// A temp directory that holds everything one test's scriptmon touches: database, locks, spool, cron control,
 /// configuration and home. Every variable is set on the child process, so nothing reaches the real home directory.
 /// </summary>
-public sealed class Sandbox : IDisposable
+public sealed partial class Sandbox : IDisposable
 {
     private static readonly TimeSpan ProcessLimit = TimeSpan.FromSeconds(60);
 
@@ -40,9 +40,12 @@ public sealed class Sandbox : IDisposable
     }
 
     /// <summary>Starts scriptmon and leaves it running; finish it with <see cref="CompleteAsync"/>.</summary>
-    public Process Start(params string[] args)
+    public Process Start(params string[] args) => Start([], args);
+
+    /// <summary>Starts <paramref name="launcher"/> followed by <c>dotnet scriptmon.dll ARGS</c> (a shell, another user).</summary>
+    public Process Start(IReadOnlyList<string> launcher, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet")
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -50,8 +53,7 @@ public sealed class Sandbox : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = Root,
         };
-        start.ArgumentList.Add(ScriptmonBuild.Dll);
-        foreach (var argument in args)
+        foreach (var argument in launcher.Skip(1).Concat(launcher.Count > 0 ? ["dotnet"] : []).Append(ScriptmonBuild.Dll).Concat(args))
         {
             start.ArgumentList.Add(argument);
         }

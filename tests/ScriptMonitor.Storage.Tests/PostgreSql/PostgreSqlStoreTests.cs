@@ -68,6 +68,30 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task OpenReadOnly_creates_no_schema_and_refuses_an_older_one_without_migrating_it()
+    {
+        var schema = PostgreSqlServer.NewSchemaName();
+        var options = new PostgreSqlStoreOptions { Schema = schema };
+
+        var absent = PostgreSqlScriptRunStore.OpenReadOnly(server.ConnectionString, options);
+        var created = await server.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '{schema}')");
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PostgreSqlSchema.MigrateAsync(connection, schema, "test", async: true, CancellationToken.None, toVersion: 1);
+        }
+
+        var error = Assert.Throws<StoreUnavailableException>(() => PostgreSqlScriptRunStore.OpenReadOnly(server.ConnectionString, options));
+        await using var inspected = PostgreSqlScriptRunStore.OpenReadOnly(server.ConnectionString, new PostgreSqlStoreOptions { Schema = schema, AcceptOlderSchema = true })!;
+
+        Assert.Null(absent);
+        Assert.False(created);
+        Assert.Contains("is at schema version 1, older than this ScriptMonitor reads", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await inspected.GetInfoAsync()).SchemaVersion);
+        Assert.Equal(1, await server.ScalarAsync<int>($"SELECT max(version) FROM \"{schema}\".schema_version"));
+    }
+
+    [Fact]
     public async Task Setting_an_equal_expectation_leaves_the_row_untouched()
     {
         var schema = PostgreSqlServer.NewSchemaName();

@@ -49,7 +49,8 @@ public sealed class SqliteFileTests : IDisposable
     public void A_database_from_a_newer_version_is_refused_with_a_clear_message()
     {
         var path = _directory.File("future.db");
-        using (var connection = new SqliteConnection($"Data Source={path}"))
+        SqliteScriptRunStore.Open(path).Dispose();
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
             using var command = connection.CreateCommand();
@@ -58,9 +59,11 @@ public sealed class SqliteFileTests : IDisposable
         }
 
         var error = Assert.Throws<InvalidOperationException>(() => SqliteScriptRunStore.Open(path));
+        var reading = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.OpenReadOnly(path));
 
         Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 99, newer than this ScriptMonitor knows", reading.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,7 +72,12 @@ public sealed class SqliteFileTests : IDisposable
         var path = _directory.File("not-a-db.db");
         File.WriteAllText(path, new string('x', 4096));
 
-        Assert.Throws<SqliteException>(() => SqliteScriptRunStore.Open(path));
+        var writing = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.Open(path));
+        var reading = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.OpenReadOnly(path));
+
+        Assert.Contains($"The SQLite database {path} is not a SQLite database", writing.Message, StringComparison.Ordinal);
+        Assert.Equal(writing.Message, reading.Message);
+        Assert.Equal(new string('x', 4096), File.ReadAllText(path));
     }
 
     [Fact]
@@ -183,9 +191,115 @@ public sealed class SqliteFileTests : IDisposable
         var cannotOpen = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.Open(directoryPath));
         var cannotCreate = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.Open(Path.Combine(underAFile, "runs.db")));
 
-        Assert.Contains(directoryPath, cannotOpen.Message, StringComparison.Ordinal);
-        Assert.Contains("cannot be opened", cannotOpen.Message, StringComparison.Ordinal);
-        Assert.Contains(Path.Combine(underAFile, "runs.db"), cannotCreate.Message, StringComparison.Ordinal);
+        Assert.Equal($"The SQLite database {directoryPath} cannot be used: it is a directory, not a database file.", cannotOpen.Message);
+        Assert.Equal($"The SQLite database {Path.Combine(underAFile, "runs.db")} cannot be used: {underAFile} is not a directory.", cannotCreate.Message);
+    }
+
+    [Theory]
+    [InlineData("/dev/null")]
+    [InlineData("/dev/zero")]
+    public void A_device_is_no_database_for_reading_or_writing(string path)
+    {
+        var reading = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.OpenReadOnly(path));
+        var writing = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.Open(path));
+
+        Assert.Equal($"The SQLite database {path} cannot be used: it is not a regular file (a device, a pipe or a socket), so it cannot hold a database.", reading.Message);
+        Assert.Equal(reading.Message, writing.Message);
+    }
+
+    [Fact]
+    public void OpenReadOnly_of_a_file_that_does_not_exist_returns_null_and_creates_nothing()
+    {
+        var path = _directory.File("nested/absent.db");
+
+        Assert.Null(SqliteScriptRunStore.OpenReadOnly(path));
+        Assert.False(Directory.Exists(_directory.File("nested")));
+    }
+
+    [Fact]
+    public async Task OpenReadOnly_reads_a_store_and_writes_nothing_to_it()
+    {
+        var path = _directory.File("runs.db");
+        using (var writer = SqliteScriptRunStore.Open(path))
+        {
+            writer.RecordSuccess("job", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 1, 0, 1, 0, TimeSpan.Zero));
+        }
+
+        var database = File.ReadAllBytes(path);
+        var log = File.ReadAllBytes(path + "-wal");
+        using (var reader = SqliteScriptRunStore.OpenReadOnly(path)!)
+        {
+            Assert.NotNull(reader.GetLastActivity("job"));
+            await Assert.ThrowsAsync<StoreUnavailableException>(() => reader.RecordStartAsync("job", new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero)));
+        }
+
+        Assert.Equal(database, File.ReadAllBytes(path));
+        Assert.Equal(log, File.ReadAllBytes(path + "-wal"));
+    }
+
+    [Fact]
+    public void Another_applications_database_is_refused_for_reading_and_writing_and_left_as_it_was()
+    {
+        var path = _directory.File("app.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE orders (id INTEGER PRIMARY KEY); CREATE TABLE runs (id INTEGER PRIMARY KEY, note TEXT);";
+            command.ExecuteNonQuery();
+        }
+
+        var before = File.ReadAllBytes(path);
+
+        var reading = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.OpenReadOnly(path));
+        var writing = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.Open(path));
+
+        Assert.Contains("is a SQLite database of another application (orders, runs)", reading.Message, StringComparison.Ordinal);
+        Assert.Equal(reading.Message, writing.Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.False(File.Exists(path + "-wal"));
+    }
+
+    [Fact]
+    public void A_new_store_is_marked_with_ScriptMonitors_application_id()
+    {
+        var path = _directory.File("runs.db");
+        SqliteScriptRunStore.Open(path).Dispose();
+
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        Assert.Equal("1397583726", Pragma(connection, "application_id"));
+    }
+
+    [Fact]
+    public async Task OpenReadOnly_refuses_an_older_schema_unless_asked_to_report_on_it_and_migrates_nothing()
+    {
+        var path = _directory.File("v1.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection, path, toVersion: 1);
+        }
+
+        var error = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.OpenReadOnly(path));
+        await using var inspected = SqliteScriptRunStore.OpenReadOnly(path, new SqliteStoreOptions { AcceptOlderSchema = true })!;
+        var info = await inspected.GetInfoAsync();
+
+        Assert.Contains("is at schema version 1, older than this ScriptMonitor reads", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, info.SchemaVersion);
+        using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        check.Open();
+        Assert.Equal("1", Pragma(check, "user_version"));
+    }
+
+    [Fact]
+    public void OpenReadOnly_of_an_empty_file_returns_null_and_leaves_it_empty()
+    {
+        var path = _directory.File("empty.db");
+        File.WriteAllBytes(path, []);
+
+        Assert.Null(SqliteScriptRunStore.OpenReadOnly(path));
+        Assert.Equal(0, new FileInfo(path).Length);
     }
 
     [Fact]

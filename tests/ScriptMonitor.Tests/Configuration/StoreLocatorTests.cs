@@ -122,6 +122,80 @@ public sealed class StoreLocatorTests : IDisposable
         Assert.ThrowsAny<ArgumentException>(() => StoreLocation.Parse(" ", StoreLocationSource.Explicit));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void An_explicit_setting_given_empty_is_refused_rather_than_replaced_by_the_rest_of_the_path(string setting)
+    {
+        var error = Assert.Throws<ArgumentException>(() => StoreLocator.Resolve(setting, Environment(("HOME", _home.FullName), (StoreLocator.DatabaseVariable, "/tmp/env.db"))));
+
+        Assert.StartsWith("The store setting must name a SQLite file or a PostgreSQL connection string; it is empty.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Database=runs;Username=mon")]
+    [InlineData("Username=mon")]
+    [InlineData("port=5432; database=runs")]
+    [InlineData("runs.db;Password=secret")]
+    [InlineData("User ID=mon;SSL Mode=Require")]
+    public void A_connection_string_without_a_host_is_refused_rather_than_taken_for_a_file_name(string setting)
+    {
+        var error = Assert.Throws<ArgumentException>(() => StoreLocation.Parse(setting, StoreLocationSource.Explicit));
+
+        Assert.Contains("is a PostgreSQL connection string that names no host", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("mysql://db1/runs", "mysql")]
+    [InlineData("http://monitor:8080", "http")]
+    [InlineData("file:///var/lib/runs.db", "file")]
+    public void A_URI_of_another_kind_is_refused_rather_than_taken_for_a_file_name(string setting, string scheme)
+    {
+        var error = Assert.Throws<ArgumentException>(() => StoreLocation.Parse(setting, StoreLocationSource.Explicit));
+
+        Assert.Contains($"is a {scheme}: URI", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_SQLite_path_may_carry_the_prefix_that_locations_are_printed_with()
+    {
+        var printed = StoreLocation.Parse("/var/lib/runs.db", StoreLocationSource.Explicit).ToString();
+
+        Assert.Equal("/var/lib/runs.db", StoreLocation.Parse(printed, StoreLocationSource.Explicit).Target);
+    }
+
+    [Fact]
+    public void A_relative_database_in_the_config_file_is_beside_the_file()
+    {
+        var path = WriteConfig("""{ "database": "data/runs.db" }""");
+
+        var location = StoreLocator.Resolve(null, Environment(("HOME", _home.FullName)));
+
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(path)!, "data", "runs.db"), location.Target);
+    }
+
+    [Theory]
+    [InlineData("""{ "database": "" }""", "\"database\" is empty")]
+    [InlineData("""{ "spoolDirectory": "  " }""", "\"spoolDirectory\" is empty")]
+    [InlineData("""{ "database": "Database=runs" }""", "\"database\": The store setting 'Database=runs' is a PostgreSQL connection string that names no host")]
+    public void An_unusable_entry_in_the_config_file_is_an_error_naming_the_file_and_the_entry(string content, string problem)
+    {
+        var path = WriteConfig(content);
+
+        var error = Assert.Throws<ConfigurationException>(() => StoreLocator.Resolve(null, Environment(("HOME", _home.FullName))));
+
+        Assert.Contains($"Configuration file {path}: {problem}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_connection_string_without_a_host_in_the_environment_is_an_error_naming_the_variable()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => StoreLocator.Resolve(null, Environment(("HOME", _home.FullName), (StoreLocator.DatabaseVariable, "Database=runs"))));
+
+        Assert.StartsWith($"{StoreLocator.DatabaseVariable}: The store setting 'Database=runs' is a PostgreSQL connection string that names no host", error.Message, StringComparison.Ordinal);
+    }
+
     private static Func<string, string?> Environment(params (string Name, string Value)[] variables) =>
         name => variables.FirstOrDefault(v => v.Name == name).Value;
 

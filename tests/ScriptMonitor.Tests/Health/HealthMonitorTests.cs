@@ -120,4 +120,23 @@ public sealed class HealthMonitorTests : IDisposable
         Assert.Equal(HealthState.Skipped, health.State);
         Assert.Equal("the last 3 runs on db1 were skipped, the first at 2026-03-02 09:00:00+00:00, because another run held the lock: pid 4242 since 2026-03-02T08:00:00Z; 3 skips in a row make an alert", health.Summary);
     }
+
+    [Fact]
+    public async Task Runs_known_to_be_gone_are_evaluated_as_abandoned_without_changing_the_store()
+    {
+        await using var store = SqliteScriptRunStore.Open(Path.Combine(_directory, "runs.db"), new SqliteStoreOptions { TimeProvider = _clock });
+        var now = _clock.GetUtcNow();
+        await store.SetExpectationAsync(new ScriptExpectation("backup") { Schedule = Schedule.Every(TimeSpan.FromHours(6)), MaxRuntime = TimeSpan.FromMinutes(10) });
+        await store.RecordSuccessAsync("backup", now.AddHours(-3), now.AddHours(-3).AddMinutes(1), "db1");
+        var stuck = await store.RecordStartAsync("backup", now.AddHours(-2), "db1");
+        var monitor = new HealthMonitor(store, _clock);
+
+        var before = await monitor.EvaluateAsync("backup");
+        var after = Assert.Single(await monitor.EvaluateAsync(abandoned: [stuck]));
+
+        Assert.Equal(HealthState.RunningTooLong, before.State);
+        Assert.Equal(HealthState.Abandoned, after.State);
+        Assert.StartsWith("the last run (started 2026-03-02 10:00:00+00:00) was abandoned", after.Summary, StringComparison.Ordinal);
+        Assert.Equal(ScriptMonitor.Runs.RunOutcome.Running, Assert.Single(await store.ListRunningAsync()).Outcome);
+    }
 }

@@ -82,10 +82,26 @@ public sealed class MonitoredScriptTests : IDisposable
         Assert.Single(Directory.GetFiles(settings.SpoolDirectory, "*.run.json"));
     }
 
-    [Fact]
-    public void A_script_name_that_breaks_the_rules_is_refused_at_construction()
+    [Theory]
+    [InlineData(" padded ")]
+    [InlineData("right\u202Eto-left")]
+    [InlineData("zero\u200Bwidth")]
+    [InlineData("two\u2028lines")]
+    public void A_script_name_that_breaks_the_rules_is_refused_at_construction(string name)
     {
-        Assert.Throws<ArgumentException>(() => new DelegateScript(" padded ", Options(), (_, _) => Task.CompletedTask));
+        Assert.Throws<ArgumentException>(() => new DelegateScript(name, Options(), (_, _) => Task.CompletedTask));
+    }
+
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("  ", "is empty")]
+    [InlineData("Database=runs;Username=mon", "names no host")]
+    public void A_store_setting_that_cannot_be_used_is_refused_at_construction_not_replaced_by_the_default(string database, string problem)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new DelegateScript("job", new MonitoredScriptOptions { Database = database }, (_, _) => Task.CompletedTask));
+
+        Assert.StartsWith("options.Database: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
