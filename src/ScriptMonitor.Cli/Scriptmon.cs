@@ -38,6 +38,7 @@ internal static class Scriptmon
             RecordCommand.Create(context),
             LastCommand.Create(context),
             RunsCommand.Create(context),
+            CloseCommand.Create(context),
             StatusCommand.Create(context),
             StatsCommand.Create(context),
             ExpectCommand.Create(context),

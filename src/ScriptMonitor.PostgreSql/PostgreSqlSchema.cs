@@ -96,6 +96,15 @@ internal static class PostgreSqlSchema
             );
             CREATE INDEX skips_by_script_time ON {schema}.skips (script_name, skipped_at);
             """),
+        new(
+            "abandonment bound and skips before an alert in expectations",
+            """
+            -- How long a run may stay in progress before it is presumed abandoned (null: the default bound), and how
+            -- many runs skipped in a row for a held lock make an alert.
+            ALTER TABLE {schema}.expectations
+                ADD COLUMN abandon_after      interval,
+                ADD COLUMN skips_before_alert integer NOT NULL DEFAULT 3;
+            """),
     ];
 
     internal static int LatestVersion => Migrations.Length;

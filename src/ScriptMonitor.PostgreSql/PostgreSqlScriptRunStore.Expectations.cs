@@ -10,7 +10,7 @@ namespace ScriptMonitor.PostgreSql;
 public sealed partial class PostgreSqlScriptRunStore
 {
     private const string ExpectationColumns =
-        "script_name, period, cron, time_zone, grace, min_runtime, max_runtime, host_mode, hosts, min_hosts, failures_tolerated, paused, paused_until, tags";
+        "script_name, period, cron, time_zone, grace, min_runtime, max_runtime, host_mode, hosts, min_hosts, failures_tolerated, paused, paused_until, tags, abandon_after, skips_before_alert";
 
     private const string HistoryColumns = "hostname, started_at, completed_at, outcome, exit_code";
 
@@ -24,20 +24,21 @@ public sealed partial class PostgreSqlScriptRunStore
         // not even updated_at.
         var sql = $"""
             INSERT INTO {_schema}.expectations AS stored ({ExpectationColumns}, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
             ON CONFLICT (script_name) DO UPDATE
                 SET period = EXCLUDED.period, cron = EXCLUDED.cron, time_zone = EXCLUDED.time_zone, grace = EXCLUDED.grace,
                     min_runtime = EXCLUDED.min_runtime, max_runtime = EXCLUDED.max_runtime, host_mode = EXCLUDED.host_mode,
                     hosts = EXCLUDED.hosts, min_hosts = EXCLUDED.min_hosts, failures_tolerated = EXCLUDED.failures_tolerated,
                     paused = EXCLUDED.paused, paused_until = EXCLUDED.paused_until, tags = EXCLUDED.tags,
+                    abandon_after = EXCLUDED.abandon_after, skips_before_alert = EXCLUDED.skips_before_alert,
                     updated_at = EXCLUDED.updated_at
                 WHERE (stored.period, stored.cron, stored.time_zone, stored.grace, stored.min_runtime, stored.max_runtime,
                        stored.host_mode, stored.hosts, stored.min_hosts, stored.failures_tolerated, stored.paused,
-                       stored.paused_until, stored.tags)
+                       stored.paused_until, stored.tags, stored.abandon_after, stored.skips_before_alert)
                       IS DISTINCT FROM
                       (EXCLUDED.period, EXCLUDED.cron, EXCLUDED.time_zone, EXCLUDED.grace, EXCLUDED.min_runtime, EXCLUDED.max_runtime,
                        EXCLUDED.host_mode, EXCLUDED.hosts, EXCLUDED.min_hosts, EXCLUDED.failures_tolerated, EXCLUDED.paused,
-                       EXCLUDED.paused_until, EXCLUDED.tags)
+                       EXCLUDED.paused_until, EXCLUDED.tags, EXCLUDED.abandon_after, EXCLUDED.skips_before_alert)
             """;
         var (period, cron, zone) = valid.Schedule switch
         {
@@ -61,6 +62,8 @@ public sealed partial class PostgreSqlScriptRunStore
             new() { Value = valid.Paused, NpgsqlDbType = NpgsqlDbType.Boolean },
             TimestampTz(valid.PausedUntil),
             TextArray(valid.Tags),
+            Interval(valid.AbandonAfter),
+            Integer(valid.SkipsBeforeAlert),
             TimestampTz(Timestamps.Normalize(_timeProvider.GetUtcNow())),
         ];
         return await WithConnectionAsync("set an expectation", async: true, async connection =>
@@ -124,13 +127,16 @@ public sealed partial class PostgreSqlScriptRunStore
         {
             // One repeatable-read transaction, so that the expectations and every script's runs are of one instant.
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-            var expectations = await ReadExpectationsAsync(connection, filter, cancellationToken).ConfigureAwait(false);
+            var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+            var expectations = await ReadExpectationsAsync(connection, filter, cancellationToken, problems).ConfigureAwait(false);
             var names = new SortedSet<string>(expectations.Keys, StringComparer.Ordinal);
+            names.UnionWith(problems.Keys);
             names.UnionWith(await ScriptNamesAsync(connection, filter, cancellationToken).ConfigureAwait(false));
             var ordered = names.ToArray();
 
             var recent = await RecentRunsAsync(connection, ordered, cancellationToken).ConfigureAwait(false);
             var inProgress = await InProgressRunsAsync(connection, filter, cancellationToken).ConfigureAwait(false);
+            var skips = await RecentSkipsAsync(connection, filter, cancellationToken).ConfigureAwait(false);
 
             // Only a script with more runs than the recent ones may have an older success than they show.
             var truncated = new bool[ordered.Length];
@@ -190,11 +196,51 @@ public sealed partial class PostgreSqlScriptRunStore
             for (var i = 0; i < ordered.Length; i++)
             {
                 expectations.TryGetValue(ordered[i], out var expectation);
-                var history = new ScriptHistory(recent[i], truncated[i], inProgress.TryGetValue(ordered[i], out var running) ? running : [], lastSuccess[i], lastByHost[i]);
-                snapshots.Add(new ScriptSnapshot(ordered[i], expectation, history));
+                var history = new ScriptHistory(recent[i], truncated[i], inProgress.TryGetValue(ordered[i], out var running) ? running : [], lastSuccess[i], lastByHost[i])
+                {
+                    RecentSkips = skips.TryGetValue(ordered[i], out var skipped) ? skipped : [],
+                };
+                snapshots.Add(new ScriptSnapshot(ordered[i], expectation, history) { Problem = problems.GetValueOrDefault(ordered[i]) });
             }
 
             return (IReadOnlyList<ScriptSnapshot>)snapshots;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> CountRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        RunValidation.Query(query);
+        var parameters = new List<NpgsqlParameter> { Text(query.ScriptName) };
+        var sql = new System.Text.StringBuilder($"SELECT count(*) FROM {_schema}.runs WHERE script_name = $1");
+        if (query.Hostname is not null)
+        {
+            parameters.Add(Text(query.Hostname));
+            sql.Append(" AND hostname = $").Append(parameters.Count);
+        }
+
+        if (query.Since is { } since)
+        {
+            parameters.Add(TimestampTz(Timestamps.Normalize(since)));
+            sql.Append(" AND started_at >= $").Append(parameters.Count);
+        }
+
+        if (query.Until is { } until)
+        {
+            parameters.Add(TimestampTz(Timestamps.Normalize(until)));
+            sql.Append(" AND started_at < $").Append(parameters.Count);
+        }
+
+        if (query.Outcome is { } outcome)
+        {
+            parameters.Add(Outcome(outcome));
+            sql.Append(" AND outcome = $").Append(parameters.Count);
+        }
+
+        return await WithConnectionAsync("count runs", async: true, async connection =>
+        {
+            await using var command = Command(connection, sql.ToString(), [.. parameters]);
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -225,6 +271,8 @@ public sealed partial class PostgreSqlScriptRunStore
             Paused = reader.GetBoolean(11),
             PausedUntil = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
             Tags = reader.GetFieldValue<string[]>(13),
+            AbandonAfter = reader.IsDBNull(14) ? null : reader.GetFieldValue<TimeSpan>(14),
+            SkipsBeforeAlert = reader.GetInt32(15),
         };
     }
 
@@ -235,7 +283,11 @@ public sealed partial class PostgreSqlScriptRunStore
         (RunOutcome)reader.GetInt16(first + 3),
         reader.IsDBNull(first + 4) ? null : reader.GetInt32(first + 4));
 
-    private async Task<SortedDictionary<string, ScriptExpectation>> ReadExpectationsAsync(NpgsqlConnection connection, string[]? scriptNames, CancellationToken cancellationToken)
+    /// <summary>The failures of reading a stored expectation that say the row breaks a rule, not that the store failed.</summary>
+    private static bool IsUnreadable(Exception e) => e is ArgumentException or FormatException or InvalidCastException or OverflowException;
+
+    /// <summary>Reads expectations; a row that cannot be read goes into <paramref name="problems"/> when given, and throws otherwise.</summary>
+    private async Task<SortedDictionary<string, ScriptExpectation>> ReadExpectationsAsync(NpgsqlConnection connection, string[]? scriptNames, CancellationToken cancellationToken, Dictionary<string, string>? problems = null)
     {
         await using var command = scriptNames is null
             ? Command(connection, $"SELECT {ExpectationColumns} FROM {_schema}.expectations")
@@ -244,8 +296,16 @@ public sealed partial class PostgreSqlScriptRunStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var expectation = ReadExpectation(reader);
-            expectations[expectation.ScriptName] = expectation;
+            try
+            {
+                var expectation = ReadExpectation(reader);
+                expectations[expectation.ScriptName] = expectation;
+            }
+            catch (Exception e) when (problems is not null && IsUnreadable(e))
+            {
+                var name = reader.GetString(0);
+                problems[name] = $"its stored expectation cannot be read ({e.Message.TrimEnd('.')}); set it again with 'scriptmon expect {name}' or remove it";
+            }
         }
 
         return expectations;
@@ -301,6 +361,39 @@ public sealed partial class PostgreSqlScriptRunStore
         }
 
         return runs;
+    }
+
+    /// <summary>
+    /// The newest <see cref="ScriptHistory.Depth"/> skip events of each script, in one statement. Skips are rare and
+    /// pruned with the runs, so the table is small; a script without any costs nothing here.
+    /// </summary>
+    private async Task<Dictionary<string, List<ScriptSkip>>> RecentSkipsAsync(NpgsqlConnection connection, string[]? scriptNames, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            SELECT event_id, script_name, hostname, skipped_at, holder FROM (
+                SELECT event_id, script_name, hostname, skipped_at, holder,
+                       row_number() OVER (PARTITION BY script_name ORDER BY skipped_at DESC, id DESC) AS newest
+                FROM {_schema}.skips{(scriptNames is null ? string.Empty : " WHERE script_name = ANY($2)")}) ranked
+            WHERE newest <= $1
+            ORDER BY script_name, newest
+            """;
+        await using var command = scriptNames is null
+            ? Command(connection, sql, Integer(ScriptHistory.Depth))
+            : Command(connection, sql, Integer(ScriptHistory.Depth), TextArray(scriptNames));
+        var skips = new Dictionary<string, List<ScriptSkip>>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var skip = new ScriptSkip(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4));
+            if (!skips.TryGetValue(skip.ScriptName, out var list))
+            {
+                skips[skip.ScriptName] = list = [];
+            }
+
+            list.Add(skip);
+        }
+
+        return skips;
     }
 
     private async Task<Dictionary<string, List<HistoryRun>>> InProgressRunsAsync(NpgsqlConnection connection, string[]? scriptNames, CancellationToken cancellationToken)

@@ -19,6 +19,16 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
 
     private const string RunValues = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12";
 
+    /// <summary>
+    /// The condition, in SQL, that a run's start ($4) and end ($5) are not further ahead of the server's clock than
+    /// <see cref="RunValidation.MaxFutureSkew"/> ($13, after the run's twelve values). A shared store judges "in the future" by its own clock: the
+    /// clock of the host that records may be the wrong one, and its runs would hide a stopped job for as long.
+    /// </summary>
+    private const string ServerClockCheck = "$4::timestamptz <= now() + $13::interval AND ($5::timestamptz IS NULL OR $5::timestamptz <= now() + $13::interval)";
+
+    /// <summary>SQLSTATE codes of a server that ended the session: shut down, crashed, restarted, or the link failed.</summary>
+    private static readonly string[] SessionEndedStates = ["57P01", "57P02", "57P03", "08"];
+
     /// <summary>Rows deleted per prune statement: each is its own short transaction, so writers never wait long.</summary>
     private const int PruneBatchSize = 2_000;
 
@@ -38,14 +48,17 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
         _schema = PostgreSqlSchema.Quote(schema);
         _failures = failures;
         _timeProvider = timeProvider;
-        // One statement: the run, and its script when the run is new. A run id already taken inserts nothing.
+        // One statement: the run, and its script when the run is new. A run id already taken inserts nothing, and so
+        // does an instant too far ahead of the server's clock (see ServerClockCheck); the server's time comes back to
+        // tell the two apart.
         _insertRunSql = $"""
             WITH run AS (
-                INSERT INTO {_schema}.runs ({RunColumns}) VALUES ({RunValues})
+                INSERT INTO {_schema}.runs ({RunColumns})
+                SELECT {RunValues} WHERE {ServerClockCheck}
                 ON CONFLICT (run_id) DO NOTHING
                 RETURNING script_name),
             script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM run ON CONFLICT DO NOTHING)
-            SELECT count(*) FROM run
+            SELECT (SELECT count(*) FROM run), now()
             """;
         _lastRunWithOutcomeSql = $"SELECT {RunColumns} FROM {_schema}.runs WHERE script_name = $1 AND outcome = $2 ORDER BY started_at DESC, id DESC LIMIT 1";
     }
@@ -124,21 +137,22 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
         RunValidation.CompletedOutcome(outcome, nameof(outcome));
         var completed = RunValidation.Instant(completedAt, nameof(completedAt), _timeProvider.GetUtcNow());
         var tail = RunValidation.Output(output);
-        return await WithConnectionAsync("complete a run", async: true, async connection =>
+        return await WithConnectionAsync("complete a run", async: true, async (connection, retried) =>
         {
             // One statement completes a running run; only when it matches nothing is the run read to say why.
             await using (var update = Command(
                 connection,
                 $"""
                 UPDATE {_schema}.runs SET completed_at = $2, outcome = $3, exit_code = $4, output = $5
-                WHERE run_id = $1 AND outcome IN (0, 3) AND started_at <= $2
+                WHERE run_id = $1 AND outcome IN (0, 3) AND started_at <= $2 AND $2 <= now() + $6
                 RETURNING {RunColumns}
                 """,
                 Uuid(runId),
                 TimestampTz(completed),
                 Outcome(outcome),
                 Integer(exitCode),
-                Text(tail)))
+                Text(tail),
+                Interval(RunValidation.MaxFutureSkew)))
             {
                 var done = await SingleRunAsync(update, async: true, cancellationToken).ConfigureAwait(false);
                 if (done is not null)
@@ -150,10 +164,17 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
             var run = await RunByIdAsync(connection, runId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No run has the id {runId}.");
             if (!RunValidation.IsOpen(run.Outcome))
             {
+                // A retry finds the completion the first attempt wrote before its connection broke.
+                if (retried && run.CompletedAt == completed && run.Outcome == outcome && run.ExitCode == exitCode && run.Output == tail)
+                {
+                    return run;
+                }
+
                 throw new InvalidOperationException($"Run {runId} of '{run.ScriptName}' has already completed ({run.Outcome}).");
             }
 
             RunValidation.CompletedNotBeforeStarted(run.StartedAt, completed, nameof(completedAt));
+            RefuseFuture(run with { CompletedAt = completed }, await ServerNowAsync(connection, cancellationToken).ConfigureAwait(false));
             throw new InvalidOperationException($"Run {runId} of '{run.ScriptName}' could not be completed.");
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -172,22 +193,33 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
         var valid = RunValidation.ImportedRun(run, _timeProvider.GetUtcNow());
 
         // Exactly once in one statement: a new id is inserted, a running one is completed (keeping its start, host
-        // and name), an abandoned one is completed by a real completion, and a completed one is left alone. The script is listed only when its run is new.
+        // and name), an abandoned one is completed by a real completion, and a completed one is left alone. The script
+        // is listed only when its run is new. An instant too far ahead of the server's clock writes nothing; the
+        // server's time comes back to say so.
         var sql = $"""
             WITH run AS (
-                INSERT INTO {_schema}.runs AS stored ({RunColumns}) VALUES ({RunValues})
+                INSERT INTO {_schema}.runs AS stored ({RunColumns})
+                SELECT {RunValues} WHERE {ServerClockCheck}
                 ON CONFLICT (run_id) DO UPDATE
                     SET completed_at = EXCLUDED.completed_at, outcome = EXCLUDED.outcome,
                         exit_code = EXCLUDED.exit_code, output = EXCLUDED.output
                     WHERE (stored.outcome = 0 AND EXCLUDED.outcome <> 0) OR (stored.outcome = 3 AND EXCLUDED.outcome IN (1, 2))
                 RETURNING stored.script_name),
             script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM run ON CONFLICT DO NOTHING)
-            SELECT count(*) FROM run
+            SELECT (SELECT count(*) FROM run), now()
             """;
         return await WithConnectionAsync("import a run", async: true, async connection =>
         {
-            await using var command = Command(connection, sql, RunParameters(valid));
-            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
+            await using var command = Command(connection, sql, [.. RunParameters(valid), Interval(RunValidation.MaxFutureSkew)]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (reader.GetInt64(0) > 0)
+            {
+                return true;
+            }
+
+            RefuseFuture(valid, reader.GetFieldValue<DateTimeOffset>(1));
+            return false;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -468,6 +500,20 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
     {
         var settings = PostgreSqlConnectionString.Parse(connectionString);
         options ??= new PostgreSqlStoreOptions();
+        if (options.ConnectTimeout is { } connect)
+        {
+            settings.Timeout = PostgreSqlStoreOptions.WholeSeconds(connect);
+        }
+
+        if (options.CommandTimeout is { } commandTimeout)
+        {
+            settings.CommandTimeout = PostgreSqlStoreOptions.WholeSeconds(commandTimeout);
+
+            // After a command timeout Npgsql asks the server to cancel and, by default, waits 2 more seconds for it;
+            // a server that stopped answering answers that neither. The connection is dropped at once instead.
+            settings.CancellationTimeout = -1;
+        }
+
         var description = PostgreSqlConnectionString.Describe(settings, options.Schema);
         var failures = new PostgreSqlFailures(PostgreSqlConnectionString.Endpoint(settings), settings.Database ?? settings.Username ?? "(default)");
         var dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
@@ -616,50 +662,141 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
 
     private async ValueTask InsertRunAsync(ScriptRun run, bool async, CancellationToken cancellationToken)
     {
-        var inserted = await WithConnectionAsync("record a run", async, async connection =>
+        await WithConnectionAsync("record a run", async, async (connection, retried) =>
         {
-            await using var command = Command(connection, _insertRunSql, RunParameters(run));
-            return (long)(await command.ScalarAsync(async, cancellationToken).ConfigureAwait(false))!;
-        }, cancellationToken).ConfigureAwait(false);
-        if (inserted == 0)
-        {
+            DateTimeOffset serverNow;
+            await using (var command = Command(connection, _insertRunSql, [.. RunParameters(run), Interval(RunValidation.MaxFutureSkew)]))
+            {
+                await using var reader = await command.ReaderAsync(async, cancellationToken).ConfigureAwait(false);
+                await reader.ReadAsync(async, cancellationToken).ConfigureAwait(false);
+                if (reader.GetInt64(0) > 0)
+                {
+                    return true;
+                }
+
+                serverNow = reader.GetFieldValue<DateTimeOffset>(1);
+            }
+
+            RefuseFuture(run, serverNow);
+
+            // A retry finds the run the first attempt wrote before its connection broke: that is this run, recorded.
+            if (retried && await RunByIdAsync(connection, run.RunId, async, cancellationToken).ConfigureAwait(false) == run)
+            {
+                return true;
+            }
+
             throw RunValidation.DuplicateRunId(run.RunId);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses a run whose start or end is further ahead of the server's clock than any host's clock may be.</summary>
+    private static void RefuseFuture(ScriptRun run, DateTimeOffset serverNow)
+    {
+        foreach (var (instant, name) in new[] { ((DateTimeOffset?)run.StartedAt, "startedAt"), (run.CompletedAt, "completedAt") })
+        {
+            if (instant is { } value && value > serverNow + RunValidation.MaxFutureSkew)
+            {
+                throw new ArgumentOutOfRangeException(
+                    name,
+                    value,
+                    $"{name} ({Timestamps.Format(value)}) must not be more than {RunValidation.MaxFutureSkew.TotalHours:0} hours ahead of the PostgreSQL server's clock (the server's time is {Timestamps.Format(serverNow)}); check the clock of this host.");
+            }
         }
     }
 
-    private async Task<ScriptRun?> RunByIdAsync(NpgsqlConnection connection, Guid runId, CancellationToken cancellationToken)
+    private async Task<ScriptRun?> RunByIdAsync(NpgsqlConnection connection, Guid runId, CancellationToken cancellationToken) =>
+        await RunByIdAsync(connection, runId, async: true, cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask<ScriptRun?> RunByIdAsync(NpgsqlConnection connection, Guid runId, bool async, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, $"SELECT {RunColumns} FROM {_schema}.runs WHERE run_id = $1", Uuid(runId));
-        return await SingleRunAsync(command, async: true, cancellationToken).ConfigureAwait(false);
+        return await SingleRunAsync(command, async, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<DateTimeOffset> ServerNowAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, "SELECT now()");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return reader.GetFieldValue<DateTimeOffset>(0);
     }
 
     /// <summary>
     /// Runs <paramref name="work"/> on a pooled connection; an infrastructure failure becomes a
     /// <see cref="StoreUnavailableException"/> that says whether connecting or the work itself failed.
     /// </summary>
-    private async ValueTask<T> WithConnectionAsync<T>(string action, bool async, Func<NpgsqlConnection, ValueTask<T>> work, CancellationToken cancellationToken)
+    private ValueTask<T> WithConnectionAsync<T>(string action, bool async, Func<NpgsqlConnection, ValueTask<T>> work, CancellationToken cancellationToken) =>
+        WithConnectionAsync(action, async, (connection, _) => work(connection), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection. When the server ended that connection's session (it
+    /// restarted, failed over, or cut idle connections), every idle connection in the pool is as stale: the pool is
+    /// cleared and the work tried once more on a fresh connection, told so by its second argument, so that a write
+    /// the first attempt may have made is recognised rather than refused. Timeouts are not retried: the bound a
+    /// caller chose stays the bound. An infrastructure failure becomes a <see cref="StoreUnavailableException"/> that
+    /// says whether connecting or the work itself failed.
+    /// </summary>
+    private async ValueTask<T> WithConnectionAsync<T>(string action, bool async, Func<NpgsqlConnection, bool, ValueTask<T>> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
-        var connection = await OpenConnectionAsync(_dataSource, _failures, async, cancellationToken).ConfigureAwait(false);
-        try
+        for (var retried = false; ; retried = true)
         {
-            return await work(connection).ConfigureAwait(false);
-        }
-        catch (Exception e) when (PostgreSqlFailures.IsUnavailable(e))
-        {
-            throw _failures.Failed(action, e);
-        }
-        finally
-        {
-            if (async)
+            var connection = await OpenConnectionAsync(_dataSource, _failures, async, cancellationToken).ConfigureAwait(false);
+            try
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                return await work(connection, retried).ConfigureAwait(false);
             }
-            else
+            catch (Exception e) when (!retried && SessionEnded(e, connection))
             {
-                connection.Dispose();
+                _dataSource.Clear();
+            }
+            catch (Exception e) when (PostgreSqlFailures.IsUnavailable(e))
+            {
+                throw _failures.Failed(action, e);
+            }
+            finally
+            {
+                if (async)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    connection.Dispose();
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the failure says the server ended the connection's session, as opposed to a timeout (the server may be
+    /// there but slow or hung) or an error about the work itself.
+    /// </summary>
+    private static bool SessionEnded(Exception exception, NpgsqlConnection connection)
+    {
+        if (exception is PostgresException postgres)
+        {
+            return SessionEndedStates.Any(state => postgres.SqlState.StartsWith(state, StringComparison.Ordinal));
+        }
+
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is TimeoutException)
+            {
+                return false;
+            }
+        }
+
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is IOException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return exception is NpgsqlException
+            && (connection.FullState.HasFlag(System.Data.ConnectionState.Broken) || connection.State == System.Data.ConnectionState.Closed);
     }
 }

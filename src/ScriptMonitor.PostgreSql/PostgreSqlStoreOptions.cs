@@ -31,6 +31,42 @@ public sealed partial class PostgreSqlStoreOptions
         }
     }
 
+    /// <summary>The longest connect timeout Npgsql takes.</summary>
+    public static readonly TimeSpan MaxConnectTimeout = TimeSpan.FromSeconds(1024);
+
+    /// <summary>The longest command timeout: Npgsql takes whole seconds as a 32-bit number.</summary>
+    public static readonly TimeSpan MaxCommandTimeout = TimeSpan.FromSeconds(int.MaxValue);
+
+    private readonly TimeSpan? _connectTimeout;
+    private readonly TimeSpan? _commandTimeout;
+
+    /// <summary>
+    /// How long opening a connection may take, the server's answer to the login included, so that a server that
+    /// accepts the connection but never answers fails in time. Null (the default) keeps the connection string's
+    /// <c>Timeout</c> (<c>connect_timeout</c>), else Npgsql's 15 seconds. Whole seconds, rounded up; at most
+    /// <see cref="MaxConnectTimeout"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive or too long.</exception>
+    public TimeSpan? ConnectTimeout
+    {
+        get => _connectTimeout;
+        init => _connectTimeout = Positive(value, MaxConnectTimeout, nameof(ConnectTimeout));
+    }
+
+    /// <summary>
+    /// How long one statement may wait for the server before the call fails with
+    /// <see cref="Runs.StoreUnavailableException"/> and the connection is dropped: with <see cref="ConnectTimeout"/>,
+    /// the bound on every call of a server that stopped answering. Null (the default) keeps the connection string's
+    /// <c>Command Timeout</c>, else Npgsql's 30 seconds. Whole seconds, rounded up; at most
+    /// <see cref="MaxCommandTimeout"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive or too long.</exception>
+    public TimeSpan? CommandTimeout
+    {
+        get => _commandTimeout;
+        init => _commandTimeout = Positive(value, MaxCommandTimeout, nameof(CommandTimeout));
+    }
+
     /// <summary>
     /// For <see cref="PostgreSqlScriptRunStore.OpenReadOnly"/>: open a store at an older schema version too, to report
     /// on it (<see cref="PostgreSqlScriptRunStore.GetInfoAsync"/>). Default false: reading an older schema is refused
@@ -38,8 +74,16 @@ public sealed partial class PostgreSqlStoreOptions
     /// </summary>
     public bool AcceptOlderSchema { get; init; }
 
-    /// <summary>The clock that judges "in the future"; the system clock by default.</summary>
+    /// <summary>The clock that judges "in the future" before a call reaches the server; the system clock by default.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>A timeout as Npgsql takes it: whole seconds, rounded up so that it is never shorter than asked.</summary>
+    internal static int WholeSeconds(TimeSpan value) => (int)Math.Min(int.MaxValue, Math.Ceiling(value.TotalSeconds));
+
+    private static TimeSpan? Positive(TimeSpan? value, TimeSpan max, string name) =>
+        value is not { } given || (given > TimeSpan.Zero && given <= max)
+            ? value
+            : throw new ArgumentOutOfRangeException(name, given, $"{name} must be more than 0 and at most {max.TotalSeconds:0} seconds.");
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
     private static partial Regex SchemaNamePattern();

@@ -82,6 +82,12 @@ internal static class SqliteSchema
         );
         CREATE INDEX skips_by_script_time ON skips (script_name, skipped_at);
         """,
+        """
+        -- How long a run may stay in progress before it is presumed abandoned (null: the default bound), and how many
+        -- runs skipped in a row for a held lock make an alert.
+        ALTER TABLE expectations ADD COLUMN abandon_after_us   INTEGER;
+        ALTER TABLE expectations ADD COLUMN skips_before_alert INTEGER NOT NULL DEFAULT 3;
+        """,
     ];
 
     /// <summary>

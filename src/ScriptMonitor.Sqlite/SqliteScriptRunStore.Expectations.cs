@@ -9,7 +9,7 @@ namespace ScriptMonitor.Sqlite;
 public sealed partial class SqliteScriptRunStore
 {
     private const string ExpectationColumns =
-        "script_name, period_us, cron, time_zone, grace_us, min_runtime_us, max_runtime_us, host_mode, hosts, min_hosts, failures_tolerated, paused, paused_until, tags";
+        "script_name, period_us, cron, time_zone, grace_us, min_runtime_us, max_runtime_us, host_mode, hosts, min_hosts, failures_tolerated, paused, paused_until, tags, abandon_after_us, skips_before_alert";
 
     /// <summary>Served by the covering index runs_history: a backwards walk of one script's newest entries, no table reads.</summary>
     private const string RecentRunsRawSql =
@@ -34,7 +34,8 @@ public sealed partial class SqliteScriptRunStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var transaction = _connection.BeginTransaction(deferred: false);
-            if (ReadExpectation(valid.ScriptName, transaction) is { } stored && stored.Equals(valid))
+            // A stored row this version cannot read (written by another version, or by hand) is replaced like any other.
+            if (ReadExpectationOrNull(valid.ScriptName, transaction) is { } stored && stored.Equals(valid))
             {
                 return Task.FromResult(false);
             }
@@ -42,7 +43,7 @@ public sealed partial class SqliteScriptRunStore
             using var command = _connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText =
-                $"INSERT OR REPLACE INTO expectations ({ExpectationColumns}, updated_at) VALUES ($name, $period, $cron, $zone, $grace, $min, $max, $mode, $hosts, $min_hosts, $failures, $paused, $until, $tags, $updated)";
+                $"INSERT OR REPLACE INTO expectations ({ExpectationColumns}, updated_at) VALUES ($name, $period, $cron, $zone, $grace, $min, $max, $mode, $hosts, $min_hosts, $failures, $paused, $until, $tags, $abandon_after, $skips, $updated)";
             var (period, cron, zone) = valid.Schedule switch
             {
                 PeriodSchedule p => ((object)Microseconds(p.Period), (object)DBNull.Value, (object)DBNull.Value),
@@ -63,6 +64,8 @@ public sealed partial class SqliteScriptRunStore
             command.Parameters.AddWithValue("$paused", valid.Paused ? 1 : 0);
             command.Parameters.AddWithValue("$until", valid.PausedUntil is { } until ? Timestamps.ToUnixMicroseconds(until) : DBNull.Value);
             command.Parameters.AddWithValue("$tags", string.Join(ListSeparator, valid.Tags));
+            command.Parameters.AddWithValue("$abandon_after", valid.AbandonAfter is { } abandonAfter ? Microseconds(abandonAfter) : DBNull.Value);
+            command.Parameters.AddWithValue("$skips", valid.SkipsBeforeAlert);
             command.Parameters.AddWithValue("$updated", Timestamps.ToUnixMicroseconds(_timeProvider.GetUtcNow()));
             command.ExecuteNonQuery();
             transaction.Commit();
@@ -126,8 +129,10 @@ public sealed partial class SqliteScriptRunStore
 
             // One read transaction, so that the expectations and every script's runs are of one instant.
             using var transaction = _connection.BeginTransaction(deferred: true);
-            var expectations = ReadExpectations(scriptNames, transaction);
+            var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+            var expectations = ReadExpectations(scriptNames, transaction, problems);
             var names = new SortedSet<string>(expectations.Keys, StringComparer.Ordinal);
+            names.UnionWith(problems.Keys);
             if (scriptNames is null)
             {
                 names.UnionWith(ScriptNames(transaction));
@@ -138,16 +143,70 @@ public sealed partial class SqliteScriptRunStore
             }
 
             var inProgress = InProgressRuns(scriptNames, transaction);
+            var skips = RecentSkips(scriptNames, transaction);
             var snapshots = new List<ScriptSnapshot>(names.Count);
             foreach (var name in names)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 expectations.TryGetValue(name, out var expectation);
-                snapshots.Add(new ScriptSnapshot(name, expectation, ReadHistory(name, expectation, inProgress, transaction)));
+                var history = ReadHistory(name, expectation, inProgress, transaction);
+                if (skips.TryGetValue(name, out var skipped))
+                {
+                    history = history with { RecentSkips = skipped };
+                }
+
+                snapshots.Add(new ScriptSnapshot(name, expectation, history) { Problem = problems.GetValueOrDefault(name) });
             }
 
             transaction.Commit();
             return Task.FromResult<IReadOnlyList<ScriptSnapshot>>(snapshots);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<long> CountRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RunValidation.Query(query);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                using var command = _connection.CreateCommand();
+                var sql = new System.Text.StringBuilder("SELECT COUNT(*) FROM runs WHERE script_name = $name");
+                command.Parameters.AddWithValue("$name", query.ScriptName);
+                if (query.Hostname is not null)
+                {
+                    sql.Append(" AND hostname = $host");
+                    command.Parameters.AddWithValue("$host", query.Hostname);
+                }
+
+                if (query.Since is { } since)
+                {
+                    sql.Append(" AND started_at >= $since");
+                    command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
+                }
+
+                if (query.Until is { } until)
+                {
+                    sql.Append(" AND started_at < $until");
+                    command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
+                }
+
+                if (query.Outcome is { } outcome)
+                {
+                    sql.Append(" AND outcome = $outcome");
+                    command.Parameters.AddWithValue("$outcome", (int)outcome);
+                }
+
+                command.CommandText = sql.ToString();
+                return Task.FromResult(Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
         }
     }
 
@@ -185,10 +244,30 @@ public sealed partial class SqliteScriptRunStore
             Paused = reader.GetInt32(11) != 0,
             PausedUntil = reader.IsDBNull(12) ? null : Timestamps.FromUnixMicroseconds(reader.GetInt64(12)),
             Tags = Split(reader.GetString(13)),
+            AbandonAfter = reader.IsDBNull(14) ? null : FromMicroseconds(reader.GetInt64(14)),
+            SkipsBeforeAlert = reader.GetInt32(15),
         };
     }
 
     private static string[] Split(string list) => list.Length == 0 ? [] : list.Split(ListSeparator);
+
+    /// <summary>The failures of reading a stored expectation that say the row breaks a rule, not that the store failed.</summary>
+    private static bool IsUnreadable(Exception e) => e is ArgumentException or FormatException or InvalidCastException or OverflowException;
+
+    private static string Unreadable(string scriptName, Exception e) =>
+        $"its stored expectation cannot be read ({e.Message.TrimEnd('.')}); set it again with 'scriptmon expect {scriptName}' or remove it";
+
+    private ScriptExpectation? ReadExpectationOrNull(string scriptName, SqliteTransaction? transaction)
+    {
+        try
+        {
+            return ReadExpectation(scriptName, transaction);
+        }
+        catch (Exception e) when (IsUnreadable(e))
+        {
+            return null;
+        }
+    }
 
     private ScriptExpectation? ReadExpectation(string scriptName, SqliteTransaction? transaction)
     {
@@ -200,7 +279,8 @@ public sealed partial class SqliteScriptRunStore
         return reader.Read() ? ReadExpectation(reader) : null;
     }
 
-    private SortedDictionary<string, ScriptExpectation> ReadExpectations(IReadOnlyCollection<string>? scriptNames, SqliteTransaction? transaction)
+    /// <summary>Reads expectations; a row that cannot be read goes into <paramref name="problems"/> when given, and throws otherwise.</summary>
+    private SortedDictionary<string, ScriptExpectation> ReadExpectations(IReadOnlyCollection<string>? scriptNames, SqliteTransaction? transaction, Dictionary<string, string>? problems = null)
     {
         using var command = _connection.CreateCommand();
         command.Transaction = transaction;
@@ -215,8 +295,15 @@ public sealed partial class SqliteScriptRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var expectation = ReadExpectation(reader);
-            expectations[expectation.ScriptName] = expectation;
+            try
+            {
+                var expectation = ReadExpectation(reader);
+                expectations[expectation.ScriptName] = expectation;
+            }
+            catch (Exception e) when (problems is not null && IsUnreadable(e))
+            {
+                problems[reader.GetString(0)] = Unreadable(reader.GetString(0), e);
+            }
         }
 
         return expectations;
@@ -282,6 +369,44 @@ public sealed partial class SqliteScriptRunStore
         }
 
         return runs;
+    }
+
+    /// <summary>
+    /// The newest <see cref="ScriptHistory.Depth"/> skip events of each script, in one statement. Skips are rare and
+    /// pruned with the runs, so the table is small; a script without any costs nothing here.
+    /// </summary>
+    private Dictionary<string, List<ScriptSkip>> RecentSkips(IReadOnlyCollection<string>? scriptNames, SqliteTransaction transaction)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            SELECT event_id, script_name, hostname, skipped_at, holder FROM (
+                SELECT event_id, script_name, hostname, skipped_at, holder,
+                       ROW_NUMBER() OVER (PARTITION BY script_name ORDER BY skipped_at DESC, id DESC) AS newest
+                FROM skips{(scriptNames is null ? string.Empty : " WHERE script_name IN (SELECT value FROM json_each($names))")})
+            WHERE newest <= $depth
+            ORDER BY script_name, newest
+            """;
+        command.Parameters.AddWithValue("$depth", ScriptHistory.Depth);
+        if (scriptNames is not null)
+        {
+            command.Parameters.AddWithValue("$names", JsonArray(scriptNames));
+        }
+
+        var skips = new Dictionary<string, List<ScriptSkip>>(StringComparer.Ordinal);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var skip = new ScriptSkip(new Guid(reader.GetFieldValue<byte[]>(0)), reader.GetString(1), reader.GetString(2), Timestamps.FromUnixMicroseconds(reader.GetInt64(3)), reader.GetString(4));
+            if (!skips.TryGetValue(skip.ScriptName, out var list))
+            {
+                skips[skip.ScriptName] = list = [];
+            }
+
+            list.Add(skip);
+        }
+
+        return skips;
     }
 
     private ScriptHistory ReadHistory(string name, ScriptExpectation? expectation, Dictionary<string, List<HistoryRun>> inProgress, SqliteTransaction transaction)

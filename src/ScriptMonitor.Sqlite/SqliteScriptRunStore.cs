@@ -13,6 +13,9 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
 {
     private const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns";
 
+    /// <summary>Microsoft.Data.Sqlite's own retry of a busy statement, in whole seconds: its smallest bound (0 would be none).</summary>
+    private const int DriverRetrySeconds = 1;
+
     /// <summary>Rows deleted per prune transaction: small enough that a waiting writer never notices.</summary>
     private const int PruneBatchSize = 2_000;
 
@@ -69,6 +72,11 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         options ??= new SqliteStoreOptions();
+        if (options.BusyTimeout < TimeSpan.Zero || options.BusyTimeout > SqliteStoreOptions.MaxBusyTimeout)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BusyTimeout, $"options.BusyTimeout must be between 0 and {SqliteStoreOptions.MaxBusyTimeout.TotalDays:0} days.");
+        }
+
         var fullPath = System.IO.Path.GetFullPath(path);
         SqliteFile.Probe(fullPath);
         if (System.IO.Path.GetDirectoryName(fullPath) is { Length: > 0 } directory)
@@ -83,7 +91,7 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
             }
         }
 
-        var connection = new SqliteConnection(ConnectionString(fullPath, SqliteOpenMode.ReadWriteCreate, options));
+        var connection = new SqliteConnection(ConnectionString(fullPath, SqliteOpenMode.ReadWriteCreate));
         try
         {
             connection.Open();
@@ -708,12 +716,17 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         return ValueTask.CompletedTask;
     }
 
-    private static string ConnectionString(string dataSource, SqliteOpenMode mode, SqliteStoreOptions options) => new SqliteConnectionStringBuilder
+    /// <summary>
+    /// SQLite's busy handler waits up to the busy timeout for a lock; Microsoft.Data.Sqlite then retries a busy
+    /// statement until its own command timeout has passed, each retry waiting the busy timeout again. Its timeout is
+    /// kept at the smallest it takes (one second), so that the two never add up and the busy timeout is the bound.
+    /// </summary>
+    private static string ConnectionString(string dataSource, SqliteOpenMode mode) => new SqliteConnectionStringBuilder
     {
         DataSource = dataSource,
         Mode = mode,
         Pooling = false,
-        DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        DefaultTimeout = DriverRetrySeconds,
     }.ToString();
 
     /// <summary>
@@ -726,13 +739,13 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     {
         try
         {
-            return Connect(ConnectionString(fullPath, SqliteOpenMode.ReadOnly, options), options, out kind, out version, out foreign);
+            return Connect(ConnectionString(fullPath, SqliteOpenMode.ReadOnly), options, out kind, out version, out foreign);
         }
         catch (SqliteException e) when (CannotMapSharedMemory(e) && !File.Exists(fullPath + "-shm") && !HasWriteAheadLog(fullPath))
         {
             try
             {
-                return Connect(ConnectionString(ImmutableUri(fullPath), SqliteOpenMode.ReadOnly, options), options, out kind, out version, out foreign);
+                return Connect(ConnectionString(ImmutableUri(fullPath), SqliteOpenMode.ReadOnly), options, out kind, out version, out foreign);
             }
             catch (SqliteException again) when (SqliteFailures.IsUnavailable(again))
             {

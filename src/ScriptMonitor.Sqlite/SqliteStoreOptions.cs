@@ -3,9 +3,15 @@ namespace ScriptMonitor.Sqlite;
 /// <summary>Settings of the SQLite store; the defaults suit a cron host.</summary>
 public sealed class SqliteStoreOptions
 {
+    /// <summary>The longest busy timeout: SQLite takes it in milliseconds as a 32-bit number.</summary>
+    public static readonly TimeSpan MaxBusyTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
+
     /// <summary>
-    /// How long a write waits for another process's write to finish before it fails. Default 30 seconds: cron
-    /// bursts at the top of the hour put many writers on one file at once.
+    /// How long a call waits for another process's write to finish before it fails with
+    /// <see cref="Runs.StoreUnavailableException"/>: the bound on every wait for the file, opening included. Default
+    /// 30 seconds: cron bursts at the top of the hour put many writers on one file at once. A caller that must not be
+    /// held up (a wrapper recording a run) gives a few seconds and spools what it could not write. Waits shorter than
+    /// about a second are rounded up to it. From zero to <see cref="MaxBusyTimeout"/>.
     /// </summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -92,8 +92,9 @@ internal static class CheckCommand
         }
 
         var expectations = HealthStore.Expectations(store);
+        var gone = HealthStore.GoneRuns(context, store, context.Time.GetUtcNow());
         var monitor = new HealthMonitor(expectations, context.Time);
-        var health = CliContext.Call(store, _ => monitor.EvaluateAsync(names.Length == 0 ? null : names.Distinct(StringComparer.Ordinal).ToList(), validTag));
+        var health = CliContext.Call(store, _ => monitor.EvaluateAsync(names.Length == 0 ? null : names.Distinct(StringComparer.Ordinal).ToList(), validTag, gone));
         var unknown = names.Where(n => !health.Any(h => string.Equals(h.ScriptName, n, StringComparison.Ordinal))).ToList();
         if (unknown.Count > 0 && validTag is null)
         {

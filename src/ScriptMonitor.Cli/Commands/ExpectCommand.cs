@@ -22,7 +22,7 @@ internal static class ExpectCommand
         var command = new Command("expect", "Set (upsert), show, list, remove or learn what a script is expected to do. Options not given keep their current value.")
         {
             name, o.Every, o.Cron, o.Tz, o.Grace, o.MinRuntime, o.MaxRuntime, o.Hosts, o.AtLeast, o.FailuresTolerated,
-            o.Pause, o.Until, o.Resume, o.Tags, o.Show, o.List, o.Remove, o.Learn, o.Save, o.Json,
+            o.AbandonAfter, o.SkipsBeforeAlert, o.Pause, o.Until, o.Resume, o.Tags, o.Show, o.List, o.Remove, o.Learn, o.Save, o.Json,
         };
         command.SetAction(parse => Run(context, parse.GetValue(name), o.Read(parse)));
         return command;
@@ -137,6 +137,7 @@ internal static class ExpectCommand
         TimeSpan? grace = r.Grace is { } g ? DurationParser.Parse(g, "--grace") : null;
         TimeSpan? minRuntime = r.MinRuntime is { } min ? DurationParser.Parse(min, "--min-runtime") : null;
         TimeSpan? maxRuntime = r.MaxRuntime is { } max ? DurationParser.ParsePositive(max, "--max-runtime") : null;
+        TimeSpan? abandonAfter = r.AbandonAfter is { } bound ? DurationParser.ParsePositive(bound, "--abandon-after") : null;
         var hosts = r.Hosts is { } list ? HostsOf(list, r.AtLeast) : null;
         var until = CommonOptions.ParseTime(r.Until, "--until", now);
         if (until is { } u && u <= now)
@@ -153,6 +154,8 @@ internal static class ExpectCommand
             MaxRuntime = maxRuntime ?? current.MaxRuntime,
             Hosts = hosts ?? current.Hosts,
             FailuresTolerated = r.FailuresTolerated ?? current.FailuresTolerated,
+            AbandonAfter = abandonAfter ?? current.AbandonAfter,
+            SkipsBeforeAlert = r.SkipsBeforeAlert ?? current.SkipsBeforeAlert,
             Paused = r.Pause || (!r.Resume && current.Paused),
             PausedUntil = r.Pause ? until : r.Resume ? null : current.PausedUntil,
             Tags = tags ?? current.Tags,
@@ -300,7 +303,7 @@ internal static class ExpectCommand
         output.WriteLine($"{"period:",-15}{DurationText.Format(learned.Period)}");
         output.WriteLine($"{"grace:",-15}{DurationText.Format(learned.Grace)}");
         output.WriteLine($"{"runtime:",-15}{DurationText.Format(learned.RuntimeLow)} to {DurationText.Format(learned.RuntimeHigh)} (median {DurationText.Format(learned.RuntimeMedian)})");
-        output.WriteLine($"{"learned from:",-15}{learned.SampleCount.ToString(CultureInfo.InvariantCulture)} successful runs");
+        output.WriteLine($"{"learned from:",-15}{CountText.Of(learned.SampleCount, "successful run")}");
         output.WriteLine(save
             ? $"{"saved:",-15}{(saved ? "yes" : "unchanged (already the expectation)")}"
             : $"{"saved:",-15}no (add --save to make this the expectation)");
@@ -357,6 +360,10 @@ internal static class ExpectCommand
             CustomParser = result => CommonOptions.WholeNumber(result, "--failures-tolerated", 0, ExpectationValidation.MaxFailuresTolerated),
         };
 
+        internal Option<string?> AbandonAfter { get; } = new("--abandon-after") { Description = "A run still in progress after this long is presumed abandoned when its process cannot be checked (another host or container); 1m to 366d, not below --max-runtime. Default: the longer of 1d and 10 times the maximum runtime.", HelpName = "DURATION" };
+
+        internal Option<int?> SkipsBeforeAlert { get; } = new("--skips-before-alert") { Description = "Runs skipped in a row because another run held the lock before the script is Skipped (1 to 24). Default 3.", HelpName = "N" };
+
         internal Option<bool> Pause { get; } = new("--pause") { Description = "Pause alerting for the script: it is reported paused and nothing else." };
 
         internal Option<string?> Until { get; } = new("--until") { Description = "With --pause: the pause ends by itself at TIME, an ISO 8601 time in the future (UTC when no offset is given).", HelpName = "TIME" };
@@ -387,6 +394,8 @@ internal static class ExpectCommand
             parse.GetValue(Hosts),
             parse.GetValue(AtLeast),
             parse.GetValue(FailuresTolerated),
+            parse.GetValue(AbandonAfter),
+            parse.GetValue(SkipsBeforeAlert),
             parse.GetValue(Pause),
             parse.GetValue(Until),
             parse.GetValue(Resume),
@@ -409,6 +418,8 @@ internal static class ExpectCommand
         string? Hosts,
         int? AtLeast,
         int? FailuresTolerated,
+        string? AbandonAfter,
+        int? SkipsBeforeAlert,
         bool Pause,
         string? Until,
         bool Resume,
@@ -422,6 +433,6 @@ internal static class ExpectCommand
     {
         internal bool HasSettings =>
             Every is not null || Cron is not null || Tz is not null || Grace is not null || MinRuntime is not null || MaxRuntime is not null
-            || Hosts is not null || AtLeast is not null || FailuresTolerated is not null || Pause || Until is not null || Resume || Tags.Length > 0;
+            || Hosts is not null || AtLeast is not null || FailuresTolerated is not null || AbandonAfter is not null || SkipsBeforeAlert is not null || Pause || Until is not null || Resume || Tags.Length > 0;
     }
 }

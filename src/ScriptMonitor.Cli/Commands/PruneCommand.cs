@@ -13,7 +13,7 @@ internal static class PruneCommand
     {
         var olderThan = new Option<string>("--older-than")
         {
-            Description = "Delete completed runs that started longer ago than this, e.g. 90d.",
+            Description = "Delete completed and abandoned runs that started longer ago than this, e.g. 90d.",
             HelpName = "DURATION",
             Required = true,
         };
@@ -35,13 +35,19 @@ internal static class PruneCommand
         var cutoff = context.Time.GetUtcNow() - age;
         var location = context.ResolveLocation();
         using var store = context.OpenExistingStore(location);
+        if (store is not null)
+        {
+            // Runs left running that will never complete are closed first, so that they are pruned like any other.
+            HealthStore.CloseAbandonedRuns(context, store, context.Time.GetUtcNow());
+        }
+
         var deleted = store is null ? 0 : CliContext.Call(store, s => s.PruneAsync(cutoff, keepLast));
         if (json)
         {
             return Json.Write(context, new PruneJson(location.ToString(), Timestamps.FormatIso(cutoff), keepLast, deleted), CliJsonContext.Default.PruneJson);
         }
 
-        context.Terminal.Out.WriteLine($"Deleted {deleted} run(s) that started before {Timestamps.FormatIso(cutoff)} from {location}.");
+        context.Terminal.Out.WriteLine($"Deleted {Health.CountText.Of(deleted, "run")} that started before {Timestamps.FormatIso(cutoff)} from {location}.");
         return ExitCodes.Ok;
     }
 }

@@ -25,7 +25,7 @@ internal static class RunsCommand
             CustomParser = result => CommonOptions.WholeNumber(result, "--limit", 1, RunQuery.MaxLimit) ?? DefaultLimit,
         };
         var json = CommonOptions.Json();
-        var command = new Command("runs", "List a script's runs, newest first: successes, failures and runs in progress.") { name, host, since, until, limit, json };
+        var command = new Command("runs", "List a script's runs, newest first: successes, failures, abandoned runs and runs in progress.") { name, host, since, until, limit, json };
         command.SetAction(parse => Run(
             context,
             parse.GetValue(name),

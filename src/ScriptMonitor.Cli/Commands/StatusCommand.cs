@@ -45,7 +45,7 @@ internal static class StatusCommand
         var now = context.Time.GetUtcNow();
         var location = context.ResolveLocation();
         using var store = context.OpenStoreForReading(location);
-        var rows = store is null ? [] : BuildRows(store, now);
+        var rows = store is null ? [] : BuildRows(context, store, now);
         if (json)
         {
             var scripts = rows.Select(row => new ScriptStatusJson(
@@ -76,10 +76,10 @@ internal static class StatusCommand
         return ExitCodes.Ok;
     }
 
-    private static List<StatusRow> BuildRows(IScriptRunStore store, DateTimeOffset now)
+    private static List<StatusRow> BuildRows(CliContext context, IScriptRunStore store, DateTimeOffset now)
     {
         var rows = new List<StatusRow>();
-        var health = Evaluate(store, now);
+        var health = Evaluate(store, now, HealthStore.GoneRuns(context, store, now));
         foreach (var script in CliContext.Call(store, s => s.ListScriptsAsync()))
         {
             var recent = CliContext.Call(store, s => s.ListRunsAsync(new RunQuery(script.Name) { Since = now - RecentWindow, Limit = RunQuery.MaxLimit }));
@@ -108,7 +108,7 @@ internal static class StatusCommand
     }
 
     /// <summary>Every script's health by name, or null when the store keeps no expectations (the columns then show "-").</summary>
-    private static Dictionary<string, ScriptHealth>? Evaluate(IScriptRunStore store, DateTimeOffset now)
+    private static Dictionary<string, ScriptHealth>? Evaluate(IScriptRunStore store, DateTimeOffset now, IReadOnlyList<ScriptRun> gone)
     {
         if (store is not IExpectationStore expectations)
         {
@@ -116,7 +116,7 @@ internal static class StatusCommand
         }
 
         var monitor = new HealthMonitor(expectations, new FixedTime(now));
-        return CliContext.Call(store, _ => monitor.EvaluateAsync()).ToDictionary(h => h.ScriptName, StringComparer.Ordinal);
+        return CliContext.Call(store, _ => monitor.EvaluateAsync(abandoned: gone)).ToDictionary(h => h.ScriptName, StringComparer.Ordinal);
     }
 
     private static Tint HealthTint(HealthState? state) => CheckPolicy.Default.StatusOf(state ?? HealthState.Up) switch

@@ -105,7 +105,7 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
         {
             try
             {
-                using var store = context.OpenStore();
+                using var store = context.OpenStore(StoreWaitLimit);
                 store.RecordSkipAsync(skip, _abandon.Token).GetAwaiter().GetResult();
             }
             catch (ArgumentException e)
@@ -172,7 +172,7 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
         IScriptRunStore? store = null;
         try
         {
-            store = context.OpenStore();
+            store = context.OpenStore(StoreWaitLimit);
             var startRecorded = false;
             ScriptRun? start;
             lock (_gate)
@@ -203,6 +203,7 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
             _completionDone.Set();
             if (stored)
             {
+                CloseGoneRuns(store, cancellationToken);
                 DeliverSpool(store, cancellationToken);
             }
         }
@@ -285,6 +286,25 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             context.Logger.LogRunLost(run.ScriptName, run.RunId, CliContext.OneLine(e.Message));
+        }
+    }
+
+    /// <summary>
+    /// Closes this host's runs whose runner died without recording their end (killed, out of memory, a reboot): only a
+    /// scriptmon on the runner's host can tell, and every run of every script passes here. Best effort, after the job.
+    /// </summary>
+    private void CloseGoneRuns(IScriptRunStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var (gone, reason) in Health.AbandonedRunSweep.CloseGoneRunsAsync(store, context.Time.GetUtcNow(), cancellationToken).GetAwaiter().GetResult())
+            {
+                context.Logger.LogRunAbandoned(gone.ScriptName, gone.RunId, reason);
+            }
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e) || e is ArgumentException)
+        {
+            context.Logger.LogAbandonedNotChecked(CliContext.OneLine(e.Message));
         }
     }
 

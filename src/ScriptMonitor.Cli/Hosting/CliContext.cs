@@ -37,13 +37,15 @@ internal sealed class CliContext(TimeProvider timeProvider, Terminal terminal)
     internal static ScriptSettings ResolveSettings() => ScriptSettings.Resolve();
 
     /// <summary>Opens the store, creating and migrating it if needed: for commands that write.</summary>
-    internal IScriptRunStore OpenStore() => OpenStore(ResolveLocation());
+    /// <param name="waitBound">How long any one wait for the store may last (a lock, a connection, a statement); null
+    /// for the stores' own defaults.</param>
+    internal IScriptRunStore OpenStore(TimeSpan? waitBound = null) => OpenStore(ResolveLocation(), waitBound);
 
-    internal IScriptRunStore OpenStore(StoreLocation location)
+    internal IScriptRunStore OpenStore(StoreLocation location, TimeSpan? waitBound = null)
     {
         try
         {
-            return ScriptRunStores.Open(location, Time);
+            return ScriptRunStores.Open(location, Time, waitBound);
         }
         catch (Exception e) when (StoreFailures.IsUnavailable(e) || e is ArgumentException)
         {

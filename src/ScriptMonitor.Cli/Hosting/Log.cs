@@ -49,4 +49,10 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Spooled runs were not delivered: {Problem}")]
     internal static partial void LogSpoolNotDelivered(this ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed the run {RunId} of {ScriptName} as abandoned: {Reason}.")]
+    internal static partial void LogRunAbandoned(this ILogger logger, string scriptName, Guid runId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Runs left running were not checked for abandonment: {Problem}")]
+    internal static partial void LogAbandonedNotChecked(this ILogger logger, string problem);
 }

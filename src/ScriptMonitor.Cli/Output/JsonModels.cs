@@ -67,6 +67,8 @@ internal sealed record ExpectationJson(
     IReadOnlyList<string> Hosts,
     int AtLeast,
     int FailuresTolerated,
+    double? AbandonAfterSeconds,
+    int SkipsBeforeAlert,
     bool Paused,
     string? PausedUntil,
     IReadOnlyList<string> Tags,
@@ -85,10 +87,14 @@ internal sealed record ExpectationJson(
         e.Hosts.Hosts,
         e.Hosts.MinimumCount,
         e.FailuresTolerated,
+        e.AbandonAfter is { } abandonAfter ? Durations.Seconds(abandonAfter) : null,
+        e.SkipsBeforeAlert,
         e.Paused,
         e.PausedUntil is { } until ? Timestamps.FormatIso(until) : null,
         e.Tags);
 }
+
+internal sealed record RunClosedJson(Guid RunId, string? Script, bool Closed, string? Problem);
 
 internal sealed record ExpectationListJson(string Store, IReadOnlyList<ExpectationJson> Expectations);
 
@@ -171,4 +177,5 @@ internal sealed record DbInfoJson(
 [JsonSerializable(typeof(ExpectationListJson))]
 [JsonSerializable(typeof(ExpectationRemovedJson))]
 [JsonSerializable(typeof(LearnedJson))]
+[JsonSerializable(typeof(RunClosedJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -17,16 +17,30 @@ public static class ScriptRunStores
     /// <summary>Opens the store at a resolved location.</summary>
     /// <param name="location">Where the runs live.</param>
     /// <param name="timeProvider">The clock stores judge "in the future" by; null for the system clock.</param>
+    /// <param name="waitBound">
+    /// How long any one wait of the store may take: the SQLite busy timeout, the PostgreSQL connect and command
+    /// timeouts. Null for each store's defaults (30 seconds for a locked SQLite file). A caller that must not be held
+    /// up, such as a wrapper recording a run, gives a few seconds and spools what it could not write.
+    /// </param>
     /// <exception cref="ArgumentException">The PostgreSQL connection string is malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="waitBound"/> is not positive or too long for a store.</exception>
     /// <exception cref="StoreUnavailableException">The store cannot be reached or opened; the message says which and why.</exception>
     /// <exception cref="NotSupportedException">The location names a kind of store this build cannot open.</exception>
-    public static IScriptRunStore Open(StoreLocation location, TimeProvider? timeProvider = null)
+    public static IScriptRunStore Open(StoreLocation location, TimeProvider? timeProvider = null, TimeSpan? waitBound = null)
     {
         ArgumentNullException.ThrowIfNull(location);
+        if (waitBound is { } bound && bound <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(waitBound), bound, $"{nameof(waitBound)} must be more than 0.");
+        }
+
+        var clock = timeProvider ?? TimeProvider.System;
         return location.Kind switch
         {
-            StoreKind.Sqlite => SqliteScriptRunStore.Open(location.Target, new SqliteStoreOptions { TimeProvider = timeProvider ?? TimeProvider.System }),
-            StoreKind.PostgreSql => PostgreSqlScriptRunStore.Open(location.Target, new PostgreSqlStoreOptions { TimeProvider = timeProvider ?? TimeProvider.System }),
+            StoreKind.Sqlite => SqliteScriptRunStore.Open(location.Target, waitBound is { } busy
+                ? new SqliteStoreOptions { TimeProvider = clock, BusyTimeout = busy }
+                : new SqliteStoreOptions { TimeProvider = clock }),
+            StoreKind.PostgreSql => PostgreSqlScriptRunStore.Open(location.Target, new PostgreSqlStoreOptions { TimeProvider = clock, ConnectTimeout = waitBound, CommandTimeout = waitBound }),
             _ => throw new NotSupportedException($"This build cannot open a {location.Kind} store ({location})."),
         };
     }

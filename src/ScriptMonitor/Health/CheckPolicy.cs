@@ -1,9 +1,10 @@
 namespace ScriptMonitor.Health;
 
 /// <summary>
-/// Which <see cref="HealthState"/> is which check status. By default an outage (failing, missing, late, stuck) is
-/// CRITICAL, something odd that still runs (never ran, runtime anomalies, rate) is a WARNING, and up, paused and
-/// learning are OK. Any state can be moved with <c>state=status</c> pairs.
+/// Which <see cref="HealthState"/> is which check status. By default an outage (failing, abandoned, skipped, missing,
+/// late, stuck) is CRITICAL, something odd that still runs (never ran, runtime anomalies, rate, a run from the future)
+/// is a WARNING, up, paused and learning are OK, and a script that cannot be evaluated is UNKNOWN. Any state can be
+/// moved with <c>state=status</c> pairs.
 /// </summary>
 internal sealed class CheckPolicy
 {
@@ -17,10 +18,14 @@ internal sealed class CheckPolicy
         [HealthState.RuntimeTooShort] = CheckStatus.Warning,
         [HealthState.RuntimeTooLong] = CheckStatus.Warning,
         [HealthState.NeverRan] = CheckStatus.Warning,
+        [HealthState.FutureRun] = CheckStatus.Warning,
         [HealthState.RunningTooLong] = CheckStatus.Critical,
         [HealthState.Late] = CheckStatus.Critical,
         [HealthState.Missing] = CheckStatus.Critical,
+        [HealthState.Skipped] = CheckStatus.Critical,
+        [HealthState.Abandoned] = CheckStatus.Critical,
         [HealthState.Failing] = CheckStatus.Critical,
+        [HealthState.Unknown] = CheckStatus.Unknown,
     };
 
     private readonly Dictionary<HealthState, CheckStatus> _statuses;
@@ -33,6 +38,18 @@ internal sealed class CheckPolicy
     internal static CheckPolicy Default { get; } = new(Defaults);
 
     internal CheckStatus StatusOf(HealthState state) => _statuses[state];
+
+    /// <summary>
+    /// How bad a status is when several are combined: OK, then UNKNOWN, WARNING and CRITICAL (the Monitoring Plugins'
+    /// <c>max_state_alt</c>), so that one script that cannot be evaluated never hides another that is critical.
+    /// </summary>
+    internal static int Severity(CheckStatus status) => status switch
+    {
+        CheckStatus.Ok => 0,
+        CheckStatus.Unknown => 1,
+        CheckStatus.Warning => 2,
+        _ => 3,
+    };
 
     /// <summary>Reads <c>late=warning,toorare=critical</c>: states and statuses without case; unnamed states keep their default.</summary>
     /// <exception cref="FormatException">A pair names an unknown state or status; the message says which.</exception>

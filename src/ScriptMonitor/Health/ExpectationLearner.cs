@@ -78,19 +78,18 @@ internal static class ExpectationLearner
             return null;
         }
 
-        var period = Round(TimeSpan.FromTicks(MedianWithoutOutliers(intervals)));
-        if (period < PeriodSchedule.MinPeriod)
-        {
-            period = PeriodSchedule.MinPeriod;
-        }
-
+        // Every learned value is bounded as a set expectation is: a script that ran once a year, or whose runs took
+        // months, must still give a schedule and a band the rules can use rather than one that cannot be built.
+        var period = Clamp(Round(TimeSpan.FromTicks(MedianWithoutOutliers(intervals))), PeriodSchedule.MinPeriod, PeriodSchedule.MaxPeriod);
         var median = RobustStatistics.Median(durations);
         var spread = BandMads * RobustStatistics.ScaledMad(durations, median);
         var halfWidth = Math.Max(spread, Math.Max(MinimumBandFraction * median, MinimumBandWidth.Ticks));
-        var low = TimeSpan.FromTicks(Math.Max(0, (long)(median - halfWidth)));
-        var high = TimeSpan.FromTicks((long)(median + halfWidth));
-        var grace = TimeSpan.FromTicks(Math.Max(ScriptExpectation.DefaultGrace.Ticks, (long)(GraceFraction * period.Ticks)));
-        return new LearnedExpectation(period, grace, TimeSpan.FromTicks(median), Truncate(low), Truncate(high), durations.Count);
+        var maxTicks = (double)ExpectationValidation.MaxRuntimeLimit.Ticks;
+        var high = TimeSpan.FromTicks((long)Math.Min(median + halfWidth, maxTicks));
+        var low = TimeSpan.FromTicks((long)Math.Clamp(median - halfWidth, 0, high.Ticks));
+        var typical = TimeSpan.FromTicks(Math.Min(median, ExpectationValidation.MaxRuntimeLimit.Ticks));
+        var grace = Clamp(TimeSpan.FromTicks((long)(GraceFraction * period.Ticks)), ScriptExpectation.DefaultGrace, ExpectationValidation.MaxGrace);
+        return new LearnedExpectation(period, grace, typical, Truncate(low), Truncate(high), durations.Count);
     }
 
     /// <summary>The median of the values left after dropping those more than <see cref="OutlierMads"/> scaled MADs from the median.</summary>
@@ -112,6 +111,8 @@ internal static class ExpectationLearner
         var unit = period >= MinuteRounding ? MinuteRounding : TimeSpan.FromSeconds(1);
         return TimeSpan.FromTicks((long)Math.Round((double)period.Ticks / unit.Ticks) * unit.Ticks);
     }
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
 
     private static TimeSpan Truncate(TimeSpan value) => TimeSpan.FromTicks(value.Ticks - (value.Ticks % TimeSpan.TicksPerMillisecond));
 }

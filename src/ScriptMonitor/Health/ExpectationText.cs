@@ -17,6 +17,8 @@ internal static class ExpectationText
             ("runtime", Runtime(expectation) ?? learnedNote),
             ("hosts", expectation.Hosts.Describe()),
             ("failures tolerated", expectation.FailuresTolerated.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("abandoned after", expectation.AbandonAfter is { } bound ? DurationText.Format(bound) : $"the longer of {DurationText.Format(HealthEvaluator.DefaultAbandonAfter)} and {HealthEvaluator.AbandonAfterRuntimes} times the maximum runtime"),
+            ("skips before alert", expectation.SkipsBeforeAlert.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("paused", !expectation.Paused ? "no" : expectation.PausedUntil is { } until ? $"until {Timestamps.Format(until)}" : "until lifted"),
             ("tags", expectation.Tags.Count == 0 ? "none" : string.Join(", ", expectation.Tags)),
         ];

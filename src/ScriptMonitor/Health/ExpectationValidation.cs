@@ -20,6 +20,18 @@ internal static class ExpectationValidation
     /// </summary>
     internal const int MaxFailuresTolerated = ScriptHistory.Depth - 1;
 
+    /// <summary>The shortest abandonment bound: cron starts jobs a minute apart at the most.</summary>
+    internal static readonly TimeSpan MinAbandonAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest abandonment bound: beyond a year a run in progress is gone whatever its limit says.</summary>
+    internal static readonly TimeSpan MaxAbandonAfter = TimeSpan.FromDays(366);
+
+    /// <summary>
+    /// The most skips in a row before alerting: the store gives the evaluation this many recent skip events per
+    /// script, as it gives as many recent runs.
+    /// </summary>
+    internal const int MaxSkipsBeforeAlert = ScriptHistory.Depth;
+
     /// <summary>The most hosts in a list: beyond this a host group belongs in a tag, not an expectation.</summary>
     internal const int MaxHosts = 1_000;
 
@@ -52,6 +64,20 @@ internal static class ExpectationValidation
             }
         }
 
+        if (expectation.AbandonAfter is { } abandonAfter)
+        {
+            Range(abandonAfter, MinAbandonAfter, MaxAbandonAfter, "expectation.AbandonAfter");
+            if (expectation.MaxRuntime is { } longest && abandonAfter < longest)
+            {
+                throw new ArgumentException($"expectation.AbandonAfter ({DurationText.Format(abandonAfter)}) must not be shorter than expectation.MaxRuntime ({DurationText.Format(longest)}): a run is running too long before it is presumed abandoned.", nameof(expectation));
+            }
+        }
+
+        if (expectation.SkipsBeforeAlert is < 1 or > MaxSkipsBeforeAlert)
+        {
+            throw new ArgumentOutOfRangeException("expectation.SkipsBeforeAlert", expectation.SkipsBeforeAlert, $"expectation.SkipsBeforeAlert must be between 1 and {MaxSkipsBeforeAlert}.");
+        }
+
         var hosts = Hosts(expectation.Hosts);
         if (expectation.FailuresTolerated is < 0 or > MaxFailuresTolerated)
         {
@@ -77,6 +103,7 @@ internal static class ExpectationValidation
             Schedule = schedule,
             MinRuntime = expectation.MinRuntime is { } m ? Microseconds(m) : null,
             MaxRuntime = expectation.MaxRuntime is { } x ? Microseconds(x) : null,
+            AbandonAfter = expectation.AbandonAfter is { } a ? Microseconds(a) : null,
             Grace = Microseconds(expectation.Grace),
             Hosts = hosts,
             PausedUntil = expectation.PausedUntil is { } p ? Timestamps.Normalize(p) : null,

@@ -1,3 +1,5 @@
+using ScriptMonitor.Runs;
+
 namespace ScriptMonitor.Health;
 
 /// <summary>
@@ -38,4 +40,13 @@ public interface IExpectationStore
     /// <param name="scriptNames">Only these scripts; null for all. A named script with neither runs nor an expectation is left out.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<IReadOnlyList<ScriptSnapshot>> ReadSnapshotsAsync(IReadOnlyCollection<string>? scriptNames = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts a script's runs that match <paramref name="query"/> (its host, window and outcome; the page is ignored).
+    /// The evaluation asks for it only when the recent runs of a snapshot do not reach back far enough to count
+    /// exactly, such as a script that ran 300 times where 6 were expected.
+    /// </summary>
+    /// <param name="query">Which runs; <see cref="RunQuery.Limit"/> and <see cref="RunQuery.Offset"/> are ignored.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<long> CountRunsAsync(RunQuery query, CancellationToken cancellationToken = default);
 }

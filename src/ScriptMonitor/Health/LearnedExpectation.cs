@@ -27,5 +27,5 @@ public sealed record LearnedExpectation(TimeSpan Period, TimeSpan Grace, TimeSpa
 
     /// <summary>How the learned values read in a sentence.</summary>
     public string Describe() =>
-        $"about every {DurationText.Format(Period)} (grace {DurationText.Format(Grace)}), normally taking {DurationText.Format(RuntimeLow)} to {DurationText.Format(RuntimeHigh)} (median {DurationText.Format(RuntimeMedian)}), learned from {SampleCount} successful runs";
+        $"about every {DurationText.Format(Period)} (grace {DurationText.Format(Grace)}), normally taking {DurationText.Format(RuntimeLow)} to {DurationText.Format(RuntimeHigh)} (median {DurationText.Format(RuntimeMedian)}), learned from {CountText.Of(SampleCount, "successful run")}";
 }

@@ -23,14 +23,15 @@ internal static class NagiosFormat
 
         var rated = scripts
             .Select(s => (Health: s, Status: policy.StatusOf(s.State)))
-            .OrderByDescending(s => s.Status)
+            .OrderByDescending(s => CheckPolicy.Severity(s.Status))
             .ThenByDescending(s => s.Health.State)
             .ThenBy(s => s.Health.ScriptName, StringComparer.Ordinal)
             .ToList();
         var worst = rated[0];
         var count = (CheckStatus status) => rated.Count(s => s.Status == status);
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{ServiceName} {Name(worst.Status)} - {count(CheckStatus.Critical)} critical, {count(CheckStatus.Warning)} warning, {count(CheckStatus.Ok)} ok of {rated.Count} scripts");
+        var unknown = count(CheckStatus.Unknown) > 0 ? $", {count(CheckStatus.Unknown)} unknown" : string.Empty;
+        text.Append(CultureInfo.InvariantCulture, $"{ServiceName} {Name(worst.Status)} - {count(CheckStatus.Critical)} critical, {count(CheckStatus.Warning)} warning{unknown}, {count(CheckStatus.Ok)} ok of {CountText.Of(rated.Count, "script")}");
         if (worst.Status != CheckStatus.Ok)
         {
             text.Append(CultureInfo.InvariantCulture, $": {Clean(worst.Health.ScriptName)} {worst.Health.State}: {Clean(worst.Health.Summary)}");

@@ -13,6 +13,12 @@ public sealed record ScriptExpectation(string ScriptName)
     /// </summary>
     public static readonly TimeSpan DefaultGrace = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Runs skipped in a row before the script is <see cref="HealthState.Skipped"/> when none is given: one or two
+    /// skips are a long run overlapping the next; three mean the holder is stuck.
+    /// </summary>
+    public const int DefaultSkipsBeforeAlert = 3;
+
     /// <summary>When the script should run; null to learn its period from its history.</summary>
     public Schedule? Schedule { get; init; }
 
@@ -24,6 +30,19 @@ public sealed record ScriptExpectation(string ScriptName)
 
     /// <summary>A run longer than this is an anomaly, and one still running past it is running too long; null to use the learned band.</summary>
     public TimeSpan? MaxRuntime { get; init; }
+
+    /// <summary>
+    /// How long a run may stay in progress before it is presumed abandoned where nobody can tell whether its process
+    /// still lives (another host, another container); null for the default, the longer of a day and ten times the
+    /// maximum runtime (set or learned). Not shorter than <see cref="MaxRuntime"/>.
+    /// </summary>
+    public TimeSpan? AbandonAfter { get; init; }
+
+    /// <summary>
+    /// How many runs in a row may be skipped, because another run still held the script's lock, before the script is
+    /// <see cref="HealthState.Skipped"/>; <see cref="DefaultSkipsBeforeAlert"/> by default.
+    /// </summary>
+    public int SkipsBeforeAlert { get; init; } = DefaultSkipsBeforeAlert;
 
     /// <summary>The hosts it must run on; any host by default.</summary>
     public HostRequirement Hosts { get; init; } = HostRequirement.Any;
@@ -58,6 +77,8 @@ public sealed record ScriptExpectation(string ScriptName)
         && Grace == other.Grace
         && MinRuntime == other.MinRuntime
         && MaxRuntime == other.MaxRuntime
+        && AbandonAfter == other.AbandonAfter
+        && SkipsBeforeAlert == other.SkipsBeforeAlert
         && Hosts.Equals(other.Hosts)
         && FailuresTolerated == other.FailuresTolerated
         && Paused == other.Paused

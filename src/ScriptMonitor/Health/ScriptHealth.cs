@@ -17,6 +17,12 @@ public sealed record ScriptHealth(string ScriptName, HealthState State, IReadOnl
     /// <summary>The latest successful run on any host.</summary>
     public HistoryRun? LastSuccess { get; init; }
 
+    /// <summary>
+    /// Counts the evaluation could only give as "at least" from the recent runs, for the monitor to ask the store and
+    /// evaluate again with the exact numbers.
+    /// </summary>
+    internal IReadOnlyList<Runs.RunQuery> CountsNeeded { get; init; } = [];
+
     /// <summary>The first reason's sentence.</summary>
     public string Summary => Reasons[0].Message;
 }

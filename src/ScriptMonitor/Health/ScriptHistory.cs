@@ -26,12 +26,19 @@ public sealed record ScriptHistory(
     /// </summary>
     public const int Depth = 24;
 
+    /// <summary>
+    /// The newest runs that were skipped because another run held the script's lock, newest first; at most
+    /// <see cref="Depth"/>.
+    /// </summary>
+    public IReadOnlyList<ScriptSkip> RecentSkips { get; init; } = [];
+
     /// <summary>The history of a script that has no runs.</summary>
     public static ScriptHistory Empty { get; } = new([], false, [], null, new Dictionary<string, HistoryRun>());
 
-    /// <summary>Builds the history from all of a script's runs, as a store would read it.</summary>
+    /// <summary>Builds the history from all of a script's runs and skips, as a store would read it.</summary>
     /// <param name="runs">Every run of the script, in any order.</param>
-    public static ScriptHistory FromRuns(IEnumerable<HistoryRun> runs)
+    /// <param name="skips">Every skipped run of the script, in any order; none by default.</param>
+    public static ScriptHistory FromRuns(IEnumerable<HistoryRun> runs, IEnumerable<ScriptSkip>? skips = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
         var newestFirst = runs.OrderByDescending(r => r.StartedAt).ToList();
@@ -46,6 +53,9 @@ public sealed record ScriptHistory(
             newestFirst.Count > Depth,
             newestFirst.Where(r => r.Outcome == RunOutcome.Running).ToList(),
             newestFirst.FirstOrDefault(r => r.Outcome == RunOutcome.Succeeded),
-            lastByHost);
+            lastByHost)
+        {
+            RecentSkips = (skips ?? []).OrderByDescending(s => s.SkippedAt).Take(Depth).ToList(),
+        };
     }
 }

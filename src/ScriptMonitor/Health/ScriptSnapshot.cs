@@ -4,4 +4,11 @@ namespace ScriptMonitor.Health;
 /// <param name="ScriptName">The script.</param>
 /// <param name="Expectation">Its expectation; null when none is set and everything is learned.</param>
 /// <param name="History">Its recent history.</param>
-public sealed record ScriptSnapshot(string ScriptName, ScriptExpectation? Expectation, ScriptHistory History);
+public sealed record ScriptSnapshot(string ScriptName, ScriptExpectation? Expectation, ScriptHistory History)
+{
+    /// <summary>
+    /// Why the script's stored data could not be read (an expectation that breaks today's rules, say); null when it
+    /// was read. Such a script is evaluated as <see cref="HealthState.Unknown"/> with this reason, and the others as usual.
+    /// </summary>
+    public string? Problem { get; init; }
+}

@@ -125,7 +125,7 @@ public sealed class HealthCommandTests : IDisposable
         var result = _sandbox.Run("check");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.StartsWith("SCRIPTMON OK - 0 critical, 0 warning, 1 ok of 1 scripts |", result.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("SCRIPTMON OK - 0 critical, 0 warning, 1 ok of 1 script |", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("hourly: OK Up:", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("'hourly_age'=", result.Stdout, StringComparison.Ordinal);
     }
@@ -138,7 +138,7 @@ public sealed class HealthCommandTests : IDisposable
         var result = _sandbox.Run("check", "fresh");
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.StartsWith("SCRIPTMON WARNING - 0 critical, 1 warning, 0 ok of 1 scripts: fresh NeverRan:", result.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("SCRIPTMON WARNING - 0 critical, 1 warning, 0 ok of 1 script: fresh NeverRan:", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public sealed class HealthCommandTests : IDisposable
 
         var web = _sandbox.Run("check", "--tag", "web");
         Assert.True(web.ExitCode == 0, web.ToString());
-        Assert.Contains("1 ok of 1 scripts", web.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 ok of 1 script", web.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]

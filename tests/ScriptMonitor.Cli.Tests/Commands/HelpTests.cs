@@ -24,6 +24,8 @@ public sealed class HelpTests : IDisposable
     [InlineData(new[] { "expect" }, "--learn")]
     [InlineData(new[] { "check" }, "--window")]
     [InlineData(new[] { "check" }, "--map")]
+    [InlineData(new[] { "close" }, "--reason")]
+    [InlineData(new[] { "expect" }, "--abandon-after")]
     [InlineData(new[] { "db" }, "migrate")]
     [InlineData(new[] { "db", "info" }, "--json")]
     [InlineData(new[] { "db", "migrate" }, "--database")]

@@ -191,7 +191,7 @@ public sealed class QueryCommandTests : IDisposable
         var pruned = _sandbox.Run("prune", "--older-than", "1d", "--keep-last", "3");
 
         Assert.Equal(0, pruned.ExitCode);
-        Assert.StartsWith("Deleted 2 run(s)", pruned.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("Deleted 2 runs", pruned.Stdout, StringComparison.Ordinal);
         Assert.Equal(3, _sandbox.Run("runs", "kept", "--json").Json().GetProperty("runs").GetArrayLength());
     }
 

@@ -44,6 +44,8 @@ public abstract class ExpectationStoreContract : IAsyncLifetime
         MaxRuntime = TimeSpan.FromMinutes(30),
         Hosts = HostRequirement.AtLeast(2, "db3", "db1", "db2"),
         FailuresTolerated = 2,
+        AbandonAfter = TimeSpan.FromHours(6),
+        SkipsBeforeAlert = 5,
         Paused = true,
         PausedUntil = Now.AddDays(1),
         Tags = ["ops", "db"],
@@ -149,6 +151,11 @@ public abstract class ExpectationStoreContract : IAsyncLifetime
         { "expectation.Hosts.MinimumCount", new ScriptExpectation("job") { Hosts = HostRequirement.AtLeast(0, "db1", "db2") } },
         { "expectation.Hosts.MinimumCount", new ScriptExpectation("job") { Hosts = HostRequirement.AtLeast(3, "db1", "db2") } },
         { "expectation.Tags", new ScriptExpectation("job") { Tags = ["ops", "ops"] } },
+        { "expectation.AbandonAfter", new ScriptExpectation("job") { AbandonAfter = TimeSpan.FromSeconds(30) } },
+        { "expectation.AbandonAfter", new ScriptExpectation("job") { AbandonAfter = TimeSpan.FromDays(400) } },
+        { "expectation.AbandonAfter", new ScriptExpectation("job") { MaxRuntime = TimeSpan.FromHours(2), AbandonAfter = TimeSpan.FromHours(1) } },
+        { "expectation.SkipsBeforeAlert", new ScriptExpectation("job") { SkipsBeforeAlert = 0 } },
+        { "expectation.SkipsBeforeAlert", new ScriptExpectation("job") { SkipsBeforeAlert = ScriptHistory.Depth + 1 } },
         { "expectation.Tags[0]", new ScriptExpectation("job") { Tags = ["has\ttab"] } },
     };
 
@@ -234,5 +241,78 @@ public abstract class ExpectationStoreContract : IAsyncLifetime
         Assert.Equal(Now.AddDays(-2), history.LastSuccess?.StartedAt);
         Assert.Equal(Now.AddDays(-2), history.LastSuccessByHost["db2"].StartedAt);
         Assert.False(history.LastSuccessByHost.ContainsKey("db1"));
+    }
+
+    [Fact]
+    public async Task An_expectation_without_a_bound_keeps_the_defaults()
+    {
+        await Expectations.SetExpectationAsync(new ScriptExpectation("plain"));
+
+        var stored = await Expectations.GetExpectationAsync("plain");
+
+        Assert.Null(stored!.AbandonAfter);
+        Assert.Equal(ScriptExpectation.DefaultSkipsBeforeAlert, stored.SkipsBeforeAlert);
+    }
+
+    [Fact]
+    public async Task ReadSnapshots_gives_each_script_its_newest_skips_newest_first_and_a_script_known_only_by_skips()
+    {
+        await Runs.RecordSuccessAsync("backup", Now.AddHours(-50), Now.AddHours(-50).AddMinutes(1), "db1");
+        for (var i = 0; i < ScriptHistory.Depth + 3; i++)
+        {
+            await Runs.RecordSkipAsync(new ScriptSkip(Guid.NewGuid(), "backup", i % 2 == 0 ? "db1" : "db2", Now.AddHours(-40 + i), $"pid {i}"));
+        }
+
+        await Runs.RecordSkipAsync(new ScriptSkip(Guid.NewGuid(), "only-skipped", "db1", Now.AddMinutes(-5), "pid 7 since 2026-03-02T11:00:00Z"));
+
+        var snapshots = await Expectations.ReadSnapshotsAsync();
+
+        Assert.Equal(["backup", "only-skipped"], snapshots.Select(s => s.ScriptName));
+        var skips = snapshots[0].History.RecentSkips;
+        Assert.Equal(ScriptHistory.Depth, skips.Count);
+        Assert.Equal(Now.AddHours(-40 + ScriptHistory.Depth + 2), skips[0].SkippedAt);
+        Assert.Equal("pid 26", skips[0].Holder);
+        Assert.Equal(skips.OrderByDescending(s => s.SkippedAt).Select(s => s.SkippedAt), skips.Select(s => s.SkippedAt));
+        Assert.Equal("pid 7 since 2026-03-02T11:00:00Z", Assert.Single(snapshots[1].History.RecentSkips).Holder);
+        Assert.Empty(snapshots[1].History.RecentRuns);
+        Assert.Equal("only-skipped", Assert.Single(await Expectations.ReadSnapshotsAsync(["only-skipped"])).ScriptName);
+    }
+
+    [Fact]
+    public async Task ReadSnapshots_shows_an_abandoned_run_as_ended_not_in_progress()
+    {
+        var run = await Runs.RecordStartAsync("killed", Now.AddHours(-3), "db1");
+        await Runs.AbandonRunAsync(run.RunId, Now.AddHours(-1), "its runner is gone");
+
+        var history = Assert.Single(await Expectations.ReadSnapshotsAsync()).History;
+
+        Assert.Empty(history.InProgress);
+        Assert.Equal(RunOutcome.Abandoned, Assert.Single(history.RecentRuns).Outcome);
+    }
+
+    [Fact]
+    public async Task CountRuns_counts_a_script_s_runs_by_host_window_and_outcome_past_any_page()
+    {
+        for (var i = 0; i < 90; i++)
+        {
+            var started = Now.AddMinutes(-i);
+            if (i % 3 == 0)
+            {
+                await Runs.RecordFailureAsync("busy", started, started.AddSeconds(1), exitCode: 1, hostname: i % 2 == 0 ? "db1" : "db2");
+            }
+            else
+            {
+                await Runs.RecordSuccessAsync("busy", started, started.AddSeconds(1), i % 2 == 0 ? "db1" : "db2");
+            }
+        }
+
+        await Runs.RecordSuccessAsync("other", Now.AddMinutes(-1), Now, "db1");
+
+        Assert.Equal(90, await Expectations.CountRunsAsync(new RunQuery("busy")));
+        Assert.Equal(45, await Expectations.CountRunsAsync(new RunQuery("busy") { Hostname = "db1" }));
+        Assert.Equal(30, await Expectations.CountRunsAsync(new RunQuery("busy") { Outcome = RunOutcome.Failed }));
+        Assert.Equal(30, await Expectations.CountRunsAsync(new RunQuery("busy") { Since = Now.AddMinutes(-29), Until = Now.AddMinutes(1), Limit = 1 }));
+        Assert.Equal(0, await Expectations.CountRunsAsync(new RunQuery("unknown")));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Expectations.CountRunsAsync(new RunQuery(" bad ")));
     }
 }

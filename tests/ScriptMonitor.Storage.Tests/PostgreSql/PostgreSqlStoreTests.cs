@@ -319,7 +319,7 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
     }
 
     [Fact]
-    public async Task A_connection_the_server_drops_gives_StoreUnavailableException_and_the_next_call_works()
+    public async Task A_connection_the_server_drops_is_replaced_once_and_the_call_succeeds()
     {
         var applicationName = "scriptmon-drop-" + Guid.NewGuid().ToString("N");
         var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
@@ -327,12 +327,9 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
         await store.RecordSuccessAsync("before", Start, Start);
 
         await server.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{applicationName}'");
-        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.RecordSuccessAsync("during", Start, Start));
+        await store.RecordSuccessAsync("during", Start, Start);
 
-        Assert.Contains($"{server.Host}:{server.Port}", error.Message, StringComparison.Ordinal);
-        Assert.Contains("failed to record a run", error.Message, StringComparison.Ordinal);
-        await store.RecordSuccessAsync("after", Start, Start);
-        Assert.NotNull(await store.GetLastActivityAsync("after"));
+        Assert.Single(await store.ListRunsAsync(new RunQuery("during")));
     }
 
     [Fact]
@@ -410,6 +407,56 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
             await server.ExecuteAsync($"DROP OWNED BY {role}", database);
             await server.ExecuteAsync($"DROP ROLE {role}");
         }
+    }
+
+    [Fact]
+    public async Task A_host_whose_clock_is_days_ahead_cannot_record_runs_from_the_future_into_the_shared_store()
+    {
+        var ahead = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(3));
+        var schema = PostgreSqlServer.NewSchemaName();
+        await using var store = await PostgreSqlScriptRunStore.OpenAsync(server.ConnectionString, new PostgreSqlStoreOptions { Schema = schema, TimeProvider = ahead });
+        var hostNow = ahead.GetUtcNow();
+
+        var start = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.RecordStartAsync("skewed", hostNow, "db9"));
+        var success = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.RecordSuccessAsync("skewed", hostNow.AddMinutes(-1), hostNow, "db9"));
+        var import = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ImportRunAsync(new ScriptRun(Guid.NewGuid(), "skewed", "db9", hostNow.AddMinutes(-1), hostNow, RunOutcome.Failed, 1, null)));
+
+        Assert.Contains("ahead of the PostgreSQL server's clock", start.Message, StringComparison.Ordinal);
+        Assert.Contains("ahead of the PostgreSQL server's clock", success.Message, StringComparison.Ordinal);
+        Assert.Contains("ahead of the PostgreSQL server's clock", import.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await server.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".runs"));
+    }
+
+    [Fact]
+    public async Task A_completion_from_a_host_whose_clock_is_days_ahead_is_refused_and_the_run_stays_open()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var store = await PostgreSqlScriptRunStore.OpenAsync(server.ConnectionString, new PostgreSqlStoreOptions { Schema = PostgreSqlServer.NewSchemaName(), TimeProvider = clock });
+        var run = await store.RecordStartAsync("stepped", clock.GetUtcNow(), "db9");
+        clock.Advance(TimeSpan.FromDays(3));
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.CompleteRunAsync(run.RunId, clock.GetUtcNow(), RunOutcome.Succeeded));
+
+        Assert.Contains("completedAt", error.Message, StringComparison.Ordinal);
+        Assert.Equal(RunOutcome.Running, Assert.Single(await store.ListRunningAsync()).Outcome);
+    }
+
+    [Fact]
+    public async Task A_stored_expectation_this_version_cannot_read_makes_only_its_script_unknown()
+    {
+        var schema = PostgreSqlServer.NewSchemaName();
+        await using var store = await OpenSchemaAsync(schema);
+        var now = DateTimeOffset.UtcNow;
+        await store.RecordSuccessAsync("good", now.AddMinutes(-30), now.AddMinutes(-29), "db1");
+        await store.RecordSuccessAsync("bad", now.AddMinutes(-30), now.AddMinutes(-29), "db1");
+        await store.SetExpectationAsync(new ScriptExpectation("good") { Schedule = Schedule.Every(TimeSpan.FromHours(1)) });
+        await store.SetExpectationAsync(new ScriptExpectation("bad") { Schedule = Schedule.Every(TimeSpan.FromHours(1)) });
+        await server.ExecuteAsync($"UPDATE \"{schema}\".expectations SET period = interval '731 days' WHERE script_name = 'bad'");
+
+        var health = await new HealthMonitor(store).EvaluateAsync();
+
+        Assert.Equal([("bad", HealthState.Unknown), ("good", HealthState.Up)], health.Select(h => (h.ScriptName, h.State)));
+        Assert.StartsWith("the health of bad cannot be evaluated: its stored expectation cannot be read (", health[0].Summary, StringComparison.Ordinal);
     }
 
     private async Task<PostgreSqlScriptRunStore> OpenSchemaAsync(string? schema = null) =>

@@ -129,12 +129,51 @@ internal sealed class ThrowawayPostgreSqlServer : IAsyncDisposable
     /// <summary>Starts a stopped server again on the same data directory and port.</summary>
     public Task RestartAsync() => StartAsync();
 
+    /// <summary>
+    /// Makes the server stop answering while it still accepts connections, as a hung server does: every server process
+    /// is stopped (SIGSTOP), and the kernel still completes TCP handshakes into the listen backlog. Undo with
+    /// <see cref="ThawAsync"/>.
+    /// </summary>
+    public Task FreezeAsync() => SignalServerProcessesAsync("STOP");
+
+    /// <summary>Lets a frozen server answer again (SIGCONT).</summary>
+    public Task ThawAsync() => SignalServerProcessesAsync("CONT");
+
     /// <summary>A TCP port on 127.0.0.1 that nothing listens on at this moment.</summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Signals the postmaster (the first line of postmaster.pid) and every process it started.</summary>
+    private async Task SignalServerProcessesAsync(string signal)
+    {
+        var postmaster = File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First().Trim();
+        var pids = new List<string> { postmaster };
+        foreach (var process in Directory.GetDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
+        {
+            string stat;
+            try
+            {
+                stat = await File.ReadAllTextAsync(Path.Combine(process, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended meanwhile, or is not ours to read: not a server process either way.
+                continue;
+            }
+
+            // Field 4, the parent's id, counted after the command name's closing parenthesis.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Length > 1 && fields[1] == postmaster)
+            {
+                pids.Add(Path.GetFileName(process));
+            }
+        }
+
+        await RunAsync("kill", ["-" + signal, .. pids]);
     }
 
     private async Task StartAsync()

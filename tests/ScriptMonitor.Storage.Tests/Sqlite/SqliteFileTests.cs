@@ -149,6 +149,38 @@ public sealed class SqliteFileTests : IDisposable
     }
 
     [Fact]
+    public void The_busy_timeout_bounds_the_whole_wait_for_a_locked_file()
+    {
+        // The driver retried a busy statement until its own timeout had passed, each retry waiting the busy timeout
+        // again: 2.5 s became 5 s. The bound a caller such as exec chooses must be the bound.
+        var busy = TimeSpan.FromSeconds(2.5);
+        var path = _directory.File("bounded.db");
+        using var store = ScriptMonitor.Scripts.Stores.ScriptRunStores.Open(
+            new ScriptMonitor.Configuration.StoreLocation(ScriptMonitor.Configuration.StoreKind.Sqlite, path, ScriptMonitor.Configuration.StoreLocationSource.Explicit),
+            waitBound: busy);
+        using var other = new SqliteConnection($"Data Source={path};Pooling=False");
+        other.Open();
+        using var hold = other.BeginTransaction(deferred: false);
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Throws<StoreUnavailableException>(() => store.RecordStartAsync("blocked", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)).GetAwaiter().GetResult());
+        waited.Stop();
+
+        Assert.True(waited.Elapsed >= busy && waited.Elapsed < busy * 1.8, $"waited {waited.Elapsed} for a busy timeout of {busy}");
+    }
+
+    [Theory]
+    [InlineData(-1.0)]
+    [InlineData(30.0 * 86400)]
+    public void A_busy_timeout_out_of_range_is_refused(double seconds)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => SqliteScriptRunStore.Open(_directory.File("never.db"), new SqliteStoreOptions { BusyTimeout = TimeSpan.FromSeconds(seconds) }));
+
+        Assert.Contains("options.BusyTimeout", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_directory.File("never.db")));
+    }
+
+    [Fact]
     public void A_path_that_cannot_be_opened_gives_StoreUnavailableException_naming_it()
     {
         var directoryPath = _directory.File("a-directory");

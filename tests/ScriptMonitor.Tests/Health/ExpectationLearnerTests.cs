@@ -103,4 +103,30 @@ public sealed class ExpectationLearnerTests
         Assert.Equal(HostRequirement.Each("db1"), expectation.Hosts);
         Assert.Equal(["ops"], expectation.Tags);
     }
+
+    [Theory]
+    [InlineData(731, 1)]
+    [InlineData(3650, 40)]
+    [InlineData(400, 31)]
+    public void Learned_values_stay_within_what_an_expectation_may_hold_and_can_be_saved(int daysApart, int runtimeDays)
+    {
+        var runs = Every(TimeSpan.FromDays(daysApart), Utc(2026, 3, 1, 0, 0), 5, TimeSpan.FromDays(runtimeDays));
+
+        var learned = Learn(runs);
+        var saved = ExpectationValidation.Validate(learned.ToExpectation(Script));
+
+        Assert.Equal(PeriodSchedule.MaxPeriod, learned.Period);
+        Assert.True(learned.RuntimeHigh <= ExpectationValidation.MaxRuntimeLimit, $"high {learned.RuntimeHigh}");
+        Assert.True(learned.RuntimeLow <= learned.RuntimeHigh, $"low {learned.RuntimeLow}, high {learned.RuntimeHigh}");
+        Assert.True(learned.Grace <= ExpectationValidation.MaxGrace, $"grace {learned.Grace}");
+        Assert.Equal(Schedule.Every(PeriodSchedule.MaxPeriod), saved.Schedule);
+    }
+
+    [Fact]
+    public void The_learned_summary_counts_one_run_in_the_singular()
+    {
+        var learned = new LearnedExpectation(TimeSpan.FromHours(1), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(75), 1);
+
+        Assert.EndsWith("learned from 1 successful run", learned.Describe(), StringComparison.Ordinal);
+    }
 }

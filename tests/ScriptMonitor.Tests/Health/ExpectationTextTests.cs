@@ -16,6 +16,8 @@ public sealed class ExpectationTextTests
             MaxRuntime = TimeSpan.FromHours(2),
             Hosts = HostRequirement.AtLeast(2, "db3", "db1", "db2"),
             FailuresTolerated = 1,
+            AbandonAfter = TimeSpan.FromHours(6),
+            SkipsBeforeAlert = 5,
             Paused = true,
             PausedUntil = Utc(2026, 3, 3, 9, 0),
             Tags = ["ops", "db"],
@@ -31,6 +33,8 @@ public sealed class ExpectationTextTests
                 "runtime: 5s to 2h",
                 "hosts: on at least 2 of db1, db2, db3",
                 "failures tolerated: 1",
+                "abandoned after: 6h",
+                "skips before alert: 5",
                 "paused: until 2026-03-03 09:00:00+00:00",
                 "tags: db, ops",
             ],
@@ -47,5 +51,7 @@ public sealed class ExpectationTextTests
         Assert.Equal("learned: about every 1h (grace 15m), normally taking 45s to 1m 15s (median 1m), learned from 24 successful runs", lines["schedule"]);
         Assert.Equal("on any host", lines["hosts"]);
         Assert.Equal("no", lines["paused"]);
+        Assert.Equal("the longer of 1d and 10 times the maximum runtime", lines["abandoned after"]);
+        Assert.Equal("3", lines["skips before alert"]);
     }
 }

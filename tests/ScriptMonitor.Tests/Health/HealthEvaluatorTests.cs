@@ -1,3 +1,4 @@
+using ScriptMonitor.Runs;
 using ScriptMonitor.Health;
 using static ScriptMonitor.Tests.Health.History;
 
@@ -63,7 +64,7 @@ public sealed class HealthEvaluatorTests
         },
         {
             "every 10 minutes against every hour", Hourly, [.. Every(TimeSpan.FromMinutes(10), Now.AddMinutes(-5), 40)],
-            HealthState.TooOften, "24 runs on db1 started between 2026-03-02 06:00:00+00:00 and 2026-03-02 12:00:00+00:00, but every 1h means 6"
+            HealthState.TooOften, "at least 24 runs on db1 started between 2026-03-02 06:00:00+00:00 and 2026-03-02 12:00:00+00:00, but every 1h means 6"
         },
         {
             "a new script is not too rare", Hourly with { Grace = TimeSpan.FromHours(3) }, [Ok(Now.AddHours(-1))],
@@ -88,6 +89,58 @@ public sealed class HealthEvaluatorTests
         {
             "no expectation and four runs", null, [.. Every(Hour, Now.AddMinutes(-30), 4)],
             HealthState.Learning, "4 successful runs of nightly-backup recorded; its period and normal runtime are learned once there are 5"
+        },
+        {
+            "no expectation and one run", null, [Ok(Now.AddMinutes(-30))],
+            HealthState.Learning, "1 successful run of nightly-backup recorded; its period and normal runtime are learned once there are 5"
+        },
+        {
+            "no expectation, a failure then a success", null, [Ok(Now.AddMinutes(-30)), Failed(Now.AddMinutes(-90))],
+            HealthState.Learning, "1 successful run of nightly-backup recorded"
+        },
+        {
+            "no expectation, the first run failed", null, [Failed(Now.AddMinutes(-30), exitCode: 1)],
+            HealthState.Failing, "the last run failed, the latest started 2026-03-02 11:30:00+00:00 with exit code 1; 0 consecutive failures are tolerated"
+        },
+        {
+            "no expectation, failed 5 of 5", null, [.. Enumerable.Range(0, 5).Select(i => Failed(Now.AddHours(-i), exitCode: 3))],
+            HealthState.Failing, "the last 5 runs failed, the latest started 2026-03-02 12:00:00+00:00 with exit code 3"
+        },
+        {
+            "no expectation, timed out 5 of 5", null, [.. Enumerable.Range(0, 5).Select(i => Failed(Now.AddHours(-i), exitCode: 124))],
+            HealthState.Failing, "the last 5 runs failed, the latest started 2026-03-02 12:00:00+00:00 with exit code 124"
+        },
+        {
+            "an expectation without a schedule tolerating one failure, two failed", new ScriptExpectation(Script) { FailuresTolerated = 1 }, [Failed(Now.AddHours(-1)), Failed(Now.AddHours(-2))],
+            HealthState.Failing, "the last 2 runs failed, the latest started 2026-03-02 11:00:00+00:00 with exit code 2; 1 consecutive failure is tolerated"
+        },
+        {
+            "no schedule but a maximum runtime, a run in progress past it", new ScriptExpectation(Script) { MaxRuntime = TimeSpan.FromMinutes(30) }, [Running(Now.AddHours(-2)), Ok(Now.AddHours(-3))],
+            HealthState.RunningTooLong, "a run started 2026-03-02 10:00:00+00:00 has been running for 2h, longer than the maximum 30m"
+        },
+        {
+            "a run two minutes ahead of the clock is on time", Hourly, [Ok(Now.AddMinutes(2)), Ok(Now.AddMinutes(-58))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 12:02:00+00:00"
+        },
+        {
+            "a run from the future, the job otherwise on time", Hourly, [Ok(Now.AddHours(2)), Ok(Now.AddMinutes(-30))],
+            HealthState.FutureRun, "a run started 2026-03-02 14:00:00+00:00, 2h after the time of this evaluation (2026-03-02 12:00:00+00:00): the clock of db1 or of the evaluating host is wrong; runs from the future do not count as on time"
+        },
+        {
+            "a run from the future hides no stopped job", Hourly, [Ok(Now.AddHours(20)), Ok(Now.AddMinutes(-75))],
+            HealthState.Late, "no successful run since 2026-03-02 10:45:00+00:00, expected every 1h with 10m grace"
+        },
+        {
+            "a run in progress from the future hides no stopped job", Hourly, [Running(Now.AddHours(5)), Ok(Now.AddHours(-4))],
+            HealthState.Missing, "no successful run since 2026-03-02 08:00:00+00:00"
+        },
+        {
+            "only runs from the future", Hourly, [Ok(Now.AddHours(3)), Ok(Now.AddHours(2))],
+            HealthState.Missing, "no successful run that started before now has been recorded, expected every 1h with 10m grace"
+        },
+        {
+            "learning, and a run from the future", null, [Ok(Now.AddHours(3))],
+            HealthState.FutureRun, "a run started 2026-03-02 15:00:00+00:00, 3h after"
         },
         {
             "no expectation and five runs", null, [.. Every(Hour, Now.AddMinutes(-30), 5)],
@@ -247,6 +300,189 @@ public sealed class HealthEvaluatorTests
 
         Assert.Equal(HealthState.Up, health.State);
         Assert.Empty(health.Hosts);
+    }
+
+    public static TheoryData<string, ScriptExpectation?, HistoryRun[], HealthState, string> AbandonedCases => new()
+    {
+        {
+            "an abandoned run, then 36 successes", Hourly, [.. Every(Hour, Now.AddMinutes(-30), 36), Abandoned(Now.AddHours(-37))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:30:00+00:00"
+        },
+        {
+            "the last run was abandoned", Hourly, [Abandoned(Now.AddMinutes(-20)), Ok(Now.AddMinutes(-50))],
+            HealthState.Abandoned, "the last run (started 2026-03-02 11:40:00+00:00) was abandoned: it never completed (its process ended without recording an end, or it outlived 1d); 0 consecutive failures are tolerated"
+        },
+        {
+            "one abandoned run tolerated", Hourly with { FailuresTolerated = 1 }, [Abandoned(Now.AddMinutes(-20)), Ok(Now.AddMinutes(-50))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:10:00+00:00"
+        },
+        {
+            "a failure and an abandoned run in a row", Hourly with { FailuresTolerated = 1 }, [Failed(Now.AddMinutes(-10)), Abandoned(Now.AddMinutes(-40)), Ok(Now.AddMinutes(-70))],
+            HealthState.Failing, "the last 2 runs failed or were abandoned, the latest started 2026-03-02 11:50:00+00:00 with exit code 2; 1 consecutive failure is tolerated"
+        },
+        {
+            "left running for two days, then 36 successes", Hourly with { MaxRuntime = TimeSpan.FromMinutes(30) }, [.. Every(Hour, Now.AddMinutes(-30), 36), Running(Now.AddDays(-2))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:30:00+00:00"
+        },
+        {
+            "left running for two days, nothing since", Hourly with { MaxRuntime = TimeSpan.FromMinutes(30) }, [Running(Now.AddDays(-2)), Ok(Now.AddDays(-2).AddHours(-1))],
+            HealthState.Abandoned, "the last run (started 2026-02-28 12:00:00+00:00) was abandoned: it has been running for 2d, past the 1d after which a run whose process cannot be checked is presumed abandoned"
+        },
+        {
+            "running past the maximum, within the bound", Hourly with { Schedule = Schedule.Every(TimeSpan.FromHours(6)), MaxRuntime = TimeSpan.FromMinutes(30) }, [Running(Now.AddHours(-5)), Ok(Now.AddHours(-6))],
+            HealthState.RunningTooLong, "a run started 2026-03-02 07:00:00+00:00 has been running for 5h, longer than the maximum 30m"
+        },
+        {
+            "a bound set by the expectation", Hourly with { MaxRuntime = TimeSpan.FromMinutes(30), AbandonAfter = TimeSpan.FromHours(2) }, [Running(Now.AddHours(-3)), Ok(Now.AddHours(-4))],
+            HealthState.Abandoned, "the last run (started 2026-03-02 09:00:00+00:00) was abandoned: it has been running for 3h, past the 2h after which"
+        },
+        {
+            "a bound of ten times a long maximum runtime", Hourly with { Schedule = Schedule.Every(TimeSpan.FromDays(2)), MaxRuntime = TimeSpan.FromHours(6) }, [Running(Now.AddHours(-40)), Ok(Now.AddHours(-41))],
+            HealthState.RunningTooLong, "a run started 2026-02-28 20:00:00+00:00 has been running for 1d 16h, longer than the maximum 6h"
+        },
+        {
+            "no expectation, the first run abandoned", null, [Abandoned(Now.AddMinutes(-20))],
+            HealthState.Abandoned, "the last run (started 2026-03-02 11:40:00+00:00) was abandoned"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(AbandonedCases))]
+    public void Abandoned_runs_count_as_failures_and_never_hold_a_script_once_later_runs_complete(string situation, ScriptExpectation? expectation, HistoryRun[] runs, HealthState state, string reason)
+    {
+        var health = Evaluate(expectation, runs, Now);
+
+        Assert.True(state == health.State, $"{situation}: expected {state}, got {health.State}: {health.Summary}");
+        Assert.StartsWith(reason, health.Summary, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, ScriptExpectation?, HistoryRun[], ScriptSkip[], HealthState, string> SkippedCases => new()
+    {
+        {
+            "skipped three times while a run holds the lock", Hourly, [Running(Now.AddHours(-3).AddMinutes(-30)), Ok(Now.AddHours(-4))], [Skip(Now.AddHours(-2)), Skip(Now.AddHours(-1)), Skip(Now)],
+            HealthState.Skipped, "the last 3 runs on db1 were skipped, the first at 2026-03-02 10:00:00+00:00, because another run held the lock: pid 4242 since 2026-03-02T02:15:00Z; 3 skips in a row make an alert"
+        },
+        {
+            "skipped twice is an overlap, not an outage", Hourly with { Grace = TimeSpan.FromHours(3) }, [Running(Now.AddHours(-2).AddMinutes(-30)), Ok(Now.AddHours(-3))], [Skip(Now.AddHours(-1)), Skip(Now)],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 09:00:00+00:00"
+        },
+        {
+            "skips before the latest run do not count", Hourly, [Ok(Now.AddMinutes(-30)), Ok(Now.AddHours(-4))], [Skip(Now.AddHours(-3)), Skip(Now.AddHours(-2)), Skip(Now.AddHours(-1)), Skip(Now.AddMinutes(-10))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:30:00+00:00"
+        },
+        {
+            "a tolerance of five", Hourly with { SkipsBeforeAlert = 5 }, [Ok(Now.AddHours(-5))], [Skip(Now.AddHours(-3)), Skip(Now.AddHours(-2)), Skip(Now.AddHours(-1)), Skip(Now)],
+            HealthState.Missing, "no successful run since 2026-03-02 07:00:00+00:00"
+        },
+        {
+            "skips on another host do not add up", Hourly, [Ok(Now.AddMinutes(-30), host: "db1")], [Skip(Now.AddMinutes(-20), host: "db2"), Skip(Now.AddMinutes(-10), host: "db1"), Skip(Now, host: "db2")],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 11:30:00+00:00"
+        },
+        {
+            "a script known only by its skips", null, [], [Skip(Now.AddHours(-2)), Skip(Now.AddHours(-1)), Skip(Now)],
+            HealthState.Skipped, "the last 3 runs on db1 were skipped"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(SkippedCases))]
+    public void Runs_skipped_in_a_row_for_a_held_lock_are_a_problem_naming_the_holder(string situation, ScriptExpectation? expectation, HistoryRun[] runs, ScriptSkip[] skips, HealthState state, string reason)
+    {
+        var health = Evaluate(expectation, runs, Now, skips);
+
+        Assert.True(state == health.State, $"{situation}: expected {state}, got {health.State}: {health.Summary}");
+        Assert.StartsWith(reason, health.Summary, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "db3" }, HealthState.Up, "2 of 3 hosts ran as expected (at least 2 must)")]
+    [InlineData(new[] { "db2", "db3" }, HealthState.Abandoned, "only 1 of 3 hosts (db1, db2, db3) ran as expected; at least 2 must")]
+    public void A_host_whose_last_run_was_abandoned_did_not_run_as_expected(string[] abandonedOn, HealthState state, string summary)
+    {
+        var expectation = Hourly with { Hosts = HostRequirement.AtLeast(2, "db1", "db2", "db3") };
+        var runs = new[] { "db1", "db2", "db3" }.SelectMany(host => abandonedOn.Contains(host)
+            ? new[] { Abandoned(Now.AddMinutes(-20), host), Ok(Now.AddMinutes(-50), host: host) }
+            : [Ok(Now.AddMinutes(-20), host: host)]);
+
+        var health = Evaluate(expectation, runs, Now);
+
+        Assert.Equal(state, health.State);
+        Assert.StartsWith(summary, health.Summary, StringComparison.Ordinal);
+        Assert.Equal(abandonedOn, health.Hosts.Where(h => h.State == HealthState.Abandoned).Select(h => h.Hostname));
+    }
+
+    [Fact]
+    public void Skips_on_a_listed_host_make_that_host_skipped()
+    {
+        var expectation = Hourly with { Hosts = HostRequirement.Each("db1", "db2") };
+        var runs = new[] { Ok(Now.AddMinutes(-30), host: "db1"), Ok(Now.AddMinutes(-30), host: "db2") };
+        var skips = new[] { Skip(Now.AddMinutes(-20), host: "db2"), Skip(Now.AddMinutes(-10), host: "db2"), Skip(Now, host: "db2") };
+
+        var health = Evaluate(expectation, runs, Now, skips);
+
+        Assert.Equal(HealthState.Skipped, health.State);
+        Assert.Equal([HealthState.Up, HealthState.Skipped], health.Hosts.Select(h => h.State));
+    }
+
+    [Fact]
+    public void A_future_run_is_listed_beside_the_lateness_it_would_have_hidden()
+    {
+        var health = Evaluate(Hourly, [Ok(Now.AddHours(20)), Ok(Now.AddMinutes(-75))], Now);
+
+        Assert.Equal([HealthState.Late, HealthState.FutureRun], health.Reasons.Select(r => r.State));
+    }
+
+    [Fact]
+    public void A_learning_script_with_a_failure_lists_the_failure_first_and_learning_after()
+    {
+        var health = Evaluate(null, [Failed(Now.AddMinutes(-10)), Ok(Now.AddMinutes(-70))], Now);
+
+        Assert.Equal([HealthState.Failing, HealthState.Learning], health.Reasons.Select(r => r.State));
+    }
+
+    [Fact]
+    public void Learning_with_listed_hosts_still_names_the_failing_host()
+    {
+        var expectation = new ScriptExpectation(Script) { Hosts = HostRequirement.Each("db1", "db2") };
+
+        var health = Evaluate(expectation, [Ok(Now.AddMinutes(-30), host: "db1"), Failed(Now.AddMinutes(-30), host: "db2")], Now);
+
+        Assert.Equal(HealthState.Failing, health.State);
+        Assert.Equal([HealthState.Up, HealthState.Failing], health.Hosts.Select(h => h.State));
+        Assert.Equal(HealthState.Learning, health.Reasons[^1].State);
+    }
+
+    [Fact]
+    public void Successes_years_apart_learn_a_bounded_period_and_evaluate()
+    {
+        var twoYears = TimeSpan.FromDays(731);
+        var health = Evaluate(null, [.. Every(twoYears, Now.AddDays(-30), 5)], Now);
+
+        Assert.Equal(HealthState.Up, health.State);
+        Assert.Equal(PeriodSchedule.MaxPeriod, health.Learned!.Period);
+        Assert.EndsWith("expected about every 366d (learned)", health.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_snapshot_whose_data_could_not_be_read_is_unknown_with_the_reason()
+    {
+        var snapshot = new ScriptSnapshot(Script, null, ScriptHistory.FromRuns([Ok(Now.AddMinutes(-30))])) { Problem = "its stored expectation cannot be read (bad period)" };
+
+        var health = HealthEvaluator.Evaluate(snapshot, Now);
+
+        Assert.Equal(HealthState.Unknown, health.State);
+        Assert.Equal("the health of nightly-backup cannot be evaluated: its stored expectation cannot be read (bad period)", health.Summary);
+    }
+
+    [Fact]
+    public void An_evaluation_that_fails_is_unknown_for_that_script_instead_of_throwing()
+    {
+        var broken = new ScriptSnapshot(Script, null, new ScriptHistory(null!, false, [], null, new Dictionary<string, HistoryRun>()));
+
+        var health = HealthEvaluator.Evaluate(broken, Now);
+
+        Assert.Equal(HealthState.Unknown, health.State);
+        Assert.StartsWith("the health of nightly-backup cannot be evaluated: ", health.Summary, StringComparison.Ordinal);
     }
 
     [Fact]

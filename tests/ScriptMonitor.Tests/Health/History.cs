@@ -20,10 +20,16 @@ internal static class History
     internal static HistoryRun Running(DateTimeOffset started, string host = "db1") =>
         new(host, started, null, RunOutcome.Running);
 
+    internal static HistoryRun Abandoned(DateTimeOffset started, string host = "db1") =>
+        new(host, started, started + TimeSpan.FromHours(1), RunOutcome.Abandoned);
+
+    internal static ScriptSkip Skip(DateTimeOffset at, string host = "db1", string holder = "pid 4242 since 2026-03-02T02:15:00Z") =>
+        new(Guid.NewGuid(), Script, host, at, holder);
+
     /// <summary>One successful run every <paramref name="every"/>, the newest at <paramref name="newest"/>.</summary>
     internal static IEnumerable<HistoryRun> Every(TimeSpan every, DateTimeOffset newest, int count, TimeSpan? took = null, string host = "db1") =>
         Enumerable.Range(0, count).Select(i => Ok(newest - (every * i), took, host));
 
-    internal static ScriptHealth Evaluate(ScriptExpectation? expectation, IEnumerable<HistoryRun> runs, DateTimeOffset now) =>
-        HealthEvaluator.Evaluate(new ScriptSnapshot(Script, expectation, ScriptHistory.FromRuns(runs)), now);
+    internal static ScriptHealth Evaluate(ScriptExpectation? expectation, IEnumerable<HistoryRun> runs, DateTimeOffset now, IEnumerable<ScriptSkip>? skips = null) =>
+        HealthEvaluator.Evaluate(new ScriptSnapshot(Script, expectation, ScriptHistory.FromRuns(runs, skips)), now);
 }

@@ -23,6 +23,8 @@ public sealed class NagiosCheckTests
     [InlineData(HealthState.Late, 2)]
     [InlineData(HealthState.Missing, 2)]
     [InlineData(HealthState.Failing, 2)]
+    [InlineData(HealthState.FutureRun, 1)]
+    [InlineData(HealthState.Unknown, 3)]
     public void Each_state_exits_with_its_default_status(HealthState state, int exitCode)
     {
         var report = NagiosFormat.Format([Health("backup", state, "because")], CheckPolicy.Default, Now);
@@ -61,7 +63,38 @@ public sealed class NagiosCheckTests
         var report = NagiosFormat.Format([Health("report", HealthState.Up, "fine")], CheckPolicy.Default, Now);
 
         Assert.Equal(0, report.ExitCode);
-        Assert.StartsWith("SCRIPTMON OK - 0 critical, 0 warning, 1 ok of 1 scripts | ", report.Text, StringComparison.Ordinal);
+        Assert.StartsWith("SCRIPTMON OK - 0 critical, 0 warning, 1 ok of 1 script | ", report.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_script_that_cannot_be_evaluated_is_unknown_for_itself_and_the_others_are_reported_as_usual()
+    {
+        var scripts = new[]
+        {
+            Health("report", HealthState.Up, "fine"),
+            Health("broken", HealthState.Unknown, "the health of broken cannot be evaluated: its stored expectation cannot be read"),
+        };
+
+        var report = NagiosFormat.Format(scripts, CheckPolicy.Default, Now);
+
+        Assert.Equal(3, report.ExitCode);
+        Assert.StartsWith("SCRIPTMON UNKNOWN - 0 critical, 0 warning, 1 unknown, 1 ok of 2 scripts: broken Unknown: the health of broken cannot be evaluated", report.Text, StringComparison.Ordinal);
+        Assert.Contains("\nreport: OK Up: fine\n", report.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_critical_script_outweighs_one_that_cannot_be_evaluated()
+    {
+        var scripts = new[]
+        {
+            Health("broken", HealthState.Unknown, "cannot be evaluated"),
+            Health("backup", HealthState.Late, "late"),
+        };
+
+        var report = NagiosFormat.Format(scripts, CheckPolicy.Default, Now);
+
+        Assert.Equal(2, report.ExitCode);
+        Assert.StartsWith("SCRIPTMON CRITICAL - 1 critical, 0 warning, 1 unknown, 0 ok of 2 scripts: backup Late: late", report.Text, StringComparison.Ordinal);
     }
 
     [Fact]
