@@ -107,6 +107,7 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
             Execute(connection, "PRAGMA journal_mode = WAL");
             Execute(connection, options.FlushEveryCommit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
             SqliteSchema.Migrate(connection, fullPath);
+            TruncateLongWriteAheadLog(connection, fullPath, options.WriteAheadLogLimit);
             return new SqliteScriptRunStore(connection, fullPath, options.TimeProvider);
         }
         catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
@@ -803,6 +804,20 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
     /// </summary>
     private static void KeepWriteAheadLogOnClose(SqliteConnection connection) =>
         SQLitePCL.raw.sqlite3_db_config(connection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
+
+    /// <summary>
+    /// Copies the write-ahead log into the database and empties it when it has grown past <paramref name="limit"/>
+    /// (see <see cref="SqliteStoreOptions.WriteAheadLogLimit"/>). A reader still using it makes SQLite leave it as it is
+    /// for this time, which is harmless: the next writer tries again.
+    /// </summary>
+    private static void TruncateLongWriteAheadLog(SqliteConnection connection, string fullPath, long limit)
+    {
+        var log = new FileInfo(fullPath + "-wal");
+        if (log.Exists && log.Length > limit)
+        {
+            Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+    }
 
     private static void Execute(SqliteConnection connection, string sql)
     {

@@ -28,6 +28,14 @@ public sealed class SqliteStoreOptions
     /// </summary>
     public bool AcceptOlderSchema { get; init; }
 
+    /// <summary>
+    /// How large the write-ahead log may grow before opening the store truncates it. SQLite restarts the log only when
+    /// one connection writes twice; a store written by many short-lived processes that write once each (one
+    /// <c>scriptmon record</c>, one script run) would otherwise grow it without end, and every open would read it
+    /// all. Default 4 MiB: about SQLite's own checkpoint size, so the truncation comes rarely.
+    /// </summary>
+    internal long WriteAheadLogLimit { get; init; } = 4 * 1024 * 1024;
+
     /// <summary>The clock that judges "in the future"; the system clock by default.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -364,6 +364,29 @@ public sealed class SqliteFileTests : IDisposable
         Assert.Contains("CHECK", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Writers_that_write_once_each_keep_the_write_ahead_log_bounded()
+    {
+        // One write per connection never lets SQLite restart its log; a store written by short-lived processes must
+        // not grow it forever (each open would read it all).
+        const long Limit = 64 * 1024;
+        var path = _directory.File("once.db");
+        var options = new SqliteStoreOptions { FlushEveryCommit = false, WriteAheadLogLimit = Limit };
+        var started = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        long largest = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            await using var store = SqliteScriptRunStore.Open(path, options);
+            await store.RecordSuccessAsync("once", started.AddMinutes(i), started.AddMinutes(i).AddSeconds(1), "web1");
+            largest = Math.Max(largest, new FileInfo(path + "-wal").Length);
+        }
+
+        await using var reader = SqliteScriptRunStore.Open(path, options);
+        Assert.Equal(300, (await reader.GetInfoAsync()).RunCount);
+        // Without the truncation the log keeps every write: over a megabyte here.
+        Assert.True(largest < 4 * Limit, $"the write-ahead log grew to {largest} bytes");
+    }
+
     private static string Pragma(SqliteConnection connection, string name)
     {
         using var command = connection.CreateCommand();
