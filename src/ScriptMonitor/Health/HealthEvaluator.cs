@@ -465,8 +465,9 @@ internal static class HealthEvaluator
         run.Outcome == RunOutcome.Running && now - run.StartedAt > rules.AbandonAfter;
 
     /// <summary>
-    /// Runs skipped in a row on one host because another run still held the lock: the skips since that host's newest
-    /// run started. As many as the expectation allows before alerting make the script skipped, naming the holder.
+    /// Runs skipped in a row on one host because another run still held the lock: the skips since that host's latest
+    /// run activity, the start of a run or the end of one. A holder that ended after the skips was slow, not stuck, and
+    /// the streak is over. As many as the expectation allows before alerting make the script skipped, naming the holder.
     /// </summary>
     private static HealthReason? Skipped(Target target, Context context, Rules rules)
     {
@@ -484,11 +485,11 @@ internal static class HealthEvaluator
                 continue;
             }
 
-            var lastStart = context.History.RecentRuns.Concat(context.History.InProgress)
+            var lastActivity = context.History.RecentRuns.Concat(context.History.InProgress)
                 .Where(r => string.Equals(r.Hostname, host, StringComparison.Ordinal))
-                .Select(r => (DateTimeOffset?)r.StartedAt)
+                .Select(r => (DateTimeOffset?)(r.CompletedAt ?? r.StartedAt))
                 .Max();
-            var streak = skips.Where(s => string.Equals(s.Hostname, host, StringComparison.Ordinal)).TakeWhile(s => lastStart is not { } start || s.SkippedAt > start).ToList();
+            var streak = skips.Where(s => string.Equals(s.Hostname, host, StringComparison.Ordinal)).TakeWhile(s => lastActivity is not { } latest || s.SkippedAt > latest).ToList();
             if (streak.Count >= rules.SkipsBeforeAlert && (worst is null || streak.Count > worst.Value.Count))
             {
                 worst = (host, streak.Count, streak[0], streak[^1]);

@@ -371,6 +371,10 @@ public sealed class HealthEvaluatorTests
             HealthState.Up, "last successful run on db1 started 2026-03-02 11:30:00+00:00"
         },
         {
+            "a holder that ended after the skips was slow, not stuck", Hourly with { Grace = TimeSpan.FromHours(4) }, [Ok(Now.AddHours(-3).AddMinutes(-30), took: TimeSpan.FromHours(3) + TimeSpan.FromMinutes(20)), Ok(Now.AddHours(-4))], [Skip(Now.AddHours(-2)), Skip(Now.AddHours(-1)), Skip(Now.AddMinutes(-15))],
+            HealthState.Up, "last successful run on db1 started 2026-03-02 08:30:00+00:00"
+        },
+        {
             "a tolerance of five", Hourly with { SkipsBeforeAlert = 5 }, [Ok(Now.AddHours(-5))], [Skip(Now.AddHours(-3)), Skip(Now.AddHours(-2)), Skip(Now.AddHours(-1)), Skip(Now)],
             HealthState.Missing, "no successful run since 2026-03-02 07:00:00+00:00"
         },
