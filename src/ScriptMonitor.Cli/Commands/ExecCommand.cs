@@ -162,13 +162,23 @@ internal static class ExecCommand
             var run = new ScriptRun(Guid.NewGuid(), job.Name, hostname, clock.StartedAt, null, RunOutcome.Running, null, null);
             var (outcome, completedAt, tail, started) = RunJob(context, job, environment, clock, recorder, scriptLock, request, run);
             var message = outcome.Describe(job.Timeout, job.Grace);
-            recorder.Complete(run with
+            var completed = run with
             {
                 CompletedAt = completedAt,
                 Outcome = outcome.Succeeded ? RunOutcome.Succeeded : RunOutcome.Failed,
                 ExitCode = outcome.ExitCode,
                 Output = message is null ? null : outcome.Succeeded ? message : WithMessage(tail, message),
-            });
+            };
+            try
+            {
+                recorder.Complete(completed);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The job has run: whatever fails in recording it is reported, and never replaces the job's status.
+                context.Logger.LogRunLost(job.Name, completed.RunId, CliContext.OneLine(e.Message));
+            }
+
             Finish(context, job, started);
             return outcome.CallerStatus;
         }
@@ -177,9 +187,16 @@ internal static class ExecCommand
     /// <summary>Hands late output to a relay and collects the command, once its run is recorded.</summary>
     private static void Finish(CliContext context, WrappedCommand job, JobRun? started)
     {
-        if (started?.Finish() is { } problem)
+        try
         {
-            context.Logger.LogOutputRelayFailed(job.Name, problem);
+            if (started?.Finish() is { } problem)
+            {
+                context.Logger.LogOutputRelayFailed(job.Name, problem);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            context.Logger.LogOutputRelayFailed(job.Name, CliContext.OneLine(e.Message));
         }
     }
 
