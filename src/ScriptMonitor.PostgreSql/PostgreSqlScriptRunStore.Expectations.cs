@@ -211,31 +211,7 @@ public sealed partial class PostgreSqlScriptRunStore
     public async Task<long> CountRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
     {
         RunValidation.Query(query);
-        var parameters = new List<NpgsqlParameter> { Text(query.ScriptName) };
-        var sql = new System.Text.StringBuilder($"SELECT count(*) FROM {_schema}.runs WHERE script_name = $1");
-        if (query.Hostname is not null)
-        {
-            parameters.Add(Text(query.Hostname));
-            sql.Append(" AND hostname = $").Append(parameters.Count);
-        }
-
-        if (query.Since is { } since)
-        {
-            parameters.Add(TimestampTz(Timestamps.Normalize(since)));
-            sql.Append(" AND started_at >= $").Append(parameters.Count);
-        }
-
-        if (query.Until is { } until)
-        {
-            parameters.Add(TimestampTz(Timestamps.Normalize(until)));
-            sql.Append(" AND started_at < $").Append(parameters.Count);
-        }
-
-        if (query.Outcome is { } outcome)
-        {
-            parameters.Add(Outcome(outcome));
-            sql.Append(" AND outcome = $").Append(parameters.Count);
-        }
+        var (sql, parameters) = RunFilter($"SELECT count(*) FROM {_schema}.runs", query);
 
         return await WithConnectionAsync("count runs", async: true, async connection =>
         {

@@ -310,31 +310,7 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
     public async Task<IReadOnlyList<ScriptRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
     {
         RunValidation.Query(query);
-        var parameters = new List<NpgsqlParameter> { Text(query.ScriptName) };
-        var sql = new StringBuilder($"SELECT {RunColumns} FROM {_schema}.runs WHERE script_name = $1");
-        if (query.Hostname is not null)
-        {
-            parameters.Add(Text(query.Hostname));
-            sql.Append(" AND hostname = $").Append(parameters.Count);
-        }
-
-        if (query.Since is { } since)
-        {
-            parameters.Add(TimestampTz(Timestamps.Normalize(since)));
-            sql.Append(" AND started_at >= $").Append(parameters.Count);
-        }
-
-        if (query.Until is { } until)
-        {
-            parameters.Add(TimestampTz(Timestamps.Normalize(until)));
-            sql.Append(" AND started_at < $").Append(parameters.Count);
-        }
-
-        if (query.Outcome is { } outcome)
-        {
-            parameters.Add(Outcome(outcome));
-            sql.Append(" AND outcome = $").Append(parameters.Count);
-        }
+        var (sql, parameters) = RunFilter($"SELECT {RunColumns} FROM {_schema}.runs", query);
 
         parameters.Add(Integer(query.Limit));
         sql.Append(" ORDER BY started_at DESC, id DESC LIMIT $").Append(parameters.Count);
@@ -573,6 +549,37 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
         {
             throw failures.CannotConnect(e);
         }
+    }
+
+    /// <summary>A statement filtered by a <see cref="RunQuery"/>, with its parameters: shared by listing and counting runs.</summary>
+    private static (StringBuilder Sql, List<NpgsqlParameter> Parameters) RunFilter(string select, RunQuery query)
+    {
+        var parameters = new List<NpgsqlParameter> { Text(query.ScriptName) };
+        var sql = new StringBuilder(select).Append(" WHERE script_name = $1");
+        if (query.Hostname is not null)
+        {
+            parameters.Add(Text(query.Hostname));
+            sql.Append(" AND hostname = $").Append(parameters.Count);
+        }
+
+        if (query.Since is { } since)
+        {
+            parameters.Add(TimestampTz(Timestamps.Normalize(since)));
+            sql.Append(" AND started_at >= $").Append(parameters.Count);
+        }
+
+        if (query.Until is { } until)
+        {
+            parameters.Add(TimestampTz(Timestamps.Normalize(until)));
+            sql.Append(" AND started_at < $").Append(parameters.Count);
+        }
+
+        if (query.Outcome is { } outcome)
+        {
+            parameters.Add(Outcome(outcome));
+            sql.Append(" AND outcome = $").Append(parameters.Count);
+        }
+        return (sql, parameters);
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params NpgsqlParameter[] parameters)

@@ -174,31 +174,8 @@ public sealed partial class SqliteScriptRunStore
             try
             {
                 using var command = _connection.CreateCommand();
-                var sql = new System.Text.StringBuilder("SELECT COUNT(*) FROM runs WHERE script_name = $name");
-                command.Parameters.AddWithValue("$name", query.ScriptName);
-                if (query.Hostname is not null)
-                {
-                    sql.Append(" AND hostname = $host");
-                    command.Parameters.AddWithValue("$host", query.Hostname);
-                }
-
-                if (query.Since is { } since)
-                {
-                    sql.Append(" AND started_at >= $since");
-                    command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
-                }
-
-                if (query.Until is { } until)
-                {
-                    sql.Append(" AND started_at < $until");
-                    command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
-                }
-
-                if (query.Outcome is { } outcome)
-                {
-                    sql.Append(" AND outcome = $outcome");
-                    command.Parameters.AddWithValue("$outcome", (int)outcome);
-                }
+                var sql = new System.Text.StringBuilder("SELECT COUNT(*) FROM runs");
+                AppendRunFilter(sql, command, query);
 
                 command.CommandText = sql.ToString();
                 return Task.FromResult(Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));

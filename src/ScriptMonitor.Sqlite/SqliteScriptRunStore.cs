@@ -479,31 +479,8 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
             try
             {
                 using var command = _connection.CreateCommand();
-                var sql = new System.Text.StringBuilder($"SELECT {RunColumns} FROM runs WHERE script_name = $name");
-                command.Parameters.AddWithValue("$name", query.ScriptName);
-                if (query.Hostname is not null)
-                {
-                    sql.Append(" AND hostname = $host");
-                    command.Parameters.AddWithValue("$host", query.Hostname);
-                }
-
-                if (query.Since is { } since)
-                {
-                    sql.Append(" AND started_at >= $since");
-                    command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
-                }
-
-                if (query.Until is { } until)
-                {
-                    sql.Append(" AND started_at < $until");
-                    command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
-                }
-
-                if (query.Outcome is { } outcome)
-                {
-                    sql.Append(" AND outcome = $outcome");
-                    command.Parameters.AddWithValue("$outcome", (int)outcome);
-                }
+                var sql = new System.Text.StringBuilder($"SELECT {RunColumns} FROM runs");
+                AppendRunFilter(sql, command, query);
 
                 sql.Append(" ORDER BY started_at DESC, id DESC LIMIT $limit OFFSET $offset");
                 command.Parameters.AddWithValue("$limit", query.Limit);
@@ -816,6 +793,36 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
         if (log.Exists && log.Length > limit)
         {
             Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+    }
+
+    /// <summary>The WHERE clause of a <see cref="RunQuery"/>, with its parameters: shared by listing and counting runs.</summary>
+    private static void AppendRunFilter(System.Text.StringBuilder sql, SqliteCommand command, RunQuery query)
+    {
+        sql.Append(" WHERE script_name = $name");
+        command.Parameters.AddWithValue("$name", query.ScriptName);
+        if (query.Hostname is not null)
+        {
+            sql.Append(" AND hostname = $host");
+            command.Parameters.AddWithValue("$host", query.Hostname);
+        }
+
+        if (query.Since is { } since)
+        {
+            sql.Append(" AND started_at >= $since");
+            command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
+        }
+
+        if (query.Until is { } until)
+        {
+            sql.Append(" AND started_at < $until");
+            command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
+        }
+
+        if (query.Outcome is { } outcome)
+        {
+            sql.Append(" AND outcome = $outcome");
+            command.Parameters.AddWithValue("$outcome", (int)outcome);
         }
     }
 
