@@ -5,7 +5,7 @@ using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Configuration;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Scripts.Spooling;
+using ScriptMonitor.Application.Spooling;
 
 namespace ScriptMonitor.Cli;
 

@@ -2,13 +2,13 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using ScriptMonitor.Configuration;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Scripts.Configuration;
-using ScriptMonitor.Scripts.CronControl;
+using ScriptMonitor.Application.Configuration;
+using ScriptMonitor.Application.CronControl;
 using ScriptMonitor.Scripts.Lifecycle;
-using ScriptMonitor.Scripts.Locking;
+using ScriptMonitor.Application.Locking;
 using ScriptMonitor.Scripts.Logging;
-using ScriptMonitor.Scripts.Spooling;
-using ScriptMonitor.Scripts.Stores;
+using ScriptMonitor.Application.Spooling;
+using ScriptMonitor.Application.Stores;
 
 namespace ScriptMonitor.Scripts;
 

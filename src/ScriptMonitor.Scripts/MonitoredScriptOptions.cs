@@ -1,5 +1,5 @@
 using ScriptMonitor.Runs;
-using ScriptMonitor.Scripts.Configuration;
+using ScriptMonitor.Application.Configuration;
 
 namespace ScriptMonitor.Scripts;
 

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Scripts;
-using ScriptMonitor.Scripts.Configuration;
+using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Sqlite;
 
 namespace ScriptMonitor.Benchmarks.Scripts;

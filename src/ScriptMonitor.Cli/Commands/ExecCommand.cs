@@ -4,10 +4,10 @@ using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Configuration;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Scripts.Configuration;
-using ScriptMonitor.Scripts.CronControl;
-using ScriptMonitor.Scripts.Locking;
-using ScriptMonitor.Scripts.Spooling;
+using ScriptMonitor.Application.Configuration;
+using ScriptMonitor.Application.CronControl;
+using ScriptMonitor.Application.Locking;
+using ScriptMonitor.Application.Spooling;
 
 namespace ScriptMonitor.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Scripts.Spooling;
+using ScriptMonitor.Application.Spooling;
 
 namespace ScriptMonitor.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Scripts.Spooling;
+using ScriptMonitor.Application.Spooling;
 
 namespace ScriptMonitor.Cli.Exec;
 

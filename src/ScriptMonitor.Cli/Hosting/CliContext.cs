@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Configuration;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Scripts.Configuration;
-using ScriptMonitor.Scripts.Stores;
+using ScriptMonitor.Application.Configuration;
+using ScriptMonitor.Application.Stores;
 
 namespace ScriptMonitor.Cli.Hosting;
 

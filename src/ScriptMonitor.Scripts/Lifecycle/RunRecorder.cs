@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Scripts.Spooling;
+using ScriptMonitor.Application.Spooling;
 
 namespace ScriptMonitor.Scripts.Lifecycle;
 

@@ -1,7 +1,7 @@
 // Records COUNT successful runs of SCRIPT into the store named by DATABASE, one call at a time, as many
 // independent cron processes would. Used by the tests that run several writers against one store at once.
 using System.Globalization;
-using ScriptMonitor.Scripts.Stores;
+using ScriptMonitor.Application.Stores;
 
 if (args.Length != 4)
 {

@@ -149,5 +149,5 @@ public sealed class ExecLockTests : IDisposable
 
     /// <summary>The lock file's name, as ScriptLock.PathFor makes it.</summary>
     private static string LockFileName(string script) =>
-        Path.GetFileName(ScriptMonitor.Scripts.Locking.ScriptLock.PathFor("/", script));
+        Path.GetFileName(ScriptMonitor.Application.Locking.ScriptLock.PathFor("/", script));
 }

@@ -1,7 +1,7 @@
 using ScriptMonitor.Configuration;
 using ScriptMonitor.PostgreSql;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Scripts.Stores;
+using ScriptMonitor.Application.Stores;
 
 namespace ScriptMonitor.Storage.Tests.PostgreSql;
 

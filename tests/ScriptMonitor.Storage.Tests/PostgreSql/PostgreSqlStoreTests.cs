@@ -2,7 +2,7 @@ using Npgsql;
 using ScriptMonitor.Health;
 using ScriptMonitor.PostgreSql;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Scripts.Stores;
+using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Storage.Tests.Support;
 
 namespace ScriptMonitor.Storage.Tests.PostgreSql;

@@ -156,7 +156,7 @@ public sealed class SqliteFileTests : IDisposable
         // own busy wait for the same bound, measured in the same run, so a loaded machine slows both alike.
         var busy = TimeSpan.FromSeconds(1.5);
         var path = _directory.File("bounded.db");
-        using var store = ScriptMonitor.Scripts.Stores.ScriptRunStores.Open(
+        using var store = ScriptMonitor.Application.Stores.ScriptRunStores.Open(
             new ScriptMonitor.Configuration.StoreLocation(ScriptMonitor.Configuration.StoreKind.Sqlite, path, ScriptMonitor.Configuration.StoreLocationSource.Explicit),
             waitBound: busy);
         using var other = new SqliteConnection($"Data Source={path};Pooling=False");

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using ScriptMonitor.Scripts.CronControl;
+using ScriptMonitor.Application.CronControl;
 
 namespace ScriptMonitor.Tests.Scripts;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Scripts;
-using ScriptMonitor.Scripts.Configuration;
+using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Sqlite;
 using ScriptMonitor.Testing;
 using ScriptMonitor.Tests.Support;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Scripts.Spooling;
+using ScriptMonitor.Application.Spooling;
 using ScriptMonitor.Sqlite;
 
 namespace ScriptMonitor.Tests.Scripts;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using ScriptMonitor.Scripts.Locking;
+using ScriptMonitor.Application.Locking;
 
 namespace ScriptMonitor.Tests.Scripts;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Scripts.Stores;
+using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Testing;
 
 namespace ScriptMonitor.Tests.Support;

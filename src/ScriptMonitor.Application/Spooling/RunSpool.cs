@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ScriptMonitor.Runs;
 
-namespace ScriptMonitor.Scripts.Spooling;
+namespace ScriptMonitor.Application.Spooling;
 
 /// <summary>
 /// Runs that could not be written to the store, kept on local disk until they can. Each run is one file, written

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ScriptMonitor.Scripts.CronControl;
+namespace ScriptMonitor.Application.CronControl;
 
 /// <summary>
 /// The central switch that disables scripts without editing crontabs. An INI file:

@@ -1,4 +1,4 @@
-namespace ScriptMonitor.Scripts.Spooling;
+namespace ScriptMonitor.Application.Spooling;
 
 /// <summary>What the spool holds, as <see cref="RunSpool.Scan"/> found it.</summary>
 /// <param name="Entries">The runs waiting that can be read, oldest first.</param>

@@ -3,7 +3,7 @@ using ScriptMonitor.PostgreSql;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Sqlite;
 
-namespace ScriptMonitor.Scripts.Stores;
+namespace ScriptMonitor.Application.Stores;
 
 /// <summary>Opens the store the configuration path names (see <see cref="StoreLocator"/>).</summary>
 public static class ScriptRunStores

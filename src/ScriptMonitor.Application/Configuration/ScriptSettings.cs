@@ -1,6 +1,6 @@
 using ScriptMonitor.Configuration;
 
-namespace ScriptMonitor.Scripts.Configuration;
+namespace ScriptMonitor.Application.Configuration;
 
 /// <summary>
 /// Where a monitored script keeps its lock files and its spool, and which cron control file it obeys. Each comes

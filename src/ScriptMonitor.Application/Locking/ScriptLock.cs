@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
-namespace ScriptMonitor.Scripts.Locking;
+namespace ScriptMonitor.Application.Locking;
 
 /// <summary>
 /// A non-blocking, per-script lock: a lock file held with <c>flock</c>, so the kernel frees it when the last

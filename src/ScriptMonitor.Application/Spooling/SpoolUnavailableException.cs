@@ -1,4 +1,4 @@
-namespace ScriptMonitor.Scripts.Spooling;
+namespace ScriptMonitor.Application.Spooling;
 
 /// <summary>
 /// The spool directory cannot be used: not created, listed, locked or written. It is the local disk's problem, not

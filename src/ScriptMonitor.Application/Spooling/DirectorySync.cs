@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ScriptMonitor.Scripts.Spooling;
+namespace ScriptMonitor.Application.Spooling;
 
 /// <summary>
 /// Flushes a directory's entries to disk. A file renamed into place survives a power cut only once its directory

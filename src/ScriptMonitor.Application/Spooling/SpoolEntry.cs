@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using ScriptMonitor.Runs;
 
-namespace ScriptMonitor.Scripts.Spooling;
+namespace ScriptMonitor.Application.Spooling;
 
 /// <summary>One spooled run as it is written to disk. <see cref="Format"/> changes only with a new reader for the old one.</summary>
 internal sealed record SpoolEntry(

@@ -1,4 +1,4 @@
-namespace ScriptMonitor.Scripts.Spooling;
+namespace ScriptMonitor.Application.Spooling;
 
 /// <summary>What one delivery of the spool did.</summary>
 /// <param name="Delivered">Runs written to the store.</param>
