@@ -10,7 +10,7 @@ namespace ScriptMonitor.PostgreSql;
 /// The shared store: one PostgreSQL database that many hosts record into at once. An instance holds a pool of
 /// connections and is safe to share between threads; every call is one short statement or transaction.
 /// </summary>
-public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpectationStore
+public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore
 {
     private const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns";
 
@@ -323,6 +323,10 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore, IExpecta
             return await ReadRunsAsync(command, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptOverview>> ReadOverviewAsync(OverviewQuery query, CancellationToken cancellationToken = default) =>
+        OverviewByScript.ReadAsync(this, query, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<ScriptSummary>> ListScriptsAsync(CancellationToken cancellationToken = default)

@@ -9,7 +9,7 @@ namespace ScriptMonitor.Sqlite;
 /// The embedded store: one SQLite file in WAL mode that many processes on one host write at once.
 /// An instance holds one connection and serialises its own calls; it is safe to share between threads.
 /// </summary>
-public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectationStore
+public sealed partial class SqliteScriptRunStore : IScriptRunStore
 {
     private const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns";
 
@@ -494,6 +494,10 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore, IExpectation
             }
         }
     }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptOverview>> ReadOverviewAsync(OverviewQuery query, CancellationToken cancellationToken = default) =>
+        OverviewByScript.ReadAsync(this, query, cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<ScriptSummary>> ListScriptsAsync(CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Benchmarks.Scripts;
@@ -45,6 +46,9 @@ internal sealed class DiscardingStore : IScriptRunStore
     public Task<IReadOnlyList<ScriptSummary>> ListScriptsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ScriptSummary>>([]);
 
+    public Task<IReadOnlyList<ScriptOverview>> ReadOverviewAsync(OverviewQuery query, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ScriptOverview>>([]);
+
     public Task<RuntimeStatistics> GetRuntimeStatisticsAsync(string name, DateTimeOffset since, DateTimeOffset until, string? hostname = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
 
@@ -52,6 +56,21 @@ internal sealed class DiscardingStore : IScriptRunStore
 
     public Task<StoreInfo> GetInfoAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new StoreInfo(Description, 0, 0, null, 0, 0));
+
+    public Task<bool> SetExpectationAsync(ScriptExpectation expectation, CancellationToken cancellationToken = default) => Task.FromResult(true);
+
+    public Task<ScriptExpectation?> GetExpectationAsync(string scriptName, CancellationToken cancellationToken = default) =>
+        Task.FromResult<ScriptExpectation?>(null);
+
+    public Task<IReadOnlyList<ScriptExpectation>> ListExpectationsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ScriptExpectation>>([]);
+
+    public Task<bool> RemoveExpectationAsync(string scriptName, CancellationToken cancellationToken = default) => Task.FromResult(false);
+
+    public Task<IReadOnlyList<ScriptSnapshot>> ReadSnapshotsAsync(IReadOnlyCollection<string>? scriptNames = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ScriptSnapshot>>([]);
+
+    public Task<long> CountRunsAsync(RunQuery query, CancellationToken cancellationToken = default) => Task.FromResult(0L);
 
     public void Dispose()
     {

@@ -91,7 +91,7 @@ internal static class CheckCommand
             return CheckReport.Unknown($"no runs recorded yet in {location}");
         }
 
-        var expectations = HealthStore.Expectations(store);
+        IExpectationStore expectations = store;
         var gone = HealthStore.GoneRuns(context, store, context.Time.GetUtcNow());
         var monitor = new HealthMonitor(expectations, context.Time);
         var health = CliContext.Call(store, _ => monitor.EvaluateAsync(names.Length == 0 ? null : names.Distinct(StringComparer.Ordinal).ToList(), validTag, gone));

@@ -275,7 +275,7 @@ internal static class ExpectCommand
         var location = context.ResolveLocation();
         using var store = save ? context.OpenExistingStore(location) : context.OpenStoreForReading(location);
         RunView.RequireKnownScript(store, name, location.ToString());
-        var expectations = HealthStore.Expectations(store!);
+        IExpectationStore expectations = store!;
         var learned = CliContext.Call(store!, _ => new HealthMonitor(expectations, context.Time).LearnAsync(name));
         if (learned is null)
         {

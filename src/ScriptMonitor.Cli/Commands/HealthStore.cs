@@ -7,17 +7,9 @@ namespace ScriptMonitor.Cli.Commands;
 /// <summary>The store as the health commands need it: one that keeps expectations as well as runs.</summary>
 internal static class HealthStore
 {
-    /// <summary>The store's expectations, or a clear "cannot be used" (exit 3) when this kind of store does not keep them.</summary>
-    internal static IExpectationStore Expectations(IScriptRunStore store) =>
-        store as IExpectationStore
-        ?? throw new Runs.StoreUnavailableException($"The store {store.Description} keeps no expectations, so health cannot be evaluated there.");
-
     /// <summary>Runs a call on the expectation store, turning "cannot be used" failures into <see cref="StoreUnavailableException"/>.</summary>
-    internal static T Call<T>(IScriptRunStore store, Func<IExpectationStore, Task<T>> call)
-    {
-        var expectations = Expectations(store);
-        return CliContext.Call(store, _ => call(expectations));
-    }
+    internal static T Call<T>(IScriptRunStore store, Func<IExpectationStore, Task<T>> call) =>
+        CliContext.Call(store, s => call(s));
 
     /// <summary>
     /// Closes runs left running that will never complete (their runner is gone, or they outlived their bound), for a

@@ -80,22 +80,21 @@ internal static class StatusCommand
     {
         var rows = new List<StatusRow>();
         var health = Evaluate(store, now, HealthStore.GoneRuns(context, store, now));
-        foreach (var script in CliContext.Call(store, s => s.ListScriptsAsync()))
+        var overview = CliContext.Call(store, s => s.ReadOverviewAsync(new OverviewQuery(now - RecentWindow, now - RuntimeWindow, now.AddTicks(1))));
+        foreach (var script in overview)
         {
-            var recent = CliContext.Call(store, s => s.ListRunsAsync(new RunQuery(script.Name) { Since = now - RecentWindow, Limit = RunQuery.MaxLimit }));
-            var statistics = CliContext.Call(store, s => s.GetRuntimeStatisticsAsync(script.Name, now - RuntimeWindow, now.AddTicks(1)));
             rows.Add(new StatusRow(
                 script.Name,
                 script.LastSuccess,
                 script.LastSuccess is { } success ? now - (success.CompletedAt ?? success.StartedAt) : null,
                 script.LastFailure,
-                recent.Count,
-                statistics.Count > 0 ? statistics.Median : null,
-                health?.GetValueOrDefault(script.Name)));
+                script.RecentRuns,
+                script.MedianRuntime,
+                health.GetValueOrDefault(script.Name)));
         }
 
         // A script with an expectation but no run yet is shown too: "never ran" is news.
-        foreach (var (name, verdict) in health ?? [])
+        foreach (var (name, verdict) in health)
         {
             if (!rows.Any(r => string.Equals(r.Name, name, StringComparison.Ordinal)))
             {
@@ -107,15 +106,10 @@ internal static class StatusCommand
         return rows;
     }
 
-    /// <summary>Every script's health by name, or null when the store keeps no expectations (the columns then show "-").</summary>
-    private static Dictionary<string, ScriptHealth>? Evaluate(IScriptRunStore store, DateTimeOffset now, IReadOnlyList<ScriptRun> gone)
+    /// <summary>Every script's health by name.</summary>
+    private static Dictionary<string, ScriptHealth> Evaluate(IScriptRunStore store, DateTimeOffset now, IReadOnlyList<ScriptRun> gone)
     {
-        if (store is not IExpectationStore expectations)
-        {
-            return null;
-        }
-
-        var monitor = new HealthMonitor(expectations, new FixedTime(now));
+        var monitor = new HealthMonitor(store, new FixedTime(now));
         return CliContext.Call(store, _ => monitor.EvaluateAsync(abandoned: gone)).ToDictionary(h => h.ScriptName, StringComparer.Ordinal);
     }
 

@@ -69,9 +69,9 @@ internal static class AbandonedRunSweep
         // Only scripts with a run older than the shortest bound an expectation may set can have one past its bound.
         var bounds = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         var candidates = running.Where(r => now - r.StartedAt > ExpectationValidation.MinAbandonAfter).Select(r => r.ScriptName).Distinct(StringComparer.Ordinal).ToList();
-        if (candidates.Count > 0 && store is IExpectationStore expectations)
+        if (candidates.Count > 0)
         {
-            foreach (var snapshot in await expectations.ReadSnapshotsAsync(candidates, cancellationToken).ConfigureAwait(false))
+            foreach (var snapshot in await store.ReadSnapshotsAsync(candidates, cancellationToken).ConfigureAwait(false))
             {
                 bounds[snapshot.ScriptName] = HealthEvaluator.AbandonAfter(snapshot);
             }

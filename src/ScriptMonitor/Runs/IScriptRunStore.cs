@@ -1,15 +1,16 @@
 namespace ScriptMonitor.Runs;
 
 /// <summary>
-/// A store of script runs: the spec's <see cref="IScriptActivitySet"/> plus starts, failures and queries.
-/// Every implementation keeps the same contract; all instants are stored in UTC, exact to the microsecond.
+/// A store of script runs: the spec's <see cref="IScriptActivitySet"/> plus starts, failures and queries, and the
+/// expectations and history reads of <see cref="Health.IExpectationStore"/>. Every store implements all of it, with the
+/// same contract; all instants are stored in UTC, exact to the microsecond.
 /// </summary>
 /// <remarks>
 /// Any call may throw <see cref="StoreUnavailableException"/> when the database cannot be reached or written for a
 /// reason outside the call (server down, disk full, file locked); a caller that must not lose a run spools it.
 /// A bad argument is an <see cref="ArgumentException"/>, thrown before anything is written.
 /// </remarks>
-public interface IScriptRunStore : IScriptActivitySet, IDisposable, IAsyncDisposable
+public interface IScriptRunStore : IScriptActivitySet, Health.IExpectationStore, IDisposable, IAsyncDisposable
 {
     /// <summary>What this store is and where its data lives, for people to read (never contains a password).</summary>
     string Description { get; }
@@ -99,6 +100,14 @@ public interface IScriptRunStore : IScriptActivitySet, IDisposable, IAsyncDispos
     /// <summary>Lists every script the store knows, by name, with its last success and last failure.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<IReadOnlyList<ScriptSummary>> ListScriptsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The overview of every script the store knows, by name: last success and failure, recent runs, median runtime.
+    /// Read in a bounded number of queries however many scripts there are.
+    /// </summary>
+    /// <param name="query">The windows.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<ScriptOverview>> ReadOverviewAsync(OverviewQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Runtime statistics of a script's successful runs that started in [<paramref name="since"/>, <paramref name="until"/>).</summary>
     /// <param name="name">The script's name.</param>
