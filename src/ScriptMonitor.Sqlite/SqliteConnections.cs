@@ -36,7 +36,7 @@ internal static class SqliteConnections
         }
 
         var connection = new SqliteConnection(ConnectionString(fullPath, SqliteOpenMode.ReadWriteCreate));
-        try
+        return Prepared(connection, fullPath, () =>
         {
             connection.Open();
             BusyTimeout(connection, options);
@@ -53,17 +53,7 @@ internal static class SqliteConnections
             SqliteSchema.Migrate(connection, fullPath, migrations);
             TruncateLongWriteAheadLog(connection, fullPath, options.WriteAheadLogLimit);
             return connection;
-        }
-        catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
-        {
-            connection.Dispose();
-            throw SqliteFailures.Unavailable(fullPath, e);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+        })!;
     }
 
     /// <summary>
@@ -78,7 +68,7 @@ internal static class SqliteConnections
         }
 
         var connection = ConnectForReading(fullPath, options, out var kind, out var foreign);
-        try
+        return Prepared(connection, fullPath, () =>
         {
             switch (kind)
             {
@@ -100,6 +90,18 @@ internal static class SqliteConnections
             }
 
             return connection;
+        });
+    }
+
+    /// <summary>
+    /// Makes a new connection ready: the connection <paramref name="prepare"/> returns, or none; if it fails, the
+    /// connection is closed, and a failure of the file to be used is a <see cref="StoreUnavailableException"/>.
+    /// </summary>
+    private static SqliteConnection? Prepared(SqliteConnection connection, string fullPath, Func<SqliteConnection?> prepare)
+    {
+        try
+        {
+            return prepare();
         }
         catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
         {
