@@ -308,12 +308,9 @@ internal sealed class PostgreSqlRunRows : IRunRows
     {
         foreach (var (instant, name) in new[] { ((DateTimeOffset?)run.StartedAt, "startedAt"), (run.CompletedAt, "completedAt") })
         {
-            if (instant is { } value && value > serverNow + RunValidation.MaxFutureSkew)
+            if (instant is { } value)
             {
-                throw new ArgumentOutOfRangeException(
-                    name,
-                    value,
-                    $"{name} ({Timestamps.Format(value)}) must not be more than {RunValidation.MaxFutureSkew.TotalHours:0} hours ahead of the PostgreSQL server's clock (the server's time is {Timestamps.Format(serverNow)}); check the clock of this host.");
+                RunValidation.NotAheadOf(value, name, serverNow, $"{name} ({Timestamps.Format(value)}) must not be more than {RunValidation.MaxFutureSkew.TotalHours:0} hours ahead of the PostgreSQL server's clock (the server's time is {Timestamps.Format(serverNow)}); check the clock of this host.");
             }
         }
     }

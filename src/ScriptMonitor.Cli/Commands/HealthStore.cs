@@ -58,6 +58,8 @@ internal static class HealthStore
     /// <summary>The library names the fields of <see cref="ScriptExpectation"/>; the user typed options.</summary>
     internal static string RenameFields(string message) => message
         .Replace("expectation.Schedule.Period", "--every", StringComparison.Ordinal)
+        .Replace("expectation.Schedule.Expression", "--cron", StringComparison.Ordinal)
+        .Replace("expectation.Schedule.TimeZone", "--tz", StringComparison.Ordinal)
         .Replace("expectation.Schedule", "--cron", StringComparison.Ordinal)
         .Replace("expectation.Grace", "--grace", StringComparison.Ordinal)
         .Replace("expectation.MinRuntime", "--min-runtime", StringComparison.Ordinal)

@@ -105,8 +105,7 @@ public abstract class ScriptRunStoreBase : IScriptRunStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var at = RunValidation.Instant(abandonedAt, nameof(abandonedAt), Now);
-        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        return _runs.AbandonAsync(runId, at, reason, cancellationToken);
+        return _runs.AbandonAsync(runId, at, RunValidation.Reason(reason, nameof(reason)), cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -180,8 +179,7 @@ public abstract class ScriptRunStoreBase : IScriptRunStore
     public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast = 0, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ArgumentOutOfRangeException.ThrowIfNegative(keepLast);
-        return _runs.PruneAsync(Timestamps.Normalize(olderThan), keepLast, cancellationToken);
+        return _runs.PruneAsync(Timestamps.Normalize(olderThan), RunValidation.KeepLast(keepLast, nameof(keepLast)), cancellationToken);
     }
 
     /// <inheritdoc/>

@@ -10,14 +10,6 @@ namespace ScriptMonitor.Stores;
 /// </summary>
 public static class SnapshotRead
 {
-    /// <summary>
-    /// How many recent runs a script's snapshot holds: <see cref="ScriptHistory.Depth"/>, or more where the
-    /// expectation tolerates more failures, so that the failing rule always sees one run more than it tolerates.
-    /// </summary>
-    /// <param name="expectation">The script's expectation; null when none is set.</param>
-    public static int DepthOf(ScriptExpectation? expectation) =>
-        Math.Max(ScriptHistory.Depth, (expectation?.FailuresTolerated ?? 0) + 1);
-
     /// <summary>Reads the snapshots of every script, or of the named ones, by script name.</summary>
     /// <param name="rows">The backend's reads, inside its read transaction.</param>
     /// <param name="scriptNames">Only these scripts, already checked; null for all.</param>
@@ -33,13 +25,13 @@ public static class SnapshotRead
         var expectations = ordered.Select(n => stored.Expectations.GetValueOrDefault(n)).ToArray();
 
         var newest = await rows.NewestRunsAsync(
-            ordered.Select((name, i) => (name, DepthOf(expectations[i]) + 1)).ToList(),
+            ordered.Select((name, i) => (name, ScriptHistory.DepthFor(expectations[i]) + 1)).ToList(),
             cancellationToken).ConfigureAwait(false);
         var assemblies = new HistoryAssembly[ordered.Length];
         var requests = new List<(int Script, string? Hostname)>();
         for (var i = 0; i < ordered.Length; i++)
         {
-            assemblies[i] = new HistoryAssembly(newest[i], DepthOf(expectations[i]), expectations[i]?.Hosts.Hosts ?? []);
+            assemblies[i] = new HistoryAssembly(newest[i], ScriptHistory.DepthFor(expectations[i]), expectations[i]?.Hosts.Hosts ?? []);
             if (assemblies[i].LastSuccessMissing)
             {
                 requests.Add((i, null));
