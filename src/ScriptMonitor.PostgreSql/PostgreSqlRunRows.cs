@@ -15,7 +15,7 @@ internal sealed class PostgreSqlRunRows : IRunRows
 {
     /// <summary>
     /// The condition, in SQL, that a run's start ($4) and end ($5) are not further ahead of the server's clock than
-    /// <see cref="RunValidation.MaxFutureSkew"/> ($13, after the run's twelve values). A shared store judges "in the
+    /// <see cref="StoreClock.MaxSkew"/> ($13, after the run's twelve values). A shared store judges "in the
     /// future" by its own clock: the clock of the host that records may be the wrong one, and its runs would hide a
     /// stopped job for as long.
     /// </summary>
@@ -94,7 +94,7 @@ internal sealed class PostgreSqlRunRows : IRunRows
                 Outcome(completion.Outcome),
                 Integer(completion.ExitCode),
                 Text(completion.Output),
-                Interval(RunValidation.MaxFutureSkew)))
+                Interval(StoreClock.MaxSkew)))
             {
                 if (await SingleRunAsync(update, async: true, cancellationToken).ConfigureAwait(false) is { } done)
                 {
@@ -118,7 +118,7 @@ internal sealed class PostgreSqlRunRows : IRunRows
     public Task<bool> ImportAsync(ScriptRun run, CancellationToken cancellationToken) =>
         _session.WithConnectionAsync("import a run", async connection =>
         {
-            await using var command = Command(connection, _importRunSql, [.. RunParameters(run), Interval(RunValidation.MaxFutureSkew)]);
+            await using var command = Command(connection, _importRunSql, [.. RunParameters(run), Interval(StoreClock.MaxSkew)]);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             if (reader.GetInt64(0) > 0)
@@ -304,16 +304,8 @@ internal sealed class PostgreSqlRunRows : IRunRows
     }
 
     /// <summary>Refuses a run whose start or end is further ahead of the server's clock than any host's clock may be.</summary>
-    private static void RefuseFuture(ScriptRun run, DateTimeOffset serverNow)
-    {
-        foreach (var (instant, name) in new[] { ((DateTimeOffset?)run.StartedAt, "startedAt"), (run.CompletedAt, "completedAt") })
-        {
-            if (instant is { } value)
-            {
-                RunValidation.NotAheadOf(value, name, serverNow, $"{name} ({Timestamps.Format(value)}) must not be more than {RunValidation.MaxFutureSkew.TotalHours:0} hours ahead of the PostgreSQL server's clock (the server's time is {Timestamps.Format(serverNow)}); check the clock of this host.");
-            }
-        }
-    }
+    private static void RefuseFuture(ScriptRun run, DateTimeOffset serverNow) =>
+        StoreClock.RefuseAhead(run, serverNow, "the PostgreSQL server's clock", "the server's time");
 
     private static async ValueTask<DateTimeOffset> ServerNowAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -327,7 +319,7 @@ internal sealed class PostgreSqlRunRows : IRunRows
         await _session.WithConnectionAsync("record a run", async, async (connection, retried) =>
         {
             DateTimeOffset serverNow;
-            await using (var command = Command(connection, _insertRunSql, [.. RunParameters(run), Interval(RunValidation.MaxFutureSkew)]))
+            await using (var command = Command(connection, _insertRunSql, [.. RunParameters(run), Interval(StoreClock.MaxSkew)]))
             {
                 await using var reader = await command.ReaderAsync(async, cancellationToken).ConfigureAwait(false);
                 await reader.ReadAsync(async, cancellationToken).ConfigureAwait(false);
