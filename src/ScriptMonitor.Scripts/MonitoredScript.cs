@@ -68,7 +68,7 @@ public abstract partial class MonitoredScript
             // Checked now, not when the first run ends: an empty setting would otherwise mean "the default store".
             try
             {
-                StoreLocation.Parse(database, StoreLocationSource.Explicit);
+                ScriptRunStores.Parse(database);
             }
             catch (ArgumentException e)
             {

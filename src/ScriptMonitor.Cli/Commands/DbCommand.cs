@@ -55,7 +55,7 @@ internal static class DbCommand
     private static int Write(CliContext context, StoreLocation location, StoreInfo? info, bool json, string? problem = null)
     {
         var settings = CliContext.ResolveSettings();
-        var latest = info?.LatestSchemaVersion ?? LatestKnownVersion();
+        var latest = info?.LatestSchemaVersion ?? location.Provider.LatestSchemaVersion;
         var model = new DbInfoJson(
             location.ToString(),
             SourceText(location.Source),
@@ -104,9 +104,6 @@ internal static class DbCommand
         output.WriteLine($"cron control:   {model.CronControl}");
         return ExitCodes.Ok;
     }
-
-    /// <summary>The schema version this build migrates to, without creating a database to ask.</summary>
-    private static int LatestKnownVersion() => Sqlite.SqliteSchema.LatestVersion;
 
     private static string SourceText(StoreLocationSource source) => source switch
     {

@@ -32,7 +32,7 @@ internal sealed class CliContext(TimeProvider timeProvider, Terminal terminal)
 
     internal ILogger Logger => _logger ??= new StderrLogger(Terminal.Error, LogLevel);
 
-    internal StoreLocation ResolveLocation() => StoreLocator.Resolve(DatabaseSetting);
+    internal StoreLocation ResolveLocation() => ScriptRunStores.Locate(DatabaseSetting);
 
     internal static ScriptSettings ResolveSettings() => ScriptSettings.Resolve();
 
@@ -92,7 +92,7 @@ internal sealed class CliContext(TimeProvider timeProvider, Terminal terminal)
     /// <summary>Why the store cannot be opened, naming it; a missing native SQLite library says so.</summary>
     private static StoreUnavailableException CannotOpen(StoreLocation location, Exception e)
     {
-        if (location.Kind == StoreKind.Sqlite && IsMissingNativeLibrary(e))
+        if (IsMissingNativeLibrary(e))
         {
             return new StoreUnavailableException(
                 $"The SQLite library {NativeSqliteLibrary} cannot be loaded, so the store {location} cannot be opened; it belongs beside the scriptmon program in {AppContext.BaseDirectory} (reinstall scriptmon).",
