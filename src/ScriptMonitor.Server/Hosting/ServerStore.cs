@@ -29,7 +29,7 @@ internal sealed class ServerStore : IDisposable, IAsyncDisposable
         StoreLocation location;
         try
         {
-            location = StoreLocator.Resolve(options.Database);
+            location = ScriptRunStores.Locate(options.Database);
         }
         catch (Exception e) when (e is ArgumentException or ConfigurationException)
         {
@@ -37,10 +37,10 @@ internal sealed class ServerStore : IDisposable, IAsyncDisposable
         }
 
         SingleServerLock? serverLock = null;
-        if (location.Kind == StoreKind.Sqlite)
+        if (location.Provider.LocalFile(location.Target) is { } file)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(location.Target))!);
-            serverLock = SingleServerLock.Acquire(location.Target);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            serverLock = SingleServerLock.Acquire(file);
         }
 
         try
