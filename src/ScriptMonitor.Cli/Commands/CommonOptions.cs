@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Application.Text;
 
 namespace ScriptMonitor.Cli.Commands;
 
@@ -45,12 +46,12 @@ internal static class CommonOptions
     /// <summary>Parses a time a run will carry, refusing what the store would refuse (before 1970, far in the future).</summary>
     internal static DateTimeOffset ParseRunTime(string text, string field, DateTimeOffset now)
     {
-        var value = TimeParser.Parse(text, field, now);
+        var value = TimeText.Parse(text, field, now);
         return Validated(() => RunValidation.Instant(value, field, now));
     }
 
     internal static DateTimeOffset? ParseTime(string? text, string field, DateTimeOffset now) =>
-        text is null ? null : TimeParser.Parse(text, field, now);
+        text is null ? null : TimeText.Parse(text, field, now);
 
     private static T Validated<T>(Func<T> check)
     {

@@ -8,6 +8,7 @@ using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.CronControl;
 using ScriptMonitor.Application.Locking;
 using ScriptMonitor.Application.Spooling;
+using ScriptMonitor.Health;
 
 namespace ScriptMonitor.Cli.Commands;
 
@@ -67,8 +68,8 @@ internal static class ExecCommand
     {
         var name = CommonOptions.ValidName(request.Name);
         var hostname = CommonOptions.ValidHost(request.Host) ?? RunValidation.ThisHost;
-        TimeSpan? timeout = request.Timeout is null ? null : DurationParser.ParsePositive(request.Timeout, "--timeout");
-        var grace = request.Grace is null ? DefaultGrace : DurationParser.Parse(request.Grace, "--kill-after");
+        TimeSpan? timeout = request.Timeout is null ? null : DurationText.ParsePositive(request.Timeout, "--timeout");
+        var grace = request.Grace is null ? DefaultGrace : DurationText.Parse(request.Grace, "--kill-after");
         if (request.ReleaseLockOnExit && !request.Lock)
         {
             throw new UsageException("--release-lock-on-exit needs --lock: it says when the lock is released.");

@@ -134,10 +134,10 @@ internal static class ExpectCommand
         }
 
         Schedule? schedule = r.Every is { } every ? PeriodOf(every) : r.Cron is { } cron ? CronOf(cron, r.Tz ?? CronSchedule.DefaultTimeZone) : null;
-        TimeSpan? grace = r.Grace is { } g ? DurationParser.Parse(g, "--grace") : null;
-        TimeSpan? minRuntime = r.MinRuntime is { } min ? DurationParser.Parse(min, "--min-runtime") : null;
-        TimeSpan? maxRuntime = r.MaxRuntime is { } max ? DurationParser.ParsePositive(max, "--max-runtime") : null;
-        TimeSpan? abandonAfter = r.AbandonAfter is { } bound ? DurationParser.ParsePositive(bound, "--abandon-after") : null;
+        TimeSpan? grace = r.Grace is { } g ? DurationText.Parse(g, "--grace") : null;
+        TimeSpan? minRuntime = r.MinRuntime is { } min ? DurationText.Parse(min, "--min-runtime") : null;
+        TimeSpan? maxRuntime = r.MaxRuntime is { } max ? DurationText.ParsePositive(max, "--max-runtime") : null;
+        TimeSpan? abandonAfter = r.AbandonAfter is { } bound ? DurationText.ParsePositive(bound, "--abandon-after") : null;
         var hosts = r.Hosts is { } list ? HostsOf(list, r.AtLeast) : null;
         var until = CommonOptions.ParseTime(r.Until, "--until", now);
         if (until is { } u && u <= now)
@@ -164,7 +164,7 @@ internal static class ExpectCommand
 
     private static PeriodSchedule PeriodOf(string text)
     {
-        var period = DurationParser.ParsePositive(text, "--every");
+        var period = DurationText.ParsePositive(text, "--every");
         try
         {
             return Schedule.Every(period);

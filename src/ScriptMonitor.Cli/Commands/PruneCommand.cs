@@ -3,6 +3,7 @@ using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Health;
 
 namespace ScriptMonitor.Cli.Commands;
 
@@ -31,7 +32,7 @@ internal static class PruneCommand
 
     private static int Run(CliContext context, string olderThanText, int keepLast, bool json)
     {
-        var age = DurationParser.Parse(olderThanText, "--older-than");
+        var age = DurationText.Parse(olderThanText, "--older-than");
         var cutoff = context.Time.GetUtcNow() - age;
         var location = context.ResolveLocation();
         using var store = context.OpenExistingStore(location);

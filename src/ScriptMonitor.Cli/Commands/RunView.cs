@@ -2,12 +2,16 @@ using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Health;
 
 namespace ScriptMonitor.Cli.Commands;
 
 /// <summary>How runs look in text: one run as labelled lines, many as a table. Times are ISO 8601 with offset, as in --json.</summary>
 internal static class RunView
 {
+    /// <summary>Durations in tables and details show their two largest units (<c>2h 10m</c>): the rest is noise there.</summary>
+    internal const int ColumnUnits = 2;
+
     internal static void WriteDetails(Terminal terminal, ScriptRun run)
     {
         var lines = new List<(string Label, string Value, Tint Tint)>
@@ -16,7 +20,7 @@ internal static class RunView
             ("host", run.Hostname, Tint.None),
             ("started", Timestamps.FormatIso(run.StartedAt), Tint.None),
             ("completed", run.CompletedAt is { } c ? Timestamps.FormatIso(c) : "-", Tint.None),
-            ("duration", run.Duration is { } d ? Durations.Format(d) : "-", Tint.None),
+            ("duration", run.Duration is { } d ? DurationText.Format(d, ColumnUnits) : "-", Tint.None),
             ("outcome", RunJson.OutcomeText(run.Outcome), OutcomeTint(run.Outcome)),
         };
         if (run.ExitCode is { } exitCode)
@@ -48,7 +52,7 @@ internal static class RunView
         {
             table.Add(
                 (Timestamps.FormatIso(run.StartedAt), Tint.None),
-                (run.Duration is { } d ? Durations.Format(d) : "-", Tint.None),
+                (run.Duration is { } d ? DurationText.Format(d, ColumnUnits) : "-", Tint.None),
                 (RunJson.OutcomeText(run.Outcome), OutcomeTint(run.Outcome)),
                 (run.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", Tint.None),
                 (run.Hostname, Tint.None),

@@ -4,6 +4,7 @@ using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Health;
 
 namespace ScriptMonitor.Cli.Commands;
 
@@ -92,16 +93,16 @@ internal static class StatsCommand
             return;
         }
 
-        output.WriteLine($"mean:      {Durations.Format(statistics.Mean)}");
-        output.WriteLine($"median:    {Durations.Format(statistics.Median)}");
-        output.WriteLine($"p95:       {Durations.Format(statistics.P95)}");
-        output.WriteLine($"min:       {Durations.Format(statistics.Min)}");
-        output.WriteLine($"max:       {Durations.Format(statistics.Max)}");
+        output.WriteLine($"mean:      {DurationText.Format(statistics.Mean, RunView.ColumnUnits)}");
+        output.WriteLine($"median:    {DurationText.Format(statistics.Median, RunView.ColumnUnits)}");
+        output.WriteLine($"p95:       {DurationText.Format(statistics.P95, RunView.ColumnUnits)}");
+        output.WriteLine($"min:       {DurationText.Format(statistics.Min, RunView.ColumnUnits)}");
+        output.WriteLine($"max:       {DurationText.Format(statistics.Max, RunView.ColumnUnits)}");
         var recent = durations.Count > SparklineRuns ? durations[^SparklineRuns..] : durations;
         output.WriteLine($"trend:     {DurationChart.Sparkline(recent)}  (last {recent.Count.ToString(CultureInfo.InvariantCulture)} runs, oldest first)");
         output.WriteLine("histogram:");
         var fullest = histogram.Max(b => b.Count);
-        var labels = histogram.Select(b => $"{Durations.Format(b.From)} - {Durations.Format(b.To)}").ToList();
+        var labels = histogram.Select(b => $"{DurationText.Format(b.From, RunView.ColumnUnits)} - {DurationText.Format(b.To, RunView.ColumnUnits)}").ToList();
         var labelWidth = labels.Max(l => l.Length);
         for (var i = 0; i < histogram.Count; i++)
         {

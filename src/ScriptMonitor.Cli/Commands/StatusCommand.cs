@@ -24,10 +24,10 @@ internal static class StatusCommand
     [
         ("SCRIPT", row => (row.Name, Tint.Bold)),
         ("LAST SUCCESS", row => (row.LastSuccess is { } s ? Timestamps.FormatIso(s.StartedAt) : "never", row.LastSuccess is null ? Tint.Bad : Tint.None)),
-        ("AGE", row => (row.LastSuccessAge is { } age ? Durations.Format(age) : "-", Tint.None)),
+        ("AGE", row => (row.LastSuccessAge is { } age ? DurationText.Format(age, RunView.ColumnUnits) : "-", Tint.None)),
         ("LAST FAILURE", row => (row.LastFailure is { } f ? Timestamps.FormatIso(f.StartedAt) : "-", row.FailedSinceSuccess ? Tint.Bad : Tint.None)),
         ("RUNS 24H", row => (row.RunsLast24Hours.ToString(CultureInfo.InvariantCulture), Tint.None)),
-        ("MEDIAN", row => (row.Median is { } m ? Durations.Format(m) : "-", Tint.None)),
+        ("MEDIAN", row => (row.Median is { } m ? DurationText.Format(m, RunView.ColumnUnits) : "-", Tint.None)),
         ("HEALTH", row => (row.Health?.State.ToString() ?? "-", HealthTint(row.Health?.State))),
         ("REASON", row => (row.Health?.Summary ?? "-", Tint.None)),
     ];

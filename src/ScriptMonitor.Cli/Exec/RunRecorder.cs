@@ -2,6 +2,7 @@ using System.Globalization;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Application.Spooling;
+using ScriptMonitor.Health;
 
 namespace ScriptMonitor.Cli.Exec;
 
@@ -68,7 +69,7 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
         if (!_completionDone.Wait(StoreWaitLimit))
         {
             _abandon.Cancel();
-            var limit = Output.Durations.Format(StoreWaitLimit);
+            var limit = DurationText.Format(StoreWaitLimit);
             Spool(run, string.Create(CultureInfo.InvariantCulture, $"the store did not answer within {limit}"));
             return;
         }
@@ -133,7 +134,7 @@ internal sealed class RunRecorder(CliContext context, RunSpool spool)
         if (!done.Wait(StoreWaitLimit))
         {
             _abandon.Cancel();
-            problem = string.Create(CultureInfo.InvariantCulture, $"the store did not answer within {Output.Durations.Format(StoreWaitLimit)}");
+            problem = string.Create(CultureInfo.InvariantCulture, $"the store did not answer within {DurationText.Format(StoreWaitLimit)}");
         }
 
         if (problem is null)

@@ -1,8 +1,9 @@
-using ScriptMonitor.Cli.Input;
+using ScriptMonitor.Application.Text;
+using ScriptMonitor.Runs;
 
-namespace ScriptMonitor.Cli.Tests.Input;
+namespace ScriptMonitor.Tests.Application.Text;
 
-public sealed class TimeParserTests
+public sealed class TimeTextTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -21,7 +22,7 @@ public sealed class TimeParserTests
     [InlineData("2026-01-10", "2026-01-10T00:00:00+00:00")]
     public void Parse_reads_iso_8601_and_relative_times(string text, string expected)
     {
-        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), TimeParser.Parse(text, "--since", Now));
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), TimeText.Parse(text, "--since", Now));
     }
 
     [Theory]
@@ -34,8 +35,18 @@ public sealed class TimeParserTests
     [InlineData("01/02/2026")]
     public void Parse_refuses_what_is_not_a_time_naming_the_field_and_the_rule(string text)
     {
-        var error = Assert.Throws<UsageException>(() => TimeParser.Parse(text, "--since", Now));
+        var error = Assert.Throws<ValidationException>(() => TimeText.Parse(text, "--since", Now));
 
-        Assert.StartsWith("--since must be an ISO 8601 time", error.Message, StringComparison.Ordinal);
+        var field = Assert.Single(error.Errors);
+        Assert.Equal("--since", field.Path);
+        Assert.StartsWith("--since must be an ISO 8601 time", field.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_relative_time_reaches_back_at_most_a_century()
+    {
+        var error = Assert.Throws<ValidationException>(() => TimeText.Parse("-36501d", "--since", Now));
+
+        Assert.StartsWith("--since must not reach back more than 36500d", Assert.Single(error.Errors).Message, StringComparison.Ordinal);
     }
 }
