@@ -6,6 +6,7 @@ using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Configuration;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Application.Spooling;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Cli;
 

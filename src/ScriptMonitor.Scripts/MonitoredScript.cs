@@ -9,6 +9,7 @@ using ScriptMonitor.Application.Locking;
 using ScriptMonitor.Scripts.Logging;
 using ScriptMonitor.Application.Spooling;
 using ScriptMonitor.Application.Stores;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Scripts;
 
@@ -119,13 +120,13 @@ public abstract partial class MonitoredScript
             }
 
             commandLine.WriteUsage(Console.Error);
-            return ScriptExitCodes.UsageError;
+            return ExitCodes.Usage;
         }
 
         if (parsed.IsHelp)
         {
             commandLine.WriteUsage(Console.Out);
-            return ScriptExitCodes.Success;
+            return ExitCodes.Ok;
         }
 
         _parseResult = parsed.Result;
@@ -170,14 +171,14 @@ public abstract partial class MonitoredScript
         catch (ConfigurationException e)
         {
             LogConfigurationBroken(logger, Name, e.Message);
-            return ScriptExitCodes.Failure;
+            return ExitCodes.Failure;
         }
 
         var (enabled, reason) = CronControlFile.Check(settings.CronControlPath, Name, logger);
         if (!enabled)
         {
             LogDisabled(logger, Name, reason!);
-            return ScriptExitCodes.Success;
+            return ExitCodes.Ok;
         }
 
         ScriptLock? held;
@@ -188,12 +189,12 @@ public abstract partial class MonitoredScript
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             LogLockUnavailable(logger, Name, settings.LockDirectory, e.Message);
-            return ScriptExitCodes.Failure;
+            return ExitCodes.Failure;
         }
 
         if (held is null)
         {
-            return ScriptExitCodes.Failure;
+            return ExitCodes.Failure;
         }
 
         using (held)
@@ -235,7 +236,7 @@ public abstract partial class MonitoredScript
         {
             await main.ConfigureAwait(false);
             LogSucceeded(logger, Name);
-            return new MainResult(true, ScriptExitCodes.Success, null);
+            return new MainResult(true, ExitCodes.Ok, null);
         }
         catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
         {
@@ -249,7 +250,7 @@ public abstract partial class MonitoredScript
         catch (Exception e)
         {
             LogException(logger, e, Name, e.GetType().FullName!, e.Message);
-            return new MainResult(false, ScriptExitCodes.Failure, $"{e.GetType().FullName}: {e.Message}");
+            return new MainResult(false, ExitCodes.Failure, $"{e.GetType().FullName}: {e.Message}");
         }
     }
 

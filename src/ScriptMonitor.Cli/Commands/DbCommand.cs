@@ -3,6 +3,7 @@ using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Configuration;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Cli.Commands;
 

@@ -9,6 +9,7 @@ using ScriptMonitor.Application.CronControl;
 using ScriptMonitor.Application.Locking;
 using ScriptMonitor.Application.Spooling;
 using ScriptMonitor.Health;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Cli.Commands;
 

@@ -5,6 +5,7 @@ using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Cli.Commands;
 

@@ -4,6 +4,7 @@ using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Health;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Cli.Commands;
 

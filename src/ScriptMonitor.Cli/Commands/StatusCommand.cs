@@ -4,6 +4,7 @@ using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Cli.Commands;
 

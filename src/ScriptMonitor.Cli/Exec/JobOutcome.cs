@@ -1,5 +1,6 @@
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Health;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Cli.Exec;
 

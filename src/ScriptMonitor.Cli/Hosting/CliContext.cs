@@ -4,6 +4,7 @@ using ScriptMonitor.Configuration;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.Stores;
+using ScriptMonitor.Application.Logging;
 
 namespace ScriptMonitor.Cli.Hosting;
 
@@ -12,6 +13,9 @@ internal sealed class CliContext(TimeProvider timeProvider, Terminal terminal)
 {
     /// <summary>The file name of the SQLite library the SQLite store needs, as it is installed beside scriptmon.</summary>
     private const string NativeSqliteLibrary = "libe_sqlite3.so";
+
+    /// <summary>The name every line of scriptmon's own on stderr starts with.</summary>
+    private const string ProgramName = "scriptmon";
 
     private ILogger? _logger;
 
@@ -30,7 +34,8 @@ internal sealed class CliContext(TimeProvider timeProvider, Terminal terminal)
     /// <summary>Which of stdin, stdout and stderr the caller closed: <c>exec</c> gives its job the same.</summary>
     internal Exec.CallerDescriptors Descriptors { get; set; } = Exec.CallerDescriptors.AllOpen;
 
-    internal ILogger Logger => _logger ??= new StderrLogger(Terminal.Error, LogLevel);
+    /// <summary>scriptmon's diagnostics: one line each on standard error, <c>scriptmon: warning: …</c>.</summary>
+    internal ILogger Logger => _logger ??= new StandardErrorLoggerProvider(Terminal.Error, LogLevel, LogLine.Prefixed).CreateLogger(ProgramName);
 
     internal StoreLocation ResolveLocation() => StoreLocator.Resolve(DatabaseSetting);
 
