@@ -3,12 +3,19 @@ using System.Text.Json;
 namespace ScriptMonitor.Configuration;
 
 /// <summary>
-/// The settings file, JSON: <c>{ "database": "…", "lockDirectory": "…", "spoolDirectory": "…", "cronControl": "…" }</c>.
+/// The settings file, JSON: <c>{ "database": "…", "lockDirectory": "…", "spoolDirectory": "…", "cronControl": "…",
+/// "server": "…", "key": "…" }</c>.
 /// Every entry is optional; a missing file is no settings at all. An entry given must not be empty, and a relative
 /// path in it is taken from the file's own directory (<see cref="ResolvePath"/>), not from wherever a command runs.
 /// </summary>
 internal sealed record ConfigFile(string? Database, string? LockDirectory, string? SpoolDirectory, string? CronControl)
 {
+    /// <summary>The ScriptMonitor server to record through and read from, a URL.</summary>
+    internal string? Server { get; init; }
+
+    /// <summary>The key to present to <see cref="Server"/>.</summary>
+    internal string? Key { get; init; }
+
     /// <summary>The directory of the file: what relative paths in it are relative to.</summary>
     internal string Directory { get; init; } = System.IO.Directory.GetCurrentDirectory();
 
@@ -46,6 +53,8 @@ internal sealed record ConfigFile(string? Database, string? LockDirectory, strin
                 StringEntry(document.RootElement, "spoolDirectory", path),
                 StringEntry(document.RootElement, "cronControl", path))
             {
+                Server = StringEntry(document.RootElement, "server", path),
+                Key = StringEntry(document.RootElement, "key", path),
                 Directory = Path.GetDirectoryName(Path.GetFullPath(path))!,
             };
         }
