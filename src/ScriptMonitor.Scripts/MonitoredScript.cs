@@ -8,7 +8,9 @@ using ScriptMonitor.Scripts.Lifecycle;
 using ScriptMonitor.Application.Locking;
 using ScriptMonitor.Scripts.Logging;
 using ScriptMonitor.Application.Spooling;
-using ScriptMonitor.Application.Stores;
+using ScriptMonitor.Application.Recording;
+using ScriptMonitor.Application.Services;
+using Microsoft.Extensions.Logging.Abstractions;
 using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Scripts;
@@ -22,9 +24,10 @@ namespace ScriptMonitor.Scripts;
 /// rest become <see cref="Args"/>; a bad command line prints the usage and exits 2;</item>
 /// <item>a script disabled in the cron control file logs why and exits 0 without running or recording;</item>
 /// <item>a per-script lock keeps runs from overlapping: if another run holds it, the script exits 1 and records nothing;</item>
-/// <item>the start time is taken once the lock is held, then <c>Main</c> runs;</item>
-/// <item>success is recorded (after delivering runs spooled earlier) and the script exits 0; a store that cannot be
-/// written gets the run spooled to local disk instead, delivered by a later run;</item>
+/// <item>the start time is taken once the lock is held, then <c>Main</c> runs while the start is recorded beside it,
+/// with this process as the runner, so that a hung run shows as running and a killed one as abandoned;</item>
+/// <item>success is recorded (then runs spooled earlier are delivered) and the script exits 0; a store that cannot
+/// take the run within a few seconds gets it spooled to local disk instead, delivered by a later run;</item>
 /// <item>an exception is logged with its stack trace, recorded as a failed run, and exits 1; a
 /// <see cref="ScriptFailureException"/> is logged as its message alone and exits with its own status;</item>
 /// <item>SIGINT or SIGTERM cancels the token of <see cref="MainAsync"/>, waits
@@ -201,22 +204,19 @@ public abstract partial class MonitoredScript
         {
             using var signals = InterruptSignals.Register(cancellationToken);
 
-            // The start is taken once the lock is held: waiting for set-up is not runtime.
-            var startedAt = _options.TimeProvider.GetUtcNow();
+            // The start is taken once the lock is held: waiting for set-up is not runtime. It is recorded while Main
+            // runs, with this process as the runner, so a hung run shows as running and a killed one as abandoned.
+            var started = new ScriptRun(Guid.NewGuid(), Name, RunValidation.ThisHost, _options.TimeProvider.GetUtcNow(), null, RunOutcome.Running, null, null);
+            using var recorder = new RunRecorder(Connect, new RunSpool(settings.SpoolDirectory, _options.TimeProvider, logger), logger, _options.TimeProvider);
+            recorder.BeginStart(started);
             var result = await RunMainAsync(logger, signals).ConfigureAwait(false);
-            var completedAt = _options.TimeProvider.GetUtcNow();
-
-            var run = new ScriptRun(
-                Guid.NewGuid(),
-                Name,
-                RunValidation.ThisHost,
-                startedAt,
-                completedAt,
-                result.Succeeded ? RunOutcome.Succeeded : RunOutcome.Failed,
-                result.ExitCode,
-                result.Message);
-            var recorder = new RunRecorder(OpenStore, new RunSpool(settings.SpoolDirectory, _options.TimeProvider, logger), logger);
-            await recorder.RecordAsync(run, deliverSpool: result.Succeeded).ConfigureAwait(false);
+            recorder.Complete(started with
+            {
+                CompletedAt = _options.TimeProvider.GetUtcNow(),
+                Outcome = result.Succeeded ? RunOutcome.Succeeded : RunOutcome.Failed,
+                ExitCode = result.ExitCode,
+                Output = result.Message,
+            });
             return result.ExitCode;
         }
     }
@@ -277,8 +277,10 @@ public abstract partial class MonitoredScript
         return new MainResult(false, signals.ExitCode, $"interrupted by {signals.Cause}");
     }
 
-    private IScriptRunStore OpenStore() =>
-        _options.OpenStore?.Invoke() ?? ScriptRunStores.Open(_options.Database, _options.TimeProvider);
+    /// <summary>Where the run is recorded: the options' store, else the configured one, its waits bounded as the recorder's.</summary>
+    private IRunRecording Connect() => _options.OpenStore is { } open
+        ? new StoreRunRecording(open())
+        : MonitorServices.For(MonitorLocator.Resolve(_options.Database), _options.TimeProvider, NullLogger.Instance, Name).ConnectRecording(RunRecorder.DefaultStoreWaitLimit);
 
     private sealed record MainResult(bool Succeeded, int ExitCode, string? Message);
 
