@@ -1,12 +1,12 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Application.Lifecycle;
+using ScriptMonitor.Cli.Hosting;
 
 namespace ScriptMonitor.Cli.Commands;
 
-/// <summary>Writes a <c>--json</c> answer with the source-generated serializer (no reflection, safe under Native AOT).</summary>
+/// <summary>Writes a <c>--json</c> answer with the views' source-generated serializer (no reflection, safe under Native AOT).</summary>
 internal static class Json
 {
     /// <summary>Output goes to a terminal or a program, never into HTML: "+" in an offset stays "+".</summary>
