@@ -227,7 +227,7 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore
     public async Task<bool> AbandonRunAsync(Guid runId, DateTimeOffset abandonedAt, string reason, CancellationToken cancellationToken = default)
     {
         var at = RunValidation.Instant(abandonedAt, nameof(abandonedAt), _timeProvider.GetUtcNow());
-        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        RunValidation.Reason(reason, nameof(reason));
         return await WithConnectionAsync("mark a run abandoned", async: true, async connection =>
         {
             // Read, then update only while it still runs: a completion that lands in between wins.
@@ -391,7 +391,7 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore
     /// <inheritdoc/>
     public async Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast = 0, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(keepLast);
+        RunValidation.KeepLast(keepLast, nameof(keepLast));
 
         // Chosen once from one snapshot, which blocks no writer: later runs only push these further from "newest" and
         // "last success", so deleting them batch by batch, each batch its own short transaction, stays within the rules.
@@ -705,12 +705,9 @@ public sealed partial class PostgreSqlScriptRunStore : IScriptRunStore
     {
         foreach (var (instant, name) in new[] { ((DateTimeOffset?)run.StartedAt, "startedAt"), (run.CompletedAt, "completedAt") })
         {
-            if (instant is { } value && value > serverNow + RunValidation.MaxFutureSkew)
+            if (instant is { } value)
             {
-                throw new ArgumentOutOfRangeException(
-                    name,
-                    value,
-                    $"{name} ({Timestamps.Format(value)}) must not be more than {RunValidation.MaxFutureSkew.TotalHours:0} hours ahead of the PostgreSQL server's clock (the server's time is {Timestamps.Format(serverNow)}); check the clock of this host.");
+                RunValidation.NotAheadOf(value, name, serverNow, $"{name} ({Timestamps.Format(value)}) must not be more than {RunValidation.MaxFutureSkew.TotalHours:0} hours ahead of the PostgreSQL server's clock (the server's time is {Timestamps.Format(serverNow)}); check the clock of this host.");
             }
         }
     }

@@ -339,7 +339,7 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var at = RunValidation.Instant(abandonedAt, nameof(abandonedAt), _timeProvider.GetUtcNow());
-        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        RunValidation.Reason(reason, nameof(reason));
         lock (_gate)
         {
             try
@@ -576,7 +576,7 @@ public sealed partial class SqliteScriptRunStore : IScriptRunStore
     /// <inheritdoc/>
     public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast = 0, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(keepLast);
+        RunValidation.KeepLast(keepLast, nameof(keepLast));
         List<long> candidates;
         lock (_gate)
         {

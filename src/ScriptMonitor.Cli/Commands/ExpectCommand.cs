@@ -33,6 +33,8 @@ internal static class ExpectCommand
         ["expression"] = "--cron",
         ["timeZone"] = "--tz",
         ["expectation.Schedule.Period"] = "--every",
+        ["expectation.Schedule.Expression"] = "--cron",
+        ["expectation.Schedule.TimeZone"] = "--tz",
         ["expectation.Schedule"] = "--cron",
         ["expectation.Grace"] = "--grace",
         ["expectation.MinRuntime"] = "--min-runtime",

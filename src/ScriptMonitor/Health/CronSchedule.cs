@@ -1,4 +1,5 @@
 using ScriptMonitor.Health.Cron;
+using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Health;
 
@@ -26,12 +27,16 @@ public sealed record CronSchedule : Schedule
     /// <summary>The time zone when none is given.</summary>
     public const string DefaultTimeZone = "UTC";
 
+    /// <summary>The path of a time zone error: the constructor's parameter.</summary>
+    internal const string TimeZoneParameter = "timeZone";
+
     private readonly CronOccurrences? _occurrences;
 
     /// <summary>Parses the expression and finds the time zone.</summary>
     /// <param name="expression">Five fields (minute hour day-of-month month day-of-week), or an @-name such as <c>@daily</c>.</param>
     /// <param name="timeZone">An IANA time zone such as <c>Europe/Berlin</c>.</param>
-    /// <exception cref="ArgumentException">The expression is not a cron schedule, never fires or fires too rarely, or the time zone is unknown.</exception>
+    /// <exception cref="ValidationException">The expression is not a cron schedule, never fires or fires too rarely (the
+    /// field <c>expression</c>, the rule <c>cron-expression</c>), or the time zone is unknown (<c>timeZone</c>, <c>time-zone</c>).</exception>
     public CronSchedule(string expression, string timeZone = DefaultTimeZone)
     {
         ArgumentNullException.ThrowIfNull(expression);
@@ -122,24 +127,24 @@ public sealed record CronSchedule : Schedule
 
     private static TimeZoneInfo FindZone(string timeZone)
     {
-        const string Parameter = "timeZone";
+        const string Parameter = TimeZoneParameter;
         if (timeZone.Length == 0)
         {
-            throw new ArgumentException($"{Parameter} must be an IANA time zone such as Europe/Berlin; it is empty.", Parameter);
+            throw ValidationException.Of(Parameter, FieldRules.TimeZone, $"{Parameter} must be an IANA time zone such as Europe/Berlin; it is empty.");
         }
 
         try
         {
             return TimeZoneInfo.FindSystemTimeZoneById(timeZone);
         }
-        catch (TimeZoneNotFoundException e)
+        catch (TimeZoneNotFoundException)
         {
-            throw new ArgumentException($"{Parameter} must be an IANA time zone such as Europe/Berlin ('{timeZone}' is not known).", Parameter, e);
+            throw ValidationException.Of(Parameter, FieldRules.TimeZone, $"{Parameter} must be an IANA time zone such as Europe/Berlin ('{timeZone}' is not known).");
         }
         catch (Exception e) when (e is InvalidTimeZoneException or System.Security.SecurityException or IOException or UnauthorizedAccessException)
         {
             // A directory such as 'Europe/' is found but is no zone; an unreadable file is no zone either.
-            throw new ArgumentException($"{Parameter} '{timeZone}' is not a time zone that can be read: {e.Message}", Parameter, e);
+            throw ValidationException.Of(Parameter, FieldRules.TimeZone, $"{Parameter} '{timeZone}' is not a time zone that can be read: {e.Message}");
         }
     }
 }

@@ -40,17 +40,29 @@ internal static class ExpectationLearner
     /// <summary>Periods at or above this are rounded to the minute, below it to the second.</summary>
     private static readonly TimeSpan MinuteRounding = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The runs learning reads: the newest <see cref="ScriptHistory.Depth"/> of the history, however deep the store
+    /// read it (deeper for a script that tolerates many failures), so that what is learned does not depend on that.
+    /// </summary>
+    internal static IReadOnlyList<HistoryRun> Sample(ScriptHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return history.RecentRuns.Count <= ScriptHistory.Depth ? history.RecentRuns : [.. history.RecentRuns.Take(ScriptHistory.Depth)];
+    }
+
     internal static LearnedExpectation? Learn(ScriptHistory history)
     {
         ArgumentNullException.ThrowIfNull(history);
         var runs = history.RecentRuns;
-        var durations = new List<long>(runs.Count);
-        var intervals = new List<long>(runs.Count);
+        var sampled = Math.Min(runs.Count, ScriptHistory.Depth);
+        var durations = new List<long>(sampled);
+        var intervals = new List<long>(sampled);
 
         // Newest first: the interval of a run is the start of the next newer success on its host minus its own.
         var newerStartByHost = new List<(string Host, DateTimeOffset Start)>(1);
-        foreach (var run in runs)
+        for (var i = 0; i < sampled; i++)
         {
+            var run = runs[i];
             if (run.Outcome != RunOutcome.Succeeded || run.CompletedAt is not { } completed)
             {
                 continue;

@@ -3,8 +3,9 @@ using ScriptMonitor.Runs;
 namespace ScriptMonitor.Health;
 
 /// <summary>
-/// The rules every store applies to an expectation before it writes it; a broken rule is an
-/// <see cref="ArgumentException"/> naming the field, and nothing is written.
+/// The rules every store applies to an expectation before it writes it. Every field is checked, and every broken rule
+/// is reported in one <see cref="ValidationException"/> whose errors name the fields (<c>expectation.Grace</c>,
+/// <c>expectation.Hosts[2]</c>, <c>expectation.Schedule.TimeZone</c>); nothing is written.
 /// </summary>
 internal static class ExpectationValidation
 {
@@ -15,10 +16,11 @@ internal static class ExpectationValidation
     internal static readonly TimeSpan MaxRuntimeLimit = TimeSpan.FromDays(31);
 
     /// <summary>
-    /// The most tolerated failures: the store keeps <see cref="ScriptHistory.Depth"/> recent runs per script for
-    /// evaluation, and the failing rule must see one more run than it tolerates.
+    /// The most tolerated failures: a flaky job that runs every minute may fail for more than an hour before anyone
+    /// needs to hear of it. The store reads a script's newest runs to one more than its tolerance, so the failing rule
+    /// always sees the run that breaks it; beyond a hundred, that read would grow for a tolerance nobody needs.
     /// </summary>
-    internal const int MaxFailuresTolerated = ScriptHistory.Depth - 1;
+    internal const int MaxFailuresTolerated = 100;
 
     /// <summary>The shortest abandonment bound: cron starts jobs a minute apart at the most.</summary>
     internal static readonly TimeSpan MinAbandonAfter = TimeSpan.FromMinutes(1);
@@ -38,66 +40,27 @@ internal static class ExpectationValidation
     /// <summary>The most tags on one script.</summary>
     internal const int MaxTags = 32;
 
+    private const string Grace = "expectation.Grace";
+    private const string MinRuntime = "expectation.MinRuntime";
+    private const string MaxRuntime = "expectation.MaxRuntime";
+    private const string AbandonAfter = "expectation.AbandonAfter";
+    private const string HostList = "expectation.Hosts";
+    private const string TagList = "expectation.Tags";
+
     internal static ScriptExpectation Validate(ScriptExpectation expectation)
     {
         ArgumentNullException.ThrowIfNull(expectation);
-        RunValidation.ScriptName(expectation.ScriptName, "expectation.ScriptName");
-        Schedule? schedule = expectation.Schedule switch
-        {
-            null => null,
-            PeriodSchedule period => new PeriodSchedule(PeriodSchedule.Validated(period.Period, "expectation.Schedule.Period")),
-            CronSchedule cron => Cron(cron),
-            _ => throw new ArgumentException("expectation.Schedule must be a PeriodSchedule or a CronSchedule.", nameof(expectation)),
-        };
-        Range(expectation.Grace, TimeSpan.Zero, MaxGrace, "expectation.Grace");
-        if (expectation.MinRuntime is { } min)
-        {
-            Range(min, TimeSpan.Zero, MaxRuntimeLimit, "expectation.MinRuntime");
-        }
-
-        if (expectation.MaxRuntime is { } max)
-        {
-            Range(max, TimeSpan.FromTicks(TimeSpan.TicksPerMicrosecond), MaxRuntimeLimit, "expectation.MaxRuntime");
-            if (expectation.MinRuntime is { } lower && lower > max)
-            {
-                throw new ArgumentException($"expectation.MinRuntime ({DurationText.Format(lower)}) must not be more than expectation.MaxRuntime ({DurationText.Format(max)}).", nameof(expectation));
-            }
-        }
-
-        if (expectation.AbandonAfter is { } abandonAfter)
-        {
-            Range(abandonAfter, MinAbandonAfter, MaxAbandonAfter, "expectation.AbandonAfter");
-            if (expectation.MaxRuntime is { } longest && abandonAfter < longest)
-            {
-                throw new ArgumentException($"expectation.AbandonAfter ({DurationText.Format(abandonAfter)}) must not be shorter than expectation.MaxRuntime ({DurationText.Format(longest)}): a run is running too long before it is presumed abandoned.", nameof(expectation));
-            }
-        }
-
-        if (expectation.SkipsBeforeAlert is < 1 or > MaxSkipsBeforeAlert)
-        {
-            throw new ArgumentOutOfRangeException("expectation.SkipsBeforeAlert", expectation.SkipsBeforeAlert, $"expectation.SkipsBeforeAlert must be between 1 and {MaxSkipsBeforeAlert}.");
-        }
-
-        var hosts = Hosts(expectation.Hosts);
-        if (expectation.FailuresTolerated is < 0 or > MaxFailuresTolerated)
-        {
-            throw new ArgumentOutOfRangeException("expectation.FailuresTolerated", expectation.FailuresTolerated, $"expectation.FailuresTolerated must be between 0 and {MaxFailuresTolerated}.");
-        }
-
-        if (expectation.PausedUntil is { } until)
-        {
-            if (!expectation.Paused)
-            {
-                throw new ArgumentException("expectation.PausedUntil may only be given when expectation.Paused is true.", nameof(expectation));
-            }
-
-            if (until < Timestamps.Earliest)
-            {
-                throw new ArgumentOutOfRangeException("expectation.PausedUntil", until, $"expectation.PausedUntil must not be before {Timestamps.Format(Timestamps.Earliest)}.");
-            }
-        }
-
-        var tags = Tags(expectation.Tags);
+        var errors = new FieldErrorList();
+        errors.Add(RunValidation.ScriptNameError(expectation.ScriptName, "expectation.ScriptName"));
+        var schedule = Schedule(expectation.Schedule, errors);
+        errors.Add(RangeError(expectation.Grace, TimeSpan.Zero, MaxGrace, Grace));
+        Runtimes(expectation, errors);
+        errors.Add(CountError(expectation.SkipsBeforeAlert, 1, MaxSkipsBeforeAlert, "expectation.SkipsBeforeAlert"));
+        var hosts = Hosts(expectation.Hosts, errors);
+        errors.Add(CountError(expectation.FailuresTolerated, 0, MaxFailuresTolerated, "expectation.FailuresTolerated"));
+        Pause(expectation, errors);
+        var tags = Tags(expectation.Tags, errors);
+        errors.ThrowIfAny();
         return expectation with
         {
             Schedule = schedule,
@@ -105,29 +68,84 @@ internal static class ExpectationValidation
             MaxRuntime = expectation.MaxRuntime is { } x ? Microseconds(x) : null,
             AbandonAfter = expectation.AbandonAfter is { } a ? Microseconds(a) : null,
             Grace = Microseconds(expectation.Grace),
-            Hosts = hosts,
+            Hosts = hosts!,
             PausedUntil = expectation.PausedUntil is { } p ? Timestamps.Normalize(p) : null,
-            Tags = tags,
+            Tags = tags!,
         };
     }
 
-    private static CronSchedule Cron(CronSchedule cron)
+    private static Schedule? Schedule(Schedule? schedule, FieldErrorList errors)
     {
-        try
+        switch (schedule)
         {
-            return new CronSchedule(cron.Expression, cron.TimeZone);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"expectation.Schedule: {e.Message}", nameof(cron), e);
+            case null:
+                return null;
+            case PeriodSchedule period:
+                return errors.Add(PeriodSchedule.PeriodError(period.Period, "expectation.Schedule.Period")) ? null : new PeriodSchedule(period.Period);
+            case CronSchedule cron:
+                try
+                {
+                    return new CronSchedule(cron.Expression, cron.TimeZone);
+                }
+                catch (ValidationException e)
+                {
+                    // The schedule names its own parameters (expression, timeZone); here they are fields of the expectation.
+                    foreach (var error in e.Errors)
+                    {
+                        var path = error.Path == CronSchedule.TimeZoneParameter ? "expectation.Schedule.TimeZone" : "expectation.Schedule.Expression";
+                        errors.Add(error with { Path = path, Message = error.Describe(_ => path) });
+                    }
+
+                    return null;
+                }
+
+            default:
+                errors.Add(new FieldError("expectation.Schedule", FieldRules.ScheduleType, "expectation.Schedule must be a PeriodSchedule or a CronSchedule."));
+                return null;
         }
     }
 
-    private static HostRequirement Hosts(HostRequirement? hosts)
+    private static void Runtimes(ScriptExpectation expectation, FieldErrorList errors)
+    {
+        var minValid = expectation.MinRuntime is { } min && !errors.Add(RangeError(min, TimeSpan.Zero, MaxRuntimeLimit, MinRuntime));
+        var maxValid = expectation.MaxRuntime is { } max && !errors.Add(RangeError(max, TimeSpan.FromTicks(TimeSpan.TicksPerMicrosecond), MaxRuntimeLimit, MaxRuntime));
+        if (minValid && maxValid && expectation.MinRuntime > expectation.MaxRuntime)
+        {
+            errors.Add(new FieldError(MinRuntime, FieldRules.NotAboveMaxRuntime, $"{MinRuntime} ({DurationText.Format(expectation.MinRuntime!.Value)}) must not be more than {MaxRuntime} ({DurationText.Format(expectation.MaxRuntime!.Value)}).") { OtherPath = MaxRuntime });
+        }
+
+        if (expectation.AbandonAfter is { } abandonAfter && !errors.Add(RangeError(abandonAfter, MinAbandonAfter, MaxAbandonAfter, AbandonAfter))
+            && maxValid && abandonAfter < expectation.MaxRuntime!.Value)
+        {
+            errors.Add(new FieldError(AbandonAfter, FieldRules.NotBelowMaxRuntime, $"{AbandonAfter} ({DurationText.Format(abandonAfter)}) must not be shorter than {MaxRuntime} ({DurationText.Format(expectation.MaxRuntime.Value)}): a run is running too long before it is presumed abandoned.") { OtherPath = MaxRuntime });
+        }
+    }
+
+    private static void Pause(ScriptExpectation expectation, FieldErrorList errors)
+    {
+        const string Until = "expectation.PausedUntil";
+        if (expectation.PausedUntil is not { } until)
+        {
+            return;
+        }
+
+        if (!expectation.Paused)
+        {
+            errors.Add(new FieldError(Until, FieldRules.OnlyWhenPaused, $"{Until} may only be given when expectation.Paused is true.") { OtherPath = "expectation.Paused" });
+        }
+
+        if (until < Timestamps.Earliest)
+        {
+            errors.Add(new FieldError(Until, FieldRules.NotBefore1970, $"{Until} must not be before {Timestamps.Format(Timestamps.Earliest)}."));
+        }
+    }
+
+    private static HostRequirement? Hosts(HostRequirement? hosts, FieldErrorList errors)
     {
         if (hosts is null)
         {
-            throw new ArgumentNullException("expectation.Hosts", "expectation.Hosts must be given; use HostRequirement.Any for any host.");
+            errors.Add(new FieldError(HostList, FieldRules.Required, $"{HostList} must be given; use HostRequirement.Any for any host."));
+            return null;
         }
 
         if (hosts.Mode == HostMode.Any)
@@ -137,63 +155,75 @@ internal static class ExpectationValidation
 
         if (hosts.Hosts.Count is 0 or > MaxHosts)
         {
-            throw new ArgumentException($"expectation.Hosts must list 1 to {MaxHosts} hosts for '{hosts.Mode}' (it lists {hosts.Hosts.Count}).", nameof(hosts));
+            // Beyond the bound the list is not checked name by name: one error says what to fix.
+            errors.Add(new FieldError(HostList, FieldRules.Count, $"{HostList} must list 1 to {MaxHosts} hosts for '{hosts.Mode}' (it lists {hosts.Hosts.Count})."));
+            return null;
         }
 
         for (var i = 0; i < hosts.Hosts.Count; i++)
         {
-            RunValidation.Hostname(hosts.Hosts[i], $"expectation.Hosts[{i}]");
-            if (i > 0 && string.Equals(hosts.Hosts[i], hosts.Hosts[i - 1], StringComparison.Ordinal))
+            errors.Add(RunValidation.IdentifierError(hosts.Hosts[i], $"{HostList}[{i}]", "host name"));
+            if (IsSecond(hosts.Hosts, i))
             {
-                throw new ArgumentException($"expectation.Hosts must not list '{hosts.Hosts[i]}' twice.", nameof(hosts));
+                errors.Add(new FieldError(HostList, FieldRules.Duplicate, $"{HostList} must not list '{hosts.Hosts[i]}' twice."));
             }
         }
 
         if (hosts.Mode == HostMode.AtLeast && (hosts.MinimumCount < 1 || hosts.MinimumCount > hosts.Hosts.Count))
         {
-            throw new ArgumentOutOfRangeException("expectation.Hosts.MinimumCount", hosts.MinimumCount, $"expectation.Hosts.MinimumCount must be between 1 and the number of hosts listed ({hosts.Hosts.Count}).");
+            errors.Add(new FieldError($"{HostList}.MinimumCount", FieldRules.Range, $"{HostList}.MinimumCount must be between 1 and the number of hosts listed ({hosts.Hosts.Count})."));
         }
 
         return hosts;
     }
 
-    private static List<string> Tags(IReadOnlyList<string>? tags)
+    private static List<string>? Tags(IReadOnlyList<string>? tags, FieldErrorList errors)
     {
         if (tags is null)
         {
-            throw new ArgumentNullException("expectation.Tags", "expectation.Tags must be given; use an empty list for none.");
+            errors.Add(new FieldError(TagList, FieldRules.Required, $"{TagList} must be given; use an empty list for none."));
+            return null;
         }
 
         if (tags.Count > MaxTags)
         {
-            throw new ArgumentException($"expectation.Tags must hold at most {MaxTags} tags (it holds {tags.Count}).", nameof(tags));
+            errors.Add(new FieldError(TagList, FieldRules.Count, $"{TagList} must hold at most {MaxTags} tags (it holds {tags.Count})."));
+            return null;
         }
 
         var sorted = new List<string>(tags.Count);
         for (var i = 0; i < tags.Count; i++)
         {
-            sorted.Add(RunValidation.Hostname(tags[i] ?? throw new ArgumentNullException($"expectation.Tags[{i}]", $"expectation.Tags[{i}] must not be null."), $"expectation.Tags[{i}]"));
+            var path = $"{TagList}[{i}]";
+            if (!errors.Add(tags[i] is null ? new FieldError(path, FieldRules.Required, $"{path} must not be null.") : RunValidation.IdentifierError(tags[i], path, "tag")))
+            {
+                sorted.Add(tags[i]);
+            }
         }
 
         sorted.Sort(StringComparer.Ordinal);
         for (var i = 1; i < sorted.Count; i++)
         {
-            if (string.Equals(sorted[i], sorted[i - 1], StringComparison.Ordinal))
+            if (IsSecond(sorted, i))
             {
-                throw new ArgumentException($"expectation.Tags must not hold '{sorted[i]}' twice.", nameof(tags));
+                errors.Add(new FieldError(TagList, FieldRules.Duplicate, $"{TagList} must not hold '{sorted[i]}' twice."));
             }
         }
 
         return sorted;
     }
 
-    private static void Range(TimeSpan value, TimeSpan min, TimeSpan max, string field)
-    {
-        if (value < min || value > max)
-        {
-            throw new ArgumentOutOfRangeException(field, value, $"{field} must be between {DurationText.Format(min)} and {DurationText.Format(max)} (it is {DurationText.Format(value)}).");
-        }
-    }
+    /// <summary>Whether the item at <paramref name="i"/> of a sorted list is the second of its kind: said once per name.</summary>
+    private static bool IsSecond(IReadOnlyList<string> sorted, int i) =>
+        i > 0 && string.Equals(sorted[i], sorted[i - 1], StringComparison.Ordinal) && (i == 1 || !string.Equals(sorted[i], sorted[i - 2], StringComparison.Ordinal));
+
+    private static FieldError? RangeError(TimeSpan value, TimeSpan min, TimeSpan max, string path) =>
+        value < min || value > max
+            ? new FieldError(path, FieldRules.Range, $"{path} must be between {DurationText.Format(min)} and {DurationText.Format(max)} (it is {DurationText.Format(value)}).")
+            : null;
+
+    private static FieldError? CountError(int value, int min, int max, string path) =>
+        value < min || value > max ? new FieldError(path, FieldRules.Range, $"{path} must be between {min} and {max}.") : null;
 
     /// <summary>Stores keep microseconds, so the value compared for "unchanged" is the one a store gives back.</summary>
     private static TimeSpan Microseconds(TimeSpan value) => TimeSpan.FromTicks(value.Ticks - (value.Ticks % TimeSpan.TicksPerMicrosecond));

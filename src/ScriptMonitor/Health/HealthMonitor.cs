@@ -8,8 +8,15 @@ namespace ScriptMonitor.Health;
 /// </summary>
 public sealed class HealthMonitor
 {
+    /// <summary>
+    /// An evaluation asks for every count it needs at once, so one round of counting answers it; a second is room for
+    /// a rule that learns what to count from a first count, and a bound against asking for ever.
+    /// </summary>
+    private const int MaxCountRounds = 2;
+
     private readonly IExpectationStore _store;
     private readonly TimeProvider _timeProvider;
+    private readonly Func<RunQuery, CancellationToken, Task<long>> _count;
 
     /// <summary>Creates a monitor over a store.</summary>
     /// <param name="store">Where expectations and runs are kept.</param>
@@ -19,6 +26,7 @@ public sealed class HealthMonitor
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _count = store.CountRunsAsync;
     }
 
     /// <summary>Evaluates every script, or the named ones, or those with a tag, by name.</summary>
@@ -40,8 +48,7 @@ public sealed class HealthMonitor
             if (tag is null || (given.Expectation?.Tags.Contains(tag, StringComparer.Ordinal) ?? false))
             {
                 var snapshot = gone is not null && gone.Contains(given.ScriptName) ? WithAbandoned(given, gone[given.ScriptName], now) : given;
-                var health = HealthEvaluator.Evaluate(snapshot, now);
-                results.Add(health.CountsNeeded.Count == 0 ? health : await WithExactCountsAsync(snapshot, health, now, cancellationToken).ConfigureAwait(false));
+                results.Add(await EvaluateExactlyAsync(snapshot, now, _count, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -53,12 +60,11 @@ public sealed class HealthMonitor
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<ScriptHealth> EvaluateAsync(string scriptName, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(scriptName);
+        RunValidation.ScriptName(scriptName, nameof(scriptName));
         var snapshots = await _store.ReadSnapshotsAsync([scriptName], cancellationToken).ConfigureAwait(false);
         var snapshot = snapshots.Count > 0 ? snapshots[0] : new ScriptSnapshot(scriptName, null, ScriptHistory.Empty);
         var now = _timeProvider.GetUtcNow();
-        var health = HealthEvaluator.Evaluate(snapshot, now);
-        return health.CountsNeeded.Count == 0 ? health : await WithExactCountsAsync(snapshot, health, now, cancellationToken).ConfigureAwait(false);
+        return await EvaluateExactlyAsync(snapshot, now, _count, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The snapshot with the given runs in progress ended as abandoned at <paramref name="now"/>.</summary>
@@ -79,19 +85,33 @@ public sealed class HealthMonitor
     }
 
     /// <summary>
-    /// Where the recent runs gave a count only as "at least" (a streak or a rate that reaches past them), the store
-    /// counts exactly and the snapshot is evaluated again with the true numbers. That is rare, so the one pass over
-    /// every script stays one read.
+    /// Evaluates a snapshot, and where its recent runs gave a count only as "at least" (a failure streak or a rate
+    /// window that reaches past them), has the store count exactly and evaluates again with the true numbers, so that
+    /// every caller of the monitor (status, check, every later surface) reads exact counts whatever the depth of the
+    /// history. That is rare, so the one pass over every script stays one read.
     /// </summary>
-    private async Task<ScriptHealth> WithExactCountsAsync(ScriptSnapshot snapshot, ScriptHealth health, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="snapshot">The script's expectation and history.</param>
+    /// <param name="now">The instant of the evaluation.</param>
+    /// <param name="count">Counts the runs a query matches, as <see cref="IExpectationStore.CountRunsAsync"/> does.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    internal static async Task<ScriptHealth> EvaluateExactlyAsync(ScriptSnapshot snapshot, DateTimeOffset now, Func<RunQuery, CancellationToken, Task<long>> count, CancellationToken cancellationToken)
     {
+        var health = HealthEvaluator.Evaluate(snapshot, now);
         var counts = new Dictionary<RunQuery, long>();
-        foreach (var query in health.CountsNeeded)
+        for (var round = 0; health.CountsNeeded.Count > 0 && round < MaxCountRounds; round++)
         {
-            counts[query] = await _store.CountRunsAsync(query, cancellationToken).ConfigureAwait(false);
+            foreach (var query in health.CountsNeeded)
+            {
+                if (!counts.ContainsKey(query))
+                {
+                    counts[query] = await count(query, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            health = HealthEvaluator.Evaluate(snapshot, now, counts);
         }
 
-        return HealthEvaluator.Evaluate(snapshot, now, counts);
+        return health;
     }
 
     /// <summary>What the script's recent history says about its period and runtime; null while there is too little of it.</summary>
@@ -99,7 +119,7 @@ public sealed class HealthMonitor
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<LearnedExpectation?> LearnAsync(string scriptName, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(scriptName);
+        RunValidation.ScriptName(scriptName, nameof(scriptName));
         var snapshots = await _store.ReadSnapshotsAsync([scriptName], cancellationToken).ConfigureAwait(false);
         return snapshots.Count > 0 ? ExpectationLearner.Learn(snapshots[0].History) : null;
     }

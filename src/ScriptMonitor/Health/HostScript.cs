@@ -28,9 +28,9 @@ internal sealed record HostScript(string Host, string Script)
             RunValidation.Hostname(host, "HOST");
             RunValidation.ScriptName(script, "SCRIPT");
         }
-        catch (ArgumentException e)
+        catch (ValidationException e)
         {
-            error = $"'{text}' must be HOST:SCRIPT: {e.Message.Split(" (Parameter", 2)[0]}";
+            error = $"'{text}' must be HOST:SCRIPT: {e.Errors[0].Message}";
             return false;
         }
 

@@ -1,3 +1,5 @@
+using ScriptMonitor.Runs;
+
 namespace ScriptMonitor.Health;
 
 /// <summary>One run every <see cref="Period"/>, counted from the start of the last successful run.</summary>
@@ -11,7 +13,7 @@ public sealed record PeriodSchedule : Schedule
 
     /// <summary>Creates the schedule.</summary>
     /// <param name="period">The time between runs, from <see cref="MinPeriod"/> to <see cref="MaxPeriod"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The period is out of range.</exception>
+    /// <exception cref="ValidationException">The period is out of range (the field <c>period</c>, the rule <c>range</c>).</exception>
     public PeriodSchedule(TimeSpan period)
     {
         Period = Validated(period, nameof(period));
@@ -23,8 +25,12 @@ public sealed record PeriodSchedule : Schedule
     /// <inheritdoc/>
     public override string Describe() => $"every {DurationText.Format(Period)}";
 
-    internal static TimeSpan Validated(TimeSpan period, string paramName) =>
+    internal static TimeSpan Validated(TimeSpan period, string path) =>
+        PeriodError(period, path) is { } error ? throw new ValidationException([error]) : period;
+
+    /// <summary>The broken rule of a period, or null when it is in range.</summary>
+    internal static FieldError? PeriodError(TimeSpan period, string path) =>
         period >= MinPeriod && period <= MaxPeriod
-            ? period
-            : throw new ArgumentOutOfRangeException(paramName, period, $"{paramName} must be between {DurationText.Format(MinPeriod)} and {DurationText.Format(MaxPeriod)} (it is {DurationText.Format(period)}).");
+            ? null
+            : new FieldError(path, FieldRules.Range, $"{path} must be between {DurationText.Format(MinPeriod)} and {DurationText.Format(MaxPeriod)} (it is {DurationText.Format(period)}).");
 }

@@ -3,10 +3,12 @@ using ScriptMonitor.Runs;
 namespace ScriptMonitor.Health;
 
 /// <summary>
-/// The part of a script's history the health evaluation needs, read in one pass: its newest
-/// <see cref="Depth"/> runs, every run still in progress, and its last success overall and per host.
+/// The part of a script's history the health evaluation needs, read in one pass: its newest runs (at least
+/// <see cref="Depth"/>, more for a script that tolerates more failures), every run still in progress, and its last
+/// success overall and per host. The evaluation is correct with whatever depth it is given: where the newest runs
+/// cannot tell a count (a failure streak or a rate window longer than they reach), it asks the store for it.
 /// </summary>
-/// <param name="RecentRuns">The newest runs of any outcome, newest start first; at most <see cref="Depth"/>.</param>
+/// <param name="RecentRuns">The newest runs of any outcome, newest start first.</param>
 /// <param name="IsTruncated">True when the script has older runs than <paramref name="RecentRuns"/> holds.</param>
 /// <param name="InProgress">Every run still in progress, however old, newest start first.</param>
 /// <param name="LastSuccess">The successful run with the latest start on any host; null if none.</param>
@@ -19,10 +21,11 @@ public sealed record ScriptHistory(
     IReadOnlyDictionary<string, HistoryRun> LastSuccessByHost)
 {
     /// <summary>
-    /// How many recent runs a store returns per script. 24 covers what the rules look at: the learner's sample (at
-    /// least <see cref="ExpectationLearner.MinimumSuccesses"/> successes), the failing rule (tolerated failures + 1)
-    /// and a rate window of <see cref="HealthEvaluator.RateWindowOccurrences"/> occurrences with room to see twice as
-    /// many; while a read of 10,000 scripts stays a few hundred thousand rows.
+    /// How many recent runs a store returns per script at least, and how many the learner reads. 24 covers what the
+    /// rules look at for most scripts: the learner's sample (at least <see cref="ExpectationLearner.MinimumSuccesses"/>
+    /// successes) and a rate window of <see cref="HealthEvaluator.RateWindowOccurrences"/> occurrences with room to see twice
+    /// as many; while a read of 10,000 scripts stays a few hundred thousand rows. A script that tolerates more
+    /// failures is read to one run more than it tolerates (<see cref="DepthFor"/>).
     /// </summary>
     public const int Depth = 24;
 
@@ -35,12 +38,21 @@ public sealed record ScriptHistory(
     /// <summary>The history of a script that has no runs.</summary>
     public static ScriptHistory Empty { get; } = new([], false, [], null, new Dictionary<string, HistoryRun>());
 
+    /// <summary>
+    /// How many recent runs a store reads for a script: <see cref="Depth"/>, or one more than the failures its
+    /// expectation tolerates, so that the failing rule always sees the run that breaks the tolerance.
+    /// </summary>
+    /// <param name="expectation">The script's expectation; null for none.</param>
+    public static int DepthFor(ScriptExpectation? expectation) => Math.Max(Depth, (expectation?.FailuresTolerated ?? 0) + 1);
+
     /// <summary>Builds the history from all of a script's runs and skips, as a store would read it.</summary>
     /// <param name="runs">Every run of the script, in any order.</param>
     /// <param name="skips">Every skipped run of the script, in any order; none by default.</param>
-    public static ScriptHistory FromRuns(IEnumerable<HistoryRun> runs, IEnumerable<ScriptSkip>? skips = null)
+    /// <param name="depth">How many of the newest runs to keep; <see cref="Depth"/> by default.</param>
+    public static ScriptHistory FromRuns(IEnumerable<HistoryRun> runs, IEnumerable<ScriptSkip>? skips = null, int depth = Depth)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
         var newestFirst = runs.OrderByDescending(r => r.StartedAt).ToList();
         var lastByHost = new Dictionary<string, HistoryRun>(StringComparer.Ordinal);
         foreach (var run in newestFirst.Where(r => r.Outcome == RunOutcome.Succeeded))
@@ -49,8 +61,8 @@ public sealed record ScriptHistory(
         }
 
         return new ScriptHistory(
-            newestFirst.Take(Depth).ToList(),
-            newestFirst.Count > Depth,
+            newestFirst.Take(depth).ToList(),
+            newestFirst.Count > depth,
             newestFirst.Where(r => r.Outcome == RunOutcome.Running).ToList(),
             newestFirst.FirstOrDefault(r => r.Outcome == RunOutcome.Succeeded),
             lastByHost)

@@ -4,6 +4,9 @@ namespace ScriptMonitor.Runs;
 
 /// <summary>
 /// The rules every store applies at its public edge, so that a bad argument is refused before anything is written.
+/// A broken rule is a <see cref="ValidationException"/> naming the field by its path (the parameter, or
+/// <c>run.StartedAt</c>, <c>query.Limit</c>, <c>skip.Holder</c> for a member of one); every broken field of one run,
+/// skip or query is reported at once. A null argument itself is an <see cref="ArgumentNullException"/>: a bug, not input.
 /// </summary>
 internal static class RunValidation
 {
@@ -20,46 +23,24 @@ internal static class RunValidation
     /// <summary>This machine's host name, as the <c>hostname</c> command prints it.</summary>
     internal static string ThisHost => LocalHostname.Value;
 
-    internal static string ScriptName(string? value, string paramName) => Identifier(value, paramName, "script name");
+    internal static string ScriptName(string? value, string path) => Valid(value!, ScriptNameError(value, path));
 
-    internal static string Hostname(string? value, string paramName) =>
-        value is null ? ThisHost : Identifier(value, paramName, "host name");
+    internal static string Hostname(string? value, string path) =>
+        value is null ? ThisHost : Valid(value, IdentifierError(value, path, "host name"));
 
-    internal static DateTimeOffset Instant(DateTimeOffset value, string paramName, DateTimeOffset now)
-    {
-        if (value < Timestamps.Earliest)
-        {
-            throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must not be before {Timestamps.Format(Timestamps.Earliest)}.");
-        }
+    internal static DateTimeOffset Instant(DateTimeOffset value, string path, DateTimeOffset now) =>
+        Timestamps.Normalize(Valid(value, InstantError(value, path, now)));
 
-        if (value > now + MaxFutureSkew)
-        {
-            throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must not be more than {MaxFutureSkew.TotalHours:0} hours in the future (now is {Timestamps.Format(now)}).");
-        }
+    internal static void CompletedNotBeforeStarted(DateTimeOffset started, DateTimeOffset completed, string path) =>
+        Valid(completed, OrderError(started, completed, path));
 
-        return Timestamps.Normalize(value);
-    }
+    internal static void Window(DateTimeOffset? since, DateTimeOffset? until, string untilPath, string sincePath = "since") =>
+        Valid(until, WindowError(since, until, untilPath, sincePath));
 
-    internal static void CompletedNotBeforeStarted(DateTimeOffset started, DateTimeOffset completed, string paramName)
-    {
-        if (completed < started)
-        {
-            throw new ArgumentOutOfRangeException(paramName, completed, $"{paramName} ({Timestamps.Format(completed)}) must not be before the start ({Timestamps.Format(started)}).");
-        }
-    }
-
-    internal static void Window(DateTimeOffset? since, DateTimeOffset? until, string untilParamName)
-    {
-        if (since is { } from && until is { } to && to < from)
-        {
-            throw new ArgumentOutOfRangeException(untilParamName, to, $"{untilParamName} ({Timestamps.Format(to)}) must not be before since ({Timestamps.Format(from)}).");
-        }
-    }
-
-    internal static RunOutcome CompletedOutcome(RunOutcome outcome, string paramName) =>
+    internal static RunOutcome CompletedOutcome(RunOutcome outcome, string path) =>
         outcome is RunOutcome.Succeeded or RunOutcome.Failed or RunOutcome.Abandoned
             ? outcome
-            : throw new ArgumentOutOfRangeException(paramName, outcome, $"{paramName} must be Succeeded, Failed or Abandoned to complete a run.");
+            : throw ValidationException.Of(path, FieldRules.Outcome, $"{path} must be Succeeded, Failed or Abandoned to complete a run.");
 
     /// <summary>Whether a stored run may still be completed: it runs, or it was only presumed gone.</summary>
     internal static bool IsOpen(RunOutcome stored) => stored is RunOutcome.Running or RunOutcome.Abandoned;
@@ -72,20 +53,11 @@ internal static class RunValidation
         _ => false,
     };
 
-    internal static RunnerProcess? Runner(RunnerProcess? runner, string paramName)
+    internal static RunnerProcess? Runner(RunnerProcess? runner, string path)
     {
-        if (runner is null)
-        {
-            return null;
-        }
-
-        if (runner.ProcessId <= 0 || runner.StartTime < 0)
-        {
-            throw new ArgumentOutOfRangeException(paramName, runner, $"{paramName} must name a process id above 0 and a start time not below 0.");
-        }
-
-        RunnerField(runner.BootId, $"{paramName}.BootId");
-        RunnerField(runner.PidNamespace, $"{paramName}.PidNamespace");
+        var errors = new FieldErrorList();
+        RunnerErrors(runner, path, errors);
+        errors.ThrowIfAny();
         return runner;
     }
 
@@ -93,16 +65,26 @@ internal static class RunValidation
     internal static ScriptSkip Skip(ScriptSkip skip, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(skip);
-        ArgumentNullException.ThrowIfNull(skip.Holder, "skip.Holder");
+        var errors = new FieldErrorList();
+        errors.Add(ScriptNameError(skip.ScriptName, "skip.ScriptName"));
+        errors.Add(HostnameError(skip.Hostname, "skip.Hostname"));
+        errors.Add(InstantError(skip.SkippedAt, "skip.SkippedAt", now));
+        errors.Add(skip.Holder is null ? new FieldError("skip.Holder", FieldRules.Required, "skip.Holder must be given: who held the lock, as far as is known.") : null);
+        errors.ThrowIfAny();
         var holder = Output(skip.Holder)!.ReplaceLineEndings(" ").Trim();
         return skip with
         {
-            ScriptName = ScriptName(skip.ScriptName, "skip.ScriptName"),
             Hostname = Hostname(skip.Hostname, "skip.Hostname"),
-            SkippedAt = Instant(skip.SkippedAt, "skip.SkippedAt", now),
+            SkippedAt = Timestamps.Normalize(skip.SkippedAt),
             Holder = holder.Length <= ScriptSkip.MaxHolderLength ? holder : holder[..ScriptSkip.MaxHolderLength],
         };
     }
+
+    /// <summary>Why a run is closed by hand: some words, kept in its output.</summary>
+    internal static string Reason(string? reason, string path) =>
+        string.IsNullOrWhiteSpace(reason)
+            ? throw ValidationException.Of(path, FieldRules.Required, $"{path} must say why the run is abandoned; it is empty.")
+            : reason;
 
     /// <summary>The output an abandoned run keeps: what it had, then why it was abandoned, within the bound.</summary>
     internal static string AbandonedOutput(string? output, string reason)
@@ -115,27 +97,37 @@ internal static class RunValidation
     internal static RunQuery Query(RunQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ScriptName(query.ScriptName, "query.ScriptName");
-        if (query.Hostname is not null)
-        {
-            Identifier(query.Hostname, "query.Hostname", "host name");
-        }
-
-        Limit(query.Limit, "query.Limit");
-
-        if (query.Offset < 0)
-        {
-            throw new ArgumentOutOfRangeException("query.Offset", query.Offset, "query.Offset must not be negative.");
-        }
-
-        Window(query.Since, query.Until, "query.Until");
+        var errors = new FieldErrorList();
+        errors.Add(ScriptNameError(query.ScriptName, "query.ScriptName"));
+        errors.Add(query.Hostname is null ? null : IdentifierError(query.Hostname, "query.Hostname", "host name"));
+        errors.Add(LimitError(query.Limit, "query.Limit"));
+        errors.Add(query.Offset < 0 ? new FieldError("query.Offset", FieldRules.Range, "query.Offset must not be negative.") : null);
+        errors.Add(WindowError(query.Since, query.Until, "query.Until", "query.Since"));
+        errors.ThrowIfAny();
         return query;
     }
 
-    internal static int Limit(int limit, string paramName) =>
-        limit is >= 1 and <= RunQuery.MaxLimit
-            ? limit
-            : throw new ArgumentOutOfRangeException(paramName, limit, $"{paramName} must be between 1 and {RunQuery.MaxLimit}.");
+    internal static int Limit(int limit, string path) => Valid(limit, LimitError(limit, path));
+
+    /// <summary>How many of each script's newest runs a prune keeps.</summary>
+    internal static int KeepLast(int keepLast, string path) =>
+        keepLast >= 0 ? keepLast : throw ValidationException.Of(path, FieldRules.Range, $"{path} must not be negative (it is {keepLast}).");
+
+    /// <summary>
+    /// Refuses an instant further ahead of another clock than hosts' clocks may disagree, such as a shared store's
+    /// server, whose clock all hosts share.
+    /// </summary>
+    /// <param name="value">The instant.</param>
+    /// <param name="path">The field.</param>
+    /// <param name="clockNow">The other clock's time.</param>
+    /// <param name="message">The sentence, beginning with <paramref name="path"/>.</param>
+    internal static void NotAheadOf(DateTimeOffset value, string path, DateTimeOffset clockNow, string message)
+    {
+        if (value > clockNow + MaxFutureSkew)
+        {
+            throw ValidationException.Of(path, FieldRules.NotInFuture, message);
+        }
+    }
 
     /// <summary>A new completed run with every argument checked: the one-step forms (success, failure) of every store.</summary>
     internal static ScriptRun CompletedRun(
@@ -148,33 +140,46 @@ internal static class RunValidation
         string? output,
         DateTimeOffset now)
     {
-        var started = Instant(startedAt.Value, startedAt.ParamName, now);
-        var completed = Instant(completedAt.Value, completedAt.ParamName, now);
-        CompletedNotBeforeStarted(started, completed, completedAt.ParamName);
+        var errors = new FieldErrorList();
+        errors.Add(ScriptNameError(name, nameof(name)));
+        var instantsValid = !errors.Add(InstantError(startedAt.Value, startedAt.ParamName, now));
+        instantsValid &= !errors.Add(InstantError(completedAt.Value, completedAt.ParamName, now));
+        errors.Add(instantsValid ? OrderError(startedAt.Value, completedAt.Value, completedAt.ParamName) : null);
+        errors.Add(HostnameError(hostname, nameof(hostname)));
+        errors.ThrowIfAny();
         return new ScriptRun(
             Guid.NewGuid(),
-            ScriptName(name, nameof(name)),
+            name,
             Hostname(hostname, nameof(hostname)),
-            started,
-            completed,
+            Timestamps.Normalize(startedAt.Value),
+            Timestamps.Normalize(completedAt.Value),
             outcome,
             exitCode,
             Output(output));
     }
 
     /// <summary>A new running run with every argument checked.</summary>
-    internal static ScriptRun StartedRun(string name, DateTimeOffset startedAt, string? hostname, Guid? runId, RunnerProcess? runner, DateTimeOffset now) => new(
-        runId ?? Guid.NewGuid(),
-        ScriptName(name, nameof(name)),
-        Hostname(hostname, nameof(hostname)),
-        Instant(startedAt, nameof(startedAt), now),
-        CompletedAt: null,
-        RunOutcome.Running,
-        ExitCode: null,
-        Output: null)
+    internal static ScriptRun StartedRun(string name, DateTimeOffset startedAt, string? hostname, Guid? runId, RunnerProcess? runner, DateTimeOffset now)
     {
-        Runner = Runner(runner, nameof(runner)),
-    };
+        var errors = new FieldErrorList();
+        errors.Add(ScriptNameError(name, nameof(name)));
+        errors.Add(InstantError(startedAt, nameof(startedAt), now));
+        errors.Add(HostnameError(hostname, nameof(hostname)));
+        RunnerErrors(runner, nameof(runner), errors);
+        errors.ThrowIfAny();
+        return new ScriptRun(
+            runId ?? Guid.NewGuid(),
+            name,
+            Hostname(hostname, nameof(hostname)),
+            Timestamps.Normalize(startedAt),
+            CompletedAt: null,
+            RunOutcome.Running,
+            ExitCode: null,
+            Output: null)
+        {
+            Runner = runner,
+        };
+    }
 
     /// <summary>What a store throws when a start names the id of a run it already holds.</summary>
     internal static InvalidOperationException DuplicateRunId(Guid runId) =>
@@ -184,32 +189,33 @@ internal static class RunValidation
     internal static ScriptRun ImportedRun(ScriptRun run, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var started = Instant(run.StartedAt, "run.StartedAt", now);
-        DateTimeOffset? completed = null;
+        var errors = new FieldErrorList();
+        errors.Add(ScriptNameError(run.ScriptName, "run.ScriptName"));
+        errors.Add(HostnameError(run.Hostname, "run.Hostname"));
+        var instantsValid = !errors.Add(InstantError(run.StartedAt, "run.StartedAt", now));
         if (run.CompletedAt is { } completedAt)
         {
-            completed = Instant(completedAt, "run.CompletedAt", now);
-            CompletedNotBeforeStarted(started, completed.Value, "run.CompletedAt");
-        }
-
-        if ((run.Outcome == RunOutcome.Running) != (completed is null))
-        {
-            throw new ArgumentException("run.CompletedAt must be given exactly when run.Outcome is Succeeded, Failed or Abandoned.", nameof(run));
+            instantsValid &= !errors.Add(InstantError(completedAt, "run.CompletedAt", now));
+            errors.Add(instantsValid ? OrderError(run.StartedAt, completedAt, "run.CompletedAt") : null);
         }
 
         if (!Enum.IsDefined(run.Outcome))
         {
-            throw new ArgumentOutOfRangeException(nameof(run), run.Outcome, "run.Outcome must be Running, Succeeded, Failed or Abandoned.");
+            errors.Add(new FieldError("run.Outcome", FieldRules.Outcome, "run.Outcome must be Running, Succeeded, Failed or Abandoned."));
+        }
+        else if ((run.Outcome == RunOutcome.Running) != (run.CompletedAt is null))
+        {
+            errors.Add(new FieldError("run.CompletedAt", FieldRules.MatchesOutcome, "run.CompletedAt must be given exactly when run.Outcome is Succeeded, Failed or Abandoned.") { OtherPath = "run.Outcome" });
         }
 
+        RunnerErrors(run.Runner, "run.Runner", errors);
+        errors.ThrowIfAny();
         return run with
         {
-            ScriptName = ScriptName(run.ScriptName, "run.ScriptName"),
             Hostname = Hostname(run.Hostname, "run.Hostname"),
-            StartedAt = started,
-            CompletedAt = completed,
+            StartedAt = Timestamps.Normalize(run.StartedAt),
+            CompletedAt = run.CompletedAt is { } completed ? Timestamps.Normalize(completed) : null,
             Output = Output(run.Output),
-            Runner = Runner(run.Runner, "run.Runner"),
         };
     }
 
@@ -233,21 +239,41 @@ internal static class RunValidation
         return ReplaceLoneSurrogates(tail.Replace('\0', '\uFFFD'));
     }
 
-    private static string Identifier(string? value, string paramName, string what)
+    /// <summary>The broken rule of a script name, or null when it is a valid one.</summary>
+    internal static FieldError? ScriptNameError(string? value, string path) => IdentifierError(value, path, "script name");
+
+    /// <summary>The broken rule of a host name, or null when it is a valid one or null (this machine).</summary>
+    internal static FieldError? HostnameError(string? value, string path) => value is null ? null : IdentifierError(value, path, "host name");
+
+    /// <summary>The broken rule of an instant a store keeps, or null when it may be kept.</summary>
+    internal static FieldError? InstantError(DateTimeOffset value, string path, DateTimeOffset now)
+    {
+        if (value < Timestamps.Earliest)
+        {
+            return new FieldError(path, FieldRules.NotBefore1970, $"{path} must not be before {Timestamps.Format(Timestamps.Earliest)}.");
+        }
+
+        return value > now + MaxFutureSkew
+            ? new FieldError(path, FieldRules.NotInFuture, $"{path} must not be more than {MaxFutureSkew.TotalHours:0} hours in the future (now is {Timestamps.Format(now)}).")
+            : null;
+    }
+
+    /// <summary>The broken rule of a name (script, host, tag), or null when it reads as what it is, on one line.</summary>
+    internal static FieldError? IdentifierError(string? value, string path, string what)
     {
         if (value is null)
         {
-            throw new ArgumentNullException(paramName, $"{paramName} must be given: a {what} of 1 to {MaxNameLength} characters.");
+            return new FieldError(path, FieldRules.Required, $"{path} must be given: a {what} of 1 to {MaxNameLength} characters.");
         }
 
         if (value.Length is 0 or > MaxNameLength)
         {
-            throw new ArgumentException($"{paramName} must be 1 to {MaxNameLength} characters long (it is {value.Length}).", paramName);
+            return new FieldError(path, FieldRules.Length, $"{path} must be 1 to {MaxNameLength} characters long (it is {value.Length}).");
         }
 
         if (FirstLoneSurrogate(value) is { } lone)
         {
-            throw new ArgumentException($"{paramName} must be valid Unicode (found a lone surrogate U+{(int)value[lone]:X4}).", paramName);
+            return new FieldError(path, FieldRules.ValidUnicode, $"{path} must be valid Unicode (found a lone surrogate U+{(int)value[lone]:X4}).");
         }
 
         var position = 0;
@@ -256,16 +282,47 @@ internal static class RunValidation
             position++;
             if (ForbiddenKind(rune) is { } kind)
             {
-                throw new ArgumentException($"{paramName} must not contain {kind} (found U+{rune.Value:X4} at character {position}).", paramName);
+                return new FieldError(path, kind.Rule, $"{path} must not contain {kind.Text} (found U+{rune.Value:X4} at character {position}).");
             }
         }
 
-        if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
+        return char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])
+            ? new FieldError(path, FieldRules.SurroundingWhiteSpace, $"{path} must not start or end with white space.")
+            : null;
+    }
+
+    private static T Valid<T>(T value, FieldError? error) => error is null ? value : throw new ValidationException([error]);
+
+    private static FieldError? OrderError(DateTimeOffset started, DateTimeOffset completed, string path)
+    {
+        var (start, end) = (Timestamps.Normalize(started), Timestamps.Normalize(completed));
+        return end < start
+            ? new FieldError(path, FieldRules.NotBeforeStart, $"{path} ({Timestamps.Format(end)}) must not be before the start ({Timestamps.Format(start)}).")
+            : null;
+    }
+
+    private static FieldError? WindowError(DateTimeOffset? since, DateTimeOffset? until, string untilPath, string sincePath) =>
+        since is { } from && until is { } to && to < from
+            ? new FieldError(untilPath, FieldRules.NotBeforeSince, $"{untilPath} ({Timestamps.Format(to)}) must not be before {sincePath} ({Timestamps.Format(from)}).") { OtherPath = sincePath }
+            : null;
+
+    private static FieldError? LimitError(int limit, string path) =>
+        limit is >= 1 and <= RunQuery.MaxLimit ? null : new FieldError(path, FieldRules.Range, $"{path} must be between 1 and {RunQuery.MaxLimit}.");
+
+    private static void RunnerErrors(RunnerProcess? runner, string path, FieldErrorList errors)
+    {
+        if (runner is null)
         {
-            throw new ArgumentException($"{paramName} must not start or end with white space.", paramName);
+            return;
         }
 
-        return value;
+        if (runner.ProcessId <= 0 || runner.StartTime < 0)
+        {
+            errors.Add(new FieldError(path, FieldRules.Range, $"{path} must name a process id above 0 and a start time not below 0."));
+        }
+
+        errors.Add(RunnerFieldError(runner.BootId, $"{path}.BootId"));
+        errors.Add(RunnerFieldError(runner.PidNamespace, $"{path}.PidNamespace"));
     }
 
     /// <summary>
@@ -274,21 +331,21 @@ internal static class RunValidation
     /// make two names look the same), line and paragraph separators, and code points Unicode has not assigned (they
     /// may become any of those). Null when the rune is allowed.
     /// </summary>
-    private static string? ForbiddenKind(System.Text.Rune rune) => System.Text.Rune.GetUnicodeCategory(rune) switch
+    private static (string Rule, string Text)? ForbiddenKind(System.Text.Rune rune) => System.Text.Rune.GetUnicodeCategory(rune) switch
     {
-        System.Globalization.UnicodeCategory.Control => "control characters",
-        System.Globalization.UnicodeCategory.Format => "invisible format characters such as bidi controls or zero-width characters",
-        System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator => "line or paragraph separators",
-        System.Globalization.UnicodeCategory.OtherNotAssigned => "unassigned code points",
+        System.Globalization.UnicodeCategory.Control => (FieldRules.ControlCharacters, "control characters"),
+        System.Globalization.UnicodeCategory.Format => (FieldRules.FormatCharacters, "invisible format characters such as bidi controls or zero-width characters"),
+        System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator => (FieldRules.LineSeparators, "line or paragraph separators"),
+        System.Globalization.UnicodeCategory.OtherNotAssigned => (FieldRules.UnassignedCodePoints, "unassigned code points"),
         _ => null,
     };
 
-    private static void RunnerField(string? value, string paramName)
+    private static FieldError? RunnerFieldError(string? value, string path)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > RunnerProcess.MaxFieldLength || value.Any(char.IsControl))
-        {
-            throw new ArgumentException($"{paramName} must be 1 to {RunnerProcess.MaxFieldLength} characters without control characters.", paramName);
-        }
+        var rule = string.IsNullOrWhiteSpace(value) || value.Length > RunnerProcess.MaxFieldLength ? FieldRules.Length
+            : value.Any(char.IsControl) ? FieldRules.ControlCharacters
+            : null;
+        return rule is null ? null : new FieldError(path, rule, $"{path} must be 1 to {RunnerProcess.MaxFieldLength} characters without control characters.");
     }
 
     private static int? FirstLoneSurrogate(string value)

@@ -41,6 +41,9 @@ public sealed class ValidationException : ArgumentException
     /// <summary>Every rule the input broke, in the order found.</summary>
     public IReadOnlyList<FieldError> Errors { get; }
 
+    /// <summary>The exception for one broken rule.</summary>
+    internal static ValidationException Of(string path, string rule, string message) => new([new FieldError(path, rule, message)]);
+
     private static FieldError First(IReadOnlyList<FieldError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
@@ -55,7 +58,38 @@ public sealed class ValidationException : ArgumentException
 }
 
 /// <summary>One broken rule of a field.</summary>
-/// <param name="Path">The field, as the library names it: <c>name</c>, <c>run.CompletedAt</c>, <c>expectation.Hosts[2]</c>.</param>
-/// <param name="Rule">A short stable key of the rule (<c>length</c>, <c>control-characters</c>, <c>not-before-start</c>), for machines.</param>
-/// <param name="Message">The sentence, naming the field by <paramref name="Path"/>.</param>
-public sealed record FieldError(string Path, string Rule, string Message);
+/// <param name="Path">
+/// The field, as the library names it: a parameter (<c>name</c>, <c>completedAt</c>) or a member path of an argument
+/// (<c>run.CompletedAt</c>, <c>query.Limit</c>, <c>expectation.Hosts.MinimumCount</c>, <c>expectation.Tags[2]</c>, an
+/// index into the list as the argument holds it).
+/// </param>
+/// <param name="Rule">A short stable key of the rule (<see cref="FieldRules"/>), for machines.</param>
+/// <param name="Message">A sentence that begins with <paramref name="Path"/>.</param>
+public sealed record FieldError(string Path, string Rule, string Message)
+{
+    /// <summary>
+    /// The other field a rule between two fields holds this one against (<c>expectation.MaxRuntime</c> for
+    /// <c>expectation.MinRuntime</c>), named once in <see cref="Message"/>; null for a rule of one field.
+    /// </summary>
+    public string? OtherPath { get; init; }
+
+    /// <summary>
+    /// The message with its fields named the way a front end's user knows them (a command-line option, a JSON
+    /// property): <see cref="Path"/> at its start, and <see cref="OtherPath"/> where it is named.
+    /// </summary>
+    /// <param name="name">The front end's name of a library path; return the path itself to keep it.</param>
+    public string Describe(Func<string, string> name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!Message.StartsWith(Path, StringComparison.Ordinal))
+        {
+            return Message;
+        }
+
+        var rest = Message[Path.Length..];
+        var other = OtherPath is null ? -1 : rest.IndexOf(OtherPath, StringComparison.Ordinal);
+        return other < 0
+            ? name(Path) + rest
+            : string.Concat(name(Path), rest[..other], name(OtherPath!), rest[(other + OtherPath!.Length)..]);
+    }
+}

@@ -143,7 +143,7 @@ public abstract class ExpectationStoreContract : IAsyncLifetime
         { "expectation.MaxRuntime", new ScriptExpectation("job") { MaxRuntime = TimeSpan.Zero } },
         { "expectation.MinRuntime", new ScriptExpectation("job") { MinRuntime = TimeSpan.FromHours(2), MaxRuntime = TimeSpan.FromHours(1) } },
         { "expectation.FailuresTolerated", new ScriptExpectation("job") { FailuresTolerated = -1 } },
-        { "expectation.FailuresTolerated", new ScriptExpectation("job") { FailuresTolerated = ScriptHistory.Depth } },
+        { "expectation.FailuresTolerated", new ScriptExpectation("job") { FailuresTolerated = ExpectationValidation.MaxFailuresTolerated + 1 } },
         { "expectation.PausedUntil", new ScriptExpectation("job") { PausedUntil = Now.AddDays(1) } },
         { "expectation.Hosts", new ScriptExpectation("job") { Hosts = HostRequirement.Each() } },
         { "expectation.Hosts", new ScriptExpectation("job") { Hosts = HostRequirement.Each("db1", "db1") } },

@@ -168,9 +168,10 @@ public abstract partial class ScriptRunStoreContract
     {
         var started = await Store.RecordStartAsync("report", Utc(2026, 3, 1, 10, 0));
 
-        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.CompleteRunAsync(started.RunId, Utc(2026, 3, 1, 9, 59), RunOutcome.Succeeded));
+        var error = await Assert.ThrowsAsync<ValidationException>(() => Store.CompleteRunAsync(started.RunId, Utc(2026, 3, 1, 9, 59), RunOutcome.Succeeded));
 
         Assert.Equal("completedAt", error.ParamName);
+        Assert.Equal(FieldRules.NotBeforeStart, error.Errors.Single().Rule);
         Assert.Equal(RunOutcome.Running, Assert.Single(await Store.ListRunsAsync(new RunQuery("report"))).Outcome);
     }
 
@@ -179,9 +180,10 @@ public abstract partial class ScriptRunStoreContract
     {
         var started = await Store.RecordStartAsync("report", Utc(2026, 3, 1, 10, 0));
 
-        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.CompleteRunAsync(started.RunId, Utc(2026, 3, 1, 10, 1), RunOutcome.Running));
+        var error = await Assert.ThrowsAsync<ValidationException>(() => Store.CompleteRunAsync(started.RunId, Utc(2026, 3, 1, 10, 1), RunOutcome.Running));
 
         Assert.Equal("outcome", error.ParamName);
+        Assert.Equal(FieldRules.Outcome, error.Errors.Single().Rule);
     }
 
     [Fact]

@@ -417,13 +417,14 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
         await using var store = await PostgreSqlScriptRunStore.OpenAsync(server.ConnectionString, new PostgreSqlStoreOptions { Schema = schema, TimeProvider = ahead });
         var hostNow = ahead.GetUtcNow();
 
-        var start = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.RecordStartAsync("skewed", hostNow, "db9"));
-        var success = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.RecordSuccessAsync("skewed", hostNow.AddMinutes(-1), hostNow, "db9"));
-        var import = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ImportRunAsync(new ScriptRun(Guid.NewGuid(), "skewed", "db9", hostNow.AddMinutes(-1), hostNow, RunOutcome.Failed, 1, null)));
+        var start = await Assert.ThrowsAsync<ValidationException>(() => store.RecordStartAsync("skewed", hostNow, "db9"));
+        var success = await Assert.ThrowsAsync<ValidationException>(() => store.RecordSuccessAsync("skewed", hostNow.AddMinutes(-1), hostNow, "db9"));
+        var import = await Assert.ThrowsAsync<ValidationException>(() => store.ImportRunAsync(new ScriptRun(Guid.NewGuid(), "skewed", "db9", hostNow.AddMinutes(-1), hostNow, RunOutcome.Failed, 1, null)));
 
         Assert.Contains("ahead of the PostgreSQL server's clock", start.Message, StringComparison.Ordinal);
         Assert.Contains("ahead of the PostgreSQL server's clock", success.Message, StringComparison.Ordinal);
         Assert.Contains("ahead of the PostgreSQL server's clock", import.Message, StringComparison.Ordinal);
+        Assert.All(new[] { start, success, import }, e => Assert.Equal(FieldRules.NotInFuture, e.Errors.Single().Rule));
         Assert.Equal(0L, await server.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".runs"));
     }
 
@@ -435,9 +436,10 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
         var run = await store.RecordStartAsync("stepped", clock.GetUtcNow(), "db9");
         clock.Advance(TimeSpan.FromDays(3));
 
-        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.CompleteRunAsync(run.RunId, clock.GetUtcNow(), RunOutcome.Succeeded));
+        var error = await Assert.ThrowsAsync<ValidationException>(() => store.CompleteRunAsync(run.RunId, clock.GetUtcNow(), RunOutcome.Succeeded));
 
         Assert.Contains("completedAt", error.Message, StringComparison.Ordinal);
+        Assert.Equal(("completedAt", FieldRules.NotInFuture), (error.Errors.Single().Path, error.Errors[0].Rule));
         Assert.Equal(RunOutcome.Running, Assert.Single(await store.ListRunningAsync()).Outcome);
     }
 

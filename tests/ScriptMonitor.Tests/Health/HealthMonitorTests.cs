@@ -79,6 +79,30 @@ public sealed class HealthMonitorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_hundred_consecutive_failures_can_be_tolerated_and_the_next_one_is_failing()
+    {
+        await using var store = SqliteScriptRunStore.Open(Path.Combine(_directory, "runs.db"), new SqliteStoreOptions { TimeProvider = _clock, FlushEveryCommit = false });
+        var now = _clock.GetUtcNow();
+        foreach (var (name, failures) in new[] { ("flaky", 100), ("broken", 101) })
+        {
+            await store.SetExpectationAsync(new ScriptExpectation(name) { FailuresTolerated = 100 });
+            await store.RecordSuccessAsync(name, now.AddMinutes(-failures - 1), now.AddMinutes(-failures - 1).AddSeconds(5), "db1");
+            for (var minute = failures; minute >= 1; minute--)
+            {
+                await store.RecordFailureAsync(name, now.AddMinutes(-minute), now.AddMinutes(-minute).AddSeconds(5), exitCode: 1, hostname: "db1");
+            }
+        }
+
+        var health = await new HealthMonitor(store, _clock).EvaluateAsync();
+
+        Assert.DoesNotContain(health.Single(h => h.ScriptName == "flaky").Reasons, r => r.State == HealthState.Failing);
+        var broken = health.Single(h => h.ScriptName == "broken");
+        Assert.Equal(HealthState.Failing, broken.State);
+        Assert.StartsWith("the last 101 runs failed, the latest started 2026-03-02 11:59:00+00:00 with exit code 1; 100 consecutive failures are tolerated", broken.Summary, StringComparison.Ordinal);
+        Assert.Equal((101L, 100L, false), (broken.Reasons[0].Facts.ObservedCount!.Value, broken.Reasons[0].Facts.LimitCount!.Value, broken.Reasons[0].Facts.ObservedCountIsLowerBound));
+    }
+
+    [Fact]
     public async Task A_stored_expectation_this_version_cannot_read_makes_only_its_script_unknown()
     {
         var path = Path.Combine(_directory, "runs.db");

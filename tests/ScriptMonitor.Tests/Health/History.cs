@@ -8,6 +8,14 @@ internal static class History
 {
     internal const string Script = "nightly-backup";
 
+    /// <summary>The instant the tables evaluate at.</summary>
+    internal static readonly DateTimeOffset Now = Utc(2026, 3, 2, 12, 0);
+
+    internal static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+
+    /// <summary>Hourly with 10 minutes' grace: the expectation the tables vary.</summary>
+    internal static readonly ScriptExpectation Hourly = new(Script) { Schedule = Schedule.Every(TimeSpan.FromHours(1)), Grace = TimeSpan.FromMinutes(10) };
+
     internal static DateTimeOffset Utc(int year, int month, int day, int hour, int minute, int second = 0) =>
         new(year, month, day, hour, minute, second, TimeSpan.Zero);
 

@@ -1,3 +1,4 @@
+using ScriptMonitor.Runs;
 using ScriptMonitor.Health;
 using static ScriptMonitor.Tests.Health.History;
 
@@ -21,9 +22,10 @@ public sealed class ScheduleTests
     [InlineData(59)]
     public void A_period_shorter_than_a_minute_is_refused(int seconds)
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Schedule.Every(TimeSpan.FromSeconds(seconds)));
+        var error = Assert.Throws<ValidationException>(() => Schedule.Every(TimeSpan.FromSeconds(seconds)));
 
         Assert.Contains("between 1m and 366d", error.Message, StringComparison.Ordinal);
+        Assert.Equal(("period", FieldRules.Range), (error.Errors.Single().Path, error.Errors[0].Rule));
     }
 
     [Theory]

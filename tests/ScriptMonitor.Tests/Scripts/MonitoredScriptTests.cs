@@ -89,7 +89,7 @@ public sealed class MonitoredScriptTests : IDisposable
     [InlineData("two\u2028lines")]
     public void A_script_name_that_breaks_the_rules_is_refused_at_construction(string name)
     {
-        Assert.Throws<ArgumentException>(() => new DelegateScript(name, Options(), (_, _) => Task.CompletedTask));
+        Assert.Throws<ValidationException>(() => new DelegateScript(name, Options(), (_, _) => Task.CompletedTask));
     }
 
     [Theory]

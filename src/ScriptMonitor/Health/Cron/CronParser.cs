@@ -225,7 +225,7 @@ internal static class CronParser
     private static ArgumentException FieldError(string text, string field, FieldSpec spec, string rule) =>
         Error($"{Parameter} '{text}' is not a cron schedule: the {spec.Name} field '{field}' {rule}.");
 
-    private static ArgumentException Error(string message) => new(message, Parameter);
+    private static ArgumentException Error(string message) => Runs.ValidationException.Of(Parameter, Runs.FieldRules.CronExpression, message);
 
     private sealed record FieldSpec(string Name, string Plural, int Low, int High, string[] Names);
 }

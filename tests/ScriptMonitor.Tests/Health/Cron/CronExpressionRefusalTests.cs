@@ -1,3 +1,4 @@
+using ScriptMonitor.Runs;
 using ScriptMonitor.Health;
 
 namespace ScriptMonitor.Tests.Health.Cron;
@@ -51,9 +52,10 @@ public sealed class CronExpressionRefusalTests
     [MemberData(nameof(Refused))]
     public void An_expression_cron_would_not_run_as_written_is_refused_naming_the_field_and_the_rule(string expression, string message)
     {
-        var error = Assert.Throws<ArgumentException>(() => Schedule.Cron(expression));
+        var error = Assert.Throws<ValidationException>(() => Schedule.Cron(expression));
 
         Assert.Equal("expression", error.ParamName);
+        Assert.Equal(("expression", FieldRules.CronExpression), (error.Errors.Single().Path, error.Errors[0].Rule));
         Assert.StartsWith("expression", error.Message, StringComparison.Ordinal);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
@@ -63,7 +65,7 @@ public sealed class CronExpressionRefusalTests
     [InlineData("0 0 29 2 */7")]
     public void A_schedule_that_does_not_fire_within_the_horizon_names_the_rule(string expression)
     {
-        var error = Assert.Throws<ArgumentException>(() => Schedule.Cron(expression));
+        var error = Assert.Throws<ValidationException>(() => Schedule.Cron(expression));
 
         Assert.Contains("A schedule must fire at least once in every 2,922 days (8 years, the longest wait for a February 29th).", error.Message, StringComparison.Ordinal);
     }
@@ -90,9 +92,10 @@ public sealed class CronExpressionRefusalTests
     [InlineData("0 2 * * *", "Europe/", "'Europe/' is not a time zone that can be read")]
     public void An_unknown_time_zone_is_refused_naming_it(string expression, string zone, string message)
     {
-        var error = Assert.Throws<ArgumentException>(() => Schedule.Cron(expression, zone));
+        var error = Assert.Throws<ValidationException>(() => Schedule.Cron(expression, zone));
 
         Assert.Equal("timeZone", error.ParamName);
+        Assert.Equal(("timeZone", FieldRules.TimeZone), (error.Errors.Single().Path, error.Errors[0].Rule));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 

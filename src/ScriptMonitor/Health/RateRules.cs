@@ -1,0 +1,162 @@
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Health;
+
+/// <summary>How often runs start: too rarely, or too often, over the last scheduled occurrences.</summary>
+internal static class RateRules
+{
+    /// <summary>
+    /// Too often on one host, or too rare. The runs in the window are counted from the history where it reaches back
+    /// past the window's start; where it does not (more runs in the window than the history holds), the store counts
+    /// each host's runs in the window, so the count is exact whatever the depth of the history.
+    /// </summary>
+    internal static HealthReason? Rate(EvaluationTarget target, EvaluationContext context, EvaluationRules rules)
+    {
+        var now = context.Now;
+        if (Window(rules, now) is not { } window || window.Expected == 0)
+        {
+            return null;
+        }
+
+        // Runs per host in the window; a script runs on few hosts, so a short list beats a dictionary.
+        var recent = target.Recent;
+        var perHost = new List<(string Host, int Count)>(1);
+        var inWindow = 0;
+        foreach (var run in recent)
+        {
+            if (run.StartedAt > now)
+            {
+                continue;
+            }
+
+            if (run.StartedAt < window.Start)
+            {
+                // Newest first: every run from here on is older.
+                break;
+            }
+
+            inWindow++;
+            var index = perHost.FindIndex(h => string.Equals(h.Host, run.Hostname, StringComparison.Ordinal));
+            if (index < 0)
+            {
+                perHost.Add((run.Hostname, 1));
+            }
+            else
+            {
+                perHost[index] = (run.Hostname, perHost[index].Count + 1);
+            }
+        }
+
+        string Between() => $"between {Timestamps.Format(window.Start)} and {Timestamps.Format(now)}";
+        if (Busiest(target, context, window, perHost) is { } busiest && busiest.Count.Count > window.Expected * HealthEvaluator.TooOftenRatio)
+        {
+            return new HealthReason(
+                HealthState.TooOften,
+                target.Host ?? busiest.Host,
+                $"{busiest.Count} runs on {busiest.Host} started {Between()}, but {rules.DescribeSchedule()} means {window.Expected}")
+            {
+                Facts = new HealthFacts { ObservedCount = busiest.Count.Count, ObservedCountIsLowerBound = !busiest.Count.Exact, LimitCount = window.Expected },
+            };
+        }
+
+        // Too rare needs a history that reaches back past the window: a new script, or one whose recent runs are
+        // crowded out by other hosts, has not had the chance to run enough.
+        var reachesBack = recent.Count > 0 && recent[^1].StartedAt <= window.Start;
+        if (reachesBack && inWindow < window.Expected * HealthEvaluator.TooRareRatio)
+        {
+            return new HealthReason(
+                HealthState.TooRare,
+                target.Host,
+                $"{CountText.Of(inWindow, "run")}{target.On} started {Between()}, but {rules.DescribeSchedule()} means {window.Expected}")
+            {
+                Facts = new HealthFacts { ObservedCount = inWindow, LimitCount = window.Expected },
+            };
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The host with the most runs in the window, and how many. Exact from the history when the script's newest runs
+    /// reach back past the window's start (or are all it has); else from the store's count per host the target may
+    /// have run on, and "at least" what the history shows until the store has answered.
+    /// </summary>
+    private static (string Host, Tally Count)? Busiest(EvaluationTarget target, EvaluationContext context, (DateTimeOffset Start, int Expected) window, List<(string Host, int Count)> perHost)
+    {
+        var history = context.History;
+        if (!history.IsTruncated || (history.RecentRuns.Count > 0 && history.RecentRuns[^1].StartedAt < window.Start))
+        {
+            if (perHost.Count == 0)
+            {
+                return null;
+            }
+
+            // The first among equals: the host of the newest run.
+            var seen = perHost.MaxBy(h => h.Count);
+            return (seen.Host, new Tally(seen.Count, Exact: true));
+        }
+
+        // The store's window, to the microsecond it keeps: [start, now], as the runs above were counted.
+        var since = CeilingToMicrosecond(window.Start);
+        var until = Timestamps.Normalize(context.Now) + HealthEvaluator.StoredResolution;
+        (string Host, Tally Count)? busiest = null;
+        foreach (var host in target.Host is { } listed ? [listed] : HostsOf(history))
+        {
+            var seen = perHost.Find(h => string.Equals(h.Host, host, StringComparison.Ordinal)).Count;
+            var count = context.Count([new RunQuery(context.ScriptName) { Hostname = host, Since = since, Until = until }], seen);
+            if (busiest is null || count.Count > busiest.Value.Count.Count)
+            {
+                busiest = (host, count);
+            }
+        }
+
+        return busiest;
+    }
+
+    /// <summary>
+    /// Every host the history names: those of its newest runs, of its runs in progress, and of its last successes. A
+    /// host with none of these ran nothing the newest runs show, and is not counted.
+    /// </summary>
+    private static List<string> HostsOf(ScriptHistory history)
+    {
+        var hosts = new List<string>();
+        foreach (var host in history.RecentRuns.Select(r => r.Hostname).Concat(history.InProgress.Select(r => r.Hostname)).Concat(history.LastSuccessByHost.Keys))
+        {
+            if (!hosts.Contains(host, StringComparer.Ordinal))
+            {
+                hosts.Add(host);
+            }
+        }
+
+        return hosts;
+    }
+
+    private static DateTimeOffset CeilingToMicrosecond(DateTimeOffset value)
+    {
+        var floor = Timestamps.Normalize(value);
+        return floor < value ? floor + HealthEvaluator.StoredResolution : floor;
+    }
+
+    private static (DateTimeOffset Start, int Expected)? Window(EvaluationRules rules, DateTimeOffset now)
+    {
+        switch (rules.Schedule)
+        {
+            case PeriodSchedule { Period: var period }:
+                return (now - (period * HealthEvaluator.RateWindowOccurrences), HealthEvaluator.RateWindowOccurrences);
+            case CronSchedule cron:
+                var found = 0;
+                DateTimeOffset? start = null;
+                var cursor = now - rules.Grace;
+                while (found < HealthEvaluator.RateWindowOccurrences && cron.Previous(cursor) is { } occurrence)
+                {
+                    found++;
+                    start = occurrence;
+                    cursor = occurrence - TimeSpan.FromTicks(1);
+                }
+
+                return start is { } first ? (first - HealthEvaluator.EarlyStartTolerance, found) : null;
+            default:
+                return null;
+        }
+    }
+}
