@@ -111,7 +111,7 @@ public sealed record ExpectationPatch(
     {
         if (broken)
         {
-            errors.Add(new FieldError(Prefix + field, ExclusiveRule, $"{Prefix}{field} and {Prefix}{other} exclude one another{(why is null ? "." : ": " + why)}"));
+            errors.Add(new FieldError(Prefix + field, ExclusiveRule, $"{Prefix}{field} and {Prefix}{other} exclude one another{(why is null ? "." : ": " + why)}") { OtherPath = Prefix + other });
         }
     }
 
@@ -119,7 +119,7 @@ public sealed record ExpectationPatch(
     {
         if (broken)
         {
-            errors.Add(new FieldError(Prefix + field, RequiresRule, $"{Prefix}{field} {sentence} {Prefix}{other}."));
+            errors.Add(new FieldError(Prefix + field, RequiresRule, $"{Prefix}{field} {sentence} {Prefix}{other}.") { OtherPath = Prefix + other });
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed partial class StoreRunHistory(StoreAccess access, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(request);
         var (name, host) = Names(request.Script, request.Host);
-        RunValidation.Window(request.Since, request.Until, Request + nameof(request.Until));
+        RunValidation.Window(request.Since, request.Until, Request + nameof(request.Until), Request + nameof(request.Since));
         using var store = access.OpenForReading();
         await KnownScript.RequireAsync(store, name, Request + nameof(request.Script), access.Location.ToString(), cancellationToken).ConfigureAwait(false);
         var runs = await StoreAccess.CallAsync(store!, s => s.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Limit = request.Limit }, cancellationToken)).ConfigureAwait(false);
@@ -48,7 +48,7 @@ public sealed partial class StoreRunHistory(StoreAccess access, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(request);
         var (name, host) = Names(request.Script, request.Host);
-        RunValidation.Window(request.Since, request.Until, Request + nameof(request.Until));
+        RunValidation.Window(request.Since, request.Until, Request + nameof(request.Until), Request + nameof(request.Since));
         using var store = access.OpenForReading();
         await KnownScript.RequireAsync(store, name, Request + nameof(request.Script), access.Location.ToString(), cancellationToken).ConfigureAwait(false);
         var statistics = await StoreAccess.CallAsync(store!, s => s.GetRuntimeStatisticsAsync(name, request.Since, request.Until, host, cancellationToken)).ConfigureAwait(false);
@@ -81,8 +81,11 @@ public sealed partial class StoreRunHistory(StoreAccess access, TimeProvider tim
         {
             throw new ValidationException([new FieldError(
                 Request + nameof(request.CompletedAt),
-                "not-before-start",
-                $"{Request}{nameof(request.CompletedAt)} ({Timestamps.FormatIso(completed)}) must not be before {Request}{nameof(request.StartedAt)} ({Timestamps.FormatIso(started)}).")]);
+                FieldRules.NotBeforeStart,
+                $"{Request}{nameof(request.CompletedAt)} ({Timestamps.FormatIso(completed)}) must not be before {Request}{nameof(request.StartedAt)} ({Timestamps.FormatIso(started)}).")
+            {
+                OtherPath = Request + nameof(request.StartedAt),
+            }]);
         }
 
         using var store = access.OpenForWriting();

@@ -21,7 +21,6 @@ internal static class RunsCommand
         ["request.Since"] = "--since",
         ["request.Until"] = "--until",
         ["request.Limit"] = "--limit",
-        ["since"] = "--since",
     };
 
     internal static Command Create(CliContext context)

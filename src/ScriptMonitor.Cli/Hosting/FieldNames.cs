@@ -5,7 +5,8 @@ namespace ScriptMonitor.Cli.Hosting;
 /// <summary>
 /// Names the fields of a refusal the way the user typed them. The library names a field by its path
 /// (<c>expectation.Schedule.Period</c>, <c>request.Until</c>); each command has one table from those paths to its
-/// options (<c>--every</c>, <c>--until</c>), and a refusal's field errors are told with the options.
+/// options (<c>--every</c>, <c>--until</c>), and a refusal's field errors are told with the options
+/// (<see cref="FieldError.Describe"/>). The messages themselves are never rewritten.
 /// </summary>
 internal static class FieldNames
 {
@@ -18,26 +19,12 @@ internal static class FieldNames
     internal static string Describe(ArgumentException refusal, IReadOnlyDictionary<string, string> names) => refusal switch
     {
         ValidationException { Errors.Count: > 0 } validation => string.Join(" ", validation.Errors.Select(e => Describe(e, names))),
-        _ => Legacy(refusal, names),
+        _ => Sentence(refusal),
     };
 
-    /// <summary>One broken rule, its field named by <paramref name="names"/>: the message begins with the field's path.</summary>
-    internal static string Describe(FieldError error, IReadOnlyDictionary<string, string> names)
-    {
-        if (!error.Message.StartsWith(error.Path, StringComparison.Ordinal))
-        {
-            return error.Message;
-        }
-
-        // The other field of a rule between two fields of a request is named in the rest of the message.
-        var rest = error.Message[error.Path.Length..];
-        foreach (var (path, name) in names.Where(p => p.Key.StartsWith("patch.", StringComparison.Ordinal) || p.Key.StartsWith("request.", StringComparison.Ordinal)))
-        {
-            rest = rest.Replace(path, name, StringComparison.Ordinal);
-        }
-
-        return Name(error.Path, names) + rest;
-    }
+    /// <summary>One broken rule, its field (and the other field of a rule between two) named by <paramref name="names"/>.</summary>
+    internal static string Describe(FieldError error, IReadOnlyDictionary<string, string> names) =>
+        error.Describe(path => Name(path, names));
 
     /// <summary>The option of a path; the path itself when the command has none for it.</summary>
     internal static string Name(string path, IReadOnlyDictionary<string, string> names)
@@ -66,23 +53,12 @@ internal static class FieldNames
     }
 
     /// <summary>
-    /// A refusal without field errors: its message, without the " (Parameter 'x')" that <see cref="ArgumentException"/>
-    /// appends, its parameter named by the table.
+    /// A refusal without field errors (a malformed <c>--database</c>): its sentence names the setting already, so the
+    /// parameter <see cref="ArgumentException.Message"/> appends after it is left out.
     /// </summary>
-    private static string Legacy(ArgumentException refusal, IReadOnlyDictionary<string, string> names)
+    private static string Sentence(ArgumentException refusal)
     {
-        var message = refusal.Message;
-        var at = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        message = at < 0 ? message : message[..at];
-        var key = message.IndexOf(" Arg_ParamName_Name", StringComparison.Ordinal);
-        message = key < 0 ? message : message[..key];
-        var actual = message.IndexOf("\nActual value was", StringComparison.Ordinal);
-        message = (actual < 0 ? message : message[..actual]).ReplaceLineEndings(" ").Trim();
-        foreach (var (path, name) in names.OrderByDescending(p => p.Key.Length))
-        {
-            message = message.Replace(path, name, StringComparison.Ordinal);
-        }
-
-        return message;
+        var suffix = refusal.ParamName is null ? null : $" (Parameter '{refusal.ParamName}')";
+        return suffix is not null && refusal.Message.EndsWith(suffix, StringComparison.Ordinal) ? refusal.Message[..^suffix.Length] : refusal.Message;
     }
 }
