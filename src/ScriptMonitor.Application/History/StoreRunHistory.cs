@@ -36,10 +36,8 @@ public sealed partial class StoreRunHistory(StoreAccess access, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(request);
         var (name, host) = Names(request.Script, request.Host);
-        RunValidation.Window(request.Since, request.Until, Request + nameof(request.Until), Request + nameof(request.Since));
-        using var store = access.OpenForReading();
-        await KnownScript.RequireAsync(store, name, Request + nameof(request.Script), access.Location.ToString(), cancellationToken).ConfigureAwait(false);
-        var runs = await StoreAccess.CallAsync(store!, s => s.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Limit = request.Limit }, cancellationToken)).ConfigureAwait(false);
+        using var store = await OpenWindowAsync(name, request.Since, request.Until, cancellationToken).ConfigureAwait(false);
+        var runs = await StoreAccess.CallAsync(store, s => s.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Limit = request.Limit }, cancellationToken)).ConfigureAwait(false);
         return new RunsView(name, [.. runs.Select(RunView.From)]);
     }
 
@@ -48,11 +46,9 @@ public sealed partial class StoreRunHistory(StoreAccess access, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(request);
         var (name, host) = Names(request.Script, request.Host);
-        RunValidation.Window(request.Since, request.Until, Request + nameof(request.Until), Request + nameof(request.Since));
-        using var store = access.OpenForReading();
-        await KnownScript.RequireAsync(store, name, Request + nameof(request.Script), access.Location.ToString(), cancellationToken).ConfigureAwait(false);
-        var statistics = await StoreAccess.CallAsync(store!, s => s.GetRuntimeStatisticsAsync(name, request.Since, request.Until, host, cancellationToken)).ConfigureAwait(false);
-        var runs = await StoreAccess.CallAsync(store!, s => s.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Outcome = RunOutcome.Succeeded, Limit = RunQuery.MaxLimit }, cancellationToken)).ConfigureAwait(false);
+        using var store = await OpenWindowAsync(name, request.Since, request.Until, cancellationToken).ConfigureAwait(false);
+        var statistics = await StoreAccess.CallAsync(store, s => s.GetRuntimeStatisticsAsync(name, request.Since, request.Until, host, cancellationToken)).ConfigureAwait(false);
+        var runs = await StoreAccess.CallAsync(store, s => s.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Outcome = RunOutcome.Succeeded, Limit = RunQuery.MaxLimit }, cancellationToken)).ConfigureAwait(false);
         var durations = runs.Reverse().Select(r => r.Duration!.Value).ToList();
         return new StatsView(
             name,
@@ -136,6 +132,26 @@ public sealed partial class StoreRunHistory(StoreAccess access, TimeProvider tim
         }
 
         return new PruneView(access.Location.ToString(), Timestamps.FormatIso(olderThan), keepLast, deleted);
+    }
+
+    /// <summary>
+    /// Checks a request's window and opens the store to read a known script's runs in it (the request's fields are
+    /// <c>request.Since</c>, <c>request.Until</c>, <c>request.Script</c>).
+    /// </summary>
+    private async Task<IScriptRunStore> OpenWindowAsync(string name, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        RunValidation.Window(since, until, Request + nameof(RunListRequest.Until), Request + nameof(RunListRequest.Since));
+        var store = access.OpenForReading();
+        try
+        {
+            await KnownScript.RequireAsync(store, name, Request + nameof(RunListRequest.Script), access.Location.ToString(), cancellationToken).ConfigureAwait(false);
+            return store!;
+        }
+        catch
+        {
+            store?.Dispose();
+            throw;
+        }
     }
 
     private static (string Name, string? Host) Names(string script, string? host) =>
