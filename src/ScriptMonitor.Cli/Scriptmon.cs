@@ -114,7 +114,7 @@ internal static class Scriptmon
     {
         UsageException => (ExitCodes.Usage, OneLine(e.Message)),
         ArgumentException refusal => (ExitCodes.Usage, OneLine(FieldNames.Describe(refusal, fields))),
-        ConfigurationException or StoreUnavailableException or SpoolUnavailableException => (ExitCodes.Unavailable, OneLine(e.Message)),
+        ConfigurationException or StoreIncompatibleException or StoreUnavailableException or SpoolUnavailableException => (ExitCodes.Unavailable, OneLine(e.Message)),
         _ => (ExitCodes.Internal, $"an unexpected {e.GetType().Name} stopped scriptmon: {OneLine(e.Message)} (please report this)"),
     };
 

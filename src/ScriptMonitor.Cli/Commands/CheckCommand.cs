@@ -62,7 +62,7 @@ internal static class CheckCommand
         {
             return Unknown(context, CliContext.OneLine(FieldNames.Describe(e, Fields)));
         }
-        catch (Exception e) when (e is UsageException or StoreUnavailableException or ConfigurationException)
+        catch (Exception e) when (e is UsageException or StoreUnavailableException or StoreIncompatibleException or ConfigurationException)
         {
             return Unknown(context, CliContext.OneLine(e.Message));
         }
