@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ScriptMonitor.Application.Logging;
 using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Application.Views;
 using ScriptMonitor.Health;
@@ -10,7 +11,7 @@ namespace ScriptMonitor.Application.History;
 /// <param name="access">The store.</param>
 /// <param name="timeProvider">The clock "now" comes from.</param>
 /// <param name="logger">Where problems that do not stop the answer are said.</param>
-public sealed partial class StoreRunHistory(StoreAccess access, TimeProvider timeProvider, ILogger logger) : IRunHistory
+public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvider, ILogger logger) : IRunHistory
 {
     /// <summary>The path of the script's name in a refusal by a method that takes it alone.</summary>
     public const string ScriptPath = "script";
@@ -175,18 +176,12 @@ public sealed partial class StoreRunHistory(StoreAccess access, TimeProvider tim
         {
             foreach (var (run, reason) in await AbandonedRunSweep.CloseAllAsync(store, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
             {
-                LogRunAbandoned(logger, run.ScriptName, run.RunId, reason);
+                logger.LogRunAbandoned(run.ScriptName, run.RunId, reason);
             }
         }
         catch (Exception e) when (StoreAccess.IsStoreFailure(e))
         {
-            LogAbandonedNotChecked(logger, e.Message.ReplaceLineEndings(" ").Trim());
+            logger.LogAbandonedNotChecked(e.Message.ReplaceLineEndings(" ").Trim());
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closed the run {RunId} of {ScriptName} as abandoned: {Reason}.")]
-    private static partial void LogRunAbandoned(ILogger logger, string scriptName, Guid runId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Runs left running were not checked for abandonment: {Problem}")]
-    private static partial void LogAbandonedNotChecked(ILogger logger, string problem);
 }

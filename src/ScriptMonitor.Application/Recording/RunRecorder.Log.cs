@@ -32,10 +32,4 @@ public sealed partial class RunRecorder
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Runs spooled in {SpoolDirectory} were not delivered: {Problem}")]
     private static partial void LogSpoolNotDelivered(ILogger logger, string spoolDirectory, string problem);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closed the run {RunId} of {ScriptName} as abandoned: {Reason}.")]
-    private static partial void LogRunAbandoned(ILogger logger, string scriptName, Guid runId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Runs left running were not checked for abandonment: {Problem}")]
-    private static partial void LogAbandonedNotChecked(ILogger logger, string problem);
 }

@@ -1,3 +1,4 @@
+using ScriptMonitor.Application.Logging;
 using Microsoft.Extensions.Logging;
 using ScriptMonitor.Application.Spooling;
 using ScriptMonitor.Configuration;
@@ -385,12 +386,12 @@ public sealed partial class RunRecorder : IDisposable
         {
             foreach (var (gone, reason) in HostRunSweep.CloseGoneRunsAsync(target, _timeProvider.GetUtcNow(), cancellationToken).GetAwaiter().GetResult())
             {
-                LogRunAbandoned(_logger, gone.ScriptName, gone.RunId, reason);
+                _logger.LogRunAbandoned(gone.ScriptName, gone.RunId, reason);
             }
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
-            LogAbandonedNotChecked(_logger, OneLine(e.Message));
+            _logger.LogAbandonedNotChecked(OneLine(e.Message));
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ScriptMonitor.Application.Logging;
 using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 
@@ -9,7 +10,7 @@ namespace ScriptMonitor.Application.Status;
 /// only reads (the status overview, a check) evaluates them as abandoned, and the next run recorded on this host (or a
 /// prune) records it. Runs past their bound need no lookup: the evaluation presumes them abandoned itself.
 /// </summary>
-public static partial class GoneRunners
+public static class GoneRunners
 {
     /// <summary>Finds them; a store that fails now leaves them to the evaluation's own bound, which is logged.</summary>
     /// <param name="store">The store.</param>
@@ -24,11 +25,8 @@ public static partial class GoneRunners
         }
         catch (Exception e) when (Stores.StoreAccess.IsStoreFailure(e))
         {
-            LogNotChecked(logger, e.Message.ReplaceLineEndings(" ").Trim());
+            logger.LogAbandonedNotChecked(e.Message.ReplaceLineEndings(" ").Trim());
             return [];
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Runs left running were not checked for abandonment: {Problem}")]
-    private static partial void LogNotChecked(ILogger logger, string problem);
 }

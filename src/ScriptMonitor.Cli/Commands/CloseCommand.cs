@@ -36,19 +36,13 @@ internal static class CloseCommand
 
         var reason = $"closed by {Environment.UserName} with 'scriptmon close'" + (reasonText is null ? string.Empty : $": {reasonText.Trim()}");
         var closed = CliContext.Await(context.Services.History.CloseAsync(runId, reason));
-        var status = closed.Closed ? ExitCodes.Ok : ExitCodes.NotFound;
-        if (json)
-        {
-            return Json.Write(context, closed, ViewJsonContext.Default.RunClosedView, status);
-        }
-
-        if (!closed.Closed)
-        {
-            context.Terminal.Error.WriteLine($"scriptmon: {closed.Problem}.");
-            return status;
-        }
-
-        context.Terminal.Out.WriteLine($"Closed the run {runId} of {closed.Script} on {closed.Host} (started {closed.StartedAt}) as abandoned.");
-        return status;
+        return Json.WriteChange(
+            context,
+            closed,
+            ViewJsonContext.Default.RunClosedView,
+            json,
+            closed.Closed,
+            $"Closed the run {runId} of {closed.Script} on {closed.Host} (started {closed.StartedAt}) as abandoned.",
+            $"scriptmon: {closed.Problem}.");
     }
 }

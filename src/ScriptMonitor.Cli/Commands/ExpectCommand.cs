@@ -161,23 +161,14 @@ internal static class ExpectCommand
         return ExitCodes.Ok;
     }
 
-    private static int Remove(CliContext context, ExpectationRemovedView removed, bool json)
-    {
-        var status = removed.Removed ? ExitCodes.Ok : ExitCodes.NotFound;
-        if (json)
-        {
-            return Json.Write(context, removed, ViewJsonContext.Default.ExpectationRemovedView, status);
-        }
-
-        if (!removed.Removed)
-        {
-            context.Terminal.Error.WriteLine($"scriptmon: {removed.Script} has no expectation to remove.");
-            return status;
-        }
-
-        context.Terminal.Out.WriteLine($"Removed the expectation of {removed.Script}; its runs are kept.");
-        return status;
-    }
+    private static int Remove(CliContext context, ExpectationRemovedView removed, bool json) => Json.WriteChange(
+        context,
+        removed,
+        ViewJsonContext.Default.ExpectationRemovedView,
+        json,
+        removed.Removed,
+        $"Removed the expectation of {removed.Script}; its runs are kept.",
+        $"scriptmon: {removed.Script} has no expectation to remove.");
 
     private static int Learn(CliContext context, LearnedView? learned, string name, bool save, bool json)
     {

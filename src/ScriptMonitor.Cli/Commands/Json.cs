@@ -23,4 +23,20 @@ internal static class Json
         context.Terminal.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         return status;
     }
+
+    /// <summary>
+    /// The answer of a change that finds nothing to change (exit 1): the view with <c>--json</c>; otherwise one line,
+    /// on standard output when the change was made, on standard error when there was nothing to change.
+    /// </summary>
+    internal static int WriteChange<T>(CliContext context, T view, JsonTypeInfo<T> type, bool json, bool changed, string changedLine, string unchangedLine)
+    {
+        var status = changed ? ExitCodes.Ok : ExitCodes.NotFound;
+        if (json)
+        {
+            return Write(context, view, type, status);
+        }
+
+        (changed ? context.Terminal.Out : context.Terminal.Error).WriteLine(changed ? changedLine : unchangedLine);
+        return status;
+    }
 }
