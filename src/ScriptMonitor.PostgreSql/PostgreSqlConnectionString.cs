@@ -49,16 +49,28 @@ internal static class PostgreSqlConnectionString
         text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
         || text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Parses either form into Npgsql's settings, with ScriptMonitor's defaults filled in.</summary>
+    /// <summary>
+    /// ScriptMonitor's own setting in either form: the schema that holds the store (<c>Schema=…</c>,
+    /// <c>?schema=…</c>), so that a setting alone, such as <c>SCRIPTMON_DATABASE</c>, can name it.
+    /// </summary>
+    internal const string SchemaKeyword = "schema";
+
+    /// <summary>Parses either form into Npgsql's settings, with ScriptMonitor's defaults filled in; a schema named in it is dropped.</summary>
     /// <exception cref="ArgumentException">The text is empty, malformed, or names no host.</exception>
-    internal static NpgsqlConnectionStringBuilder Parse(string connectionString)
+    internal static NpgsqlConnectionStringBuilder Parse(string connectionString) => ParseWithSchema(connectionString).Settings;
+
+    /// <summary>Parses either form into Npgsql's settings, with ScriptMonitor's defaults filled in, and the schema it names.</summary>
+    /// <exception cref="ArgumentException">The text is empty, malformed, names no host, or names a schema that breaks the rule of names.</exception>
+    internal static (NpgsqlConnectionStringBuilder Settings, string? Schema) ParseWithSchema(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString, ParameterName);
         var text = connectionString.Trim();
         NpgsqlConnectionStringBuilder builder;
+        string? schema;
         try
         {
-            builder = IsUri(text) ? FromUri(text) : new NpgsqlConnectionStringBuilder(text);
+            (builder, schema) = IsUri(text) ? FromUri(text) : FromKeywords(text);
+            schema = schema is null ? null : PostgreSqlStoreOptions.ValidSchema(schema, SchemaKeyword);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
         {
@@ -78,7 +90,7 @@ internal static class PostgreSqlConnectionString
         // The store sets no session state (its one advisory lock ends with its transaction), so a pooled connection
         // needs no DISCARD ALL before its next use: one statement less on every call.
         builder.NoResetOnClose = true;
-        return builder;
+        return (builder, schema);
     }
 
     /// <summary>Where the store is, for people: <c>postgresql://user@host:port/database</c>, never the password.</summary>
@@ -95,10 +107,24 @@ internal static class PostgreSqlConnectionString
             ? host
             : string.Create(CultureInfo.InvariantCulture, $"{builder.Host}:{builder.Port}");
 
-    private static NpgsqlConnectionStringBuilder FromUri(string uri)
+    /// <summary>Npgsql's keywords, less <see cref="SchemaKeyword"/>, which Npgsql does not know.</summary>
+    private static (NpgsqlConnectionStringBuilder Settings, string? Schema) FromKeywords(string text)
+    {
+        var keywords = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = text };
+        if (!keywords.TryGetValue(SchemaKeyword, out var schema))
+        {
+            return (new NpgsqlConnectionStringBuilder(text), null);
+        }
+
+        keywords.Remove(SchemaKeyword);
+        return (new NpgsqlConnectionStringBuilder(keywords.ConnectionString), Convert.ToString(schema, CultureInfo.InvariantCulture));
+    }
+
+    private static (NpgsqlConnectionStringBuilder Settings, string? Schema) FromUri(string uri)
     {
         var rest = uri[(uri.IndexOf("://", StringComparison.Ordinal) + 3)..];
         var builder = new NpgsqlConnectionStringBuilder();
+        string? schema = null;
 
         var fragment = rest.IndexOf('#', StringComparison.Ordinal);
         if (fragment >= 0)
@@ -148,11 +174,11 @@ internal static class PostgreSqlConnectionString
         {
             foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
             {
-                SetParameter(builder, pair);
+                schema = SetParameter(builder, pair) ?? schema;
             }
         }
 
-        return builder;
+        return (builder, schema);
     }
 
     private static void SetHosts(NpgsqlConnectionStringBuilder builder, string authority)
@@ -211,7 +237,8 @@ internal static class PostgreSqlConnectionString
             ? port
             : throw new ArgumentException($"the port '{text}' is not a number from 1 to 65535.");
 
-    private static void SetParameter(NpgsqlConnectionStringBuilder builder, string pair)
+    /// <summary>Sets one query parameter; returns the schema when that is the parameter.</summary>
+    private static string? SetParameter(NpgsqlConnectionStringBuilder builder, string pair)
     {
         var equals = pair.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0)
@@ -221,6 +248,10 @@ internal static class PostgreSqlConnectionString
 
         var name = Decode(pair[..equals], "parameter name");
         var value = Decode(pair[(equals + 1)..], $"value of '{name}'");
+        if (name.Equals(SchemaKeyword, StringComparison.OrdinalIgnoreCase))
+        {
+            return value;
+        }
         if (name.Equals("sslmode", StringComparison.OrdinalIgnoreCase))
         {
             value = SslModes.TryGetValue(value, out var mode)
@@ -231,7 +262,7 @@ internal static class PostgreSqlConnectionString
         if (name.Equals("port", StringComparison.OrdinalIgnoreCase))
         {
             builder.Port = ParsePort(value);
-            return;
+            return null;
         }
 
         var keyword = LibpqParameters.GetValueOrDefault(name, name);
@@ -243,6 +274,8 @@ internal static class PostgreSqlConnectionString
         {
             throw new ArgumentException($"the query parameter '{name}' is neither a libpq parameter ScriptMonitor understands nor a valid Npgsql setting ({e.Message})", e);
         }
+
+        return null;
     }
 
     private static string Decode(string text, string what)

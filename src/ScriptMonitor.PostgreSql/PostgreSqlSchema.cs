@@ -1,9 +1,12 @@
 using Npgsql;
+using ScriptMonitor.Runs;
+using ScriptMonitor.Stores;
 
 namespace ScriptMonitor.PostgreSql;
 
 /// <summary>
-/// The schema, kept as versioned SQL in this one place. The applied versions are rows of <c>schema_version</c>;
+/// The schema, kept as versioned SQL in this one place. The applied versions are rows of <c>schema_version</c>, each
+/// (from version 5) with the oldest writer version the store accepts as of it;
 /// migrations run in one transaction under a transaction-scoped advisory lock, so that processes opening a new
 /// database at once apply each migration exactly once, and a failed migration leaves nothing half done.
 /// </summary>
@@ -11,7 +14,7 @@ namespace ScriptMonitor.PostgreSql;
 internal static class PostgreSqlSchema
 {
     /// <summary>Migration N takes the schema from version N to N+1; append, never edit.</summary>
-    private static readonly Migration[] Migrations =
+    internal static readonly IReadOnlyList<SchemaMigration> Migrations =
     [
         new(
             "runs and scripts",
@@ -105,38 +108,64 @@ internal static class PostgreSqlSchema
                 ADD COLUMN abandon_after      interval,
                 ADD COLUMN skips_before_alert integer NOT NULL DEFAULT 3;
             """),
+        new(
+            "the oldest writer the store accepts",
+            """
+            -- The oldest schema version whose builds may still write this store (see SchemaCompatibility), as of each
+            -- version applied from now on. A build that knows an older version than the store's reads it from the
+            -- newest row to tell whether it may carry on.
+            ALTER TABLE {schema}.schema_version ADD COLUMN oldest_writer_version integer;
+            """)
+        {
+            KeepsOlderWriters = true,
+        },
     ];
 
-    internal static int LatestVersion => Migrations.Length;
+    /// <summary>The first version whose rows record the oldest writer the store accepts.</summary>
+    private const int RecordsOldestWriterFrom = 5;
+
+    internal static int LatestVersion => Migrations.Count;
 
     /// <summary>The schema name quoted for SQL: it is validated by the options, and quoted all the same.</summary>
     internal static string Quote(string schema) => "\"" + schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    internal static async ValueTask<int> CurrentVersionAsync(NpgsqlConnection connection, string schema, bool async, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
+    /// <summary>The store's schema version (0 when there is no store), and the oldest writer version it accepts where it records one.</summary>
+    internal static async ValueTask<(int Version, int? OldestWriter)> ReadVersionAsync(NpgsqlConnection connection, string schema, bool async, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
     {
         await using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection, transaction);
         exists.Parameters.Add(new NpgsqlParameter { Value = Quote(schema) + ".schema_version" });
         if (!(bool)(await exists.ScalarAsync(async, cancellationToken).ConfigureAwait(false))!)
         {
-            return 0;
+            return (0, null);
         }
 
-        await using var version = new NpgsqlCommand($"SELECT coalesce(max(version), 0) FROM {Quote(schema)}.schema_version", connection, transaction);
-        return (int)(await version.ScalarAsync(async, cancellationToken).ConfigureAwait(false))!;
+        // The row as JSON: a store older than the oldest-writer column reads as one without it.
+        await using var version = new NpgsqlCommand(
+            $"SELECT version, (to_jsonb(v) ->> 'oldest_writer_version')::integer FROM {Quote(schema)}.schema_version v ORDER BY version DESC LIMIT 1",
+            connection,
+            transaction);
+        await using var reader = await version.ReaderAsync(async, cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(async, cancellationToken).ConfigureAwait(false)
+            ? (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1))
+            : (0, null);
     }
 
-    /// <summary>Brings the schema to <see cref="LatestVersion"/>; a no-op, without locking, when it is there already.</summary>
-    /// <exception cref="InvalidOperationException">The database is at a newer version than this build knows.</exception>
+    /// <summary>
+    /// Brings the schema to the newest version <paramref name="migrations"/> know; a no-op, without locking, when it is
+    /// there already or newer and still accepting this build.
+    /// </summary>
+    /// <exception cref="StoreIncompatibleException">The store is newer and accepts no writer of this build's version.</exception>
     /// <param name="connection">An open connection.</param>
     /// <param name="schema">The store's schema, unquoted.</param>
     /// <param name="description">The database, for messages.</param>
+    /// <param name="migrations">Every migration this build knows: <see cref="Migrations"/>, and more in tests.</param>
     /// <param name="async">Whether to do the I/O asynchronously.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <param name="toVersion">The version to stop at; <see cref="LatestVersion"/> unless a test builds an older schema.</param>
-    internal static async ValueTask MigrateAsync(NpgsqlConnection connection, string schema, string description, bool async, CancellationToken cancellationToken, int? toVersion = null)
+    /// <param name="toVersion">The version to stop at; the latest unless a test builds an older schema.</param>
+    internal static async ValueTask MigrateAsync(NpgsqlConnection connection, string schema, string description, IReadOnlyList<SchemaMigration> migrations, bool async, CancellationToken cancellationToken, int? toVersion = null)
     {
-        var target = toVersion ?? LatestVersion;
-        if (RefuseNewer(await CurrentVersionAsync(connection, schema, async, cancellationToken).ConfigureAwait(false), description) >= target)
+        var target = toVersion ?? migrations.Count;
+        if (UpToDate(await ReadVersionAsync(connection, schema, async, cancellationToken).ConfigureAwait(false), target, description, migrations.Count))
         {
             return;
         }
@@ -177,14 +206,30 @@ internal static class PostgreSqlSchema
             async,
             cancellationToken).ConfigureAwait(false);
 
-        var version = RefuseNewer(await CurrentVersionAsync(connection, schema, async, cancellationToken, transaction).ConfigureAwait(false), description);
-        for (; version < target; version++)
+        var (version, oldestWriter) = await ReadVersionAsync(connection, schema, async, cancellationToken, transaction).ConfigureAwait(false);
+        if (UpToDate((version, oldestWriter), target, description, migrations.Count))
         {
-            var migration = Migrations[version];
+            return;
+        }
+
+        for (var from = version; version < target; version++)
+        {
+            var migration = migrations[version];
             await ExecuteAsync(connection, transaction, migration.Sql.Replace("{schema}", quoted, StringComparison.Ordinal), async, cancellationToken).ConfigureAwait(false);
-            await using var record = new NpgsqlCommand($"INSERT INTO {quoted}.schema_version (version, description) VALUES ($1, $2)", connection, transaction);
+            var recordsOldest = version + 1 >= RecordsOldestWriterFrom;
+            await using var record = new NpgsqlCommand(
+                recordsOldest
+                    ? $"INSERT INTO {quoted}.schema_version (version, description, oldest_writer_version) VALUES ($1, $2, $3)"
+                    : $"INSERT INTO {quoted}.schema_version (version, description) VALUES ($1, $2)",
+                connection,
+                transaction);
             record.Parameters.Add(new NpgsqlParameter { Value = version + 1 });
             record.Parameters.Add(new NpgsqlParameter { Value = migration.Description });
+            if (recordsOldest)
+            {
+                record.Parameters.Add(new NpgsqlParameter { Value = SchemaCompatibility.OldestWriterAfter(migrations, from, oldestWriter ?? from, version + 1) });
+            }
+
             await record.NonQueryAsync(async, cancellationToken).ConfigureAwait(false);
         }
 
@@ -198,17 +243,20 @@ internal static class PostgreSqlSchema
         }
     }
 
-    internal static int RefuseNewer(int version, string description) =>
-        version <= LatestVersion
-            ? version
-            : throw new InvalidOperationException(
-                $"The database {description} is at schema version {version}, newer than this ScriptMonitor knows ({LatestVersion}); upgrade ScriptMonitor.");
+    /// <summary>Whether there is nothing to migrate; a newer store that no longer accepts this build is refused.</summary>
+    internal static bool UpToDate((int Version, int? OldestWriter) stored, int target, string description, int latest)
+    {
+        if (SchemaCompatibility.Judge(stored.Version, stored.OldestWriter, latest) == SchemaAccess.Incompatible)
+        {
+            throw SchemaCompatibility.Incompatible($"The database {description}", stored.Version, stored.OldestWriter, latest);
+        }
+
+        return stored.Version >= target;
+    }
 
     private static async ValueTask ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, bool async, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.NonQueryAsync(async, cancellationToken).ConfigureAwait(false);
     }
-
-    private sealed record Migration(string Description, string Sql);
 }

@@ -11,25 +11,27 @@ public sealed partial class PostgreSqlStoreOptions
     /// <summary>The application name the store reports to the server when the connection string sets none.</summary>
     internal const string DefaultApplicationName = "scriptmon";
 
-    private readonly string _schema = DefaultSchema;
+    private readonly string? _schema;
 
     /// <summary>
     /// The schema that holds ScriptMonitor's tables, created on first open if missing. Default <c>scriptmon</c>: the
     /// tables stay apart from anything else in the database, and one database can hold several independent stores.
-    /// A letter or underscore, then letters, digits or underscores; at most 63 characters.
+    /// The connection string may name it instead (<c>Schema=…</c>, <c>?schema=…</c>), which is how a setting such as
+    /// <c>SCRIPTMON_DATABASE</c> chooses it. A letter or underscore, then letters, digits or underscores; at most 63
+    /// characters.
     /// </summary>
     /// <exception cref="ArgumentException">The name breaks that rule.</exception>
     public string Schema
     {
-        get => _schema;
-        init
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(value);
-            _schema = SchemaNamePattern().IsMatch(value)
-                ? value
-                : throw new ArgumentException($"Schema must be a letter or underscore followed by letters, digits or underscores, at most 63 characters (it is '{value}').", nameof(Schema));
-        }
+        get => _schema ?? DefaultSchema;
+        init => _schema = ValidSchema(value, nameof(Schema));
     }
+
+    /// <summary>
+    /// Migrations beyond those this build knows, to play a newer build in tests: a store opened with them is migrated
+    /// past what the build knows, as a newer build on another host would migrate it.
+    /// </summary>
+    internal IReadOnlyList<Stores.SchemaMigration> TestMigrations { get; init; } = [];
 
     /// <summary>The longest connect timeout Npgsql takes.</summary>
     public static readonly TimeSpan MaxConnectTimeout = TimeSpan.FromSeconds(1024);
@@ -69,13 +71,29 @@ public sealed partial class PostgreSqlStoreOptions
 
     /// <summary>
     /// For <see cref="PostgreSqlScriptRunStore.OpenReadOnly"/>: open a store at an older schema version too, to report
-    /// on it (<see cref="PostgreSqlScriptRunStore.GetInfoAsync"/>). Default false: reading an older schema is refused
+    /// on it (<see cref="Stores.ScriptRunStoreBase.GetInfoAsync"/>). Default false: reading an older schema is refused
     /// with a message saying that it needs migrating, because queries of this build would not find what they read.
     /// </summary>
     public bool AcceptOlderSchema { get; init; }
 
     /// <summary>The clock that judges "in the future" before a call reaches the server; the system clock by default.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>A schema name checked against the rule of <see cref="Schema"/>.</summary>
+    internal static string ValidSchema(string? value, string paramName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value, paramName);
+        return SchemaNamePattern().IsMatch(value)
+            ? value
+            : throw new ArgumentException($"{paramName} must be a letter or underscore followed by letters, digits or underscores, at most 63 characters (it is '{value}').", paramName);
+    }
+
+    /// <summary>The schema to use: the one the connection string names, else <see cref="Schema"/>.</summary>
+    /// <exception cref="ArgumentException">Both name one, and they differ.</exception>
+    internal string SchemaFor(string? named) =>
+        named is null || named == _schema ? Schema
+        : _schema is null ? named
+        : throw new ArgumentException($"The connection string names schema '{named}' and options.Schema names '{_schema}'; name it in one place.", "options");
 
     /// <summary>A timeout as Npgsql takes it: whole seconds, rounded up so that it is never shorter than asked.</summary>
     internal static int WholeSeconds(TimeSpan value) => (int)Math.Min(int.MaxValue, Math.Ceiling(value.TotalSeconds));

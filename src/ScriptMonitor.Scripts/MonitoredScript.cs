@@ -10,6 +10,7 @@ using ScriptMonitor.Scripts.Logging;
 using ScriptMonitor.Application.Spooling;
 using ScriptMonitor.Application.Recording;
 using ScriptMonitor.Application.Services;
+using ScriptMonitor.Application.Stores;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScriptMonitor.Application.Lifecycle;
 
@@ -72,7 +73,7 @@ public abstract partial class MonitoredScript
             // Checked now, not when the first run ends: an empty setting would otherwise mean "the default store".
             try
             {
-                StoreLocation.Parse(database, StoreLocationSource.Explicit);
+                ScriptRunStores.Parse(database);
             }
             catch (ArgumentException e)
             {

@@ -1,93 +1,118 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
+using ScriptMonitor.Runs;
+using ScriptMonitor.Stores;
 
 namespace ScriptMonitor.Sqlite;
 
 /// <summary>
-/// The schema, kept as versioned SQL. The version lives in SQLite's <c>user_version</c>; a migration runs inside
-/// one immediate transaction so that processes opening the same new file at once apply it exactly once.
+/// The schema, kept as versioned SQL. The version lives in SQLite's <c>user_version</c>, the oldest writer version the
+/// store accepts in <c>schema_compatibility</c>; a migration runs inside one immediate transaction so that processes
+/// opening the same new file at once apply it exactly once.
 /// </summary>
 internal static class SqliteSchema
 {
     /// <summary>Migration N takes the schema from version N to N+1; append, never edit.</summary>
-    private static readonly string[] Migrations =
+    internal static readonly IReadOnlyList<SchemaMigration> Migrations =
     [
-        """
-        CREATE TABLE scripts (
-            name TEXT NOT NULL PRIMARY KEY
-        ) WITHOUT ROWID;
+        new(
+            "runs and scripts",
+            """
+            CREATE TABLE scripts (
+                name TEXT NOT NULL PRIMARY KEY
+            ) WITHOUT ROWID;
 
-        CREATE TABLE runs (
-            id           INTEGER PRIMARY KEY,
-            run_id       BLOB    NOT NULL UNIQUE,
-            script_name  TEXT    NOT NULL,
-            hostname     TEXT    NOT NULL,
-            started_at   INTEGER NOT NULL,
-            completed_at INTEGER,
-            outcome      INTEGER NOT NULL CHECK (outcome IN (0, 1, 2)),
-            exit_code    INTEGER,
-            output       TEXT
-        );
+            CREATE TABLE runs (
+                id           INTEGER PRIMARY KEY,
+                run_id       BLOB    NOT NULL UNIQUE,
+                script_name  TEXT    NOT NULL,
+                hostname     TEXT    NOT NULL,
+                started_at   INTEGER NOT NULL,
+                completed_at INTEGER,
+                outcome      INTEGER NOT NULL CHECK (outcome IN (0, 1, 2)),
+                exit_code    INTEGER,
+                output       TEXT
+            );
 
-        -- Last success / last failure of a script: one index seek from the end of its (outcome) range.
-        CREATE INDEX runs_by_script_outcome_start ON runs (script_name, outcome, started_at);
-        -- Windows of a script's history, any outcome, newest first.
-        CREATE INDEX runs_by_script_start ON runs (script_name, started_at);
-        """,
-        """
-        -- Expectations: one row per script; durations and instants in microseconds like the runs. Host and tag
-        -- lists are sorted and joined with newlines, which names cannot contain.
-        CREATE TABLE expectations (
-            script_name        TEXT    NOT NULL PRIMARY KEY,
-            period_us          INTEGER,
-            cron               TEXT,
-            time_zone          TEXT,
-            grace_us           INTEGER NOT NULL,
-            min_runtime_us     INTEGER,
-            max_runtime_us     INTEGER,
-            host_mode          INTEGER NOT NULL CHECK (host_mode IN (0, 1, 2)),
-            hosts              TEXT    NOT NULL,
-            min_hosts          INTEGER NOT NULL,
-            failures_tolerated INTEGER NOT NULL,
-            paused             INTEGER NOT NULL CHECK (paused IN (0, 1)),
-            paused_until       INTEGER,
-            tags               TEXT    NOT NULL,
-            updated_at         INTEGER NOT NULL,
-            CHECK ((period_us IS NULL) OR (cron IS NULL))
-        ) WITHOUT ROWID;
+            -- Last success / last failure of a script: one index seek from the end of its (outcome) range.
+            CREATE INDEX runs_by_script_outcome_start ON runs (script_name, outcome, started_at);
+            -- Windows of a script's history, any outcome, newest first.
+            CREATE INDEX runs_by_script_start ON runs (script_name, started_at);
+            """),
+        new(
+            "expectations and the health history read",
+            """
+            -- Expectations: one row per script; durations and instants in microseconds like the runs. Host and tag
+            -- lists are sorted and joined with newlines, which names cannot contain.
+            CREATE TABLE expectations (
+                script_name        TEXT    NOT NULL PRIMARY KEY,
+                period_us          INTEGER,
+                cron               TEXT,
+                time_zone          TEXT,
+                grace_us           INTEGER NOT NULL,
+                min_runtime_us     INTEGER,
+                max_runtime_us     INTEGER,
+                host_mode          INTEGER NOT NULL CHECK (host_mode IN (0, 1, 2)),
+                hosts              TEXT    NOT NULL,
+                min_hosts          INTEGER NOT NULL,
+                failures_tolerated INTEGER NOT NULL,
+                paused             INTEGER NOT NULL CHECK (paused IN (0, 1)),
+                paused_until       INTEGER,
+                tags               TEXT    NOT NULL,
+                updated_at         INTEGER NOT NULL,
+                CHECK ((period_us IS NULL) OR (cron IS NULL))
+            ) WITHOUT ROWID;
 
-        -- A script's newest runs with all the health evaluation reads, from the index alone. It starts with
-        -- (script_name, started_at), so it replaces the index of that prefix.
-        CREATE INDEX runs_history ON runs (script_name, started_at, outcome, completed_at, hostname, exit_code);
-        DROP INDEX runs_by_script_start;
-        -- The last success of a script on one host: one seek.
-        CREATE INDEX runs_by_script_host_outcome_start ON runs (script_name, hostname, outcome, started_at);
-        -- Runs in progress, however old: few rows, so a small partial index.
-        CREATE INDEX runs_in_progress ON runs (script_name, started_at) WHERE outcome = 0;
-        """,
-        """
-        -- Who runs a run in progress, so that a scriptmon on the same host can tell a dead run from a live one.
-        ALTER TABLE runs ADD COLUMN runner_boot_id TEXT;
-        ALTER TABLE runs ADD COLUMN runner_pid     INTEGER;
-        ALTER TABLE runs ADD COLUMN runner_started INTEGER;
-        ALTER TABLE runs ADD COLUMN runner_pid_ns  TEXT;
+            -- A script's newest runs with all the health evaluation reads, from the index alone. It starts with
+            -- (script_name, started_at), so it replaces the index of that prefix.
+            CREATE INDEX runs_history ON runs (script_name, started_at, outcome, completed_at, hostname, exit_code);
+            DROP INDEX runs_by_script_start;
+            -- The last success of a script on one host: one seek.
+            CREATE INDEX runs_by_script_host_outcome_start ON runs (script_name, hostname, outcome, started_at);
+            -- Runs in progress, however old: few rows, so a small partial index.
+            CREATE INDEX runs_in_progress ON runs (script_name, started_at) WHERE outcome = 0;
+            """),
+        new(
+            "runners, abandoned runs and skipped runs",
+            """
+            -- Who runs a run in progress, so that a scriptmon on the same host can tell a dead run from a live one.
+            ALTER TABLE runs ADD COLUMN runner_boot_id TEXT;
+            ALTER TABLE runs ADD COLUMN runner_pid     INTEGER;
+            ALTER TABLE runs ADD COLUMN runner_started INTEGER;
+            ALTER TABLE runs ADD COLUMN runner_pid_ns  TEXT;
 
-        -- Runs that did not start because another run held the script's lock.
-        CREATE TABLE skips (
-            id          INTEGER PRIMARY KEY,
-            event_id    BLOB    NOT NULL UNIQUE,
-            script_name TEXT    NOT NULL,
-            hostname    TEXT    NOT NULL,
-            skipped_at  INTEGER NOT NULL,
-            holder      TEXT    NOT NULL
-        );
-        CREATE INDEX skips_by_script_time ON skips (script_name, skipped_at);
-        """,
-        """
-        -- How long a run may stay in progress before it is presumed abandoned (null: the default bound), and how many
-        -- runs skipped in a row for a held lock make an alert.
-        ALTER TABLE expectations ADD COLUMN abandon_after_us   INTEGER;
-        ALTER TABLE expectations ADD COLUMN skips_before_alert INTEGER NOT NULL DEFAULT 3;
-        """,
+            -- Runs that did not start because another run held the script's lock.
+            CREATE TABLE skips (
+                id          INTEGER PRIMARY KEY,
+                event_id    BLOB    NOT NULL UNIQUE,
+                script_name TEXT    NOT NULL,
+                hostname    TEXT    NOT NULL,
+                skipped_at  INTEGER NOT NULL,
+                holder      TEXT    NOT NULL
+            );
+            CREATE INDEX skips_by_script_time ON skips (script_name, skipped_at);
+            """),
+        new(
+            "abandonment bound and skips before an alert in expectations",
+            """
+            -- How long a run may stay in progress before it is presumed abandoned (null: the default bound), and how many
+            -- runs skipped in a row for a held lock make an alert.
+            ALTER TABLE expectations ADD COLUMN abandon_after_us   INTEGER;
+            ALTER TABLE expectations ADD COLUMN skips_before_alert INTEGER NOT NULL DEFAULT 3;
+            """),
+        new(
+            "the oldest writer the store accepts",
+            """
+            -- The oldest schema version whose builds may still write this store (see SchemaCompatibility): one row,
+            -- rewritten by every migration. A build that knows an older version than the store's reads it to tell
+            -- whether it may carry on.
+            CREATE TABLE schema_compatibility (
+                oldest_writer_version INTEGER NOT NULL
+            );
+            """)
+        {
+            KeepsOlderWriters = true,
+        },
     ];
 
     /// <summary>
@@ -98,60 +123,92 @@ internal static class SqliteSchema
         [3] = AllowAbandonedOutcome,
     };
 
-    internal static int LatestVersion => Migrations.Length;
+    /// <summary>The first version whose stores record the oldest writer they accept (in <c>schema_compatibility</c>).</summary>
+    private const int RecordsOldestWriterFrom = 5;
 
-    internal static int CurrentVersion(SqliteConnection connection)
+    internal static int LatestVersion => Migrations.Count;
+
+    /// <summary>The store's schema version, and the oldest writer version it accepts where it records one.</summary>
+    internal static (int Version, int? OldestWriter) ReadVersion(SqliteConnection connection, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "PRAGMA user_version";
-        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        var version = Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (version < RecordsOldestWriterFrom)
+        {
+            return (version, null);
+        }
+
+        command.CommandText = "SELECT max(oldest_writer_version) FROM schema_compatibility";
+        return (version, command.ExecuteScalar() is long oldest ? (int)oldest : null);
     }
 
-    /// <summary>Brings the file to <see cref="LatestVersion"/>, or to <paramref name="toVersion"/> when a test builds an older schema.</summary>
+    /// <summary>
+    /// Brings the file to the newest version <paramref name="migrations"/> know, or to <paramref name="toVersion"/> when
+    /// a test builds an older schema. A store already newer is left as it is when it still accepts this build.
+    /// </summary>
     /// <param name="connection">An open connection.</param>
     /// <param name="path">The file, for messages.</param>
+    /// <param name="migrations">Every migration this build knows: <see cref="Migrations"/>, and more in tests.</param>
     /// <param name="toVersion">The version to stop at; the latest by default.</param>
-    internal static void Migrate(SqliteConnection connection, string path, int? toVersion = null)
+    /// <exception cref="StoreIncompatibleException">The store is newer and accepts no writer of this build's version.</exception>
+    internal static void Migrate(SqliteConnection connection, string path, IReadOnlyList<SchemaMigration> migrations, int? toVersion = null)
     {
-        var target = toVersion ?? LatestVersion;
-        var current = CurrentVersion(connection);
-        if (current >= target && current <= LatestVersion)
+        var target = toVersion ?? migrations.Count;
+        if (UpToDate(ReadVersion(connection), target, path, migrations.Count))
         {
             return;
         }
 
         using var transaction = connection.BeginTransaction(deferred: false);
-        var version = CurrentVersion(connection);
-        if (version > LatestVersion)
+
+        // Read again under the write lock: another process may have migrated the file meanwhile.
+        var (version, oldestWriter) = ReadVersion(connection, transaction);
+        if (UpToDate((version, oldestWriter), target, path, migrations.Count))
         {
-            throw new InvalidOperationException(
-                $"The database {path} is at schema version {version}, newer than this ScriptMonitor knows ({LatestVersion}); upgrade ScriptMonitor.");
+            return;
         }
 
+        var from = version;
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         for (; version < target; version++)
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = Migrations[version];
+            command.CommandText = migrations[version].Sql;
             command.ExecuteNonQuery();
             if (MigrationSteps.TryGetValue(version + 1, out var step))
             {
                 step(connection, transaction);
             }
 
-            command.CommandText = $"PRAGMA user_version = {version + 1};";
+            command.CommandText = FormattableString.Invariant($"PRAGMA user_version = {version + 1}");
             command.ExecuteNonQuery();
         }
 
-        using (var identify = connection.CreateCommand())
+        if (target >= RecordsOldestWriterFrom)
         {
-            // Marks the file as a ScriptMonitor store (see SqliteStoreIdentity), in the transaction of the migration.
-            identify.Transaction = transaction;
-            identify.CommandText = $"PRAGMA application_id = {SqliteStoreIdentity.ApplicationId}";
-            identify.ExecuteNonQuery();
+            command.CommandText = "DELETE FROM schema_compatibility; INSERT INTO schema_compatibility (oldest_writer_version) VALUES ($oldest)";
+            command.Parameters.AddWithValue("$oldest", SchemaCompatibility.OldestWriterAfter(migrations, from, oldestWriter ?? from, target));
+            command.ExecuteNonQuery();
         }
 
+        // Marks the file as a ScriptMonitor store (see SqliteStoreIdentity), in the transaction of the migration.
+        command.Parameters.Clear();
+        command.CommandText = $"PRAGMA application_id = {SqliteStoreIdentity.ApplicationId}";
+        command.ExecuteNonQuery();
         transaction.Commit();
+    }
+
+    /// <summary>Whether there is nothing to migrate; a newer store that no longer accepts this build is refused.</summary>
+    private static bool UpToDate((int Version, int? OldestWriter) stored, int target, string path, int latest)
+    {
+        if (SchemaCompatibility.Judge(stored.Version, stored.OldestWriter, latest) == SchemaAccess.Incompatible)
+        {
+            throw SchemaCompatibility.Incompatible($"The SQLite database {path}", stored.Version, stored.OldestWriter, latest);
+        }
+
+        return stored.Version >= target;
     }
 
     /// <summary>
@@ -167,7 +224,7 @@ internal static class SqliteSchema
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "PRAGMA schema_version";
-        var schemaVersion = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        var schemaVersion = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         command.CommandText = "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'runs'";
         var definition = (string)command.ExecuteScalar()!;
         if (!definition.Contains(Before, StringComparison.Ordinal))

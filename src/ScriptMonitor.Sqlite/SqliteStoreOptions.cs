@@ -23,7 +23,7 @@ public sealed class SqliteStoreOptions
 
     /// <summary>
     /// For <see cref="SqliteScriptRunStore.OpenReadOnly"/>: open a store at an older schema version too, to report on
-    /// it (<see cref="SqliteScriptRunStore.GetInfoAsync"/>). Default false: reading an older schema is refused with a
+    /// it (<see cref="Stores.ScriptRunStoreBase.GetInfoAsync"/>). Default false: reading an older schema is refused with a
     /// message saying that it needs migrating, because queries of this build would not find what they read.
     /// </summary>
     public bool AcceptOlderSchema { get; init; }
@@ -35,6 +35,12 @@ public sealed class SqliteStoreOptions
     /// all. Default 4 MiB: about SQLite's own checkpoint size, so the truncation comes rarely.
     /// </summary>
     internal long WriteAheadLogLimit { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Migrations beyond those this build knows, to play a newer build in tests: a store opened with them is migrated
+    /// past what the build knows, as a newer build on another host would migrate it.
+    /// </summary>
+    internal IReadOnlyList<Stores.SchemaMigration> TestMigrations { get; init; } = [];
 
     /// <summary>The clock that judges "in the future"; the system clock by default.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Npgsql;
-using ScriptMonitor.Configuration;
 using ScriptMonitor.PostgreSql;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Sqlite;
@@ -25,13 +24,13 @@ public class StoreComparisonBenchmarks
     private int _next;
     private long _sequence;
 
-    [Params(StoreKind.Sqlite, StoreKind.PostgreSql)]
-    public StoreKind Store { get; set; }
+    [Params(BenchStore.Sqlite, BenchStore.PostgreSql)]
+    public BenchStore Store { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        _store = Store == StoreKind.Sqlite ? OpenSqlite() : OpenPostgreSql();
+        _store = Store == BenchStore.Sqlite ? OpenSqlite() : OpenPostgreSql();
     }
 
     [GlobalCleanup]

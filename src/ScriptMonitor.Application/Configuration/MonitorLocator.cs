@@ -1,3 +1,4 @@
+using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Configuration;
 
 namespace ScriptMonitor.Application.Configuration;
@@ -29,7 +30,7 @@ public static class MonitorLocator
 
         if (explicitDatabase is not null)
         {
-            return MonitorLocation.Of(StoreLocator.Resolve(explicitDatabase, environment));
+            return MonitorLocation.Of(StoreLocator.Resolve(ScriptRunStores.Providers, explicitDatabase, environment));
         }
 
         if (NonEmpty(environment(ServerLocation.ServerVariable)) is { } fromEnvironment)
@@ -43,7 +44,7 @@ public static class MonitorLocator
             return MonitorLocation.Of(Server(fromFile, Key(environment, file), StoreLocationSource.ConfigFile, $"Configuration file {StoreLocator.ConfigFilePathFrom(environment)}: \"server\""));
         }
 
-        return MonitorLocation.Of(StoreLocator.Resolve(null, environment));
+        return MonitorLocation.Of(StoreLocator.Resolve(ScriptRunStores.Providers, null, environment));
     }
 
     /// <summary>How a step of the path reads in a message: the option, the variable, the file's entry, the default.</summary>

@@ -106,7 +106,7 @@ public sealed class StoreAccess(StoreLocation location, TimeProvider timeProvide
     /// <summary>Why the store cannot be opened, naming it; a missing native SQLite library says so.</summary>
     private StoreUnavailableException CannotOpen(Exception e)
     {
-        if (Location.Kind == StoreKind.Sqlite && IsMissingNativeLibrary(e))
+        if (IsMissingNativeLibrary(e))
         {
             return new StoreUnavailableException(
                 $"The SQLite library {NativeSqliteLibrary} cannot be loaded, so the store {Location} cannot be opened; it belongs beside the {ProgramName} program in {AppContext.BaseDirectory} (reinstall {ProgramName}).",

@@ -50,7 +50,7 @@ public static class StoreReport
             SourceText(location.Source),
             problem is null ? info is not null : null,
             info?.SchemaVersion,
-            info?.LatestSchemaVersion ?? LatestKnownVersion(),
+            info?.LatestSchemaVersion ?? location.Provider.LatestSchemaVersion,
             info?.SizeBytes,
             info?.RunCount ?? 0,
             info?.ScriptCount ?? 0,
@@ -60,9 +60,6 @@ public static class StoreReport
             settings.CronControlPath,
             problem);
     }
-
-    /// <summary>The schema version this build migrates to, without creating a database to ask.</summary>
-    private static int LatestKnownVersion() => Sqlite.SqliteSchema.LatestVersion;
 
     private static string SourceText(StoreLocationSource source) => source switch
     {

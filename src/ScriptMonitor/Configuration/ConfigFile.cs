@@ -20,7 +20,7 @@ internal sealed record ConfigFile(string? Database, string? LockDirectory, strin
     internal string Directory { get; init; } = System.IO.Directory.GetCurrentDirectory();
 
     /// <summary>A path entry made absolute: <c>~/</c> is the home directory, and a relative path is beside the file.</summary>
-    internal string ResolvePath(string entry) => Path.GetFullPath(StoreLocation.ExpandHome(entry.Trim()), Directory);
+    internal string ResolvePath(string entry) => StoreLocator.FullPath(entry.Trim(), Directory);
 
     internal static ConfigFile? Read(string path)
     {

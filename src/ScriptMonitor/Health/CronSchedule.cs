@@ -82,7 +82,9 @@ public sealed record CronSchedule : Schedule
     /// syntax, one that never fires) comes back with a <see cref="Problem"/>, so that one script cannot make every
     /// other one unreadable.
     /// </summary>
-    internal static CronSchedule Restore(string expression, string timeZone)
+    /// <param name="expression">The cron expression as stored.</param>
+    /// <param name="timeZone">The time zone as stored.</param>
+    public static CronSchedule Restore(string expression, string timeZone)
     {
         try
         {

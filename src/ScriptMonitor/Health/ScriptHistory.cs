@@ -48,26 +48,29 @@ public sealed record ScriptHistory(
     /// <summary>Builds the history from all of a script's runs and skips, as a store would read it.</summary>
     /// <param name="runs">Every run of the script, in any order.</param>
     /// <param name="skips">Every skipped run of the script, in any order; none by default.</param>
-    /// <param name="depth">How many of the newest runs to keep; <see cref="Depth"/> by default.</param>
+    /// <param name="depth">How many recent runs to keep; <see cref="Depth"/> by default.</param>
+    /// <remarks>The last success is given for every host, where a store gives it for the hosts it was asked about.</remarks>
     public static ScriptHistory FromRuns(IEnumerable<HistoryRun> runs, IEnumerable<ScriptSkip>? skips = null, int depth = Depth)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
         var newestFirst = runs.OrderByDescending(r => r.StartedAt).ToList();
-        var lastByHost = new Dictionary<string, HistoryRun>(StringComparer.Ordinal);
-        foreach (var run in newestFirst.Where(r => r.Outcome == RunOutcome.Succeeded))
+        var assembly = new Stores.HistoryAssembly(newestFirst.Take(depth + 1).ToList(), depth, newestFirst.Select(r => r.Hostname));
+        if (assembly.LastSuccessMissing && newestFirst.Find(r => r.Outcome == RunOutcome.Succeeded) is { } last)
         {
-            lastByHost.TryAdd(run.Hostname, run);
+            assembly.Found(null, last);
         }
 
-        return new ScriptHistory(
-            newestFirst.Take(depth).ToList(),
-            newestFirst.Count > depth,
-            newestFirst.Where(r => r.Outcome == RunOutcome.Running).ToList(),
-            newestFirst.FirstOrDefault(r => r.Outcome == RunOutcome.Succeeded),
-            lastByHost)
+        foreach (var host in assembly.HostsMissing)
         {
-            RecentSkips = (skips ?? []).OrderByDescending(s => s.SkippedAt).Take(Depth).ToList(),
-        };
+            if (newestFirst.Find(r => r.Outcome == RunOutcome.Succeeded && r.Hostname == host) is { } lastOnHost)
+            {
+                assembly.Found(host, lastOnHost);
+            }
+        }
+
+        return assembly.Build(
+            newestFirst.Where(r => r.Outcome == RunOutcome.Running).ToList(),
+            (skips ?? []).OrderByDescending(s => s.SkippedAt).Take(Depth).ToList());
     }
 }

@@ -42,17 +42,6 @@ internal static class RunValidation
             ? outcome
             : throw ValidationException.Of(path, FieldRules.Outcome, $"{path} must be Succeeded, Failed or Abandoned to complete a run.");
 
-    /// <summary>Whether a stored run may still be completed: it runs, or it was only presumed gone.</summary>
-    internal static bool IsOpen(RunOutcome stored) => stored is RunOutcome.Running or RunOutcome.Abandoned;
-
-    /// <summary>Whether a run arriving whole may replace the stored one with the same id.</summary>
-    internal static bool Supersedes(RunOutcome stored, RunOutcome arriving) => stored switch
-    {
-        RunOutcome.Running => arriving != RunOutcome.Running,
-        RunOutcome.Abandoned => arriving is RunOutcome.Succeeded or RunOutcome.Failed,
-        _ => false,
-    };
-
     internal static RunnerProcess? Runner(RunnerProcess? runner, string path)
     {
         var errors = new FieldErrorList();
@@ -85,14 +74,6 @@ internal static class RunValidation
         string.IsNullOrWhiteSpace(reason)
             ? throw ValidationException.Of(path, FieldRules.Required, $"{path} must say why the run is abandoned; it is empty.")
             : reason;
-
-    /// <summary>The output an abandoned run keeps: what it had, then why it was abandoned, within the bound.</summary>
-    internal static string AbandonedOutput(string? output, string reason)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        var separator = string.IsNullOrEmpty(output) || output.EndsWith('\n') ? string.Empty : "\n";
-        return Output($"{output}{separator}[abandoned] {reason.Trim()}")!;
-    }
 
     internal static RunQuery Query(RunQuery query)
     {
@@ -180,10 +161,6 @@ internal static class RunValidation
             Runner = runner,
         };
     }
-
-    /// <summary>What a store throws when a start names the id of a run it already holds.</summary>
-    internal static InvalidOperationException DuplicateRunId(Guid runId) =>
-        new($"A run with the id {runId} is already recorded; a started run needs an id of its own.");
 
     /// <summary>A run given whole (a spooled delivery), checked and normalised as if it had been recorded here.</summary>
     internal static ScriptRun ImportedRun(ScriptRun run, DateTimeOffset now)

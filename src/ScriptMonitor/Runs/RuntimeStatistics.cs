@@ -36,11 +36,16 @@ public sealed record RuntimeStatistics(int Count, TimeSpan Mean, TimeSpan Median
             TimeSpan.FromTicks(ticks[^1]));
     }
 
-    private static long MedianOf(long[] sorted)
-    {
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : sorted[middle - 1] + ((sorted[middle] - sorted[middle - 1]) / 2);
-    }
+    /// <summary>
+    /// The median of runtimes whose middle values, in order, are <paramref name="lower"/> and <paramref name="upper"/>
+    /// (the same one for an odd count): halfway between them, rounded towards the lower, to the tick.
+    /// </summary>
+    /// <param name="lower">The lower middle runtime: the ((n + 1) / 2)-th of n in order.</param>
+    /// <param name="upper">The upper middle runtime: the (n / 2 + 1)-th of n in order.</param>
+    public static TimeSpan MedianOf(TimeSpan lower, TimeSpan upper) => TimeSpan.FromTicks(lower.Ticks + ((upper.Ticks - lower.Ticks) / 2));
+
+    private static long MedianOf(long[] sorted) =>
+        MedianOf(TimeSpan.FromTicks(sorted[(sorted.Length - 1) / 2]), TimeSpan.FromTicks(sorted[sorted.Length / 2])).Ticks;
 
     private static long NearestRank(long[] sorted, double percentile)
     {

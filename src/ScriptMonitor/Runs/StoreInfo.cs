@@ -7,4 +7,11 @@ namespace ScriptMonitor.Runs;
 /// <param name="SizeBytes">The size of the database on disk, where known.</param>
 /// <param name="RunCount">How many runs it holds.</param>
 /// <param name="ScriptCount">How many scripts it knows.</param>
-public sealed record StoreInfo(string Description, int SchemaVersion, int LatestSchemaVersion, long? SizeBytes, long RunCount, long ScriptCount);
+public sealed record StoreInfo(string Description, int SchemaVersion, int LatestSchemaVersion, long? SizeBytes, long RunCount, long ScriptCount)
+{
+    /// <summary>
+    /// The oldest schema version whose builds may still write the store: a build that knows an older version than
+    /// <see cref="SchemaVersion"/> keeps working as long as it knows this one. Null for a store older than the record.
+    /// </summary>
+    public int? OldestWriterVersion { get; init; }
+}

@@ -36,9 +36,13 @@ public static class Timestamps
     public static string FormatIso(DateTimeOffset value) =>
         value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture);
 
-    internal static long ToUnixMicroseconds(DateTimeOffset value) =>
+    /// <summary>An instant as microseconds since the Unix epoch, the precision every store keeps.</summary>
+    /// <param name="value">The instant.</param>
+    public static long ToUnixMicroseconds(DateTimeOffset value) =>
         (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
 
-    internal static DateTimeOffset FromUnixMicroseconds(long microseconds) =>
+    /// <summary>The instant, in UTC, that is <paramref name="microseconds"/> after the Unix epoch.</summary>
+    /// <param name="microseconds">Microseconds since the Unix epoch.</param>
+    public static DateTimeOffset FromUnixMicroseconds(long microseconds) =>
         new(DateTimeOffset.UnixEpoch.UtcTicks + (microseconds * TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 }

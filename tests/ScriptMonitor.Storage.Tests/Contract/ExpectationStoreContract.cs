@@ -224,6 +224,31 @@ public abstract class ExpectationStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadSnapshots_gives_a_script_that_tolerates_many_failures_one_run_more_than_it_tolerates()
+    {
+        var tolerated = ExpectationValidation.MaxFailuresTolerated;
+        var depth = Math.Max(ScriptHistory.Depth, tolerated + 1);
+        await Runs.RecordSuccessAsync("tolerant", Now.AddDays(-10), Now.AddDays(-10).AddMinutes(1), "db1");
+        await Runs.RecordSuccessAsync("plain", Now.AddDays(-10), Now.AddDays(-10).AddMinutes(1), "db1");
+        for (var i = 0; i < depth + 2; i++)
+        {
+            await Runs.RecordFailureAsync("tolerant", Now.AddMinutes(-depth - 2 + i), Now.AddMinutes(-depth - 2 + i).AddSeconds(1), exitCode: 1, hostname: "db1");
+            await Runs.RecordFailureAsync("plain", Now.AddMinutes(-depth - 2 + i), Now.AddMinutes(-depth - 2 + i).AddSeconds(1), exitCode: 1, hostname: "db1");
+        }
+
+        await Expectations.SetExpectationAsync(new ScriptExpectation("tolerant") { FailuresTolerated = tolerated });
+
+        var snapshots = await Expectations.ReadSnapshotsAsync();
+        var named = await Expectations.ReadSnapshotsAsync(["tolerant"]);
+
+        Assert.Equal([ScriptHistory.Depth, depth], snapshots.Select(s => s.History.RecentRuns.Count));
+        Assert.All(snapshots, s => Assert.True(s.History.IsTruncated));
+        Assert.All(snapshots, s => Assert.Equal(Now.AddDays(-10), s.History.LastSuccess?.StartedAt));
+        Assert.Equal(Now.AddMinutes(-1), snapshots[1].History.RecentRuns[0].StartedAt);
+        Assert.Equal(depth, Assert.Single(named).History.RecentRuns.Count);
+    }
+
+    [Fact]
     public async Task ReadSnapshots_finds_runs_in_progress_and_last_successes_older_than_the_recent_runs()
     {
         var stuck = await Runs.RecordStartAsync("busy", Now.AddDays(-3), "db2");

@@ -23,6 +23,19 @@ public abstract partial class ScriptRunStoreContract : IAsyncLifetime
     /// <summary>Opens a second instance on the same data as the last store opened, as another process would.</summary>
     protected abstract Task<IScriptRunStore> ReopenStoreAsync();
 
+    /// <summary>The setting (as <c>SCRIPTMON_DATABASE</c> holds it) that names the store <see cref="Store"/> opened.</summary>
+    protected abstract string Setting { get; }
+
+    /// <summary>A setting that names a store nobody has opened yet: the first processes to open it create it.</summary>
+    protected abstract string NewStoreSetting();
+
+    /// <summary>
+    /// Opens the data of <see cref="Store"/> as a build that knows one migration more than this one would, migrating it:
+    /// another host, upgraded first.
+    /// </summary>
+    /// <param name="keepsOlderWriters">Whether that migration only expands the schema, so that this build may still write it.</param>
+    protected abstract Task<IScriptRunStore> OpenAsNextBuildAsync(bool keepsOlderWriters);
+
     public async Task InitializeAsync() => _store = await OpenEmptyStoreAsync();
 
     public async Task DisposeAsync()

@@ -1,7 +1,8 @@
-using ScriptMonitor.Configuration;
 using ScriptMonitor.PostgreSql;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Application.Stores;
+using ScriptMonitor.Storage.Tests.Contract;
+using ScriptMonitor.Testing;
 
 namespace ScriptMonitor.Storage.Tests.PostgreSql;
 
@@ -58,7 +59,7 @@ public sealed class PostgreSqlOutageTests : IClassFixture<PostgreSqlOutageTests.
         try
         {
             var direct = await Assert.ThrowsAsync<StoreUnavailableException>(() => PostgreSqlScriptRunStore.OpenAsync(_server.Server.ConnectionString, Bounded).WaitAsync(HangLimit));
-            var location = new StoreLocation(StoreKind.PostgreSql, _server.Server.ConnectionString, StoreLocationSource.Explicit);
+            var location = ScriptRunStores.Parse(_server.Server.ConnectionString);
             var configured = await Assert.ThrowsAsync<StoreUnavailableException>(() => Task.Run(() => ScriptRunStores.Open(location, waitBound: Bound)).WaitAsync(HangLimit));
 
             Assert.Contains("Cannot connect to PostgreSQL", direct.Message, StringComparison.Ordinal);
@@ -90,6 +91,24 @@ public sealed class PostgreSqlOutageTests : IClassFixture<PostgreSqlOutageTests.
         // did, which is why a caller keeps the run (the spool) and delivery is idempotent by run id.
         var after = await store.RecordStartAsync("after", DateTimeOffset.UtcNow, "db1");
         Assert.Equal(after.RunId, Assert.Single(await store.ListRunsAsync(new RunQuery("after"))).RunId);
+    }
+
+    [Fact]
+    public async Task Every_method_of_a_store_whose_server_is_down_throws_StoreUnavailableException()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var store = ScriptRunStores.Open(ScriptRunStores.Parse($"{_server.Server.ConnectionString};Schema={PostgreSqlServer.NewSchemaName()}"), waitBound: Bound);
+        await StoreCalls.SeedAsync(store, now);
+
+        await _server.Server.StopAsync();
+        try
+        {
+            StoreFailureContract.AssertEveryCallUnavailable(await StoreCalls.CallEachAsync(store, now).WaitAsync(HangLimit));
+        }
+        finally
+        {
+            await _server.Server.RestartAsync();
+        }
     }
 
     [Theory]

@@ -94,6 +94,9 @@ public sealed class PostgreSqlServer : IAsyncLifetime
     public string Uri(string database) =>
         $"postgresql://{System.Uri.EscapeDataString(Username)}:{System.Uri.EscapeDataString(Password ?? string.Empty)}@{Host}:{Port}/{System.Uri.EscapeDataString(database)}";
 
+    /// <summary>A setting, as <c>SCRIPTMON_DATABASE</c> holds it, for a store in <paramref name="schema"/> of the default database.</summary>
+    public string WithSchema(string schema) => $"{ConnectionString};Schema={schema}";
+
     /// <summary>A schema name no test has used.</summary>
     public static string NewSchemaName() => "test_" + Guid.NewGuid().ToString("N");
 

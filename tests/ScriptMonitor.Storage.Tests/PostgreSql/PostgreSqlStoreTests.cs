@@ -3,11 +3,10 @@ using ScriptMonitor.Health;
 using ScriptMonitor.PostgreSql;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Application.Stores;
-using ScriptMonitor.Storage.Tests.Support;
 
 namespace ScriptMonitor.Storage.Tests.PostgreSql;
 
-/// <summary>What is particular to PostgreSQL: migrations, many processes at once, connection strings and failures.</summary>
+/// <summary>What is particular to PostgreSQL: migrations, indexes, grants, clocks and stored values.</summary>
 [Collection(PostgreSqlCollection.Name)]
 public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
 {
@@ -38,7 +37,7 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
         await using (var connection = new NpgsqlConnection(server.ConnectionString))
         {
             await connection.OpenAsync();
-            await PostgreSqlSchema.MigrateAsync(connection, schema, "test", async: true, CancellationToken.None, toVersion: 1);
+            await PostgreSqlSchema.MigrateAsync(connection, schema, "test", PostgreSqlSchema.Migrations, async: true, CancellationToken.None, toVersion: 1);
         }
 
         await server.ExecuteAsync($"""
@@ -78,7 +77,7 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
         await using (var connection = new NpgsqlConnection(server.ConnectionString))
         {
             await connection.OpenAsync();
-            await PostgreSqlSchema.MigrateAsync(connection, schema, "test", async: true, CancellationToken.None, toVersion: 1);
+            await PostgreSqlSchema.MigrateAsync(connection, schema, "test", PostgreSqlSchema.Migrations, async: true, CancellationToken.None, toVersion: 1);
         }
 
         var error = Assert.Throws<StoreUnavailableException>(() => PostgreSqlScriptRunStore.OpenReadOnly(server.ConnectionString, options));
@@ -172,54 +171,6 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
     }
 
     [Fact]
-    public async Task Eight_processes_writing_500_runs_each_into_one_new_database_lose_nothing()
-    {
-        const int Writers = 8;
-        const int RunsPerWriter = 500;
-        var database = await server.CreateDatabaseAsync();
-        var uri = server.Uri(new NpgsqlConnectionStringBuilder(database).Database!);
-
-        var processes = Enumerable.Range(0, Writers)
-            .Select(i => Fixtures.StartRunWriter(uri, $"writer-{i % 2}", $"host-{i}", RunsPerWriter))
-            .ToList();
-        foreach (var process in processes)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, $"writer exited {process.ExitCode}: {await stderr}");
-            process.Dispose();
-        }
-
-        await using var store = await PostgreSqlScriptRunStore.OpenAsync(database);
-        var info = await store.GetInfoAsync();
-        Assert.Equal(Writers * RunsPerWriter, info.RunCount);
-        Assert.Equal(2, info.ScriptCount);
-        for (var i = 0; i < Writers; i++)
-        {
-            var runs = await store.ListRunsAsync(new RunQuery($"writer-{i % 2}") { Hostname = $"host-{i}", Limit = RunQuery.MaxLimit });
-            Assert.Equal(RunsPerWriter, runs.Count);
-            Assert.Equal(RunsPerWriter, runs.Select(r => r.StartedAt).Distinct().Count());
-        }
-    }
-
-    [Fact]
-    public async Task Threads_sharing_one_store_instance_lose_nothing()
-    {
-        await using var store = await OpenSchemaAsync();
-
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(async () =>
-        {
-            for (var i = 0; i < 100; i++)
-            {
-                var run = await store.RecordStartAsync("threaded", Start.AddSeconds(i), $"thread-{t}");
-                await store.CompleteRunAsync(run.RunId, Start.AddSeconds(i + 1), RunOutcome.Succeeded);
-            }
-        })));
-
-        Assert.Equal(400, (await store.ListRunsAsync(new RunQuery("threaded") { Outcome = RunOutcome.Succeeded, Limit = 1000 })).Count);
-    }
-
-    [Fact]
     public async Task Importing_one_run_from_many_connections_at_once_stores_it_once()
     {
         await using var store = await OpenSchemaAsync();
@@ -277,59 +228,16 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
     }
 
     [Fact]
-    public async Task A_database_from_a_newer_version_is_refused_with_a_clear_message()
+    public async Task A_database_from_a_newer_version_that_accepts_no_older_writer_is_refused_with_a_clear_message()
     {
         var schema = PostgreSqlServer.NewSchemaName();
         await (await OpenSchemaAsync(schema)).DisposeAsync();
-        await server.ExecuteAsync($"INSERT INTO \"{schema}\".schema_version (version, description) VALUES (99, 'from the future')");
+        await server.ExecuteAsync($"INSERT INTO \"{schema}\".schema_version (version, description, oldest_writer_version) VALUES (99, 'from the future', 99)");
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenSchemaAsync(schema));
+        var error = await Assert.ThrowsAsync<StoreIncompatibleException>(() => OpenSchemaAsync(schema));
 
         Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
         Assert.Contains(server.Host, error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task An_unreachable_server_gives_StoreUnavailableException_naming_host_and_port()
-    {
-        var port = ThrowawayPostgreSqlServer.FreePort();
-
-        var direct = await Assert.ThrowsAsync<StoreUnavailableException>(() => PostgreSqlScriptRunStore.OpenAsync($"Host=127.0.0.1;Port={port};Username=scriptmon;Password=hunter2;Timeout=5"));
-        var configured = Assert.Throws<StoreUnavailableException>(() => ScriptRunStores.Open($"postgresql://scriptmon:hunter2@127.0.0.1:{port}/scriptmon"));
-
-        foreach (var error in new[] { direct, configured })
-        {
-            Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
-            Assert.Contains("Cannot connect", error.Message, StringComparison.Ordinal);
-            Assert.Contains("refused", error.Message, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
-        }
-    }
-
-    [Fact]
-    public async Task A_refused_password_gives_StoreUnavailableException_without_the_password()
-    {
-        var uri = $"postgresql://{server.Username}:not-the-password@{server.Host}:{server.Port}/postgres";
-
-        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => PostgreSqlScriptRunStore.OpenAsync(uri));
-
-        Assert.Contains($"{server.Host}:{server.Port}", error.Message, StringComparison.Ordinal);
-        Assert.Contains("password authentication failed", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("not-the-password", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_connection_the_server_drops_is_replaced_once_and_the_call_succeeds()
-    {
-        var applicationName = "scriptmon-drop-" + Guid.NewGuid().ToString("N");
-        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
-        await using var store = await PostgreSqlScriptRunStore.OpenAsync(connectionString, new PostgreSqlStoreOptions { Schema = PostgreSqlServer.NewSchemaName() });
-        await store.RecordSuccessAsync("before", Start, Start);
-
-        await server.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{applicationName}'");
-        await store.RecordSuccessAsync("during", Start, Start);
-
-        Assert.Single(await store.ListRunsAsync(new RunQuery("during")));
     }
 
     [Fact]

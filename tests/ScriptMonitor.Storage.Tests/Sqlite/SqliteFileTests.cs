@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Sqlite;
-using ScriptMonitor.Storage.Tests.Support;
 using ScriptMonitor.Testing;
 
 namespace ScriptMonitor.Storage.Tests.Sqlite;
@@ -46,7 +45,7 @@ public sealed class SqliteFileTests : IDisposable
     }
 
     [Fact]
-    public void A_database_from_a_newer_version_is_refused_with_a_clear_message()
+    public void A_database_from_a_newer_version_that_accepts_no_older_writer_is_refused_with_a_clear_message()
     {
         var path = _directory.File("future.db");
         SqliteScriptRunStore.Open(path).Dispose();
@@ -54,12 +53,12 @@ public sealed class SqliteFileTests : IDisposable
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA user_version = 99";
+            command.CommandText = "PRAGMA user_version = 99; UPDATE schema_compatibility SET oldest_writer_version = 99";
             command.ExecuteNonQuery();
         }
 
-        var error = Assert.Throws<InvalidOperationException>(() => SqliteScriptRunStore.Open(path));
-        var reading = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.OpenReadOnly(path));
+        var error = Assert.Throws<StoreIncompatibleException>(() => SqliteScriptRunStore.Open(path));
+        var reading = Assert.Throws<StoreIncompatibleException>(() => SqliteScriptRunStore.OpenReadOnly(path));
 
         Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
@@ -78,54 +77,6 @@ public sealed class SqliteFileTests : IDisposable
         Assert.Contains($"The SQLite database {path} is not a SQLite database", writing.Message, StringComparison.Ordinal);
         Assert.Equal(writing.Message, reading.Message);
         Assert.Equal(new string('x', 4096), File.ReadAllText(path));
-    }
-
-    [Fact]
-    public async Task Eight_processes_writing_500_runs_each_into_one_new_file_lose_nothing()
-    {
-        const int Writers = 8;
-        const int RunsPerWriter = 500;
-        var path = _directory.File("shared.db");
-
-        var processes = Enumerable.Range(0, Writers)
-            .Select(i => Fixtures.StartRunWriter(path, $"writer-{i % 2}", $"host-{i}", RunsPerWriter))
-            .ToList();
-        foreach (var process in processes)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, $"writer exited {process.ExitCode}: {await stderr}");
-            process.Dispose();
-        }
-
-        await using var store = SqliteScriptRunStore.Open(path);
-        var info = await store.GetInfoAsync();
-        Assert.Equal(Writers * RunsPerWriter, info.RunCount);
-        Assert.Equal(2, info.ScriptCount);
-        for (var i = 0; i < Writers; i++)
-        {
-            var runs = await store.ListRunsAsync(new RunQuery($"writer-{i % 2}") { Hostname = $"host-{i}", Limit = RunQuery.MaxLimit });
-            Assert.Equal(RunsPerWriter, runs.Count);
-            Assert.Equal(RunsPerWriter, runs.Select(r => r.StartedAt).Distinct().Count());
-        }
-    }
-
-    [Fact]
-    public async Task Threads_sharing_one_store_instance_lose_nothing()
-    {
-        await using var store = SqliteScriptRunStore.Open(_directory.File("threads.db"));
-        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(async () =>
-        {
-            for (var i = 0; i < 100; i++)
-            {
-                var run = await store.RecordStartAsync("threaded", start.AddSeconds(i), $"thread-{t}");
-                await store.CompleteRunAsync(run.RunId, start.AddSeconds(i + 1), RunOutcome.Succeeded);
-            }
-        })));
-
-        Assert.Equal(400, (await store.ListRunsAsync(new RunQuery("threaded") { Outcome = RunOutcome.Succeeded, Limit = 1000 })).Count);
     }
 
     [Fact]
@@ -156,9 +107,7 @@ public sealed class SqliteFileTests : IDisposable
         // own busy wait for the same bound, measured in the same run, so a loaded machine slows both alike.
         var busy = TimeSpan.FromSeconds(1.5);
         var path = _directory.File("bounded.db");
-        using var store = ScriptMonitor.Application.Stores.ScriptRunStores.Open(
-            new ScriptMonitor.Configuration.StoreLocation(ScriptMonitor.Configuration.StoreKind.Sqlite, path, ScriptMonitor.Configuration.StoreLocationSource.Explicit),
-            waitBound: busy);
+        using var store = ScriptMonitor.Application.Stores.ScriptRunStores.Open(ScriptMonitor.Application.Stores.ScriptRunStores.Parse(path), waitBound: busy);
         using var other = new SqliteConnection($"Data Source={path};Pooling=False");
         other.Open();
         using var hold = other.BeginTransaction(deferred: false);
@@ -295,7 +244,7 @@ public sealed class SqliteFileTests : IDisposable
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
-            SqliteSchema.Migrate(connection, path, toVersion: 1);
+            SqliteSchema.Migrate(connection, path, SqliteSchema.Migrations, toVersion: 1);
         }
 
         var error = Assert.Throws<StoreUnavailableException>(() => SqliteScriptRunStore.OpenReadOnly(path));
@@ -328,7 +277,7 @@ public sealed class SqliteFileTests : IDisposable
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
-            SqliteSchema.Migrate(connection, path, toVersion: 1);
+            SqliteSchema.Migrate(connection, path, SqliteSchema.Migrations, toVersion: 1);
             using var command = connection.CreateCommand();
             command.CommandText = """
                 INSERT INTO scripts (name) VALUES ('legacy');

@@ -173,7 +173,7 @@ public sealed class MonitoredScriptCoordinationTests : IDisposable
 
         // Reading only: the status overview sees the run as abandoned, and leaves it running in the store.
         var status = await new StoreStatusQuery(
-            new StoreAccess(StoreLocation.Parse(_environment.Database, StoreLocationSource.Explicit), TimeProvider.System),
+            new StoreAccess(ScriptRunStores.Parse(_environment.Database), TimeProvider.System),
             TimeProvider.System,
             NullLogger.Instance).ReadAsync();
         var row = Assert.Single(status.Scripts);

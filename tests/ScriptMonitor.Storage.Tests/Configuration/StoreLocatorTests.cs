@@ -1,9 +1,18 @@
+using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Configuration;
+using ScriptMonitor.PostgreSql;
+using ScriptMonitor.Sqlite;
+using ScriptMonitor.Stores;
 
-namespace ScriptMonitor.Tests.Configuration;
+namespace ScriptMonitor.Storage.Tests.Configuration;
 
+/// <summary>The one configuration path, read by the stores this build registers: which setting names which kind of store.</summary>
 public sealed class StoreLocatorTests : IDisposable
 {
+    private static readonly IStoreProvider Sqlite = ScriptRunStores.Providers.OfType<SqliteStoreProvider>().Single();
+
+    private static readonly IStoreProvider PostgreSql = ScriptRunStores.Providers.OfType<PostgreSqlStoreProvider>().Single();
+
     private readonly DirectoryInfo _home = Directory.CreateTempSubdirectory("scriptmon-home-");
 
     public void Dispose() => _home.Delete(recursive: true);
@@ -11,15 +20,15 @@ public sealed class StoreLocatorTests : IDisposable
     [Fact]
     public void With_nothing_configured_the_store_is_the_embedded_default_under_the_data_directory()
     {
-        var location = StoreLocator.Resolve(null, Environment(("HOME", _home.FullName)));
+        var location = StoreLocator.Resolve(ScriptRunStores.Providers, null, Environment(("HOME", _home.FullName)));
 
-        Assert.Equal(new StoreLocation(StoreKind.Sqlite, Path.Combine(_home.FullName, ".local", "share", "scriptmon", "scriptmon.db"), StoreLocationSource.Default), location);
+        Assert.Equal(new StoreLocation(Sqlite, Path.Combine(_home.FullName, ".local", "share", "scriptmon", "scriptmon.db"), StoreLocationSource.Default), location);
     }
 
     [Fact]
     public void XDG_DATA_HOME_moves_the_default()
     {
-        var location = StoreLocator.Resolve(null, Environment(("HOME", _home.FullName), ("XDG_DATA_HOME", "/var/lib/data")));
+        var location = StoreLocator.Resolve(ScriptRunStores.Providers, null, Environment(("HOME", _home.FullName), ("XDG_DATA_HOME", "/var/lib/data")));
 
         Assert.Equal("/var/lib/data/scriptmon/scriptmon.db", location.Target);
     }
@@ -29,9 +38,9 @@ public sealed class StoreLocatorTests : IDisposable
     {
         WriteConfig("""{ "database": "/srv/runs.db" }""");
 
-        var location = StoreLocator.Resolve(null, Environment(("HOME", _home.FullName)));
+        var location = StoreLocator.Resolve(ScriptRunStores.Providers, null, Environment(("HOME", _home.FullName)));
 
-        Assert.Equal(new StoreLocation(StoreKind.Sqlite, "/srv/runs.db", StoreLocationSource.ConfigFile), location);
+        Assert.Equal(new StoreLocation(Sqlite, "/srv/runs.db", StoreLocationSource.ConfigFile), location);
     }
 
     [Fact]
@@ -39,17 +48,17 @@ public sealed class StoreLocatorTests : IDisposable
     {
         WriteConfig("""{ "database": "/srv/runs.db" }""");
 
-        var location = StoreLocator.Resolve(null, Environment(("HOME", _home.FullName), (StoreLocator.DatabaseVariable, "postgresql://mon@db1/runs")));
+        var location = StoreLocator.Resolve(ScriptRunStores.Providers, null, Environment(("HOME", _home.FullName), (StoreLocator.DatabaseVariable, "postgresql://mon@db1/runs")));
 
-        Assert.Equal(new StoreLocation(StoreKind.PostgreSql, "postgresql://mon@db1/runs", StoreLocationSource.Environment), location);
+        Assert.Equal(new StoreLocation(PostgreSql, "postgresql://mon@db1/runs", StoreLocationSource.Environment), location);
     }
 
     [Fact]
     public void An_explicit_setting_beats_everything()
     {
-        var location = StoreLocator.Resolve("/tmp/explicit.db", Environment(("HOME", _home.FullName), (StoreLocator.DatabaseVariable, "/tmp/env.db")));
+        var location = StoreLocator.Resolve(ScriptRunStores.Providers, "/tmp/explicit.db", Environment(("HOME", _home.FullName), (StoreLocator.DatabaseVariable, "/tmp/env.db")));
 
-        Assert.Equal(new StoreLocation(StoreKind.Sqlite, "/tmp/explicit.db", StoreLocationSource.Explicit), location);
+        Assert.Equal(new StoreLocation(Sqlite, "/tmp/explicit.db", StoreLocationSource.Explicit), location);
     }
 
     [Fact]
@@ -58,9 +67,9 @@ public sealed class StoreLocatorTests : IDisposable
         var file = Path.Combine(_home.FullName, "other.json");
         File.WriteAllText(file, """{ "database": "Host=db2;Username=mon;Password=secret" }""");
 
-        var location = StoreLocator.Resolve(null, Environment(("HOME", _home.FullName), (StoreLocator.ConfigFileVariable, file)));
+        var location = StoreLocator.Resolve(ScriptRunStores.Providers, null, Environment(("HOME", _home.FullName), (StoreLocator.ConfigFileVariable, file)));
 
-        Assert.Equal(StoreKind.PostgreSql, location.Kind);
+        Assert.Same(PostgreSql, location.Provider);
         Assert.Equal(StoreLocationSource.ConfigFile, location.Source);
     }
 
@@ -72,29 +81,29 @@ public sealed class StoreLocatorTests : IDisposable
     {
         var path = WriteConfig(content);
 
-        var error = Assert.Throws<ConfigurationException>(() => StoreLocator.Resolve(null, Environment(("HOME", _home.FullName))));
+        var error = Assert.Throws<ConfigurationException>(() => StoreLocator.Resolve(ScriptRunStores.Providers, null, Environment(("HOME", _home.FullName))));
 
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("postgres://u:p@h/db", StoreKind.PostgreSql)]
-    [InlineData("postgresql://h", StoreKind.PostgreSql)]
-    [InlineData("Host=h;Database=d", StoreKind.PostgreSql)]
-    [InlineData("server = h; database = d", StoreKind.PostgreSql)]
-    [InlineData("/var/lib/scriptmon/runs.db", StoreKind.Sqlite)]
-    [InlineData("relative.db", StoreKind.Sqlite)]
-    [InlineData("weird;name=x.db", StoreKind.Sqlite)]
-    public void A_setting_is_read_as_PostgreSQL_or_as_a_SQLite_path(string setting, StoreKind kind)
+    [InlineData("postgres://u:p@h/db", true)]
+    [InlineData("postgresql://h", true)]
+    [InlineData("Host=h;Database=d", true)]
+    [InlineData("server = h; database = d", true)]
+    [InlineData("/var/lib/scriptmon/runs.db", false)]
+    [InlineData("relative.db", false)]
+    [InlineData("weird;name=x.db", false)]
+    public void A_setting_is_read_as_PostgreSQL_or_as_a_SQLite_path(string setting, bool postgreSql)
     {
-        Assert.Equal(kind, StoreLocation.Parse(setting, StoreLocationSource.Explicit).Kind);
+        Assert.Same(postgreSql ? PostgreSql : Sqlite, ScriptRunStores.Parse(setting, StoreLocationSource.Explicit).Provider);
     }
 
     [Fact]
     public void A_SQLite_path_is_made_absolute()
     {
-        var location = StoreLocation.Parse("relative.db", StoreLocationSource.Explicit);
+        var location = ScriptRunStores.Parse("relative.db", StoreLocationSource.Explicit);
 
         Assert.True(Path.IsPathRooted(location.Target));
         Assert.Equal(Path.GetFullPath("relative.db"), location.Target);
@@ -103,7 +112,7 @@ public sealed class StoreLocatorTests : IDisposable
     [Fact]
     public void Printing_a_location_hides_the_password()
     {
-        var location = StoreLocation.Parse("Host=db1;Username=mon;Password=s3cret;Database=runs", StoreLocationSource.Explicit);
+        var location = ScriptRunStores.Parse("Host=db1;Username=mon;Password=s3cret;Database=runs", StoreLocationSource.Explicit);
 
         Assert.Equal("postgresql:Host=db1;Username=mon;Password=***;Database=runs", location.ToString());
     }
@@ -111,7 +120,7 @@ public sealed class StoreLocatorTests : IDisposable
     [Fact]
     public void Printing_a_URI_location_hides_the_password()
     {
-        var location = StoreLocation.Parse("postgresql://mon:s3cret@db1:5432/runs", StoreLocationSource.Explicit);
+        var location = ScriptRunStores.Parse("postgresql://mon:s3cret@db1:5432/runs", StoreLocationSource.Explicit);
 
         Assert.Equal("postgresql:postgresql://mon:***@db1:5432/runs", location.ToString());
     }
@@ -119,7 +128,7 @@ public sealed class StoreLocatorTests : IDisposable
     [Fact]
     public void An_empty_setting_is_refused()
     {
-        Assert.ThrowsAny<ArgumentException>(() => StoreLocation.Parse(" ", StoreLocationSource.Explicit));
+        Assert.ThrowsAny<ArgumentException>(() => ScriptRunStores.Parse(" ", StoreLocationSource.Explicit));
     }
 
     [Theory]
@@ -127,7 +136,7 @@ public sealed class StoreLocatorTests : IDisposable
     [InlineData("   ")]
     public void An_explicit_setting_given_empty_is_refused_rather_than_replaced_by_the_rest_of_the_path(string setting)
     {
-        var error = Assert.Throws<ArgumentException>(() => StoreLocator.Resolve(setting, Environment(("HOME", _home.FullName), (StoreLocator.DatabaseVariable, "/tmp/env.db"))));
+        var error = Assert.Throws<ArgumentException>(() => StoreLocator.Resolve(ScriptRunStores.Providers, setting, Environment(("HOME", _home.FullName), (StoreLocator.DatabaseVariable, "/tmp/env.db"))));
 
         Assert.StartsWith("The store setting must name a SQLite file or a PostgreSQL connection string; it is empty.", error.Message, StringComparison.Ordinal);
     }
@@ -140,7 +149,7 @@ public sealed class StoreLocatorTests : IDisposable
     [InlineData("User ID=mon;SSL Mode=Require")]
     public void A_connection_string_without_a_host_is_refused_rather_than_taken_for_a_file_name(string setting)
     {
-        var error = Assert.Throws<ArgumentException>(() => StoreLocation.Parse(setting, StoreLocationSource.Explicit));
+        var error = Assert.Throws<ArgumentException>(() => ScriptRunStores.Parse(setting, StoreLocationSource.Explicit));
 
         Assert.Contains("is a PostgreSQL connection string that names no host", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
@@ -152,7 +161,7 @@ public sealed class StoreLocatorTests : IDisposable
     [InlineData("file:///var/lib/runs.db", "file")]
     public void A_URI_of_another_kind_is_refused_rather_than_taken_for_a_file_name(string setting, string scheme)
     {
-        var error = Assert.Throws<ArgumentException>(() => StoreLocation.Parse(setting, StoreLocationSource.Explicit));
+        var error = Assert.Throws<ArgumentException>(() => ScriptRunStores.Parse(setting, StoreLocationSource.Explicit));
 
         Assert.Contains($"is a {scheme}: URI", error.Message, StringComparison.Ordinal);
     }
@@ -160,9 +169,9 @@ public sealed class StoreLocatorTests : IDisposable
     [Fact]
     public void A_SQLite_path_may_carry_the_prefix_that_locations_are_printed_with()
     {
-        var printed = StoreLocation.Parse("/var/lib/runs.db", StoreLocationSource.Explicit).ToString();
+        var printed = ScriptRunStores.Parse("/var/lib/runs.db", StoreLocationSource.Explicit).ToString();
 
-        Assert.Equal("/var/lib/runs.db", StoreLocation.Parse(printed, StoreLocationSource.Explicit).Target);
+        Assert.Equal("/var/lib/runs.db", ScriptRunStores.Parse(printed, StoreLocationSource.Explicit).Target);
     }
 
     [Fact]
@@ -170,7 +179,7 @@ public sealed class StoreLocatorTests : IDisposable
     {
         var path = WriteConfig("""{ "database": "data/runs.db" }""");
 
-        var location = StoreLocator.Resolve(null, Environment(("HOME", _home.FullName)));
+        var location = StoreLocator.Resolve(ScriptRunStores.Providers, null, Environment(("HOME", _home.FullName)));
 
         Assert.Equal(Path.Combine(Path.GetDirectoryName(path)!, "data", "runs.db"), location.Target);
     }
@@ -183,7 +192,7 @@ public sealed class StoreLocatorTests : IDisposable
     {
         var path = WriteConfig(content);
 
-        var error = Assert.Throws<ConfigurationException>(() => StoreLocator.Resolve(null, Environment(("HOME", _home.FullName))));
+        var error = Assert.Throws<ConfigurationException>(() => StoreLocator.Resolve(ScriptRunStores.Providers, null, Environment(("HOME", _home.FullName))));
 
         Assert.Contains($"Configuration file {path}: {problem}", error.Message, StringComparison.Ordinal);
     }
@@ -191,7 +200,7 @@ public sealed class StoreLocatorTests : IDisposable
     [Fact]
     public void A_connection_string_without_a_host_in_the_environment_is_an_error_naming_the_variable()
     {
-        var error = Assert.Throws<ConfigurationException>(() => StoreLocator.Resolve(null, Environment(("HOME", _home.FullName), (StoreLocator.DatabaseVariable, "Database=runs"))));
+        var error = Assert.Throws<ConfigurationException>(() => StoreLocator.Resolve(ScriptRunStores.Providers, null, Environment(("HOME", _home.FullName), (StoreLocator.DatabaseVariable, "Database=runs"))));
 
         Assert.StartsWith($"{StoreLocator.DatabaseVariable}: The store setting 'Database=runs' is a PostgreSQL connection string that names no host", error.Message, StringComparison.Ordinal);
     }

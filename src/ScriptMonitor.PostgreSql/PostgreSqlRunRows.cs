@@ -1,0 +1,352 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using ScriptMonitor.Runs;
+using ScriptMonitor.Stores;
+using static ScriptMonitor.PostgreSql.PostgreSqlValues;
+
+namespace ScriptMonitor.PostgreSql;
+
+/// <summary>
+/// The SQL of runs and skip events in PostgreSQL: every write is one statement, so that many hosts write at once
+/// without waiting on each other, and a write retried on a fresh connection is recognised.
+/// </summary>
+internal sealed class PostgreSqlRunRows : IRunRows
+{
+    /// <summary>
+    /// The condition, in SQL, that a run's start ($4) and end ($5) are not further ahead of the server's clock than
+    /// <see cref="StoreClock.MaxSkew"/> ($13, after the run's twelve values). A shared store judges "in the
+    /// future" by its own clock: the clock of the host that records may be the wrong one, and its runs would hide a
+    /// stopped job for as long.
+    /// </summary>
+    private const string ServerClockCheck = "$4::timestamptz <= now() + $13::interval AND ($5::timestamptz IS NULL OR $5::timestamptz <= now() + $13::interval)";
+
+    /// <summary>Rows deleted per prune statement: each is its own short transaction, so writers never wait long.</summary>
+    private const int PruneBatchSize = 2_000;
+
+    private readonly PostgreSqlSession _session;
+    private readonly string _schema;
+    private readonly string _insertRunSql;
+    private readonly string _importRunSql;
+    private readonly string _completeRunSql;
+    private readonly string _lastRunWithOutcomeSql;
+
+    internal PostgreSqlRunRows(PostgreSqlSession session)
+    {
+        _session = session;
+        _schema = session.Quoted;
+
+        // One statement: the run, and its script when the run is new. A run id already taken inserts nothing, and so
+        // does an instant too far ahead of the server's clock (see ServerClockCheck); the server's time comes back to
+        // tell the two apart.
+        _insertRunSql = $"""
+            WITH run AS (
+                INSERT INTO {_schema}.runs ({RunColumns})
+                SELECT {RunValues} WHERE {ServerClockCheck}
+                ON CONFLICT (run_id) DO NOTHING
+                RETURNING script_name),
+            script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM run ON CONFLICT DO NOTHING)
+            SELECT (SELECT count(*) FROM run), now()
+            """;
+
+        // Exactly once in one statement: a new id is inserted, a stored run is replaced where RunLifecycle.Supersedes
+        // says (keeping its start, host and name), and left alone otherwise. The script is listed only when its run is
+        // new. An instant too far ahead of the server's clock writes nothing; the server's time comes back to say so.
+        var supersedes = string.Join(
+            " OR ",
+            Enum.GetValues<RunOutcome>()
+                .Where(stored => RunLifecycle.SupersededBy(stored).Count > 0)
+                .Select(stored => $"(stored.outcome = {(int)stored} AND EXCLUDED.outcome IN ({SqlList(RunLifecycle.SupersededBy(stored))}))"));
+        _importRunSql = $"""
+            WITH run AS (
+                INSERT INTO {_schema}.runs AS stored ({RunColumns})
+                SELECT {RunValues} WHERE {ServerClockCheck}
+                ON CONFLICT (run_id) DO UPDATE
+                    SET completed_at = EXCLUDED.completed_at, outcome = EXCLUDED.outcome,
+                        exit_code = EXCLUDED.exit_code, output = EXCLUDED.output
+                    WHERE {supersedes}
+                RETURNING stored.script_name),
+            script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM run ON CONFLICT DO NOTHING)
+            SELECT (SELECT count(*) FROM run), now()
+            """;
+
+        // One statement completes a run that may still be completed; only when it matches nothing is the run read to say why.
+        _completeRunSql = $"""
+            UPDATE {_schema}.runs SET completed_at = $2, outcome = $3, exit_code = $4, output = $5
+            WHERE run_id = $1 AND outcome IN ({SqlList(RunLifecycle.Completable)}) AND started_at <= $2 AND $2 <= now() + $6
+            RETURNING {RunColumns}
+            """;
+        _lastRunWithOutcomeSql = $"SELECT {RunColumns} FROM {_schema}.runs WHERE script_name = $1 AND outcome = $2 ORDER BY started_at DESC, id DESC LIMIT 1";
+    }
+
+    public bool Insert(ScriptRun run) => InsertAsync(run, async: false, CancellationToken.None).GetAwaiter().GetResult();
+
+    public Task<bool> InsertAsync(ScriptRun run, CancellationToken cancellationToken) => InsertAsync(run, async: true, cancellationToken).AsTask();
+
+    public Task<ScriptRun> CompleteAsync(Guid runId, RunCompletion completion, CancellationToken cancellationToken) =>
+        _session.WithConnectionAsync("complete a run", async: true, async (connection, retried) =>
+        {
+            await using (var update = Command(
+                connection,
+                _completeRunSql,
+                Uuid(runId),
+                TimestampTz(completion.CompletedAt),
+                Outcome(completion.Outcome),
+                Integer(completion.ExitCode),
+                Text(completion.Output),
+                Interval(StoreClock.MaxSkew)))
+            {
+                if (await SingleRunAsync(update, async: true, cancellationToken).ConfigureAwait(false) is { } done)
+                {
+                    return done;
+                }
+            }
+
+            var stored = await RunByIdAsync(connection, runId, async: true, cancellationToken).ConfigureAwait(false);
+
+            // A retry finds the completion the first attempt wrote before its connection broke.
+            if (retried && stored is not null && RunLifecycle.HoldsCompletion(stored, completion))
+            {
+                return stored;
+            }
+
+            var completed = RunLifecycle.Complete(runId, stored, completion);
+            RefuseFuture(completed, await ServerNowAsync(connection, cancellationToken).ConfigureAwait(false));
+            throw new InvalidOperationException($"Run {runId} of '{completed.ScriptName}' could not be completed.");
+        }, cancellationToken).AsTask();
+
+    public Task<bool> ImportAsync(ScriptRun run, CancellationToken cancellationToken) =>
+        _session.WithConnectionAsync("import a run", async connection =>
+        {
+            await using var command = Command(connection, _importRunSql, [.. RunParameters(run), Interval(StoreClock.MaxSkew)]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (reader.GetInt64(0) > 0)
+            {
+                return true;
+            }
+
+            RefuseFuture(run, reader.GetFieldValue<DateTimeOffset>(1));
+            return false;
+        }, cancellationToken);
+
+    public Task<bool> AbandonAsync(Guid runId, DateTimeOffset abandonedAt, string reason, CancellationToken cancellationToken) =>
+        _session.WithConnectionAsync("mark a run abandoned", async connection =>
+        {
+            // Read, then update only while it still runs: a completion that lands in between wins.
+            var stored = await RunByIdAsync(connection, runId, async: true, cancellationToken).ConfigureAwait(false);
+            if (RunLifecycle.Abandon(runId, stored, abandonedAt, reason) is not { } abandoned)
+            {
+                return false;
+            }
+
+            await using var update = Command(
+                connection,
+                $"UPDATE {_schema}.runs SET completed_at = $2, outcome = $3, output = $4 WHERE run_id = $1 AND outcome = {(int)RunLifecycle.Abandonable}",
+                Uuid(runId),
+                TimestampTz(abandoned.CompletedAt),
+                Outcome(abandoned.Outcome),
+                Text(abandoned.Output));
+            return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        }, cancellationToken);
+
+    public ScriptRun? LastRun(string scriptName, RunOutcome outcome) =>
+        LastRunAsync(scriptName, outcome, async: false, CancellationToken.None).GetAwaiter().GetResult();
+
+    public Task<ScriptRun?> LastRunAsync(string scriptName, RunOutcome outcome, CancellationToken cancellationToken) =>
+        LastRunAsync(scriptName, outcome, async: true, cancellationToken).AsTask();
+
+    public Task<IReadOnlyList<ScriptRun>> ListAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = RunFilter($"SELECT {RunColumns} FROM {_schema}.runs", query);
+        parameters.Add(Integer(query.Limit));
+        sql.Append(" ORDER BY started_at DESC, id DESC LIMIT $").Append(parameters.Count);
+        parameters.Add(Integer(query.Offset));
+        sql.Append(" OFFSET $").Append(parameters.Count);
+        return _session.WithConnectionAsync("list runs", async connection =>
+        {
+            await using var command = Command(connection, sql.ToString(), [.. parameters]);
+            return await ReadAllAsync(command, r => Run(r), cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    public Task<long> CountAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = RunFilter($"SELECT count(*) FROM {_schema}.runs", query);
+        return _session.WithConnectionAsync("count runs", async connection =>
+        {
+            await using var command = Command(connection, sql.ToString(), [.. parameters]);
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ScriptRun>> ListRunningAsync(string? hostname, CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT {RunColumns} FROM {_schema}.runs WHERE outcome = {(int)RunOutcome.Running}"
+            + (hostname is null ? string.Empty : " AND hostname = $1")
+            + " ORDER BY started_at, id";
+        return _session.WithConnectionAsync("list running runs", async connection =>
+        {
+            await using var command = hostname is null ? Command(connection, sql) : Command(connection, sql, Text(hostname));
+            return await ReadAllAsync(command, r => Run(r), cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    public Task<bool> InsertSkipAsync(ScriptSkip skip, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            WITH skip AS (
+                INSERT INTO {_schema}.skips ({SkipColumns}) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (event_id) DO NOTHING
+                RETURNING script_name),
+            script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM skip ON CONFLICT DO NOTHING)
+            SELECT count(*) FROM skip
+            """;
+        return _session.WithConnectionAsync("record a skipped run", async connection =>
+        {
+            await using var command = Command(connection, sql, Uuid(skip.EventId), Text(skip.ScriptName), Text(skip.Hostname), TimestampTz(skip.SkippedAt), Text(skip.Holder));
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ScriptSkip>> ListSkipsAsync(string scriptName, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT {SkipColumns} FROM {_schema}.skips WHERE script_name = $1 AND ($2::timestamptz IS NULL OR skipped_at >= $2) ORDER BY skipped_at DESC, id DESC LIMIT $3";
+        return _session.WithConnectionAsync("list skipped runs", async connection =>
+        {
+            await using var command = Command(connection, sql, Text(scriptName), TimestampTz(since), Integer(limit));
+            return await ReadAllAsync(command, Skip, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<TimeSpan>> RuntimesAsync(string scriptName, DateTimeOffset since, DateTimeOffset until, string? hostname, CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT completed_at - started_at FROM {_schema}.runs WHERE script_name = $1 AND outcome = {(int)RunOutcome.Succeeded} AND started_at >= $2 AND started_at < $3"
+            + (hostname is null ? string.Empty : " AND hostname = $4");
+        NpgsqlParameter[] parameters = hostname is null
+            ? [Text(scriptName), TimestampTz(since), TimestampTz(until)]
+            : [Text(scriptName), TimestampTz(since), TimestampTz(until), Text(hostname)];
+        return _session.WithConnectionAsync("read runtime statistics", async connection =>
+        {
+            await using var command = Command(connection, sql, parameters);
+            return await ReadAllAsync(command, r => r.GetFieldValue<TimeSpan>(0), cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast, CancellationToken cancellationToken)
+    {
+        // Chosen once from one snapshot, which blocks no writer: later runs only push these further from "newest" and
+        // "last success", so deleting them batch by batch, each batch its own short transaction, stays within the rules.
+        var candidatesSql = $"""
+            SELECT id FROM (
+                SELECT id, started_at, outcome,
+                       row_number() OVER (PARTITION BY script_name ORDER BY started_at DESC, id DESC) AS newest_rank,
+                       row_number() OVER (PARTITION BY script_name, outcome ORDER BY started_at DESC, id DESC) AS outcome_rank
+                FROM {_schema}.runs) ranked
+            WHERE started_at < $1 AND outcome <> {(int)RunOutcome.Running} AND newest_rank > $2
+              AND NOT (outcome = {(int)RunOutcome.Succeeded} AND outcome_rank = 1)
+            """;
+        return _session.WithConnectionAsync("prune runs", async connection =>
+        {
+            IReadOnlyList<long> candidates;
+            await using (var command = Command(connection, candidatesSql, TimestampTz(olderThan), Integer(keepLast)))
+            {
+                candidates = await ReadAllAsync(command, r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+            }
+
+            long deleted = 0;
+            foreach (var batch in candidates.Chunk(PruneBatchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await using var delete = Command(
+                    connection,
+                    $"DELETE FROM {_schema}.runs WHERE id = ANY($1)",
+                    new NpgsqlParameter { Value = batch, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                deleted += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var skips = Command(connection, $"DELETE FROM {_schema}.skips WHERE skipped_at < $1", TimestampTz(olderThan));
+            await skips.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return deleted;
+        }, cancellationToken);
+    }
+
+    /// <summary>A statement filtered by a <see cref="RunQuery"/>, with its parameters: shared by listing and counting runs.</summary>
+    private static (StringBuilder Sql, List<NpgsqlParameter> Parameters) RunFilter(string select, RunQuery query)
+    {
+        var parameters = new List<NpgsqlParameter> { Text(query.ScriptName) };
+        var sql = new StringBuilder(select).Append(" WHERE script_name = $1");
+        if (query.Hostname is not null)
+        {
+            parameters.Add(Text(query.Hostname));
+            sql.Append(" AND hostname = $").Append(parameters.Count);
+        }
+
+        if (query.Since is { } since)
+        {
+            parameters.Add(TimestampTz(Timestamps.Normalize(since)));
+            sql.Append(" AND started_at >= $").Append(parameters.Count);
+        }
+
+        if (query.Until is { } until)
+        {
+            parameters.Add(TimestampTz(Timestamps.Normalize(until)));
+            sql.Append(" AND started_at < $").Append(parameters.Count);
+        }
+
+        if (query.Outcome is { } outcome)
+        {
+            parameters.Add(Outcome(outcome));
+            sql.Append(" AND outcome = $").Append(parameters.Count);
+        }
+
+        return (sql, parameters);
+    }
+
+    /// <summary>Refuses a run whose start or end is further ahead of the server's clock than any host's clock may be.</summary>
+    private static void RefuseFuture(ScriptRun run, DateTimeOffset serverNow) =>
+        StoreClock.RefuseAhead(run, serverNow, "the PostgreSQL server's clock", "the server's time");
+
+    private static async ValueTask<DateTimeOffset> ServerNowAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, "SELECT now()");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return reader.GetFieldValue<DateTimeOffset>(0);
+    }
+
+    private async ValueTask<bool> InsertAsync(ScriptRun run, bool async, CancellationToken cancellationToken) =>
+        await _session.WithConnectionAsync("record a run", async, async (connection, retried) =>
+        {
+            DateTimeOffset serverNow;
+            await using (var command = Command(connection, _insertRunSql, [.. RunParameters(run), Interval(StoreClock.MaxSkew)]))
+            {
+                await using var reader = await command.ReaderAsync(async, cancellationToken).ConfigureAwait(false);
+                await reader.ReadAsync(async, cancellationToken).ConfigureAwait(false);
+                if (reader.GetInt64(0) > 0)
+                {
+                    return true;
+                }
+
+                serverNow = reader.GetFieldValue<DateTimeOffset>(1);
+            }
+
+            RefuseFuture(run, serverNow);
+
+            // A retry finds the run the first attempt wrote before its connection broke: that is this run, recorded.
+            return retried && await RunByIdAsync(connection, run.RunId, async, cancellationToken).ConfigureAwait(false) == run;
+        }, cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask<ScriptRun?> LastRunAsync(string scriptName, RunOutcome outcome, bool async, CancellationToken cancellationToken) =>
+        await _session.WithConnectionAsync("read the last activity", async, async connection =>
+        {
+            await using var command = Command(connection, _lastRunWithOutcomeSql, Text(scriptName), Outcome(outcome));
+            return await SingleRunAsync(command, async, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask<ScriptRun?> RunByIdAsync(NpgsqlConnection connection, Guid runId, bool async, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, $"SELECT {RunColumns} FROM {_schema}.runs WHERE run_id = $1", Uuid(runId));
+        return await SingleRunAsync(command, async, cancellationToken).ConfigureAwait(false);
+    }
+}

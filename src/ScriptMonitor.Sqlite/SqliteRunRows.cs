@@ -1,0 +1,325 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using ScriptMonitor.Runs;
+using ScriptMonitor.Stores;
+using static ScriptMonitor.Sqlite.SqliteRows;
+
+namespace ScriptMonitor.Sqlite;
+
+/// <summary>The SQL of runs and skip events in the SQLite file; a write is one immediate transaction.</summary>
+internal sealed class SqliteRunRows : IRunRows
+{
+    /// <summary>Rows deleted per prune transaction: small enough that a waiting writer never notices.</summary>
+    private const int PruneBatchSize = 2_000;
+
+    private readonly SqliteSession _session;
+    private readonly SqliteCommand _addScript;
+    private readonly SqliteCommand _insertRun;
+    private readonly SqliteCommand _lastRunWithOutcome;
+    private readonly SqliteCommand _runById;
+
+    internal SqliteRunRows(SqliteSession session)
+    {
+        _session = session;
+        _addScript = session.Prepare("INSERT OR IGNORE INTO scripts (name) VALUES ($name)", "$name");
+        _insertRun = session.Prepare(
+            $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output, $boot_id, $pid, $pid_started, $pid_ns)",
+            "$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output", "$boot_id", "$pid", "$pid_started", "$pid_ns");
+        _lastRunWithOutcome = session.Prepare(
+            $"SELECT {RunColumns} FROM runs WHERE script_name = $name AND outcome = $outcome ORDER BY started_at DESC, id DESC LIMIT 1",
+            "$name", "$outcome");
+        _runById = session.Prepare($"SELECT {RunColumns} FROM runs WHERE run_id = $run_id", "$run_id");
+    }
+
+    public bool Insert(ScriptRun run)
+    {
+        try
+        {
+            return _session.InTransaction(write: true, transaction =>
+            {
+                InsertRun(run, transaction);
+                return true;
+            });
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteFailures.Constraint)
+        {
+            // The only constraint a checked run can break is the unique run id; the transaction rolled back whole.
+            return false;
+        }
+    }
+
+    public Task<bool> InsertAsync(ScriptRun run, CancellationToken cancellationToken) => Task.FromResult(Insert(run));
+
+    public Task<ScriptRun> CompleteAsync(Guid runId, RunCompletion completion, CancellationToken cancellationToken) =>
+        Task.FromResult(_session.InTransaction(write: true, transaction =>
+        {
+            var done = RunLifecycle.Complete(runId, RunById(runId, transaction), completion);
+            UpdateCompletion(done, transaction);
+            return done;
+        }));
+
+    public Task<bool> ImportAsync(ScriptRun run, CancellationToken cancellationToken) =>
+        Task.FromResult(_session.InTransaction(write: true, transaction =>
+        {
+            var stored = RunById(run.RunId, transaction);
+            if (stored is null)
+            {
+                InsertRun(run, transaction);
+                return true;
+            }
+
+            if (!RunLifecycle.Supersedes(stored.Outcome, run.Outcome))
+            {
+                return false;
+            }
+
+            UpdateCompletion(run, transaction);
+            return true;
+        }));
+
+    public Task<bool> AbandonAsync(Guid runId, DateTimeOffset abandonedAt, string reason, CancellationToken cancellationToken) =>
+        Task.FromResult(_session.InTransaction(write: true, transaction =>
+        {
+            if (RunLifecycle.Abandon(runId, RunById(runId, transaction), abandonedAt, reason) is not { } abandoned)
+            {
+                return false;
+            }
+
+            UpdateCompletion(abandoned, transaction);
+            return true;
+        }));
+
+    public ScriptRun? LastRun(string scriptName, RunOutcome outcome) => _session.Use(_ =>
+    {
+        _lastRunWithOutcome.Transaction = null;
+        _lastRunWithOutcome.Parameters[0].Value = scriptName;
+        _lastRunWithOutcome.Parameters[1].Value = (int)outcome;
+        return SingleRun(_lastRunWithOutcome);
+    });
+
+    public Task<ScriptRun?> LastRunAsync(string scriptName, RunOutcome outcome, CancellationToken cancellationToken) =>
+        Task.FromResult(LastRun(scriptName, outcome));
+
+    public Task<IReadOnlyList<ScriptRun>> ListAsync(RunQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ScriptRun>>(_session.Use(_ =>
+        {
+            using var command = _session.Command(string.Empty);
+            var sql = new StringBuilder($"SELECT {RunColumns} FROM runs");
+            AppendRunFilter(sql, command, query);
+            sql.Append(" ORDER BY started_at DESC, id DESC LIMIT $limit OFFSET $offset");
+            command.Parameters.AddWithValue("$limit", query.Limit);
+            command.Parameters.AddWithValue("$offset", query.Offset);
+            command.CommandText = sql.ToString();
+            return AllRuns(command);
+        }));
+
+    public Task<long> CountAsync(RunQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult(_session.Use(_ =>
+        {
+            using var command = _session.Command(string.Empty);
+            var sql = new StringBuilder("SELECT COUNT(*) FROM runs");
+            AppendRunFilter(sql, command, query);
+            command.CommandText = sql.ToString();
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }));
+
+    public Task<IReadOnlyList<ScriptRun>> ListRunningAsync(string? hostname, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ScriptRun>>(_session.Use(_ =>
+        {
+            using var command = _session.Command(
+                $"SELECT {RunColumns} FROM runs WHERE outcome = {(int)RunOutcome.Running}"
+                + (hostname is null ? string.Empty : " AND hostname = $host")
+                + " ORDER BY started_at, id");
+            if (hostname is not null)
+            {
+                command.Parameters.AddWithValue("$host", hostname);
+            }
+
+            return AllRuns(command);
+        }));
+
+    public Task<bool> InsertSkipAsync(ScriptSkip skip, CancellationToken cancellationToken) =>
+        Task.FromResult(_session.InTransaction(write: true, transaction =>
+        {
+            AddScript(skip.ScriptName, transaction);
+            using var command = _session.Command("INSERT OR IGNORE INTO skips (event_id, script_name, hostname, skipped_at, holder) VALUES ($id, $name, $host, $at, $holder)", transaction);
+            command.Parameters.AddWithValue("$id", skip.EventId.ToByteArray());
+            command.Parameters.AddWithValue("$name", skip.ScriptName);
+            command.Parameters.AddWithValue("$host", skip.Hostname);
+            command.Parameters.AddWithValue("$at", Timestamps.ToUnixMicroseconds(skip.SkippedAt));
+            command.Parameters.AddWithValue("$holder", skip.Holder);
+            return command.ExecuteNonQuery() > 0;
+        }));
+
+    public Task<IReadOnlyList<ScriptSkip>> ListSkipsAsync(string scriptName, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ScriptSkip>>(_session.Use(_ =>
+        {
+            using var command = _session.Command(
+                $"SELECT {SkipColumns} FROM skips WHERE script_name = $name"
+                + (since is null ? string.Empty : " AND skipped_at >= $since")
+                + " ORDER BY skipped_at DESC, id DESC LIMIT $limit");
+            command.Parameters.AddWithValue("$name", scriptName);
+            command.Parameters.AddWithValue("$limit", limit);
+            if (since is { } from)
+            {
+                command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(from));
+            }
+
+            var skips = new List<ScriptSkip>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                skips.Add(Skip(reader));
+            }
+
+            return skips;
+        }));
+
+    public Task<IReadOnlyList<TimeSpan>> RuntimesAsync(string scriptName, DateTimeOffset since, DateTimeOffset until, string? hostname, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TimeSpan>>(_session.Use(_ =>
+        {
+            using var command = _session.Command(
+                $"SELECT completed_at - started_at FROM runs WHERE script_name = $name AND outcome = {(int)RunOutcome.Succeeded} AND started_at >= $since AND started_at < $until"
+                + (hostname is null ? string.Empty : " AND hostname = $host"));
+            command.Parameters.AddWithValue("$name", scriptName);
+            command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
+            command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
+            if (hostname is not null)
+            {
+                command.Parameters.AddWithValue("$host", hostname);
+            }
+
+            var runtimes = new List<TimeSpan>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                runtimes.Add(FromMicroseconds(reader.GetInt64(0)));
+            }
+
+            return runtimes;
+        }));
+
+    public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast, CancellationToken cancellationToken)
+    {
+        // Chosen once from one snapshot: later runs only push these further from "newest" and "last success", so
+        // deleting them batch by batch, each batch its own short transaction, stays within the rules.
+        var candidates = _session.Use(_ =>
+        {
+            using var command = _session.Command($"""
+                SELECT id FROM (
+                    SELECT id, started_at, outcome,
+                           ROW_NUMBER() OVER (PARTITION BY script_name ORDER BY started_at DESC, id DESC) AS newest_rank,
+                           ROW_NUMBER() OVER (PARTITION BY script_name, outcome ORDER BY started_at DESC, id DESC) AS outcome_rank
+                    FROM runs)
+                WHERE started_at < $cutoff AND outcome <> {(int)RunOutcome.Running} AND newest_rank > $keep
+                  AND NOT (outcome = {(int)RunOutcome.Succeeded} AND outcome_rank = 1)
+                """);
+            command.Parameters.AddWithValue("$cutoff", Timestamps.ToUnixMicroseconds(olderThan));
+            command.Parameters.AddWithValue("$keep", keepLast);
+            var ids = new List<long>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+
+            return ids;
+        });
+
+        long deleted = 0;
+        foreach (var batch in candidates.Chunk(PruneBatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            deleted += _session.InTransaction(write: true, transaction =>
+            {
+                using var command = _session.Command("DELETE FROM runs WHERE id IN (SELECT value FROM json_each($ids))", transaction);
+                command.Parameters.AddWithValue("$ids", "[" + string.Join(',', batch) + "]");
+                return command.ExecuteNonQuery();
+            });
+        }
+
+        _session.Use(_ =>
+        {
+            using var command = _session.Command("DELETE FROM skips WHERE skipped_at < $cutoff");
+            command.Parameters.AddWithValue("$cutoff", Timestamps.ToUnixMicroseconds(olderThan));
+            return command.ExecuteNonQuery();
+        });
+        return Task.FromResult(deleted);
+    }
+
+    /// <summary>The WHERE clause of a <see cref="RunQuery"/>, with its parameters: shared by listing and counting runs.</summary>
+    private static void AppendRunFilter(StringBuilder sql, SqliteCommand command, RunQuery query)
+    {
+        sql.Append(" WHERE script_name = $name");
+        command.Parameters.AddWithValue("$name", query.ScriptName);
+        if (query.Hostname is not null)
+        {
+            sql.Append(" AND hostname = $host");
+            command.Parameters.AddWithValue("$host", query.Hostname);
+        }
+
+        if (query.Since is { } since)
+        {
+            sql.Append(" AND started_at >= $since");
+            command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
+        }
+
+        if (query.Until is { } until)
+        {
+            sql.Append(" AND started_at < $until");
+            command.Parameters.AddWithValue("$until", Timestamps.ToUnixMicroseconds(until));
+        }
+
+        if (query.Outcome is { } outcome)
+        {
+            sql.Append(" AND outcome = $outcome");
+            command.Parameters.AddWithValue("$outcome", (int)outcome);
+        }
+    }
+
+    private void AddScript(string scriptName, SqliteTransaction transaction)
+    {
+        _addScript.Transaction = transaction;
+        _addScript.Parameters[0].Value = scriptName;
+        _addScript.ExecuteNonQuery();
+    }
+
+    private void InsertRun(ScriptRun run, SqliteTransaction transaction)
+    {
+        AddScript(run.ScriptName, transaction);
+        var p = _insertRun.Parameters;
+        _insertRun.Transaction = transaction;
+        p[0].Value = run.RunId.ToByteArray();
+        p[1].Value = run.ScriptName;
+        p[2].Value = run.Hostname;
+        p[3].Value = Timestamps.ToUnixMicroseconds(run.StartedAt);
+        p[4].Value = run.CompletedAt is { } completed ? Timestamps.ToUnixMicroseconds(completed) : DBNull.Value;
+        p[5].Value = (int)run.Outcome;
+        p[6].Value = OrNull(run.ExitCode);
+        p[7].Value = OrNull(run.Output);
+        p[8].Value = OrNull(run.Runner?.BootId);
+        p[9].Value = OrNull(run.Runner?.ProcessId);
+        p[10].Value = OrNull(run.Runner?.StartTime);
+        p[11].Value = OrNull(run.Runner?.PidNamespace);
+        _insertRun.ExecuteNonQuery();
+    }
+
+    private void UpdateCompletion(ScriptRun run, SqliteTransaction transaction)
+    {
+        using var command = _session.Command("UPDATE runs SET completed_at = $completed, outcome = $outcome, exit_code = $exit_code, output = $output WHERE run_id = $run_id", transaction);
+        command.Parameters.AddWithValue("$completed", Timestamps.ToUnixMicroseconds(run.CompletedAt!.Value));
+        command.Parameters.AddWithValue("$outcome", (int)run.Outcome);
+        command.Parameters.AddWithValue("$exit_code", OrNull(run.ExitCode));
+        command.Parameters.AddWithValue("$output", OrNull(run.Output));
+        command.Parameters.AddWithValue("$run_id", run.RunId.ToByteArray());
+        command.ExecuteNonQuery();
+    }
+
+    private ScriptRun? RunById(Guid runId, SqliteTransaction transaction)
+    {
+        _runById.Transaction = transaction;
+        _runById.Parameters[0].Value = runId.ToByteArray();
+        return SingleRun(_runById);
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.Data.Sqlite;
+
+namespace ScriptMonitor.Sqlite;
+
+/// <summary>
+/// The one connection of a store, shared by its roles (runs, expectations, read model). Every use goes through
+/// <see cref="Use{T}"/>: one call at a time, a closed store refused, and every failure of the file to be read or
+/// written turned into a <see cref="Runs.StoreUnavailableException"/> that names it, whichever method it came from.
+/// </summary>
+internal sealed class SqliteSession : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly List<IDisposable> _prepared = [];
+    private bool _disposed;
+
+    internal SqliteSession(SqliteConnection connection, string path, int latestSchemaVersion)
+    {
+        Connection = connection;
+        Path = path;
+        LatestSchemaVersion = latestSchemaVersion;
+    }
+
+    /// <summary>The connection; only inside <see cref="Use{T}"/>.</summary>
+    internal SqliteConnection Connection { get; }
+
+    /// <summary>The database file.</summary>
+    internal string Path { get; }
+
+    /// <summary>The newest schema version this build knows.</summary>
+    internal int LatestSchemaVersion { get; }
+
+    /// <summary>Runs <paramref name="work"/> holding the connection.</summary>
+    internal T Use<T>(Func<SqliteConnection, T> work)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                return work(Connection);
+            }
+            catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+            {
+                throw SqliteFailures.Unavailable(Path, e);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction, committed when it returns.</summary>
+    /// <param name="write">True for a write transaction, which takes the write lock at once; false for a read, which sees one instant.</param>
+    /// <param name="work">The work.</param>
+    internal T InTransaction<T>(bool write, Func<SqliteTransaction, T> work) => Use(connection =>
+    {
+        using var transaction = connection.BeginTransaction(deferred: !write);
+        var result = work(transaction);
+        transaction.Commit();
+        return result;
+    });
+
+    /// <summary>A command prepared once and kept for the session's life; its parameters are named, in order.</summary>
+    internal SqliteCommand Prepare(string sql, params string[] parameterNames)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameterNames)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        _prepared.Add(command);
+        return command;
+    }
+
+    /// <summary>Keeps something for the session's life, to be released with it (a statement of SQLite's own API).</summary>
+    internal T Keep<T>(T resource)
+        where T : IDisposable
+    {
+        _prepared.Add(resource);
+        return resource;
+    }
+
+    /// <summary>A one-off command, in <paramref name="transaction"/> when given.</summary>
+    internal SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var resource in _prepared)
+            {
+                resource.Dispose();
+            }
+
+            Connection.Dispose();
+        }
+    }
+}

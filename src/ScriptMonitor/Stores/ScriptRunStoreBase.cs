@@ -1,0 +1,269 @@
+using ScriptMonitor.Health;
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Stores;
+
+/// <summary>
+/// What every store does the same, written once: every argument is checked before anything is written, runs get
+/// their ids and this host's name, a duplicate start is refused, runtime statistics are computed from the runtimes a
+/// backend reads. A backend derives from this and supplies its SQL by role: runs (<see cref="IRunRows"/>),
+/// expectations (<see cref="IExpectationRows"/>) and the reads of every script at once (<see cref="IStoreReadModel"/>).
+/// </summary>
+public abstract class ScriptRunStoreBase : IScriptRunStore
+{
+    private readonly IRunRows _runs;
+    private readonly IExpectationRows _expectations;
+    private readonly IStoreReadModel _readModel;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the store over a backend's SQL.</summary>
+    /// <param name="runs">The SQL of runs and skip events.</param>
+    /// <param name="expectations">The SQL of expectations.</param>
+    /// <param name="readModel">The reads of every script at once.</param>
+    /// <param name="timeProvider">The clock that judges "in the future" and stamps expectation changes.</param>
+    protected ScriptRunStoreBase(IRunRows runs, IExpectationRows expectations, IStoreReadModel readModel, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(expectations);
+        ArgumentNullException.ThrowIfNull(readModel);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _runs = runs;
+        _expectations = expectations;
+        _readModel = readModel;
+        _timeProvider = timeProvider;
+    }
+
+    /// <inheritdoc/>
+    public abstract string Description { get; }
+
+    private DateTimeOffset Now => _timeProvider.GetUtcNow();
+
+    /// <inheritdoc/>
+    public ScriptActivity RecordSuccess(string name, DateTimeOffset dateStarted, DateTimeOffset dateCompleted, string? hostname = null)
+    {
+        var run = RunValidation.CompletedRun(name, (dateStarted, nameof(dateStarted)), (dateCompleted, nameof(dateCompleted)), hostname, RunOutcome.Succeeded, exitCode: null, output: null, Now);
+        return _runs.Insert(run) ? run.ToActivity() : throw RunLifecycle.DuplicateRunId(run.RunId);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ScriptActivity> RecordSuccessAsync(string name, DateTimeOffset dateStarted, DateTimeOffset dateCompleted, string? hostname = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var run = RunValidation.CompletedRun(name, (dateStarted, nameof(dateStarted)), (dateCompleted, nameof(dateCompleted)), hostname, RunOutcome.Succeeded, exitCode: null, output: null, Now);
+        await InsertAsync(run, cancellationToken).ConfigureAwait(false);
+        return run.ToActivity();
+    }
+
+    /// <inheritdoc/>
+    public ScriptActivity? GetLastActivity(string name) =>
+        _runs.LastRun(RunValidation.ScriptName(name, nameof(name)), RunOutcome.Succeeded)?.ToActivity();
+
+    /// <inheritdoc/>
+    public async Task<ScriptActivity?> GetLastActivityAsync(string name, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var run = await _runs.LastRunAsync(RunValidation.ScriptName(name, nameof(name)), RunOutcome.Succeeded, cancellationToken).ConfigureAwait(false);
+        return run?.ToActivity();
+    }
+
+    /// <inheritdoc/>
+    public async Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, RunnerProcess? runner = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var run = RunValidation.StartedRun(name, startedAt, hostname, runId, runner, Now);
+        await InsertAsync(run, cancellationToken).ConfigureAwait(false);
+        return run;
+    }
+
+    /// <inheritdoc/>
+    public Task<ScriptRun> CompleteRunAsync(Guid runId, DateTimeOffset completedAt, RunOutcome outcome, int? exitCode = null, string? output = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RunValidation.CompletedOutcome(outcome, nameof(outcome));
+        var completion = new RunCompletion(RunValidation.Instant(completedAt, nameof(completedAt), Now), outcome, exitCode, RunValidation.Output(output));
+        return _runs.CompleteAsync(runId, completion, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ScriptRun> RecordFailureAsync(string name, DateTimeOffset startedAt, DateTimeOffset completedAt, int? exitCode = null, string? message = null, string? hostname = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var run = RunValidation.CompletedRun(name, (startedAt, nameof(startedAt)), (completedAt, nameof(completedAt)), hostname, RunOutcome.Failed, exitCode, message, Now);
+        await InsertAsync(run, cancellationToken).ConfigureAwait(false);
+        return run;
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> ImportRunAsync(ScriptRun run, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _runs.ImportAsync(RunValidation.ImportedRun(run, Now), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> AbandonRunAsync(Guid runId, DateTimeOffset abandonedAt, string reason, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var at = RunValidation.Instant(abandonedAt, nameof(abandonedAt), Now);
+        return _runs.AbandonAsync(runId, at, RunValidation.Reason(reason, nameof(reason)), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptRun>> ListRunningAsync(string? hostname = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _runs.ListRunningAsync(OptionalHostname(hostname), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> RecordSkipAsync(ScriptSkip skip, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _runs.InsertSkipAsync(RunValidation.Skip(skip, Now), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptSkip>> ListSkipsAsync(string name, DateTimeOffset? since = null, int limit = RunQuery.DefaultLimit, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RunValidation.ScriptName(name, nameof(name));
+        RunValidation.Limit(limit, nameof(limit));
+        return _runs.ListSkipsAsync(name, since is { } from ? Timestamps.Normalize(from) : null, limit, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _runs.ListAsync(RunValidation.Query(query), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<long> CountRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _runs.CountAsync(RunValidation.Query(query), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptSummary>> ListScriptsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _readModel.ListScriptsAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptOverview>> ReadOverviewAsync(OverviewQuery query, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(query);
+        RunValidation.Window(query.RecentSince, query.Until, "query.Until");
+        RunValidation.Window(query.RuntimeSince, query.Until, "query.Until");
+        return _readModel.ReadOverviewAsync(
+            new OverviewQuery(Timestamps.Normalize(query.RecentSince), Timestamps.Normalize(query.RuntimeSince), Timestamps.Normalize(query.Until)),
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<RuntimeStatistics> GetRuntimeStatisticsAsync(string name, DateTimeOffset since, DateTimeOffset until, string? hostname = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RunValidation.ScriptName(name, nameof(name));
+        OptionalHostname(hostname);
+        RunValidation.Window(since, until, nameof(until));
+        var runtimes = await _runs.RuntimesAsync(name, Timestamps.Normalize(since), Timestamps.Normalize(until), hostname, cancellationToken).ConfigureAwait(false);
+        return RuntimeStatistics.Of(runtimes);
+    }
+
+    /// <inheritdoc/>
+    public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast = 0, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _runs.PruneAsync(Timestamps.Normalize(olderThan), RunValidation.KeepLast(keepLast, nameof(keepLast)), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<StoreInfo> GetInfoAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _readModel.ReadInfoAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> SetExpectationAsync(ScriptExpectation expectation, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _expectations.SetAsync(ExpectationValidation.Validate(expectation), Timestamps.Normalize(Now), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<ScriptExpectation?> GetExpectationAsync(string scriptName, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _expectations.GetAsync(RunValidation.ScriptName(scriptName, nameof(scriptName)), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptExpectation>> ListExpectationsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _expectations.ListAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> RemoveExpectationAsync(string scriptName, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _expectations.RemoveAsync(RunValidation.ScriptName(scriptName, nameof(scriptName)), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScriptSnapshot>> ReadSnapshotsAsync(IReadOnlyCollection<string>? scriptNames = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (scriptNames is not null)
+        {
+            foreach (var name in scriptNames)
+            {
+                RunValidation.ScriptName(name, nameof(scriptNames));
+            }
+
+            scriptNames = scriptNames.Distinct(StringComparer.Ordinal).ToArray();
+        }
+
+        return _readModel.ReadSnapshotsAsync(scriptNames, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await DisposeAsyncCore().ConfigureAwait(false);
+        Dispose(disposing: false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the backend's connections.</summary>
+    /// <param name="disposing">True from <see cref="Dispose()"/>; false after <see cref="DisposeAsyncCore"/> released them.</param>
+    protected abstract void Dispose(bool disposing);
+
+    /// <summary>Releases the backend's connections asynchronously.</summary>
+    protected abstract ValueTask DisposeAsyncCore();
+
+    private static string? OptionalHostname(string? hostname) =>
+        hostname is null ? null : RunValidation.Hostname(hostname, nameof(hostname));
+
+    private async Task InsertAsync(ScriptRun run, CancellationToken cancellationToken)
+    {
+        if (!await _runs.InsertAsync(run, cancellationToken).ConfigureAwait(false))
+        {
+            throw RunLifecycle.DuplicateRunId(run.RunId);
+        }
+    }
+}

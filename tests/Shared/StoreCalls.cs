@@ -1,0 +1,138 @@
+// Compiled into the storage tests and into the RunWriter fixture, which makes the same calls as another user.
+using System.Globalization;
+using ScriptMonitor.Health;
+using ScriptMonitor.Runs;
+
+namespace ScriptMonitor.Testing;
+
+/// <summary>One method of the store contract, called as a caller would, and whether it writes.</summary>
+/// <param name="Method">The method's name, as the contract declares it.</param>
+/// <param name="Writes">Whether it changes the store.</param>
+/// <param name="Invoke">Calls it.</param>
+public sealed record StoreCall(string Method, bool Writes, Func<IScriptRunStore, Task> Invoke);
+
+/// <summary>How one call ended: <c>ok</c>, or the type of the exception it threw, with its message.</summary>
+public sealed record StoreCallResult(string Method, bool Writes, string Outcome, string Message)
+{
+    public const string Ok = "ok";
+
+    /// <summary>The result as one line of tab-separated fields, for a child process to print.</summary>
+    public string ToLine() => string.Join('\t', Method, Writes ? "writes" : "reads", Outcome, Message.ReplaceLineEndings(" "));
+
+    public static StoreCallResult FromLine(string line)
+    {
+        var fields = line.Split('\t');
+        return new StoreCallResult(fields[0], fields[1] == "writes", fields[2], fields[3]);
+    }
+
+    public override string ToString() => $"{Method}: {Outcome} {Message}";
+}
+
+/// <summary>
+/// Every method of the store contract, each called once with arguments that succeed on a healthy store that
+/// <see cref="SeedAsync"/> prepared: so that a store that cannot be used is seen to fail in each, not just in some.
+/// </summary>
+public static class StoreCalls
+{
+    public const string Script = "contract-calls";
+
+    private const string Host = "db1";
+
+    /// <summary>A run <see cref="SeedAsync"/> leaves running, for the completion.</summary>
+    private static readonly Guid ToComplete = Guid.Parse("0c0a3b7e-3d44-4d6f-9f55-1f6b8e0d2a01");
+
+    /// <summary>A run <see cref="SeedAsync"/> leaves running, for the abandonment.</summary>
+    private static readonly Guid ToAbandon = Guid.Parse("0c0a3b7e-3d44-4d6f-9f55-1f6b8e0d2a02");
+
+    /// <summary>Records what the calls need: two runs in progress, old runs to prune, an old skip, an expectation.</summary>
+    public static async Task SeedAsync(IScriptRunStore store, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        for (var day = 10; day > 0; day--)
+        {
+            await store.RecordFailureAsync(Script, now.AddDays(-day), now.AddDays(-day).AddMinutes(1), exitCode: 1, message: "failed", hostname: Host);
+        }
+
+        await store.RecordSuccessAsync(Script, now.AddHours(-2), now.AddHours(-2).AddMinutes(1), Host);
+        await store.RecordStartAsync(Script, now.AddHours(-1), Host, ToComplete);
+        await store.RecordStartAsync(Script, now.AddMinutes(-30), Host, ToAbandon);
+        await store.RecordSkipAsync(new ScriptSkip(Guid.NewGuid(), Script, Host, now.AddDays(-9), "pid 1"));
+        await store.SetExpectationAsync(new ScriptExpectation(Script) { Schedule = Schedule.Every(TimeSpan.FromHours(1)) });
+    }
+
+    /// <summary>The calls, at <paramref name="now"/>.</summary>
+    public static IReadOnlyList<StoreCall> All(DateTimeOffset now) =>
+    [
+        new("RecordSuccess", true, s => Task.FromResult(s.RecordSuccess(Script, now.AddMinutes(-5), now.AddMinutes(-4), Host))),
+        new("RecordSuccessAsync", true, s => s.RecordSuccessAsync(Script, now.AddMinutes(-5), now.AddMinutes(-4), Host)),
+        new("GetLastActivity", false, s => Task.FromResult(s.GetLastActivity(Script))),
+        new("GetLastActivityAsync", false, s => s.GetLastActivityAsync(Script)),
+        new("RecordStartAsync", true, s => s.RecordStartAsync(Script, now.AddMinutes(-3), Host)),
+        new("CompleteRunAsync", true, s => s.CompleteRunAsync(ToComplete, now.AddMinutes(-2), RunOutcome.Succeeded, exitCode: 0)),
+        new("AbandonRunAsync", true, s => s.AbandonRunAsync(ToAbandon, now.AddMinutes(-1), "its runner is gone")),
+        new("ListRunningAsync", false, s => s.ListRunningAsync()),
+        new("RecordSkipAsync", true, s => s.RecordSkipAsync(new ScriptSkip(Guid.NewGuid(), Script, Host, now.AddMinutes(-1), "pid 2"))),
+        new("ListSkipsAsync", false, s => s.ListSkipsAsync(Script)),
+        new("RecordFailureAsync", true, s => s.RecordFailureAsync(Script, now.AddMinutes(-5), now.AddMinutes(-4), 1, "failed", Host)),
+        new("ImportRunAsync", true, s => s.ImportRunAsync(new ScriptRun(Guid.NewGuid(), Script, Host, now.AddMinutes(-5), now.AddMinutes(-4), RunOutcome.Succeeded, 0, null))),
+        new("ListRunsAsync", false, s => s.ListRunsAsync(new RunQuery(Script))),
+        new("ListScriptsAsync", false, s => s.ListScriptsAsync()),
+        new("ReadOverviewAsync", false, s => s.ReadOverviewAsync(new OverviewQuery(now.AddDays(-1), now.AddDays(-30), now))),
+        new("GetRuntimeStatisticsAsync", false, s => s.GetRuntimeStatisticsAsync(Script, now.AddDays(-30), now)),
+        new("PruneAsync", true, s => s.PruneAsync(now.AddDays(-5), keepLast: 1)),
+        new("GetInfoAsync", false, s => s.GetInfoAsync()),
+        new("SetExpectationAsync", true, s => s.SetExpectationAsync(new ScriptExpectation(Script) { Schedule = Schedule.Every(TimeSpan.FromHours(2)) })),
+        new("GetExpectationAsync", false, s => s.GetExpectationAsync(Script)),
+        new("ListExpectationsAsync", false, s => s.ListExpectationsAsync()),
+        new("RemoveExpectationAsync", true, s => s.RemoveExpectationAsync(Script)),
+        new("ReadSnapshotsAsync", false, s => s.ReadSnapshotsAsync()),
+        new("CountRunsAsync", false, s => s.CountRunsAsync(new RunQuery(Script))),
+    ];
+
+    /// <summary>Makes every call in turn and says how each ended; a call never stops the next.</summary>
+    public static async Task<IReadOnlyList<StoreCallResult>> CallEachAsync(IScriptRunStore store, DateTimeOffset now)
+    {
+        var results = new List<StoreCallResult>();
+        foreach (var call in All(now))
+        {
+            results.Add(await CallAsync(call, store));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Makes every call at once, each on a store of its own that <paramref name="open"/> opens: for a store whose every
+    /// write waits out a bound before it fails, so that the waits overlap rather than add up.
+    /// </summary>
+    public static async Task<IReadOnlyList<StoreCallResult>> CallEachAtOnceAsync(Func<IScriptRunStore> open, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        // A thread of its own for each: the calls block while they wait, and the thread pool would add threads slowly.
+        return await Task.WhenAll(All(now).Select(call => Task.Factory.StartNew(
+            () =>
+            {
+                using var store = open();
+                return CallAsync(call, store).GetAwaiter().GetResult();
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)));
+    }
+
+    private static async Task<StoreCallResult> CallAsync(StoreCall call, IScriptRunStore store)
+    {
+        try
+        {
+            await call.Invoke(store);
+            return new StoreCallResult(call.Method, call.Writes, StoreCallResult.Ok, string.Empty);
+        }
+        catch (Exception e)
+        {
+            return new StoreCallResult(call.Method, call.Writes, e.GetType().Name, e.Message);
+        }
+    }
+
+    /// <summary>An instant for a child process's command line.</summary>
+    public static string Format(DateTimeOffset instant) => instant.ToString("O", CultureInfo.InvariantCulture);
+}
