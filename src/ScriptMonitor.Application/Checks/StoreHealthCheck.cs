@@ -62,7 +62,7 @@ public sealed class StoreHealthCheck(StoreAccess access, TimeProvider timeProvid
         var names = request.Scripts.Distinct(StringComparer.Ordinal).ToList();
         var gone = await GoneRunners.FindAsync(store, timeProvider.GetUtcNow(), logger, cancellationToken).ConfigureAwait(false);
         var monitor = new HealthMonitor(store, timeProvider);
-        var health = await StoreAccess.CallAsync(store, _ => monitor.EvaluateAsync(names.Count == 0 ? null : names, request.Tag, gone, cancellationToken)).ConfigureAwait(false);
+        var health = await monitor.EvaluateAsync(names.Count == 0 ? null : names, request.Tag, gone, cancellationToken).ConfigureAwait(false);
         var evaluated = health.Select(h => h.ScriptName).ToHashSet(StringComparer.Ordinal);
         if (request.Tag is null && names.FirstOrDefault(n => !evaluated.Contains(n)) is { } unknown)
         {
@@ -87,7 +87,7 @@ public sealed class StoreHealthCheck(StoreAccess access, TimeProvider timeProvid
         using var store = access.OpenForReading();
         return View(store is null
             ? WindowCheck.Report(parsed.Select(p => (p, (DateTimeOffset?)null)).ToList(), now, span)
-            : await StoreAccess.CallAsync(store, s => WindowCheck.RunAsync(s, parsed, span, now, cancellationToken)).ConfigureAwait(false));
+            : await WindowCheck.RunAsync(store, parsed, span, now, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The broken rules of a check of one field, none when it passes.</summary>

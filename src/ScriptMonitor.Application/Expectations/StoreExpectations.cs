@@ -19,7 +19,7 @@ public sealed class StoreExpectations(StoreAccess access, TimeProvider timeProvi
     {
         var name = RunValidation.ScriptName(script, ScriptPath);
         using var store = access.OpenForReading();
-        var expectation = store is null ? null : await StoreAccess.CallAsync(store, s => s.GetExpectationAsync(name, cancellationToken)).ConfigureAwait(false);
+        var expectation = store is null ? null : await store.GetExpectationAsync(name, cancellationToken).ConfigureAwait(false);
         return expectation is null ? null : ExpectationView.From(expectation);
     }
 
@@ -27,7 +27,7 @@ public sealed class StoreExpectations(StoreAccess access, TimeProvider timeProvi
     public async Task<ExpectationListView> ListAsync(CancellationToken cancellationToken = default)
     {
         using var store = access.OpenForReading();
-        var expectations = store is null ? [] : await StoreAccess.CallAsync(store, s => s.ListExpectationsAsync(cancellationToken)).ConfigureAwait(false);
+        var expectations = store is null ? [] : await store.ListExpectationsAsync(cancellationToken).ConfigureAwait(false);
         return new ExpectationListView(access.Location.ToString(), [.. expectations.Select(e => ExpectationView.From(e))]);
     }
 
@@ -41,9 +41,9 @@ public sealed class StoreExpectations(StoreAccess access, TimeProvider timeProvi
         // Checked on its own first, so a bad value is refused before the store is opened (or created).
         ExpectationValidation.Validate(change(new ScriptExpectation(name)));
         using var store = access.OpenForWriting();
-        var current = await StoreAccess.CallAsync(store, s => s.GetExpectationAsync(name, cancellationToken)).ConfigureAwait(false);
+        var current = await store.GetExpectationAsync(name, cancellationToken).ConfigureAwait(false);
         var expectation = ExpectationValidation.Validate(change(current ?? new ScriptExpectation(name)));
-        var changed = await StoreAccess.CallAsync(store, s => s.SetExpectationAsync(expectation, cancellationToken)).ConfigureAwait(false);
+        var changed = await store.SetExpectationAsync(expectation, cancellationToken).ConfigureAwait(false);
         return ExpectationView.From(expectation, changed ? (current is null ? "set" : "updated") : "unchanged");
     }
 
@@ -52,7 +52,7 @@ public sealed class StoreExpectations(StoreAccess access, TimeProvider timeProvi
     {
         var name = RunValidation.ScriptName(script, ScriptPath);
         using var store = access.OpenExisting();
-        var removed = store is not null && await StoreAccess.CallAsync(store, s => s.RemoveExpectationAsync(name, cancellationToken)).ConfigureAwait(false);
+        var removed = store is not null && await store.RemoveExpectationAsync(name, cancellationToken).ConfigureAwait(false);
         return new ExpectationRemovedView(name, removed);
     }
 
@@ -62,7 +62,7 @@ public sealed class StoreExpectations(StoreAccess access, TimeProvider timeProvi
         var name = RunValidation.ScriptName(script, ScriptPath);
         using var store = save ? access.OpenExisting() : access.OpenForReading();
         await KnownScript.RequireAsync(store, name, ScriptPath, access.Location.ToString(), cancellationToken).ConfigureAwait(false);
-        var learned = await StoreAccess.CallAsync(store!, s => new HealthMonitor(s, timeProvider).LearnAsync(name, cancellationToken)).ConfigureAwait(false);
+        var learned = await new HealthMonitor(store!, timeProvider).LearnAsync(name, cancellationToken).ConfigureAwait(false);
         if (learned is null)
         {
             return null;
@@ -71,8 +71,8 @@ public sealed class StoreExpectations(StoreAccess access, TimeProvider timeProvi
         var saved = false;
         if (save)
         {
-            var current = await StoreAccess.CallAsync(store!, s => s.GetExpectationAsync(name, cancellationToken)).ConfigureAwait(false);
-            saved = await StoreAccess.CallAsync(store!, s => s.SetExpectationAsync(ExpectationValidation.Validate(learned.ToExpectation(name, current)), cancellationToken)).ConfigureAwait(false);
+            var current = await store!.GetExpectationAsync(name, cancellationToken).ConfigureAwait(false);
+            saved = await store!.SetExpectationAsync(ExpectationValidation.Validate(learned.ToExpectation(name, current)), cancellationToken).ConfigureAwait(false);
         }
 
         return LearnedView.From(name, learned, saved);

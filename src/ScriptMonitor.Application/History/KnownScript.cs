@@ -1,4 +1,3 @@
-using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Application.History;
@@ -23,7 +22,7 @@ public static class KnownScript
     public static async Task RequireAsync(IScriptRunStore? store, string script, string path, string storeDescription, CancellationToken cancellationToken)
     {
         var known = store is not null
-            && (await StoreAccess.CallAsync(store, s => s.ListRunsAsync(new RunQuery(script) { Limit = 1 }, cancellationToken)).ConfigureAwait(false)).Count > 0;
+            && (await store.ListRunsAsync(new RunQuery(script) { Limit = 1 }, cancellationToken).ConfigureAwait(false)).Count > 0;
         if (!known)
         {
             throw new ValidationException([new FieldError(path, Rule, $"{path}: no script named '{script}' has runs in {storeDescription} (the status overview lists the scripts it knows).")]);

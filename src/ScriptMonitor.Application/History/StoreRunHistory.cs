@@ -28,7 +28,7 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
         var hostname = host is null ? null : RunValidation.Hostname(host, HostPath);
         using var store = access.OpenForReading();
         await KnownScript.RequireAsync(store, name, ScriptPath, access.Location.ToString(), cancellationToken).ConfigureAwait(false);
-        var runs = await StoreAccess.CallAsync(store!, s => s.ListRunsAsync(new RunQuery(name) { Hostname = hostname, Outcome = RunOutcome.Succeeded, Limit = 1 }, cancellationToken)).ConfigureAwait(false);
+        var runs = await store!.ListRunsAsync(new RunQuery(name) { Hostname = hostname, Outcome = RunOutcome.Succeeded, Limit = 1 }, cancellationToken).ConfigureAwait(false);
         return runs.Count == 0 ? null : RunView.From(runs[0]);
     }
 
@@ -38,7 +38,7 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
         ArgumentNullException.ThrowIfNull(request);
         var (name, host) = Names(request.Script, request.Host);
         using var store = await OpenWindowAsync(name, request.Since, request.Until, cancellationToken).ConfigureAwait(false);
-        var runs = await StoreAccess.CallAsync(store, s => s.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Limit = request.Limit }, cancellationToken)).ConfigureAwait(false);
+        var runs = await store.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Limit = request.Limit }, cancellationToken).ConfigureAwait(false);
         return new RunsView(name, [.. runs.Select(RunView.From)]);
     }
 
@@ -48,8 +48,8 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
         ArgumentNullException.ThrowIfNull(request);
         var (name, host) = Names(request.Script, request.Host);
         using var store = await OpenWindowAsync(name, request.Since, request.Until, cancellationToken).ConfigureAwait(false);
-        var statistics = await StoreAccess.CallAsync(store, s => s.GetRuntimeStatisticsAsync(name, request.Since, request.Until, host, cancellationToken)).ConfigureAwait(false);
-        var runs = await StoreAccess.CallAsync(store, s => s.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Outcome = RunOutcome.Succeeded, Limit = RunQuery.MaxLimit }, cancellationToken)).ConfigureAwait(false);
+        var statistics = await store.GetRuntimeStatisticsAsync(name, request.Since, request.Until, host, cancellationToken).ConfigureAwait(false);
+        var runs = await store.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Outcome = RunOutcome.Succeeded, Limit = RunQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
         var durations = runs.Reverse().Select(r => r.Duration!.Value).ToList();
         return new StatsView(
             name,
@@ -87,7 +87,7 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
 
         using var store = access.OpenForWriting();
         var run = request.Failed
-            ? await StoreAccess.CallAsync(store, s => s.RecordFailureAsync(name, started, completed, request.ExitCode, request.Message, host, cancellationToken)).ConfigureAwait(false)
+            ? await store.RecordFailureAsync(name, started, completed, request.ExitCode, request.Message, host, cancellationToken).ConfigureAwait(false)
             : await RecordSuccessAsync(store, name, started, completed, host, cancellationToken).ConfigureAwait(false);
         return RunView.From(run);
     }
@@ -102,12 +102,12 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
             return new RunClosedView(runId, null, false, $"no run has the id {runId} in {access.Location}");
         }
 
-        var running = (await StoreAccess.CallAsync(store, s => s.ListRunningAsync(cancellationToken: cancellationToken)).ConfigureAwait(false)).FirstOrDefault(r => r.RunId == runId);
+        var running = (await store.ListRunningAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).FirstOrDefault(r => r.RunId == runId);
         try
         {
             // The store marks only a run still running: one that ended (or ends meanwhile) answers false.
             var at = running is not null && now < running.StartedAt ? running.StartedAt : now;
-            var closed = await StoreAccess.CallAsync(store, s => s.AbandonRunAsync(runId, at, reason, cancellationToken)).ConfigureAwait(false);
+            var closed = await store.AbandonRunAsync(runId, at, reason, cancellationToken).ConfigureAwait(false);
             return new RunClosedView(runId, running?.ScriptName, closed, closed ? null : $"the run {runId} is not running: it has already ended, so nothing changed")
             {
                 Host = running?.Hostname,
@@ -129,7 +129,7 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
         {
             // Runs left running that will never complete are closed first, so that they are pruned like any other.
             await CloseAbandonedRunsAsync(store, cancellationToken).ConfigureAwait(false);
-            deleted = await StoreAccess.CallAsync(store, s => s.PruneAsync(olderThan, keepLast, cancellationToken)).ConfigureAwait(false);
+            deleted = await store.PruneAsync(olderThan, keepLast, cancellationToken).ConfigureAwait(false);
         }
 
         return new PruneView(access.Location.ToString(), Timestamps.FormatIso(olderThan), keepLast, deleted);
@@ -160,10 +160,10 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
 
     private static async Task<ScriptRun> RecordSuccessAsync(IScriptRunStore store, string name, DateTimeOffset started, DateTimeOffset completed, string? host, CancellationToken cancellationToken)
     {
-        var activity = await StoreAccess.CallAsync(store, s => s.RecordSuccessAsync(name, started, completed, host, cancellationToken)).ConfigureAwait(false);
+        var activity = await store.RecordSuccessAsync(name, started, completed, host, cancellationToken).ConfigureAwait(false);
 
         // The spec's record carries no run id; read back the run just stored to show it whole.
-        var runs = await StoreAccess.CallAsync(store, s => s.ListRunsAsync(new RunQuery(name) { Hostname = activity.Hostname, Since = activity.DateStarted, Until = activity.DateStarted.AddTicks(10), Outcome = RunOutcome.Succeeded, Limit = 1 }, cancellationToken)).ConfigureAwait(false);
+        var runs = await store.ListRunsAsync(new RunQuery(name) { Hostname = activity.Hostname, Since = activity.DateStarted, Until = activity.DateStarted.AddTicks(10), Outcome = RunOutcome.Succeeded, Limit = 1 }, cancellationToken).ConfigureAwait(false);
         return runs.Count > 0
             ? runs[0]
             : new ScriptRun(Guid.Empty, activity.Name, activity.Hostname, activity.DateStarted, activity.DateCompleted, RunOutcome.Succeeded, null, null);
@@ -179,7 +179,7 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
                 logger.LogRunAbandoned(run.ScriptName, run.RunId, reason);
             }
         }
-        catch (Exception e) when (StoreAccess.IsStoreFailure(e))
+        catch (StoreUnavailableException e)
         {
             logger.LogAbandonedNotChecked(e.Message.ReplaceLineEndings(" ").Trim());
         }

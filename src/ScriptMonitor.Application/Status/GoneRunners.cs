@@ -23,7 +23,7 @@ public static class GoneRunners
         {
             return [.. (await AbandonedRunSweep.FindGoneRunsAsync(store, now, cancellationToken).ConfigureAwait(false)).Select(g => g.Run)];
         }
-        catch (Exception e) when (Stores.StoreAccess.IsStoreFailure(e))
+        catch (StoreUnavailableException e)
         {
             logger.LogAbandonedNotChecked(e.Message.ReplaceLineEndings(" ").Trim());
             return [];

@@ -37,9 +37,9 @@ public sealed class StoreStatusQuery(StoreAccess access, TimeProvider timeProvid
 
         // One instant for the whole answer, so that the health and the ages agree.
         var monitor = new HealthMonitor(store, new FixedTime(now));
-        var health = (await StoreAccess.CallAsync(store, _ => monitor.EvaluateAsync(abandoned: gone, cancellationToken: cancellationToken)).ConfigureAwait(false))
+        var health = (await monitor.EvaluateAsync(abandoned: gone, cancellationToken: cancellationToken).ConfigureAwait(false))
             .ToDictionary(h => h.ScriptName, StringComparer.Ordinal);
-        var overview = await StoreAccess.CallAsync(store, s => s.ReadOverviewAsync(new OverviewQuery(now - RecentWindow, now - RuntimeWindow, now.AddTicks(1)), cancellationToken)).ConfigureAwait(false);
+        var overview = await store.ReadOverviewAsync(new OverviewQuery(now - RecentWindow, now - RuntimeWindow, now.AddTicks(1)), cancellationToken).ConfigureAwait(false);
         var rows = new List<ScriptStatusView>(Math.Max(overview.Count, health.Count));
         var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var script in overview)

@@ -74,34 +74,13 @@ public sealed class StoreAccess(StoreLocation location, TimeProvider timeProvide
         return OpenForWriting();
     }
 
-    /// <summary>Runs a store call, turning a failure that is not the caller's (nor a cancellation) into <see cref="StoreUnavailableException"/>.</summary>
-    /// <typeparam name="T">What the call returns.</typeparam>
-    /// <param name="store">The store.</param>
-    /// <param name="call">The call.</param>
-    /// <exception cref="StoreUnavailableException">The store failed; the message names it and says why.</exception>
-    public static async Task<T> CallAsync<T>(IScriptRunStore store, Func<IScriptRunStore, Task<T>> call)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(call);
-        try
-        {
-            return await call(store).ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsStoreFailure(e) && e is not StoreUnavailableException)
-        {
-            throw new StoreUnavailableException($"the store {store.Description} failed: {OneLine(e.Message)}", e);
-        }
-    }
-
     /// <summary>
-    /// A failure of the store rather than of the call: a store refuses bad input with <see cref="ArgumentException"/>,
-    /// and a run that no longer is, or already ended, is not the store's fault either.
+    /// Opening fails for good reasons of the store only: it cannot be used (<see cref="StoreUnavailableException"/>),
+    /// its setting is malformed (<see cref="ArgumentException"/>), or the native library it needs does not load. A
+    /// store of a schema this build cannot use (<see cref="StoreIncompatibleException"/>) is a configuration problem
+    /// and passes through as it is.
     /// </summary>
-    /// <param name="exception">What a store call threw.</param>
-    public static bool IsStoreFailure(Exception exception) =>
-        exception is not (ArgumentException or OperationCanceledException or OutOfMemoryException or KeyNotFoundException or StoreIncompatibleException);
-
-    private static bool IsOpenFailure(Exception e) => IsStoreFailure(e) || e is ArgumentException;
+    private static bool IsOpenFailure(Exception e) => e is StoreUnavailableException or ArgumentException || IsMissingNativeLibrary(e);
 
     /// <summary>Why the store cannot be opened, naming it; a missing native SQLite library says so.</summary>
     private StoreUnavailableException CannotOpen(Exception e)

@@ -21,7 +21,7 @@ public static class StoreReport
         try
         {
             using var store = access.OpenForReading(acceptOlderSchema: true);
-            var info = store is null ? null : await StoreAccess.CallAsync(store, s => s.GetInfoAsync(cancellationToken)).ConfigureAwait(false);
+            var info = store is null ? null : await store.GetInfoAsync(cancellationToken).ConfigureAwait(false);
             return View(access.Location, info, settings, problem: null);
         }
         catch (StoreUnavailableException e)
@@ -39,7 +39,7 @@ public static class StoreReport
     {
         ArgumentNullException.ThrowIfNull(access);
         using var store = access.OpenForWriting();
-        return View(access.Location, await StoreAccess.CallAsync(store, s => s.GetInfoAsync(cancellationToken)).ConfigureAwait(false), settings, problem: null);
+        return View(access.Location, await store.GetInfoAsync(cancellationToken).ConfigureAwait(false), settings, problem: null);
     }
 
     private static DbInfoView View(StoreLocation location, StoreInfo? info, ScriptSettings settings, string? problem)
