@@ -11,6 +11,7 @@ using ScriptMonitor.Application.Spooling;
 using ScriptMonitor.Application.Recording;
 using ScriptMonitor.Application.Services;
 using ScriptMonitor.Application.Stores;
+using ScriptMonitor.Application.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScriptMonitor.Application.Lifecycle;
 
@@ -77,7 +78,7 @@ public abstract partial class MonitoredScript
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"options.Database: {e.Message.Split(" (Parameter", 2)[0]}", nameof(options), e);
+                throw new ArgumentException($"options.Database: {RefusalText.Sentence(e)}", nameof(options), e);
             }
         }
     }

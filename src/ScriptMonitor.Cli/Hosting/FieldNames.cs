@@ -1,3 +1,4 @@
+using ScriptMonitor.Application.Text;
 using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Cli.Hosting;
@@ -19,7 +20,7 @@ internal static class FieldNames
     internal static string Describe(ArgumentException refusal, IReadOnlyDictionary<string, string> names) => refusal switch
     {
         ValidationException { Errors.Count: > 0 } validation => string.Join(" ", validation.Errors.Select(e => Describe(e, names))),
-        _ => Sentence(refusal),
+        _ => RefusalText.Sentence(refusal),
     };
 
     /// <summary>One broken rule, its field (and the other field of a rule between two) named by <paramref name="names"/>.</summary>
@@ -50,15 +51,5 @@ internal static class FieldNames
         }
 
         return path;
-    }
-
-    /// <summary>
-    /// A refusal without field errors (a malformed <c>--database</c>): its sentence names the setting already, so the
-    /// parameter <see cref="ArgumentException.Message"/> appends after it is left out.
-    /// </summary>
-    private static string Sentence(ArgumentException refusal)
-    {
-        var suffix = refusal.ParamName is null ? null : $" (Parameter '{refusal.ParamName}')";
-        return suffix is not null && refusal.Message.EndsWith(suffix, StringComparison.Ordinal) ? refusal.Message[..^suffix.Length] : refusal.Message;
     }
 }
