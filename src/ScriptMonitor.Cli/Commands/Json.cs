@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -10,17 +11,20 @@ namespace ScriptMonitor.Cli.Commands;
 internal static class Json
 {
     /// <summary>Output goes to a terminal or a program, never into HTML: "+" in an offset stays "+".</summary>
+    private const int InitialBufferSize = 64 * 1024;
+
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     internal static int Write<T>(CliContext context, T value, JsonTypeInfo<T> type, int status = ExitCodes.Ok)
     {
-        using var buffer = new MemoryStream();
+        // The writer fills the buffer's memory itself; a stream in between would copy every block once more.
+        var buffer = new ArrayBufferWriter<byte>(InitialBufferSize);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             JsonSerializer.Serialize(writer, value, type);
         }
 
-        context.Terminal.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        context.Terminal.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
         return status;
     }
 
