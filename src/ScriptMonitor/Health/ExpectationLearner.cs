@@ -3,13 +3,13 @@ using ScriptMonitor.Runs;
 namespace ScriptMonitor.Health;
 
 /// <summary>Infers a script's period and normal runtime band from its recent successful runs.</summary>
-internal static class ExpectationLearner
+public static class ExpectationLearner
 {
     /// <summary>
     /// Below this many successful runs nothing is learned and the script is "learning": four intervals are the
     /// fewest whose median still ignores one odd value.
     /// </summary>
-    internal const int MinimumSuccesses = 5;
+    public const int MinimumSuccesses = 5;
 
     /// <summary>
     /// An interval further than this many scaled MADs from the median is an outlier (a missed run, a manual rerun)
