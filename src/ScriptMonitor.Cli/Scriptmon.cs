@@ -5,6 +5,7 @@ using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Configuration;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Application.Lifecycle;
 using ScriptMonitor.Application.Spooling;
 
 namespace ScriptMonitor.Cli;
@@ -16,6 +17,8 @@ namespace ScriptMonitor.Cli;
 internal static class Scriptmon
 {
     private const string Separator = "--";
+
+    private static readonly IReadOnlyDictionary<string, string> NoFields = new Dictionary<string, string>();
 
     internal static int Run(string[] args, CliContext context)
     {
@@ -93,26 +96,39 @@ internal static class Scriptmon
         }
         catch (Exception e) when (isCheck && e is not OutOfMemoryException)
         {
-            return CheckCommand.Unknown(context, Problem(e).Message);
+            return CheckCommand.Unknown(context, Problem(e, CheckCommand.Fields).Message);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            var (status, message) = Problem(e);
+            var (status, message) = Problem(e, FieldsOf(parse.CommandResult.Command.Name));
             return Fail(context, status, message);
         }
     }
 
     /// <summary>
-    /// The exit status and the one line for a failure of a command: bad input (2), a store, configuration or file
-    /// that cannot be used (3), and anything else, which is a fault of scriptmon's own (70), said in one sentence
-    /// rather than a stack trace.
+    /// The exit status and the one line for a failure of a command: bad input (2), its fields named as the command's
+    /// user typed them; a store, configuration or file that cannot be used (3); and anything else, which is a fault of
+    /// scriptmon's own (70), said in one sentence rather than a stack trace.
     /// </summary>
-    private static (int Status, string Message) Problem(Exception e) => e switch
+    private static (int Status, string Message) Problem(Exception e, IReadOnlyDictionary<string, string> fields) => e switch
     {
         UsageException => (ExitCodes.Usage, OneLine(e.Message)),
-        ArgumentException => (ExitCodes.Usage, OneLine(CommonOptions.StripParameterSuffix(e.Message))),
-        ConfigurationException or StoreUnavailableException or SpoolUnavailableException => (ExitCodes.Unavailable, OneLine(e.Message)),
+        ArgumentException refusal => (ExitCodes.Usage, OneLine(FieldNames.Describe(refusal, fields))),
+        ConfigurationException or StoreIncompatibleException or StoreUnavailableException or SpoolUnavailableException => (ExitCodes.Unavailable, OneLine(e.Message)),
         _ => (ExitCodes.Internal, $"an unexpected {e.GetType().Name} stopped scriptmon: {OneLine(e.Message)} (please report this)"),
+    };
+
+    /// <summary>The table of a command that names the library's fields as its options; none for a command whose refusals name its options already.</summary>
+    private static IReadOnlyDictionary<string, string> FieldsOf(string command) => command switch
+    {
+        "last" => LastCommand.Fields,
+        "runs" => RunsCommand.Fields,
+        "stats" => StatsCommand.Fields,
+        "record" => RecordCommand.Fields,
+        "expect" => ExpectCommand.Fields,
+        "prune" => PruneCommand.Fields,
+        CheckCommand.Name => CheckCommand.Fields,
+        _ => NoFields,
     };
 
     /// <summary>

@@ -8,7 +8,12 @@ using ScriptMonitor.Scripts.Lifecycle;
 using ScriptMonitor.Application.Locking;
 using ScriptMonitor.Scripts.Logging;
 using ScriptMonitor.Application.Spooling;
+using ScriptMonitor.Application.Recording;
+using ScriptMonitor.Application.Services;
 using ScriptMonitor.Application.Stores;
+using ScriptMonitor.Application.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Scripts;
 
@@ -21,9 +26,10 @@ namespace ScriptMonitor.Scripts;
 /// rest become <see cref="Args"/>; a bad command line prints the usage and exits 2;</item>
 /// <item>a script disabled in the cron control file logs why and exits 0 without running or recording;</item>
 /// <item>a per-script lock keeps runs from overlapping: if another run holds it, the script exits 1 and records nothing;</item>
-/// <item>the start time is taken once the lock is held, then <c>Main</c> runs;</item>
-/// <item>success is recorded (after delivering runs spooled earlier) and the script exits 0; a store that cannot be
-/// written gets the run spooled to local disk instead, delivered by a later run;</item>
+/// <item>the start time is taken once the lock is held, then <c>Main</c> runs while the start is recorded beside it,
+/// with this process as the runner, so that a hung run shows as running and a killed one as abandoned;</item>
+/// <item>success is recorded (then runs spooled earlier are delivered) and the script exits 0; a store that cannot
+/// take the run within a few seconds gets it spooled to local disk instead, delivered by a later run;</item>
 /// <item>an exception is logged with its stack trace, recorded as a failed run, and exits 1; a
 /// <see cref="ScriptFailureException"/> is logged as its message alone and exits with its own status;</item>
 /// <item>SIGINT or SIGTERM cancels the token of <see cref="MainAsync"/>, waits
@@ -72,7 +78,7 @@ public abstract partial class MonitoredScript
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"options.Database: {e.Message.Split(" (Parameter", 2)[0]}", nameof(options), e);
+                throw new ArgumentException($"options.Database: {RefusalText.Sentence(e)}", nameof(options), e);
             }
         }
     }
@@ -119,13 +125,13 @@ public abstract partial class MonitoredScript
             }
 
             commandLine.WriteUsage(Console.Error);
-            return ScriptExitCodes.UsageError;
+            return ExitCodes.Usage;
         }
 
         if (parsed.IsHelp)
         {
             commandLine.WriteUsage(Console.Out);
-            return ScriptExitCodes.Success;
+            return ExitCodes.Ok;
         }
 
         _parseResult = parsed.Result;
@@ -170,14 +176,14 @@ public abstract partial class MonitoredScript
         catch (ConfigurationException e)
         {
             LogConfigurationBroken(logger, Name, e.Message);
-            return ScriptExitCodes.Failure;
+            return ExitCodes.Failure;
         }
 
         var (enabled, reason) = CronControlFile.Check(settings.CronControlPath, Name, logger);
         if (!enabled)
         {
             LogDisabled(logger, Name, reason!);
-            return ScriptExitCodes.Success;
+            return ExitCodes.Ok;
         }
 
         ScriptLock? held;
@@ -188,34 +194,31 @@ public abstract partial class MonitoredScript
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             LogLockUnavailable(logger, Name, settings.LockDirectory, e.Message);
-            return ScriptExitCodes.Failure;
+            return ExitCodes.Failure;
         }
 
         if (held is null)
         {
-            return ScriptExitCodes.Failure;
+            return ExitCodes.Failure;
         }
 
         using (held)
         {
             using var signals = InterruptSignals.Register(cancellationToken);
 
-            // The start is taken once the lock is held: waiting for set-up is not runtime.
-            var startedAt = _options.TimeProvider.GetUtcNow();
+            // The start is taken once the lock is held: waiting for set-up is not runtime. It is recorded while Main
+            // runs, with this process as the runner, so a hung run shows as running and a killed one as abandoned.
+            var started = new ScriptRun(Guid.NewGuid(), Name, RunValidation.ThisHost, _options.TimeProvider.GetUtcNow(), null, RunOutcome.Running, null, null);
+            using var recorder = new RunRecorder(Connect, new RunSpool(settings.SpoolDirectory, _options.TimeProvider, logger), logger, _options.TimeProvider);
+            recorder.BeginStart(started);
             var result = await RunMainAsync(logger, signals).ConfigureAwait(false);
-            var completedAt = _options.TimeProvider.GetUtcNow();
-
-            var run = new ScriptRun(
-                Guid.NewGuid(),
-                Name,
-                RunValidation.ThisHost,
-                startedAt,
-                completedAt,
-                result.Succeeded ? RunOutcome.Succeeded : RunOutcome.Failed,
-                result.ExitCode,
-                result.Message);
-            var recorder = new RunRecorder(OpenStore, new RunSpool(settings.SpoolDirectory, _options.TimeProvider, logger), logger);
-            await recorder.RecordAsync(run, deliverSpool: result.Succeeded).ConfigureAwait(false);
+            recorder.Complete(started with
+            {
+                CompletedAt = _options.TimeProvider.GetUtcNow(),
+                Outcome = result.Succeeded ? RunOutcome.Succeeded : RunOutcome.Failed,
+                ExitCode = result.ExitCode,
+                Output = result.Message,
+            });
             return result.ExitCode;
         }
     }
@@ -235,7 +238,7 @@ public abstract partial class MonitoredScript
         {
             await main.ConfigureAwait(false);
             LogSucceeded(logger, Name);
-            return new MainResult(true, ScriptExitCodes.Success, null);
+            return new MainResult(true, ExitCodes.Ok, null);
         }
         catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
         {
@@ -249,7 +252,7 @@ public abstract partial class MonitoredScript
         catch (Exception e)
         {
             LogException(logger, e, Name, e.GetType().FullName!, e.Message);
-            return new MainResult(false, ScriptExitCodes.Failure, $"{e.GetType().FullName}: {e.Message}");
+            return new MainResult(false, ExitCodes.Failure, $"{e.GetType().FullName}: {e.Message}");
         }
     }
 
@@ -276,8 +279,10 @@ public abstract partial class MonitoredScript
         return new MainResult(false, signals.ExitCode, $"interrupted by {signals.Cause}");
     }
 
-    private IScriptRunStore OpenStore() =>
-        _options.OpenStore?.Invoke() ?? ScriptRunStores.Open(_options.Database, _options.TimeProvider);
+    /// <summary>Where the run is recorded: the options' store, else the configured one, its waits bounded as the recorder's.</summary>
+    private IRunRecording Connect() => _options.OpenStore is { } open
+        ? new StoreRunRecording(open())
+        : MonitorServices.For(MonitorLocator.Resolve(_options.Database), _options.TimeProvider, NullLogger.Instance, Name).ConnectRecording(RunRecorder.DefaultStoreWaitLimit);
 
     private sealed record MainResult(bool Succeeded, int ExitCode, string? Message);
 

@@ -21,7 +21,8 @@ public sealed class MonitoredScriptOptions
 
     /// <summary>
     /// Opens the store the run is recorded in; null to open <see cref="Database"/> or the configured store. Called
-    /// once per run, after <c>Main</c>, and the store is disposed after recording.
+    /// once per run, when it starts, on a thread of its own while <c>Main</c> runs; the store is disposed after
+    /// recording. Whatever it throws gets the run spooled.
     /// </summary>
     public Func<IScriptRunStore>? OpenStore { get; init; }
 

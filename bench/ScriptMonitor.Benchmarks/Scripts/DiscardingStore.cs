@@ -21,7 +21,7 @@ internal sealed class DiscardingStore : IScriptRunStore
     public Task<ScriptActivity?> GetLastActivityAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult<ScriptActivity?>(null);
 
     public Task<ScriptRun> RecordStartAsync(string name, DateTimeOffset startedAt, string? hostname = null, Guid? runId = null, RunnerProcess? runner = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
+        Task.FromResult(new ScriptRun(runId ?? Guid.NewGuid(), name, hostname ?? "bench-host", startedAt, null, RunOutcome.Running, null, null));
 
     public Task<bool> AbandonRunAsync(Guid runId, DateTimeOffset abandonedAt, string reason, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
@@ -35,7 +35,7 @@ internal sealed class DiscardingStore : IScriptRunStore
         Task.FromResult<IReadOnlyList<ScriptSkip>>([]);
 
     public Task<ScriptRun> CompleteRunAsync(Guid runId, DateTimeOffset completedAt, RunOutcome outcome, int? exitCode = null, string? output = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
+        Task.FromResult(new ScriptRun(runId, "bench-script", "bench-host", completedAt, completedAt, outcome, exitCode, output));
 
     public Task<ScriptRun> RecordFailureAsync(string name, DateTimeOffset startedAt, DateTimeOffset completedAt, int? exitCode = null, string? message = null, string? hostname = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();

@@ -15,12 +15,12 @@ namespace ScriptMonitor.Application.CronControl;
 /// unreadable or malformed file enables the script and logs a warning, because a broken switch must not silently
 /// stop every job on the host.
 /// </summary>
-internal static partial class CronControlFile
+public static partial class CronControlFile
 {
     private const string DefaultSection = "DEFAULT";
 
     /// <summary>Whether the script may run, and why not when it may not.</summary>
-    internal static (bool Enabled, string? Reason) Check(string path, string scriptName, ILogger logger)
+    public static (bool Enabled, string? Reason) Check(string path, string scriptName, ILogger logger)
     {
         string[] lines;
         try

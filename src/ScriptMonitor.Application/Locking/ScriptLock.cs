@@ -14,7 +14,7 @@ namespace ScriptMonitor.Application.Locking;
 /// when the lock is free on release; an owner file found when the lock is free was left by a run that did not end
 /// cleanly, and the lock is claimed with a warning.
 /// </summary>
-internal sealed partial class ScriptLock : IDisposable
+public sealed partial class ScriptLock : IDisposable
 {
     private const int MaxReadableNameLength = 80;
     private const string OwnerUnknown = "owner unknown";
@@ -44,7 +44,7 @@ internal sealed partial class ScriptLock : IDisposable
     internal string Path { get; }
 
     /// <summary>The locked descriptor (close-on-exec): a wrapped command that inherits it holds the lock with it.</summary>
-    internal int Descriptor => _descriptor;
+    public int Descriptor => _descriptor;
 
     private string OwnerPath => OwnerPathFor(Path);
 
@@ -63,12 +63,12 @@ internal sealed partial class ScriptLock : IDisposable
 
     /// <summary>Takes the lock of <paramref name="scriptName"/>, or returns null at once when another process holds it.</summary>
     /// <exception cref="ScriptLockUnavailableException">The lock directory or file cannot be used: the lock cannot be taken.</exception>
-    internal static ScriptLock? TryAcquire(string directory, string scriptName, TimeProvider timeProvider, ILogger logger) =>
+    public static ScriptLock? TryAcquire(string directory, string scriptName, TimeProvider timeProvider, ILogger logger) =>
         TryAcquire(directory, scriptName, timeProvider, logger, out _);
 
     /// <summary>Takes the lock, or returns null and says who holds it.</summary>
     /// <exception cref="ScriptLockUnavailableException">The lock directory or file cannot be used: the lock cannot be taken.</exception>
-    internal static ScriptLock? TryAcquire(string directory, string scriptName, TimeProvider timeProvider, ILogger logger, out string? holder)
+    public static ScriptLock? TryAcquire(string directory, string scriptName, TimeProvider timeProvider, ILogger logger, out string? holder)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         holder = null;
@@ -104,7 +104,7 @@ internal sealed partial class ScriptLock : IDisposable
     }
 
     /// <summary>Adds the wrapped command's process group to the owner file, so a skipped run can name the processes that hold the lock.</summary>
-    internal void NoteCommand(int processGroup) => WriteOwner(processGroup);
+    public void NoteCommand(int processGroup) => WriteOwner(processGroup);
 
     /// <summary>
     /// Closes this process's descriptor of the lock. The lock is free unless a process that inherited the descriptor
@@ -222,17 +222,23 @@ internal sealed partial class ScriptLock : IDisposable
 }
 
 /// <summary>The lock directory or lock file cannot be used, so the lock cannot be taken (as opposed to being held by another run).</summary>
-internal sealed class ScriptLockUnavailableException : IOException
+public sealed class ScriptLockUnavailableException : IOException
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public ScriptLockUnavailableException()
     {
     }
 
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">What went wrong.</param>
     public ScriptLockUnavailableException(string message)
         : base(message)
     {
     }
 
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
     public ScriptLockUnavailableException(string message, Exception innerException)
         : base(message, innerException)
     {
@@ -246,8 +252,8 @@ internal sealed class ScriptLockUnavailableException : IOException
     }
 
     /// <summary>The lock directory.</summary>
-    internal string Directory { get; } = string.Empty;
+    public string Directory { get; } = string.Empty;
 
     /// <summary>Why it cannot be used, as a phrase.</summary>
-    internal string Reason { get; } = string.Empty;
+    public string Reason { get; } = string.Empty;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using ScriptMonitor.Application.Recording;
 using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Application.Spooling;
@@ -8,11 +9,14 @@ namespace ScriptMonitor.Application.Spooling;
 /// <summary>
 /// Runs that could not be written to the store, kept on local disk until they can. Each run is one file, written
 /// to a temporary name, flushed, then renamed into place, so a crash leaves either the whole entry or none. The
-/// store's <see cref="IScriptRunStore.ImportRunAsync"/> is keyed by run id, so a delivery interrupted between
+/// store's <see cref="IRunRecording.ImportRunAsync"/> is keyed by run id, so a delivery interrupted between
 /// "stored" and "file removed" stores nothing twice: each run lands exactly once. Skipped runs
 /// (<see cref="ScriptSkip"/>) wait the same way, in files of their own kind, keyed by their event id.
 /// </summary>
-internal sealed partial class RunSpool(string directory, TimeProvider timeProvider, ILogger logger)
+/// <param name="directory">The spool directory; created when the first run is spooled.</param>
+/// <param name="timeProvider">The clock entries are stamped with.</param>
+/// <param name="logger">Where deliveries and refusals are said.</param>
+public sealed partial class RunSpool(string directory, TimeProvider timeProvider, ILogger logger)
 {
     private const string EntrySuffix = ".run.json";
 
@@ -33,7 +37,8 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
     /// <summary>On Unix an I/O exception's HResult below this is the errno.</summary>
     private const int ErrnoLimit = 4096;
 
-    internal string Directory { get; } = directory;
+    /// <summary>The spool directory.</summary>
+    public string Directory { get; } = directory;
 
     /// <summary>Spools a run and returns the entry's file.</summary>
     internal string Add(ScriptRun run, string? reason)
@@ -121,8 +126,8 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
     /// Delivers every waiting run to the store, oldest first, unless another process is delivering already.
     /// Stops at the first failure of the store, leaving the rest for next time.
     /// </summary>
-    internal Task<SpoolDelivery> DeliverAsync(IScriptRunStore store, CancellationToken cancellationToken) =>
-        DeliverAsync(store, TimeSpan.Zero, cancellationToken);
+    internal Task<SpoolDelivery> DeliverAsync(IRunRecording target, CancellationToken cancellationToken) =>
+        DeliverAsync(target, TimeSpan.Zero, cancellationToken);
 
     /// <summary>
     /// Delivers every waiting run to the store, oldest first. When another process is delivering, waits up to
@@ -131,9 +136,9 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
     /// stays for one who can. Stops at the first failure of the store, leaving the rest for next time.
     /// </summary>
     /// <exception cref="SpoolUnavailableException">The spool cannot be listed, locked or changed: a problem of the local disk, not of the store.</exception>
-    internal async Task<SpoolDelivery> DeliverAsync(IScriptRunStore store, TimeSpan lockWait, CancellationToken cancellationToken)
+    internal async Task<SpoolDelivery> DeliverAsync(IRunRecording target, TimeSpan lockWait, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(target);
         if (!Exists())
         {
             return new SpoolDelivery(0, 0, 0, 0, null);
@@ -159,8 +164,8 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
 
         // Runs first, then skips: the two kinds are independent, and each kind keeps its own order.
         var waiting = contents.Entries
-            .Select(e => (e.Path, Deliver: (Func<Task<bool>>)(() => store.ImportRunAsync(e.Entry.ToRun(), cancellationToken))))
-            .Concat(contents.Skips.Select(e => (e.Path, Deliver: (Func<Task<bool>>)(() => store.RecordSkipAsync(e.Entry.ToSkip(), cancellationToken)))))
+            .Select(e => (e.Path, Deliver: (Func<Task<bool>>)(() => target.ImportRunAsync(e.Entry.ToRun(), cancellationToken))))
+            .Concat(contents.Skips.Select(e => (e.Path, Deliver: (Func<Task<bool>>)(() => target.RecordSkipAsync(e.Entry.ToSkip(), cancellationToken)))))
             .ToList();
         for (var i = 0; i < waiting.Count; i++)
         {
@@ -196,7 +201,7 @@ internal sealed partial class RunSpool(string directory, TimeProvider timeProvid
         DirectorySync.Flush(Directory);
         if (delivered + alreadyStored > 0)
         {
-            LogDelivered(logger, delivered + alreadyStored, store.Description);
+            LogDelivered(logger, delivered + alreadyStored, target.Description);
         }
 
         return new SpoolDelivery(delivered, alreadyStored, rejected, held, held > 0 ? $"{held} spooled run(s) cannot be read by the user {Environment.UserName} and stay for one who can" : null);

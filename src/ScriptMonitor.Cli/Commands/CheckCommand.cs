@@ -1,21 +1,31 @@
 using System.CommandLine;
+using ScriptMonitor.Application.Checks;
+using ScriptMonitor.Application.Views;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Configuration;
-using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Cli.Commands;
 
 /// <summary>
 /// <c>scriptmon check [NAME…] [--tag T] [--map STATE=STATUS,…]</c> and the original monitor's
-/// <c>scriptmon check --window MINUTES HOST:SCRIPT…</c>: a Nagios/Icinga plugin. The output and status come from the
-/// health library; this command only reads the arguments. As a plugin it answers everything, bad arguments and an
+/// <c>scriptmon check --window MINUTES HOST:SCRIPT…</c>: a Nagios/Icinga plugin. The answer comes from the application
+/// layer's checks; this command only reads the arguments. As a plugin it answers everything, bad arguments and an
 /// unusable store included, with a status line on stdout and exit 0 OK, 1 WARNING, 2 CRITICAL or 3 UNKNOWN.
 /// </summary>
 internal static class CheckCommand
 {
     internal const string Name = "check";
+
+    /// <summary>The library's fields, as this command's user typed them.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> Fields = new Dictionary<string, string>
+    {
+        ["scripts[]"] = CommonOptions.NameArgument,
+        ["tag"] = "--tag",
+        ["map"] = "--map",
+        [StoreHealthCheck.WindowPath] = "--window MINUTES",
+    };
 
     internal static Command Create(CliContext context)
     {
@@ -32,79 +42,33 @@ internal static class CheckCommand
     }
 
     /// <summary>Answers a problem the plugin way: a status line on stdout, exit 3.</summary>
-    internal static int Unknown(CliContext context, string message) => Write(context, CheckReport.Unknown(message));
+    internal static int Unknown(CliContext context, string message) => Write(context, StoreHealthCheck.Unknown(message));
 
     private static int Run(CliContext context, string[] targets, string? tag, string? map, string? window)
     {
         try
         {
-            return Write(context, window is not null ? Window(context, window, targets, tag, map) : Health(context, targets, tag, map));
+            if (window is not null && (tag is not null || map is not null))
+            {
+                return Unknown(context, "--window checks HOST:SCRIPT pairs only: it takes neither --tag nor --map.");
+            }
+
+            var checks = context.Services.Checks;
+            return Write(context, CliContext.Await(window is not null
+                ? checks.CheckWindowAsync(new WindowCheckRequest(window, targets))
+                : checks.CheckHealthAsync(new HealthCheckRequest(targets, tag, map))));
         }
-        catch (Exception e) when (e is UsageException or Runs.StoreUnavailableException or ConfigurationException or ArgumentException)
+        catch (ArgumentException e)
         {
-            return Unknown(context, CliContext.OneLine(CommonOptions.StripParameterSuffix(e.Message)));
+            return Unknown(context, CliContext.OneLine(FieldNames.Describe(e, Fields)));
+        }
+        catch (Exception e) when (e is UsageException or StoreUnavailableException or StoreIncompatibleException or ConfigurationException)
+        {
+            return Unknown(context, CliContext.OneLine(e.Message));
         }
     }
 
-    private static CheckReport Window(CliContext context, string minutes, string[] pairs, string? tag, string? map)
-    {
-        if (tag is not null || map is not null)
-        {
-            return CheckReport.Unknown("--window checks HOST:SCRIPT pairs only: it takes neither --tag nor --map.");
-        }
-
-        if (!WindowCheck.TryParse(minutes, pairs, out var span, out var parsed, out var error))
-        {
-            return CheckReport.Unknown(error!.Replace("MINUTES", "--window MINUTES", StringComparison.Ordinal));
-        }
-
-        var now = context.Time.GetUtcNow();
-        var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
-        return store is null
-            ? WindowCheck.Report(parsed.Select(p => (p, (DateTimeOffset?)null)).ToList(), now, span)
-            : CliContext.Call(store, s => WindowCheck.RunAsync(s, parsed, span, now));
-    }
-
-    private static CheckReport Health(CliContext context, string[] names, string? tag, string? map)
-    {
-        CheckPolicy policy;
-        try
-        {
-            policy = CheckPolicy.Parse(map);
-        }
-        catch (FormatException e)
-        {
-            return CheckReport.Unknown($"--map: {e.Message}");
-        }
-
-        foreach (var name in names)
-        {
-            CommonOptions.ValidName(name);
-        }
-
-        var validTag = tag is null ? null : CommonOptions.ValidHost(tag, "--tag");
-        var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
-        if (store is null)
-        {
-            return CheckReport.Unknown($"no runs recorded yet in {location}");
-        }
-
-        IExpectationStore expectations = store;
-        var gone = HealthStore.GoneRuns(context, store, context.Time.GetUtcNow());
-        var monitor = new HealthMonitor(expectations, context.Time);
-        var health = CliContext.Call(store, _ => monitor.EvaluateAsync(names.Length == 0 ? null : names.Distinct(StringComparer.Ordinal).ToList(), validTag, gone));
-        var unknown = names.Where(n => !health.Any(h => string.Equals(h.ScriptName, n, StringComparison.Ordinal))).ToList();
-        if (unknown.Count > 0 && validTag is null)
-        {
-            return CheckReport.Unknown($"no script named '{unknown[0]}' has runs or an expectation in {location}");
-        }
-
-        return NagiosFormat.Format(health, policy, context.Time.GetUtcNow());
-    }
-
-    private static int Write(CliContext context, CheckReport report)
+    private static int Write(CliContext context, CheckView report)
     {
         context.Terminal.Out.Write(report.Text.EndsWith('\n') ? report.Text : report.Text + "\n");
         return report.ExitCode;

@@ -1,8 +1,8 @@
 using System.CommandLine;
+using ScriptMonitor.Application.Lifecycle;
+using ScriptMonitor.Application.Views;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
-using ScriptMonitor.Cli.Output;
-using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Cli.Commands;
 
@@ -34,55 +34,15 @@ internal static class CloseCommand
             throw new UsageException("--reason must not be empty.");
         }
 
-        var now = context.Time.GetUtcNow();
-        var location = context.ResolveLocation();
-        using var store = context.OpenExistingStore(location);
-        var running = store is null ? null : CliContext.Call(store, s => s.ListRunningAsync()).FirstOrDefault(r => r.RunId == runId);
         var reason = $"closed by {Environment.UserName} with 'scriptmon close'" + (reasonText is null ? string.Empty : $": {reasonText.Trim()}");
-        var closed = false;
-        string? problem = $"no run has the id {runId} in {location}";
-        if (store is not null)
-        {
-            try
-            {
-                // The store marks only a run still running: one that ended (or ends meanwhile) answers false.
-                var at = running is not null && now < running.StartedAt ? running.StartedAt : now;
-                closed = CliContext.Call(store, s => Unwrapped(() => s.AbandonRunAsync(runId, at, reason)));
-                problem = closed ? null : $"the run {runId} is not running: it has already ended, so nothing changed";
-            }
-            catch (UnknownRunException)
-            {
-            }
-        }
-
-        if (json)
-        {
-            return Json.Write(context, new RunClosedJson(runId, running?.ScriptName, closed, problem), CliJsonContext.Default.RunClosedJson, closed ? ExitCodes.Ok : ExitCodes.NotFound);
-        }
-
-        if (!closed)
-        {
-            context.Terminal.Error.WriteLine($"scriptmon: {problem}.");
-            return ExitCodes.NotFound;
-        }
-
-        context.Terminal.Out.WriteLine($"Closed the run {runId} of {running!.ScriptName} on {running.Hostname} (started {Timestamps.FormatIso(running.StartedAt)}) as abandoned.");
-        return ExitCodes.Ok;
+        var closed = CliContext.Await(context.Services.History.CloseAsync(runId, reason));
+        return Json.WriteChange(
+            context,
+            closed,
+            ViewJsonContext.Default.RunClosedView,
+            json,
+            closed.Closed,
+            $"Closed the run {runId} of {closed.Script} on {closed.Host} (started {closed.StartedAt}) as abandoned.",
+            $"scriptmon: {closed.Problem}.");
     }
-
-    /// <summary>Tells "no such run" apart from a store that cannot be used, which <see cref="CliContext.Call{T}"/> reports.</summary>
-    private static async Task<bool> Unwrapped(Func<Task<bool>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (KeyNotFoundException e)
-        {
-            throw new UnknownRunException(e.Message, e);
-        }
-    }
-
-    /// <summary>The run id names no run; an <see cref="ArgumentException"/>, so that it is never taken for a store failure.</summary>
-    private sealed class UnknownRunException(string message, Exception inner) : ArgumentException(message, inner);
 }

@@ -1,8 +1,8 @@
 using System.CommandLine;
+using ScriptMonitor.Application.Lifecycle;
+using ScriptMonitor.Application.Stores;
+using ScriptMonitor.Application.Views;
 using ScriptMonitor.Cli.Hosting;
-using ScriptMonitor.Cli.Output;
-using ScriptMonitor.Configuration;
-using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Cli.Commands;
 
@@ -28,51 +28,25 @@ internal static class DbCommand
     /// </summary>
     private static int Info(CliContext context, bool json)
     {
-        var location = context.ResolveLocation();
-        StoreInfo? info;
-        try
+        var model = CliContext.Await(StoreReport.InfoAsync(context.Services.Store, CliContext.ResolveSettings()));
+        Write(context, model, json);
+        if (model.Problem is { } problem)
         {
-            using var store = context.OpenStoreForReading(location, acceptOlderSchema: true);
-            info = store is null ? null : CliContext.Call(store, s => s.GetInfoAsync());
-        }
-        catch (StoreUnavailableException e)
-        {
-            Write(context, location, info: null, json, CliContext.OneLine(e.Message));
-            context.Terminal.Error.WriteLine($"scriptmon: error: {CliContext.OneLine(e.Message)}");
+            context.Terminal.Error.WriteLine($"scriptmon: error: {problem}");
             return ExitCodes.Unavailable;
         }
 
-        return Write(context, location, info, json);
+        return ExitCodes.Ok;
     }
 
-    private static int Migrate(CliContext context, bool json)
-    {
-        var location = context.ResolveLocation();
-        using var store = context.OpenStore(location);
-        return Write(context, location, CliContext.Call(store, s => s.GetInfoAsync()), json);
-    }
+    private static int Migrate(CliContext context, bool json) =>
+        Write(context, CliContext.Await(StoreReport.MigrateAsync(context.Services.Store, CliContext.ResolveSettings())), json);
 
-    private static int Write(CliContext context, StoreLocation location, StoreInfo? info, bool json, string? problem = null)
+    private static int Write(CliContext context, DbInfoView model, bool json)
     {
-        var settings = CliContext.ResolveSettings();
-        var latest = info?.LatestSchemaVersion ?? location.Provider.LatestSchemaVersion;
-        var model = new DbInfoJson(
-            location.ToString(),
-            SourceText(location.Source),
-            problem is null ? info is not null : null,
-            info?.SchemaVersion,
-            latest,
-            info?.SizeBytes,
-            info?.RunCount ?? 0,
-            info?.ScriptCount ?? 0,
-            StoreLocator.ConfigFilePath,
-            settings.LockDirectory,
-            settings.SpoolDirectory,
-            settings.CronControlPath,
-            problem);
         if (json)
         {
-            return Json.Write(context, model, CliJsonContext.Default.DbInfoJson);
+            return Json.Write(context, model, ViewJsonContext.Default.DbInfoView);
         }
 
         var output = context.Terminal.Out;
@@ -104,12 +78,4 @@ internal static class DbCommand
         output.WriteLine($"cron control:   {model.CronControl}");
         return ExitCodes.Ok;
     }
-
-    private static string SourceText(StoreLocationSource source) => source switch
-    {
-        StoreLocationSource.Explicit => "--database",
-        StoreLocationSource.Environment => StoreLocator.DatabaseVariable,
-        StoreLocationSource.ConfigFile => "the configuration file",
-        _ => "the default",
-    };
 }

@@ -7,7 +7,10 @@ using ScriptMonitor.Runs;
 using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.CronControl;
 using ScriptMonitor.Application.Locking;
+using ScriptMonitor.Application.Recording;
 using ScriptMonitor.Application.Spooling;
+using ScriptMonitor.Health;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Cli.Commands;
 
@@ -65,10 +68,10 @@ internal static class ExecCommand
 
     private static int Run(CliContext context, ExecRequest request)
     {
-        var name = CommonOptions.ValidName(request.Name);
-        var hostname = CommonOptions.ValidHost(request.Host) ?? RunValidation.ThisHost;
-        TimeSpan? timeout = request.Timeout is null ? null : DurationParser.ParsePositive(request.Timeout, "--timeout");
-        var grace = request.Grace is null ? DefaultGrace : DurationParser.Parse(request.Grace, "--kill-after");
+        var name = RunValidation.ScriptName(request.Name, CommonOptions.NameArgument);
+        var hostname = RunValidation.Hostname(request.Host, "--host");
+        TimeSpan? timeout = request.Timeout is null ? null : DurationText.ParsePositive(request.Timeout, "--timeout");
+        var grace = request.Grace is null ? DefaultGrace : DurationText.Parse(request.Grace, "--kill-after");
         if (request.ReleaseLockOnExit && !request.Lock)
         {
             throw new UsageException("--release-lock-on-exit needs --lock: it says when the lock is released.");
@@ -127,7 +130,12 @@ internal static class ExecCommand
             return ExitCodes.Ok;
         }
 
-        var recorder = new RunRecorder(context, new RunSpool(settings.SpoolDirectory, context.Time, context.Logger));
+        // The store is opened on the recorder's thread, each of its waits bounded as the recorder's own.
+        using var recorder = new RunRecorder(
+            () => context.Services.ConnectRecording(RunRecorder.DefaultStoreWaitLimit),
+            new RunSpool(settings.SpoolDirectory, context.Time, context.Logger),
+            context.Logger,
+            context.Time);
         ScriptLock? scriptLock = null;
         string? holder = null;
         if (request.Lock)

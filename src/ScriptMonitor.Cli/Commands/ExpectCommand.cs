@@ -1,20 +1,55 @@
 using System.CommandLine;
-using System.Globalization;
+using ScriptMonitor.Application.Expectations;
+using ScriptMonitor.Application.Lifecycle;
+using ScriptMonitor.Application.Views;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Health;
-using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Cli.Commands;
 
 /// <summary>
 /// <c>scriptmon expect</c>: sets, shows, lists, removes and learns expectations. One command with flags rather than
-/// subcommands, because setting is by far the common case and reads best as <c>expect NAME --every 1h</c>.
-/// Setting merges: options given replace those fields of the current expectation, the rest keep their values.
+/// subcommands, because setting is by far the common case and reads best as <c>expect NAME --every 1h</c>. The rules of
+/// a change (what merges, what excludes what) are the application layer's <see cref="ExpectationPatch"/>; this command
+/// reads the options into one, picks the use case, and shows its answer.
 /// </summary>
 internal static class ExpectCommand
 {
+    /// <summary>The library's fields, as this command's user typed them.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> Fields = new Dictionary<string, string>
+    {
+        [StoreExpectations.ScriptPath] = CommonOptions.NameArgument,
+        ["patch.Every"] = "--every",
+        ["patch.Cron"] = "--cron",
+        ["patch.TimeZone"] = "--tz",
+        ["patch.Hosts"] = "--hosts",
+        ["patch.AtLeast"] = "--at-least",
+        ["patch.Pause"] = "--pause",
+        ["patch.Resume"] = "--resume",
+        ["patch.Until"] = "--until",
+        ["period"] = "--every",
+        ["expression"] = "--cron",
+        ["timeZone"] = "--tz",
+        ["expectation.Schedule.Period"] = "--every",
+        ["expectation.Schedule.Expression"] = "--cron",
+        ["expectation.Schedule.TimeZone"] = "--tz",
+        ["expectation.Schedule"] = "--cron",
+        ["expectation.Grace"] = "--grace",
+        ["expectation.MinRuntime"] = "--min-runtime",
+        ["expectation.MaxRuntime"] = "--max-runtime",
+        ["expectation.Hosts.MinimumCount"] = "--at-least",
+        ["expectation.Hosts"] = "--hosts",
+        ["expectation.FailuresTolerated"] = "--failures-tolerated",
+        ["expectation.AbandonAfter"] = "--abandon-after",
+        ["expectation.SkipsBeforeAlert"] = "--skips-before-alert",
+        ["expectation.PausedUntil"] = "--until",
+        ["expectation.Paused"] = "--pause",
+        ["expectation.Tags"] = "--tag",
+        ["expectation.ScriptName"] = CommonOptions.NameArgument,
+    };
+
     internal static Command Create(CliContext context)
     {
         var name = new Argument<string?>("NAME") { Description = "The script's name (not with --list).", Arity = ArgumentArity.ZeroOrOne };
@@ -28,7 +63,7 @@ internal static class ExpectCommand
         return command;
     }
 
-    private static int Run(CliContext context, string? nameText, Request request)
+    private static int Run(CliContext context, string? name, Request request)
     {
         var modes = new[] { request.Show, request.List, request.Remove, request.Learn }.Count(m => m);
         if (modes > 1)
@@ -48,192 +83,68 @@ internal static class ExpectCommand
 
         if (request.List)
         {
-            if (nameText is not null)
-            {
-                throw new UsageException("NAME: --list lists every expectation and takes no NAME.");
-            }
-
-            return List(context, request.Json);
+            return name is not null
+                ? throw new UsageException("NAME: --list lists every expectation and takes no NAME.")
+                : List(context, request.Json);
         }
 
-        var name = nameText is null ? throw new UsageException("NAME is required: scriptmon expect NAME [options]") : CommonOptions.ValidName(nameText);
+        if (name is null)
+        {
+            throw new UsageException("NAME is required: scriptmon expect NAME [options]");
+        }
+
+        var expectations = context.Services.Expectations;
         if (request.Show)
         {
-            return Show(context, name, request.Json);
+            return Show(context, CliContext.Await(expectations.GetAsync(name)), name, request.Json);
         }
 
         if (request.Remove)
         {
-            return Remove(context, name, request.Json);
+            return Remove(context, CliContext.Await(expectations.RemoveAsync(name)), request.Json);
         }
 
         if (request.Learn)
         {
-            return Learn(context, name, request.Save, request.Json);
+            return Learn(context, CliContext.Await(expectations.LearnAsync(name, request.Save)), name, request.Save, request.Json);
         }
 
-        return Set(context, name, request);
-    }
-
-    private static int Set(CliContext context, string name, Request request)
-    {
-        var now = context.Time.GetUtcNow();
-        var change = ParseChange(request, now);
-        if (!request.HasSettings)
+        var patch = request.ToPatch(context.Time.GetUtcNow());
+        if (patch.IsEmpty)
         {
             throw new UsageException("expect NAME needs a setting (--every, --cron, --grace, …) or one of --show, --remove, --learn; see 'scriptmon expect --help'.");
         }
 
-        // Checked on its own first, so a bad value is refused before the store is opened (or created).
-        Validate(change(new ScriptExpectation(name)));
-        using var store = context.OpenStore();
-        var current = HealthStore.Call(store, s => s.GetExpectationAsync(name));
-        var expectation = Validate(change(current ?? new ScriptExpectation(name)));
-        var changed = HealthStore.Call(store, s => s.SetExpectationAsync(expectation));
-        return Write(context, expectation, request.Json, changed ? (current is null ? "set" : "updated") : "unchanged");
+        return Write(context, CliContext.Await(expectations.SetAsync(name, patch)), request.Json);
     }
 
-    private static ScriptExpectation Validate(ScriptExpectation expectation)
+    private static int Show(CliContext context, ExpectationView? expectation, string name, bool json)
     {
-        try
-        {
-            return ExpectationValidation.Validate(expectation);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(HealthStore.RenameFields(CommonOptions.StripParameterSuffix(e.Message)), e);
-        }
-    }
-
-    /// <summary>Reads every setting given into a change to apply to the current expectation; a bad value is a <see cref="UsageException"/>.</summary>
-    private static Func<ScriptExpectation, ScriptExpectation> ParseChange(Request r, DateTimeOffset now)
-    {
-        if (r.Every is not null && r.Cron is not null)
-        {
-            throw new UsageException("--every and --cron exclude one another: a schedule is a period or a cron expression.");
-        }
-
-        if (r.Tz is not null && r.Cron is null)
-        {
-            throw new UsageException("--tz is the time zone of a cron schedule: give it with --cron.");
-        }
-
-        if (r.AtLeast is not null && r.Hosts is null)
-        {
-            throw new UsageException("--at-least counts hosts of a list: give it with --hosts.");
-        }
-
-        if (r.Pause && r.Resume)
-        {
-            throw new UsageException("--pause and --resume exclude one another.");
-        }
-
-        if (r.Until is not null && !r.Pause)
-        {
-            throw new UsageException("--until ends a pause: give it with --pause.");
-        }
-
-        Schedule? schedule = r.Every is { } every ? PeriodOf(every) : r.Cron is { } cron ? CronOf(cron, r.Tz ?? CronSchedule.DefaultTimeZone) : null;
-        TimeSpan? grace = r.Grace is { } g ? DurationParser.Parse(g, "--grace") : null;
-        TimeSpan? minRuntime = r.MinRuntime is { } min ? DurationParser.Parse(min, "--min-runtime") : null;
-        TimeSpan? maxRuntime = r.MaxRuntime is { } max ? DurationParser.ParsePositive(max, "--max-runtime") : null;
-        TimeSpan? abandonAfter = r.AbandonAfter is { } bound ? DurationParser.ParsePositive(bound, "--abandon-after") : null;
-        var hosts = r.Hosts is { } list ? HostsOf(list, r.AtLeast) : null;
-        var until = CommonOptions.ParseTime(r.Until, "--until", now);
-        if (until is { } u && u <= now)
-        {
-            throw new UsageException($"--until ({Timestamps.FormatIso(u)}) must be in the future.");
-        }
-
-        var tags = r.Tags.Length > 0 ? r.Tags.SelectMany(t => t.Split(',', StringSplitOptions.TrimEntries)).ToList() : null;
-        return current => current with
-        {
-            Schedule = schedule ?? current.Schedule,
-            Grace = grace ?? current.Grace,
-            MinRuntime = minRuntime ?? current.MinRuntime,
-            MaxRuntime = maxRuntime ?? current.MaxRuntime,
-            Hosts = hosts ?? current.Hosts,
-            FailuresTolerated = r.FailuresTolerated ?? current.FailuresTolerated,
-            AbandonAfter = abandonAfter ?? current.AbandonAfter,
-            SkipsBeforeAlert = r.SkipsBeforeAlert ?? current.SkipsBeforeAlert,
-            Paused = r.Pause || (!r.Resume && current.Paused),
-            PausedUntil = r.Pause ? until : r.Resume ? null : current.PausedUntil,
-            Tags = tags ?? current.Tags,
-        };
-    }
-
-    private static PeriodSchedule PeriodOf(string text)
-    {
-        var period = DurationParser.ParsePositive(text, "--every");
-        try
-        {
-            return Schedule.Every(period);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(CommonOptions.StripParameterSuffix(e.Message).Replace("period", "--every", StringComparison.Ordinal), e);
-        }
-    }
-
-    private static CronSchedule CronOf(string expression, string zone)
-    {
-        try
-        {
-            return Schedule.Cron(expression, zone);
-        }
-        catch (ArgumentException e)
-        {
-            var message = CommonOptions.StripParameterSuffix(e.Message);
-            message = e.ParamName == "timeZone"
-                ? "--tz" + message[(message.StartsWith("timeZone", StringComparison.Ordinal) ? "timeZone".Length : 0)..]
-                : "--cron" + message[(message.StartsWith("expression", StringComparison.Ordinal) ? "expression".Length : 0)..];
-            throw new UsageException(message, e);
-        }
-    }
-
-    private static HostRequirement HostsOf(string list, int? atLeast)
-    {
-        var hosts = list.Split(',', StringSplitOptions.TrimEntries);
-        for (var i = 0; i < hosts.Length; i++)
-        {
-            CommonOptions.ValidHost(hosts[i], "--hosts");
-        }
-
-        return atLeast is { } k ? HostRequirement.AtLeast(k, hosts) : HostRequirement.Each(hosts);
-    }
-
-    private static int Show(CliContext context, string name, bool json)
-    {
-        var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
-        var expectation = store is null ? null : HealthStore.Call(store, s => s.GetExpectationAsync(name));
         if (expectation is null)
         {
             context.Terminal.Error.WriteLine($"scriptmon: {name} has no expectation (see 'scriptmon expect NAME --learn' for what its runs suggest).");
             return ExitCodes.NotFound;
         }
 
-        return Write(context, expectation, json, change: null);
+        return Write(context, expectation, json);
     }
 
     private static int List(CliContext context, bool json)
     {
-        var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
-        var expectations = store is null ? [] : HealthStore.Call(store, s => s.ListExpectationsAsync());
+        var list = CliContext.Await(context.Services.Expectations.ListAsync());
         if (json)
         {
-            return Json.Write(context, new ExpectationListJson(location.ToString(), expectations.Select(ExpectationJson.From).ToList()), CliJsonContext.Default.ExpectationListJson);
+            return Json.Write(context, list, ViewJsonContext.Default.ExpectationListView);
         }
 
-        if (expectations.Count == 0)
+        if (list.Expectations.Count == 0)
         {
-            context.Terminal.Out.WriteLine($"No expectations set in {location}.");
+            context.Terminal.Out.WriteLine($"No expectations set in {list.Store}.");
             return ExitCodes.Ok;
         }
 
         var table = new Table("SCRIPT", "SCHEDULE", "GRACE", "RUNTIME", "HOSTS", "PAUSED", "TAGS");
-        foreach (var e in expectations)
+        foreach (var e in list.Expectations.Select(view => view.ToExpectation()))
         {
             var fields = ExpectationText.Describe(e).ToDictionary(f => f.Field, f => f.Value);
             table.Add(
@@ -250,79 +161,55 @@ internal static class ExpectCommand
         return ExitCodes.Ok;
     }
 
-    private static int Remove(CliContext context, string name, bool json)
+    private static int Remove(CliContext context, ExpectationRemovedView removed, bool json) => Json.WriteChange(
+        context,
+        removed,
+        ViewJsonContext.Default.ExpectationRemovedView,
+        json,
+        removed.Removed,
+        $"Removed the expectation of {removed.Script}; its runs are kept.",
+        $"scriptmon: {removed.Script} has no expectation to remove.");
+
+    private static int Learn(CliContext context, LearnedView? learned, string name, bool save, bool json)
     {
-        var location = context.ResolveLocation();
-        using var store = context.OpenExistingStore(location);
-        var removed = store is not null && HealthStore.Call(store, s => s.RemoveExpectationAsync(name));
-        if (json)
-        {
-            return Json.Write(context, new ExpectationRemovedJson(name, removed), CliJsonContext.Default.ExpectationRemovedJson, removed ? ExitCodes.Ok : ExitCodes.NotFound);
-        }
-
-        if (!removed)
-        {
-            context.Terminal.Error.WriteLine($"scriptmon: {name} has no expectation to remove.");
-            return ExitCodes.NotFound;
-        }
-
-        context.Terminal.Out.WriteLine($"Removed the expectation of {name}; its runs are kept.");
-        return ExitCodes.Ok;
-    }
-
-    private static int Learn(CliContext context, string name, bool save, bool json)
-    {
-        var location = context.ResolveLocation();
-        using var store = save ? context.OpenExistingStore(location) : context.OpenStoreForReading(location);
-        RunView.RequireKnownScript(store, name, location.ToString());
-        IExpectationStore expectations = store!;
-        var learned = CliContext.Call(store!, _ => new HealthMonitor(expectations, context.Time).LearnAsync(name));
         if (learned is null)
         {
             context.Terminal.Error.WriteLine($"scriptmon: {name} has too little history to learn from yet (it needs {ExpectationLearner.MinimumSuccesses} successful runs).");
             return ExitCodes.NotFound;
         }
 
-        var saved = false;
-        if (save)
-        {
-            var current = HealthStore.Call(store!, s => s.GetExpectationAsync(name));
-            saved = HealthStore.Call(store!, s => s.SetExpectationAsync(Validate(learned.ToExpectation(name, current))));
-        }
-
         if (json)
         {
-            return Json.Write(
-                context,
-                new LearnedJson(name, Durations.Seconds(learned.Period), Durations.Seconds(learned.Grace), Durations.Seconds(learned.RuntimeMedian), Durations.Seconds(learned.RuntimeLow), Durations.Seconds(learned.RuntimeHigh), learned.SampleCount, saved),
-                CliJsonContext.Default.LearnedJson);
+            return Json.Write(context, learned, ViewJsonContext.Default.LearnedView);
         }
 
         var output = context.Terminal.Out;
-        output.WriteLine($"{"script:",-15}{context.Terminal.Paint(name, Tint.Bold)}");
-        output.WriteLine($"{"period:",-15}{DurationText.Format(learned.Period)}");
-        output.WriteLine($"{"grace:",-15}{DurationText.Format(learned.Grace)}");
-        output.WriteLine($"{"runtime:",-15}{DurationText.Format(learned.RuntimeLow)} to {DurationText.Format(learned.RuntimeHigh)} (median {DurationText.Format(learned.RuntimeMedian)})");
+        output.WriteLine($"{"script:",-15}{context.Terminal.Paint(learned.Script, Tint.Bold)}");
+        output.WriteLine($"{"period:",-15}{Full(learned.PeriodSeconds)}");
+        output.WriteLine($"{"grace:",-15}{Full(learned.GraceSeconds)}");
+        output.WriteLine($"{"runtime:",-15}{Full(learned.RuntimeLowSeconds)} to {Full(learned.RuntimeHighSeconds)} (median {Full(learned.RuntimeMedianSeconds)})");
         output.WriteLine($"{"learned from:",-15}{CountText.Of(learned.SampleCount, "successful run")}");
         output.WriteLine(save
-            ? $"{"saved:",-15}{(saved ? "yes" : "unchanged (already the expectation)")}"
+            ? $"{"saved:",-15}{(learned.Saved ? "yes" : "unchanged (already the expectation)")}"
             : $"{"saved:",-15}no (add --save to make this the expectation)");
         return ExitCodes.Ok;
     }
 
-    private static int Write(CliContext context, ScriptExpectation expectation, bool json, string? change)
+    private static string Full(double seconds) => DurationText.Format(Seconds.ToDuration(seconds));
+
+    private static int Write(CliContext context, ExpectationView expectation, bool json)
     {
         if (json)
         {
-            return Json.Write(context, ExpectationJson.From(expectation) with { Change = change }, CliJsonContext.Default.ExpectationJson);
+            return Json.Write(context, expectation, ViewJsonContext.Default.ExpectationView);
         }
 
-        foreach (var (field, value) in ExpectationText.Describe(expectation))
+        foreach (var (field, value) in ExpectationText.Describe(expectation.ToExpectation()))
         {
             context.Terminal.Out.WriteLine($"{field + ":",-20}{value}");
         }
 
-        if (change is not null)
+        if (expectation.Change is { } change)
         {
             context.Terminal.Out.WriteLine($"{"change:",-20}{change}");
         }
@@ -434,5 +321,23 @@ internal static class ExpectCommand
         internal bool HasSettings =>
             Every is not null || Cron is not null || Tz is not null || Grace is not null || MinRuntime is not null || MaxRuntime is not null
             || Hosts is not null || AtLeast is not null || FailuresTolerated is not null || AbandonAfter is not null || SkipsBeforeAlert is not null || Pause || Until is not null || Resume || Tags.Length > 0;
+
+        /// <summary>The settings as a patch; a malformed duration or time is refused naming its option.</summary>
+        internal ExpectationPatch ToPatch(DateTimeOffset now) => new(
+            Every: Every is { } every ? DurationText.ParsePositive(every, "--every") : null,
+            Cron: Cron,
+            TimeZone: Tz,
+            Grace: Grace is { } grace ? DurationText.Parse(grace, "--grace") : null,
+            MinRuntime: MinRuntime is { } min ? DurationText.Parse(min, "--min-runtime") : null,
+            MaxRuntime: MaxRuntime is { } max ? DurationText.ParsePositive(max, "--max-runtime") : null,
+            Hosts: Hosts?.Split(',', StringSplitOptions.TrimEntries),
+            AtLeast: AtLeast,
+            FailuresTolerated: FailuresTolerated,
+            AbandonAfter: AbandonAfter is { } bound ? DurationText.ParsePositive(bound, "--abandon-after") : null,
+            SkipsBeforeAlert: SkipsBeforeAlert,
+            Pause: Pause,
+            Until: CommonOptions.ParseTime(Until, "--until", now),
+            Resume: Resume,
+            Tags: Tags.Length > 0 ? [.. Tags.SelectMany(t => t.Split(',', StringSplitOptions.TrimEntries))] : null);
     }
 }

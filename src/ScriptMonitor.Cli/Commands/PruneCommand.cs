@@ -1,14 +1,21 @@
 using System.CommandLine;
+using ScriptMonitor.Application.Lifecycle;
+using ScriptMonitor.Application.Views;
 using ScriptMonitor.Cli.Hosting;
-using ScriptMonitor.Cli.Input;
-using ScriptMonitor.Cli.Output;
-using ScriptMonitor.Runs;
+using ScriptMonitor.Health;
 
 namespace ScriptMonitor.Cli.Commands;
 
 /// <summary><c>scriptmon prune --older-than D [--keep-last N]</c>: retention that never loses a script's last success.</summary>
 internal static class PruneCommand
 {
+    /// <summary>The library's fields, as this command's user typed them.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> Fields = new Dictionary<string, string>
+    {
+        ["olderThan"] = "--older-than",
+        ["keepLast"] = "--keep-last",
+    };
+
     internal static Command Create(CliContext context)
     {
         var olderThan = new Option<string>("--older-than")
@@ -31,23 +38,14 @@ internal static class PruneCommand
 
     private static int Run(CliContext context, string olderThanText, int keepLast, bool json)
     {
-        var age = DurationParser.Parse(olderThanText, "--older-than");
-        var cutoff = context.Time.GetUtcNow() - age;
-        var location = context.ResolveLocation();
-        using var store = context.OpenExistingStore(location);
-        if (store is not null)
-        {
-            // Runs left running that will never complete are closed first, so that they are pruned like any other.
-            HealthStore.CloseAbandonedRuns(context, store, context.Time.GetUtcNow());
-        }
-
-        var deleted = store is null ? 0 : CliContext.Call(store, s => s.PruneAsync(cutoff, keepLast));
+        var cutoff = context.Time.GetUtcNow() - DurationText.Parse(olderThanText, "--older-than");
+        var pruned = CliContext.Await(context.Services.History.PruneAsync(cutoff, keepLast));
         if (json)
         {
-            return Json.Write(context, new PruneJson(location.ToString(), Timestamps.FormatIso(cutoff), keepLast, deleted), CliJsonContext.Default.PruneJson);
+            return Json.Write(context, pruned, ViewJsonContext.Default.PruneView);
         }
 
-        context.Terminal.Out.WriteLine($"Deleted {Health.CountText.Of(deleted, "run")} that started before {Timestamps.FormatIso(cutoff)} from {location}.");
+        context.Terminal.Out.WriteLine($"Deleted {CountText.Of(pruned.Deleted, "run")} that started before {pruned.OlderThan} from {pruned.Store}.");
         return ExitCodes.Ok;
     }
 }

@@ -1,8 +1,11 @@
 using System.CommandLine;
+using ScriptMonitor.Application.History;
+using ScriptMonitor.Application.Lifecycle;
+using ScriptMonitor.Application.Text;
+using ScriptMonitor.Application.Views;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Cli.Output;
-using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Cli.Commands;
 
@@ -11,6 +14,25 @@ internal static class RecordCommand
 {
     /// <summary>An exit status is one byte on POSIX (128+N for signal N included).</summary>
     private const int MaxExitStatus = 255;
+
+    /// <summary>The library's fields, as this command's user typed them.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> Fields = new Dictionary<string, string>
+    {
+        ["request.Script"] = CommonOptions.NameArgument,
+        ["request.Host"] = "--host",
+        ["request.StartedAt"] = "--started",
+        ["request.CompletedAt"] = "--completed",
+        ["request.ExitCode"] = "--exit-code",
+        ["request.Message"] = "--message",
+        ["name"] = CommonOptions.NameArgument,
+        ["hostname"] = "--host",
+        ["startedAt"] = "--started",
+        ["dateStarted"] = "--started",
+        ["completedAt"] = "--completed",
+        ["dateCompleted"] = "--completed",
+        ["exitCode"] = "--exit-code",
+        ["message"] = "--message",
+    };
 
     internal static Command Create(CliContext context)
     {
@@ -33,76 +55,36 @@ internal static class RecordCommand
         {
             name, started, completed, host, failed, exitCode, message, json,
         };
-        command.SetAction(parse => Run(
-            context,
-            new Request(
-                parse.GetValue(name),
-                parse.GetValue(started)!,
-                parse.GetValue(completed)!,
+        command.SetAction(parse =>
+        {
+            var now = context.Time.GetUtcNow();
+            if (!parse.GetValue(failed) && (parse.GetValue(exitCode) is not null || parse.GetValue(message) is not null))
+            {
+                throw new UsageException("--exit-code and --message describe a failure: give them with --failed.");
+            }
+
+            var request = new RecordRequest(
+                parse.GetValue(name)!,
+                TimeText.Parse(parse.GetValue(started)!, "--started", now),
+                TimeText.Parse(parse.GetValue(completed)!, "--completed", now),
                 parse.GetValue(host),
                 parse.GetValue(failed),
                 parse.GetValue(exitCode),
-                parse.GetValue(message)),
-            parse.GetValue(json)));
+                parse.GetValue(message));
+            return Run(context, request, parse.GetValue(json));
+        });
         return command;
     }
 
-    private static int Run(CliContext context, Request request, bool json)
+    private static int Run(CliContext context, RecordRequest request, bool json)
     {
-        var now = context.Time.GetUtcNow();
-        var name = CommonOptions.ValidName(request.Name);
-        var host = CommonOptions.ValidHost(request.Host);
-        var started = CommonOptions.ParseRunTime(request.Started, "--started", now);
-        var completed = CommonOptions.ParseRunTime(request.Completed, "--completed", now);
-        if (completed < started)
-        {
-            throw new UsageException($"--completed ({Timestamps.FormatIso(completed)}) must not be before --started ({Timestamps.FormatIso(started)}).");
-        }
-
-        if (!request.Failed && (request.ExitCode is not null || request.Message is not null))
-        {
-            throw new UsageException("--exit-code and --message describe a failure: give them with --failed.");
-        }
-
-        using var store = context.OpenStore();
-        ScriptRun run;
-        try
-        {
-            run = request.Failed
-                ? CliContext.Call(store, s => s.RecordFailureAsync(name, started, completed, request.ExitCode, request.Message, host))
-                : RecordSuccess(store, name, started, completed, host);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(RenameFields(CommonOptions.StripParameterSuffix(e.Message)), e);
-        }
-
+        var run = CliContext.Await(context.Services.History.RecordAsync(request));
         if (json)
         {
-            return Json.Write(context, RunJson.From(run), CliJsonContext.Default.RunJson);
+            return Json.Write(context, run, ViewJsonContext.Default.RunView);
         }
 
-        RunView.WriteDetails(context.Terminal, run);
+        RunText.WriteDetails(context.Terminal, run);
         return ExitCodes.Ok;
     }
-
-    private static ScriptRun RecordSuccess(IScriptRunStore store, string name, DateTimeOffset started, DateTimeOffset completed, string? host)
-    {
-        var activity = CliContext.Call(store, s => s.RecordSuccessAsync(name, started, completed, host));
-        // The spec's record carries no run id; read back the run just stored to show it whole.
-        var runs = CliContext.Call(store, s => s.ListRunsAsync(new RunQuery(name) { Hostname = activity.Hostname, Since = activity.DateStarted, Until = activity.DateStarted.AddTicks(10), Outcome = RunOutcome.Succeeded, Limit = 1 }));
-        return runs.Count > 0
-            ? runs[0]
-            : new ScriptRun(Guid.Empty, activity.Name, activity.Hostname, activity.DateStarted, activity.DateCompleted, RunOutcome.Succeeded, null, null);
-    }
-
-    /// <summary>The store names its parameters; the user typed options.</summary>
-    private static string RenameFields(string message) => message
-        .Replace("dateStarted", "--started", StringComparison.Ordinal)
-        .Replace("startedAt", "--started", StringComparison.Ordinal)
-        .Replace("dateCompleted", "--completed", StringComparison.Ordinal)
-        .Replace("completedAt", "--completed", StringComparison.Ordinal)
-        .Replace("hostname", "--host", StringComparison.Ordinal);
-
-    private sealed record Request(string? Name, string Started, string Completed, string? Host, bool Failed, int? ExitCode, string? Message);
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using ScriptMonitor.Application.History;
+using ScriptMonitor.Application.Lifecycle;
+using ScriptMonitor.Application.Views;
 using ScriptMonitor.Cli.Hosting;
-using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Runs;
 
@@ -10,6 +12,16 @@ namespace ScriptMonitor.Cli.Commands;
 internal static class RunsCommand
 {
     private const int DefaultLimit = 20;
+
+    /// <summary>The library's fields, as this command's user typed them.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> Fields = new Dictionary<string, string>
+    {
+        ["request.Script"] = CommonOptions.NameArgument,
+        ["request.Host"] = "--host",
+        ["request.Since"] = "--since",
+        ["request.Until"] = "--until",
+        ["request.Limit"] = "--limit",
+    };
 
     internal static Command Create(CliContext context)
     {
@@ -26,45 +38,37 @@ internal static class RunsCommand
         };
         var json = CommonOptions.Json();
         var command = new Command("runs", "List a script's runs, newest first: successes, failures, abandoned runs and runs in progress.") { name, host, since, until, limit, json };
-        command.SetAction(parse => Run(
-            context,
-            parse.GetValue(name),
-            parse.GetValue(host),
-            parse.GetValue(since),
-            parse.GetValue(until),
-            parse.GetValue(limit),
-            parse.GetValue(json)));
+        command.SetAction(parse =>
+        {
+            var now = context.Time.GetUtcNow();
+            return Run(
+                context,
+                new RunListRequest(
+                    parse.GetValue(name)!,
+                    parse.GetValue(host),
+                    CommonOptions.ParseTime(parse.GetValue(since), "--since", now),
+                    CommonOptions.ParseTime(parse.GetValue(until), "--until", now),
+                    parse.GetValue(limit)),
+                parse.GetValue(json));
+        });
         return command;
     }
 
-    private static int Run(CliContext context, string? nameText, string? hostText, string? sinceText, string? untilText, int limit, bool json)
+    private static int Run(CliContext context, RunListRequest request, bool json)
     {
-        var now = context.Time.GetUtcNow();
-        var name = CommonOptions.ValidName(nameText);
-        var host = CommonOptions.ValidHost(hostText);
-        var since = CommonOptions.ParseTime(sinceText, "--since", now);
-        var until = CommonOptions.ParseTime(untilText, "--until", now);
-        if (since is { } from && until is { } to && to < from)
-        {
-            throw new UsageException($"--until ({Timestamps.FormatIso(to)}) must not be before --since ({Timestamps.FormatIso(from)}).");
-        }
-
-        var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
-        RunView.RequireKnownScript(store, name, location.ToString());
-        var runs = CliContext.Call(store!, s => s.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = since, Until = until, Limit = limit }));
+        var runs = CliContext.Await(context.Services.History.ListAsync(request));
         if (json)
         {
-            return Json.Write(context, new RunsJson(name, runs.Select(RunJson.From).ToList()), CliJsonContext.Default.RunsJson);
+            return Json.Write(context, runs, ViewJsonContext.Default.RunsView);
         }
 
-        if (runs.Count == 0)
+        if (runs.Runs.Count == 0)
         {
-            context.Terminal.Out.WriteLine($"No runs of {name} match.");
+            context.Terminal.Out.WriteLine($"No runs of {runs.Script} match.");
             return ExitCodes.Ok;
         }
 
-        RunView.WriteTable(context.Terminal, runs);
+        RunText.WriteTable(context.Terminal, runs.Runs);
         return ExitCodes.Ok;
     }
 }

@@ -1,22 +1,25 @@
 using System.CommandLine;
 using System.Globalization;
+using ScriptMonitor.Application.History;
+using ScriptMonitor.Application.Lifecycle;
+using ScriptMonitor.Application.Views;
 using ScriptMonitor.Cli.Hosting;
-using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Cli.Output;
-using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Cli.Commands;
 
 /// <summary><c>scriptmon stats NAME [--since T]</c>: runtime statistics of successful runs, a sparkline and a histogram.</summary>
 internal static class StatsCommand
 {
-    private const int HistogramBuckets = 8;
     private const int BarWidth = 30;
 
     /// <summary>The sparkline shows the newest runs only, so it fits a terminal line.</summary>
     private const int SparklineRuns = 60;
 
     private static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(30);
+
+    /// <summary>The library's fields, as this command's user typed them.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> Fields = RunsCommand.Fields;
 
     internal static Command Create(CliContext context)
     {
@@ -26,87 +29,60 @@ internal static class StatsCommand
         var host = CommonOptions.Host("Only runs on this host. Default: any host.");
         var json = CommonOptions.Json();
         var command = new Command("stats", "Show runtime statistics of a script's successful runs, with a sparkline and a histogram of durations.") { name, since, until, host, json };
-        command.SetAction(parse => Run(context, parse.GetValue(name), parse.GetValue(since), parse.GetValue(until), parse.GetValue(host), parse.GetValue(json)));
+        command.SetAction(parse =>
+        {
+            var now = context.Time.GetUtcNow();
+            return Run(
+                context,
+                new StatsRequest(
+                    parse.GetValue(name)!,
+                    CommonOptions.ParseTime(parse.GetValue(since), "--since", now) ?? now - DefaultWindow,
+                    CommonOptions.ParseTime(parse.GetValue(until), "--until", now) ?? now.AddTicks(1),
+                    parse.GetValue(host)),
+                parse.GetValue(json));
+        });
         return command;
     }
 
-    private static int Run(CliContext context, string? nameText, string? sinceText, string? untilText, string? hostText, bool json)
+    private static int Run(CliContext context, StatsRequest request, bool json)
     {
-        var now = context.Time.GetUtcNow();
-        var name = CommonOptions.ValidName(nameText);
-        var host = CommonOptions.ValidHost(hostText);
-        var since = CommonOptions.ParseTime(sinceText, "--since", now) ?? now - DefaultWindow;
-        var until = CommonOptions.ParseTime(untilText, "--until", now) ?? now.AddTicks(1);
-        if (until < since)
-        {
-            throw new UsageException($"--until ({Timestamps.FormatIso(until)}) must not be before --since ({Timestamps.FormatIso(since)}).");
-        }
-
-        var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
-        RunView.RequireKnownScript(store, name, location.ToString());
-        var statistics = CliContext.Call(store!, s => s.GetRuntimeStatisticsAsync(name, since, until, host));
-        var runs = CliContext.Call(store!, s => s.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = since, Until = until, Outcome = RunOutcome.Succeeded, Limit = RunQuery.MaxLimit }));
-        var durations = runs.Reverse().Select(r => r.Duration!.Value).ToList();
-        var histogram = DurationChart.Histogram(durations, HistogramBuckets);
+        var stats = CliContext.Await(context.Services.History.StatisticsAsync(request));
         if (json)
         {
-            return Json.Write(
-                context,
-                new StatsJson(
-                    name,
-                    host,
-                    Timestamps.FormatIso(since),
-                    Timestamps.FormatIso(until),
-                    statistics.Count,
-                    Durations.Seconds(statistics.Mean),
-                    Durations.Seconds(statistics.Median),
-                    Durations.Seconds(statistics.P95),
-                    Durations.Seconds(statistics.Min),
-                    Durations.Seconds(statistics.Max),
-                    durations.Select(Durations.Seconds).ToList(),
-                    histogram.Select(b => new HistogramBucketJson(Durations.Seconds(b.From), Durations.Seconds(b.To), b.Count)).ToList()),
-                CliJsonContext.Default.StatsJson);
+            return Json.Write(context, stats, ViewJsonContext.Default.StatsView);
         }
 
-        WriteText(context.Terminal, name, host, since, until, statistics, durations, histogram);
+        WriteText(context.Terminal, stats);
         return ExitCodes.Ok;
     }
 
-    private static void WriteText(
-        Terminal terminal,
-        string name,
-        string? host,
-        DateTimeOffset since,
-        DateTimeOffset until,
-        RuntimeStatistics statistics,
-        List<TimeSpan> durations,
-        IReadOnlyList<HistogramBucket> histogram)
+    private static void WriteText(Terminal terminal, StatsView stats)
     {
         var output = terminal.Out;
-        output.WriteLine($"script:    {terminal.Paint(name, Tint.Bold)}{(host is null ? string.Empty : $" on {host}")}");
-        output.WriteLine($"window:    {Timestamps.FormatIso(since)} to {Timestamps.FormatIso(until)}");
-        output.WriteLine($"runs:      {statistics.Count.ToString(CultureInfo.InvariantCulture)} successful");
-        if (statistics.Count == 0)
+        output.WriteLine($"script:    {terminal.Paint(stats.Script, Tint.Bold)}{(stats.Host is null ? string.Empty : $" on {stats.Host}")}");
+        output.WriteLine($"window:    {stats.Since} to {stats.Until}");
+        output.WriteLine($"runs:      {stats.Count.ToString(CultureInfo.InvariantCulture)} successful");
+        if (stats.Count == 0)
         {
             return;
         }
 
-        output.WriteLine($"mean:      {Durations.Format(statistics.Mean)}");
-        output.WriteLine($"median:    {Durations.Format(statistics.Median)}");
-        output.WriteLine($"p95:       {Durations.Format(statistics.P95)}");
-        output.WriteLine($"min:       {Durations.Format(statistics.Min)}");
-        output.WriteLine($"max:       {Durations.Format(statistics.Max)}");
+        output.WriteLine($"mean:      {RunText.Duration(stats.MeanSeconds)}");
+        output.WriteLine($"median:    {RunText.Duration(stats.MedianSeconds)}");
+        output.WriteLine($"p95:       {RunText.Duration(stats.P95Seconds)}");
+        output.WriteLine($"min:       {RunText.Duration(stats.MinSeconds)}");
+        output.WriteLine($"max:       {RunText.Duration(stats.MaxSeconds)}");
+        var durations = stats.DurationsSeconds.Select(Seconds.ToDuration).ToList();
         var recent = durations.Count > SparklineRuns ? durations[^SparklineRuns..] : durations;
         output.WriteLine($"trend:     {DurationChart.Sparkline(recent)}  (last {recent.Count.ToString(CultureInfo.InvariantCulture)} runs, oldest first)");
         output.WriteLine("histogram:");
-        var fullest = histogram.Max(b => b.Count);
-        var labels = histogram.Select(b => $"{Durations.Format(b.From)} - {Durations.Format(b.To)}").ToList();
+        var fullest = stats.Histogram.Max(b => b.Count);
+        var labels = stats.Histogram.Select(b => $"{RunText.Duration(b.FromSeconds)} - {RunText.Duration(b.ToSeconds)}").ToList();
         var labelWidth = labels.Max(l => l.Length);
-        for (var i = 0; i < histogram.Count; i++)
+        for (var i = 0; i < stats.Histogram.Count; i++)
         {
-            var bar = DurationChart.Bar(histogram[i].Count, fullest, BarWidth, unicode: terminal.Colour);
-            output.WriteLine($"  {labels[i].PadRight(labelWidth)}  {histogram[i].Count.ToString(CultureInfo.InvariantCulture),5}  {terminal.Paint(bar, Tint.Good)}");
+            var bar = DurationChart.Bar(stats.Histogram[i].Count, fullest, BarWidth, unicode: terminal.Colour);
+            output.WriteLine($"  {labels[i].PadRight(labelWidth)}  {stats.Histogram[i].Count.ToString(CultureInfo.InvariantCulture),5}  {terminal.Paint(bar, Tint.Good)}");
         }
     }
 }

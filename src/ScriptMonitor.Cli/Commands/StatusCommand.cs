@@ -1,35 +1,29 @@
 using System.CommandLine;
 using System.Globalization;
+using ScriptMonitor.Application.Lifecycle;
+using ScriptMonitor.Application.Views;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Health;
-using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Cli.Commands;
 
 /// <summary>
-/// <c>scriptmon status</c>: every script, one line each. A row is built once (<see cref="StatusRow"/>) and both the
-/// table and <c>--json</c> are drawn from it; a new column (the health verdict) is one more field on the row, one more
-/// entry in <see cref="Columns"/> and one more field in <see cref="ScriptStatusJson"/>.
+/// <c>scriptmon status</c>: every script, one line each. The rows come from the application layer's status overview,
+/// the same rows the server's status endpoint gives; the table and <c>--json</c> are both drawn from them.
 /// </summary>
 internal static class StatusCommand
 {
-    /// <summary>"Recent" in the runs column: a day covers every daily job and shows an hourly one 24 times.</summary>
-    internal static readonly TimeSpan RecentWindow = TimeSpan.FromHours(24);
-
-    /// <summary>The median runtime looks back this far: long enough for weekly jobs, short enough to follow change.</summary>
-    internal static readonly TimeSpan RuntimeWindow = TimeSpan.FromDays(30);
-
-    private static readonly (string Header, Func<StatusRow, (string Text, Tint Tint)> Cell)[] Columns =
+    private static readonly (string Header, Func<ScriptStatusView, (string Text, Tint Tint)> Cell)[] Columns =
     [
         ("SCRIPT", row => (row.Name, Tint.Bold)),
-        ("LAST SUCCESS", row => (row.LastSuccess is { } s ? Timestamps.FormatIso(s.StartedAt) : "never", row.LastSuccess is null ? Tint.Bad : Tint.None)),
-        ("AGE", row => (row.LastSuccessAge is { } age ? Durations.Format(age) : "-", Tint.None)),
-        ("LAST FAILURE", row => (row.LastFailure is { } f ? Timestamps.FormatIso(f.StartedAt) : "-", row.FailedSinceSuccess ? Tint.Bad : Tint.None)),
+        ("LAST SUCCESS", row => (row.LastSuccess?.StartedAt ?? "never", row.LastSuccess is null ? Tint.Bad : Tint.None)),
+        ("AGE", row => (row.LastSuccessAgeSeconds is { } age ? RunText.Duration(age) : "-", Tint.None)),
+        ("LAST FAILURE", row => (row.LastFailure?.StartedAt ?? "-", FailedSinceSuccess(row) ? Tint.Bad : Tint.None)),
         ("RUNS 24H", row => (row.RunsLast24Hours.ToString(CultureInfo.InvariantCulture), Tint.None)),
-        ("MEDIAN", row => (row.Median is { } m ? Durations.Format(m) : "-", Tint.None)),
-        ("HEALTH", row => (row.Health?.State.ToString() ?? "-", HealthTint(row.Health?.State))),
-        ("REASON", row => (row.Health?.Summary ?? "-", Tint.None)),
+        ("MEDIAN", row => (row.MedianSeconds is { } m ? RunText.Duration(m) : "-", Tint.None)),
+        ("HEALTH", row => (row.Health ?? "-", HealthTint(row.Health))),
+        ("REASON", row => (row.Reason ?? "-", Tint.None)),
     ];
 
     internal static Command Create(CliContext context)
@@ -42,32 +36,20 @@ internal static class StatusCommand
 
     private static int Run(CliContext context, bool json)
     {
-        var now = context.Time.GetUtcNow();
-        var location = context.ResolveLocation();
-        using var store = context.OpenStoreForReading(location);
-        var rows = store is null ? [] : BuildRows(context, store, now);
+        var status = CliContext.Await(context.Services.Status.ReadAsync());
         if (json)
         {
-            var scripts = rows.Select(row => new ScriptStatusJson(
-                row.Name,
-                row.LastSuccess is { } s ? RunJson.From(s) : null,
-                row.LastSuccessAge is { } age ? Durations.Seconds(age) : null,
-                row.LastFailure is { } f ? RunJson.From(f) : null,
-                row.RunsLast24Hours,
-                row.Median is { } m ? Durations.Seconds(m) : null,
-                row.Health?.State.ToString(),
-                row.Health?.Summary)).ToList();
-            return Json.Write(context, new StatusJson(location.ToString(), Timestamps.FormatIso(now), scripts), CliJsonContext.Default.StatusJson);
+            return Json.Write(context, status, ViewJsonContext.Default.StatusView);
         }
 
-        if (rows.Count == 0)
+        if (status.Scripts.Count == 0)
         {
-            context.Terminal.Out.WriteLine($"No runs recorded yet in {location}.");
+            context.Terminal.Out.WriteLine($"No runs recorded yet in {status.Store}.");
             return ExitCodes.Ok;
         }
 
         var table = new Table(Columns.Select(c => c.Header).ToArray());
-        foreach (var row in rows)
+        foreach (var row in status.Scripts)
         {
             table.Add(Columns.Select(c => c.Cell(row)).ToArray());
         }
@@ -76,59 +58,18 @@ internal static class StatusCommand
         return ExitCodes.Ok;
     }
 
-    private static List<StatusRow> BuildRows(CliContext context, IScriptRunStore store, DateTimeOffset now)
+    /// <summary>The last failure came after the last success: the script is failing now, not once upon a time.</summary>
+    private static bool FailedSinceSuccess(ScriptStatusView row) =>
+        row.LastFailure is { } failure && (row.LastSuccess is null || string.CompareOrdinal(failure.StartedAt, row.LastSuccess.StartedAt) > 0);
+
+    private static Tint HealthTint(string? health)
     {
-        var rows = new List<StatusRow>();
-        var health = Evaluate(store, now, HealthStore.GoneRuns(context, store, now));
-        var overview = CliContext.Call(store, s => s.ReadOverviewAsync(new OverviewQuery(now - RecentWindow, now - RuntimeWindow, now.AddTicks(1))));
-        foreach (var script in overview)
+        var state = health is not null && Enum.TryParse<HealthState>(health, out var parsed) ? parsed : HealthState.Up;
+        return CheckPolicy.Default.StatusOf(state) switch
         {
-            rows.Add(new StatusRow(
-                script.Name,
-                script.LastSuccess,
-                script.LastSuccess is { } success ? now - (success.CompletedAt ?? success.StartedAt) : null,
-                script.LastFailure,
-                script.RecentRuns,
-                script.MedianRuntime,
-                health.GetValueOrDefault(script.Name)));
-        }
-
-        // A script with an expectation but no run yet is shown too: "never ran" is news.
-        foreach (var (name, verdict) in health)
-        {
-            if (!rows.Any(r => string.Equals(r.Name, name, StringComparison.Ordinal)))
-            {
-                rows.Add(new StatusRow(name, null, null, null, 0, null, verdict));
-            }
-        }
-
-        rows.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return rows;
-    }
-
-    /// <summary>Every script's health by name.</summary>
-    private static Dictionary<string, ScriptHealth> Evaluate(IScriptRunStore store, DateTimeOffset now, IReadOnlyList<ScriptRun> gone)
-    {
-        var monitor = new HealthMonitor(store, new FixedTime(now));
-        return CliContext.Call(store, _ => monitor.EvaluateAsync(abandoned: gone)).ToDictionary(h => h.ScriptName, StringComparer.Ordinal);
-    }
-
-    private static Tint HealthTint(HealthState? state) => CheckPolicy.Default.StatusOf(state ?? HealthState.Up) switch
-    {
-        CheckStatus.Ok => state is HealthState.Up ? Tint.Good : Tint.None,
-        CheckStatus.Warning => Tint.Warn,
-        _ => Tint.Bad,
-    };
-
-    /// <summary>The instant the rest of the row was read at, so the health and the ages agree.</summary>
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    /// <summary>What <c>status</c> knows of one script.</summary>
-    private sealed record StatusRow(string Name, ScriptRun? LastSuccess, TimeSpan? LastSuccessAge, ScriptRun? LastFailure, int RunsLast24Hours, TimeSpan? Median, ScriptHealth? Health)
-    {
-        internal bool FailedSinceSuccess => LastFailure is { } failure && (LastSuccess is null || failure.StartedAt > LastSuccess.StartedAt);
+            CheckStatus.Ok => health is not null && state is HealthState.Up ? Tint.Good : Tint.None,
+            CheckStatus.Warning => Tint.Warn,
+            _ => Tint.Bad,
+        };
     }
 }

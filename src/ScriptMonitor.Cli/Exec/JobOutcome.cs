@@ -1,4 +1,6 @@
 using ScriptMonitor.Cli.Hosting;
+using ScriptMonitor.Health;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Cli.Exec;
 
@@ -63,9 +65,9 @@ internal sealed record JobOutcome(
         if (TimedOut)
         {
             var how = Killed
-                ? $"sent SIGTERM, then SIGKILL after {Output.Durations.Format(grace)}"
+                ? $"sent SIGTERM, then SIGKILL after {DurationText.Format(grace)}"
                 : "sent SIGTERM";
-            return $"timed out after {Output.Durations.Format(timeout ?? TimeSpan.Zero)}: {how} to its process group; exit status {ExitCode} (scriptmon exited with {ExitCodes.TimedOut})";
+            return $"timed out after {DurationText.Format(timeout ?? TimeSpan.Zero)}: {how} to its process group; exit status {ExitCode} (scriptmon exited with {ExitCodes.TimedOut})";
         }
 
         if (Succeeded)

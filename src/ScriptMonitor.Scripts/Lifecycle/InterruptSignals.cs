@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ScriptMonitor.Application.Lifecycle;
 
 namespace ScriptMonitor.Scripts.Lifecycle;
 
@@ -16,7 +17,7 @@ internal sealed class InterruptSignals : IDisposable
     private InterruptSignals(CancellationToken callerToken)
     {
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
-        _registrations.Add(callerToken.Register(() => Interrupt(ScriptExitCodes.Interrupted, "cancellation")));
+        _registrations.Add(callerToken.Register(() => Interrupt(ExitCodes.Interrupted, "cancellation")));
     }
 
     /// <summary>Cancelled when a signal arrives or the caller cancels.</summary>
@@ -36,8 +37,8 @@ internal sealed class InterruptSignals : IDisposable
         var signals = new InterruptSignals(callerToken);
         try
         {
-            signals._registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, context => signals.OnSignal(context, ScriptExitCodes.Interrupted, "SIGINT")));
-            signals._registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => signals.OnSignal(context, ScriptExitCodes.Terminated, "SIGTERM")));
+            signals._registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, context => signals.OnSignal(context, ExitCodes.Interrupted, "SIGINT")));
+            signals._registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => signals.OnSignal(context, ExitCodes.Terminated, "SIGTERM")));
         }
         catch (PlatformNotSupportedException)
         {

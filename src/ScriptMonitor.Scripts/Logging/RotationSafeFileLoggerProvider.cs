@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using ScriptMonitor.Application.Logging;
 
 namespace ScriptMonitor.Scripts.Logging;
 
@@ -26,7 +27,7 @@ internal sealed class RotationSafeFileLoggerProvider : ILoggerProvider
         _timeProvider = timeProvider;
     }
 
-    public ILogger CreateLogger(string categoryName) => new LevelLogger(categoryName, _minimumLevel, _timeProvider, Write);
+    public ILogger CreateLogger(string categoryName) => new LineLogger(categoryName, _minimumLevel, LogLine.Timestamped(_timeProvider), Write);
 
     public void Dispose()
     {

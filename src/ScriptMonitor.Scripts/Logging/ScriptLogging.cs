@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ScriptMonitor.Application.Logging;
 
 namespace ScriptMonitor.Scripts.Logging;
 
@@ -24,7 +25,7 @@ internal static class ScriptLogging
 
     internal static ILoggerFactory Create(LogLevel consoleLevel, LogFileTarget? logFile, TimeProvider timeProvider)
     {
-        var providers = new List<ILoggerProvider> { new StandardErrorLoggerProvider(consoleLevel, timeProvider) };
+        var providers = new List<ILoggerProvider> { new StandardErrorLoggerProvider(Console.Error, consoleLevel, LogLine.Timestamped(timeProvider)) };
         var minimum = consoleLevel;
         if (logFile is not null)
         {

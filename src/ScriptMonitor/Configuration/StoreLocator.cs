@@ -67,7 +67,13 @@ public static partial class StoreLocator
         return Path.GetFullPath(expanded, baseDirectory);
     }
 
-    internal static StoreLocation Resolve(IReadOnlyList<IStoreProvider> providers, string? explicitSetting, Func<string, string?> environment)
+    /// <summary>Resolves where the runs live, reading the environment through <paramref name="environment"/>.</summary>
+    /// <param name="providers">The kinds of store this build can open.</param>
+    /// <param name="explicitSetting">A setting given explicitly; null to consult the rest of the path.</param>
+    /// <param name="environment">Reads an environment variable (null when unset): the process's, or a caller's own.</param>
+    /// <exception cref="ArgumentException">The explicit setting is empty or malformed.</exception>
+    /// <exception cref="ConfigurationException">The environment's setting or the configuration file is malformed.</exception>
+    public static StoreLocation Resolve(IReadOnlyList<IStoreProvider> providers, string? explicitSetting, Func<string, string?> environment)
     {
         // Given but empty is a mistake to report, never a reason to fall back to another store without a word.
         if (explicitSetting is not null)
@@ -134,11 +140,15 @@ public static partial class StoreLocator
             nameof(setting));
     }
 
-    internal static string ConfigFilePathFrom(Func<string, string?> environment) =>
+    /// <summary>The configuration file as <see cref="ConfigFilePath"/>, reading the environment through <paramref name="environment"/>.</summary>
+    /// <param name="environment">Reads an environment variable (null when unset).</param>
+    public static string ConfigFilePathFrom(Func<string, string?> environment) =>
         NonEmpty(environment(ConfigFileVariable))
         ?? Path.Combine(NonEmpty(environment("XDG_CONFIG_HOME")) ?? Path.Combine(Home(environment), ".config"), "scriptmon", "config.json");
 
-    internal static string DefaultDatabasePathFrom(Func<string, string?> environment) =>
+    /// <summary>The embedded default as <see cref="DefaultDatabasePath"/>, reading the environment through <paramref name="environment"/>.</summary>
+    /// <param name="environment">Reads an environment variable (null when unset).</param>
+    public static string DefaultDatabasePathFrom(Func<string, string?> environment) =>
         Path.Combine(NonEmpty(environment("XDG_DATA_HOME")) ?? Path.Combine(Home(environment), ".local", "share"), "scriptmon", "scriptmon.db");
 
     /// <summary>The kinds for a sentence: "a SQLite file or a PostgreSQL connection string".</summary>

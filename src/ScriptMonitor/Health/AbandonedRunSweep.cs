@@ -8,7 +8,7 @@ namespace ScriptMonitor.Health;
 /// in the same boot and pid namespace, can know the runner is gone (<see cref="RunnerProcess.IsAliveHere"/>); anywhere
 /// else only the time bound applies. A completion that arrives later still replaces "abandoned".
 /// </summary>
-internal static class AbandonedRunSweep
+public static class AbandonedRunSweep
 {
     /// <summary>
     /// Marks this host's runs whose runner is gone: one query of the runs in progress on this host and a look at
@@ -34,7 +34,7 @@ internal static class AbandonedRunSweep
     /// <param name="now">The instant of the look.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The runs that will never complete, each with why.</returns>
-    internal static async Task<IReadOnlyList<(ScriptRun Run, string Reason)>> FindGoneRunsAsync(IScriptRunStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<(ScriptRun Run, string Reason)>> FindGoneRunsAsync(IScriptRunStore store, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var gone = new List<(ScriptRun, string)>();
@@ -57,7 +57,7 @@ internal static class AbandonedRunSweep
     /// <param name="now">The instant of the sweep, recorded as the abandoned runs' end.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The runs marked abandoned, each with why.</returns>
-    internal static async Task<IReadOnlyList<(ScriptRun Run, string Reason)>> CloseAllAsync(IScriptRunStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<(ScriptRun Run, string Reason)>> CloseAllAsync(IScriptRunStore store, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var running = await store.ListRunningAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -81,7 +81,7 @@ internal static class AbandonedRunSweep
     }
 
     /// <summary>Why a run will never complete, or null while it may: its runner is gone, or it outlived its bound.</summary>
-    internal static string? WhyAbandoned(ScriptRun run, TimeSpan? bound, DateTimeOffset now)
+    public static string? WhyAbandoned(ScriptRun run, TimeSpan? bound, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(run);
         if (run.Outcome != RunOutcome.Running)

@@ -6,7 +6,7 @@ namespace ScriptMonitor.Health;
 /// is a WARNING, up, paused and learning are OK, and a script that cannot be evaluated is UNKNOWN. Any state can be
 /// moved with <c>state=status</c> pairs.
 /// </summary>
-internal sealed class CheckPolicy
+public sealed class CheckPolicy
 {
     private static readonly Dictionary<HealthState, CheckStatus> Defaults = new()
     {
@@ -35,9 +35,12 @@ internal sealed class CheckPolicy
         _statuses = statuses;
     }
 
-    internal static CheckPolicy Default { get; } = new(Defaults);
+    /// <summary>The default mapping of each health state to a status, as docs/health.md lists it.</summary>
+    public static CheckPolicy Default { get; } = new(Defaults);
 
-    internal CheckStatus StatusOf(HealthState state) => _statuses[state];
+    /// <summary>The status a script in <paramref name="state"/> gives the check.</summary>
+    /// <param name="state">The script's state.</param>
+    public CheckStatus StatusOf(HealthState state) => _statuses[state];
 
     /// <summary>
     /// How bad a status is when several are combined: OK, then UNKNOWN, WARNING and CRITICAL (the Monitoring Plugins'
@@ -53,7 +56,7 @@ internal sealed class CheckPolicy
 
     /// <summary>Reads <c>late=warning,toorare=critical</c>: states and statuses without case; unnamed states keep their default.</summary>
     /// <exception cref="FormatException">A pair names an unknown state or status; the message says which.</exception>
-    internal static CheckPolicy Parse(string? pairs)
+    public static CheckPolicy Parse(string? pairs)
     {
         if (string.IsNullOrWhiteSpace(pairs))
         {

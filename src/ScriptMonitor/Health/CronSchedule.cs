@@ -98,11 +98,11 @@ public sealed record CronSchedule : Schedule
 
     /// <summary>The next occurrence strictly after <paramref name="instant"/>, or null if there is none in reach.</summary>
     /// <exception cref="InvalidOperationException">The schedule has a <see cref="Problem"/>.</exception>
-    internal DateTimeOffset? Next(DateTimeOffset instant) => Utc(Occurrences.Next(instant.UtcDateTime));
+    public DateTimeOffset? Next(DateTimeOffset instant) => Utc(Occurrences.Next(instant.UtcDateTime));
 
     /// <summary>The latest occurrence at or before <paramref name="instant"/>, or null if there is none in reach.</summary>
     /// <exception cref="InvalidOperationException">The schedule has a <see cref="Problem"/>.</exception>
-    internal DateTimeOffset? Previous(DateTimeOffset instant) => Utc(Occurrences.Previous(instant.UtcDateTime));
+    public DateTimeOffset? Previous(DateTimeOffset instant) => Utc(Occurrences.Previous(instant.UtcDateTime));
 
     /// <summary>How many occurrences fall in (<paramref name="after"/>, <paramref name="atOrBefore"/>], counting no further than <paramref name="cap"/>.</summary>
     /// <exception cref="InvalidOperationException">The schedule has a <see cref="Problem"/>.</exception>

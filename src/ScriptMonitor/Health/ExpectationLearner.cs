@@ -3,13 +3,13 @@ using ScriptMonitor.Runs;
 namespace ScriptMonitor.Health;
 
 /// <summary>Infers a script's period and normal runtime band from its recent successful runs.</summary>
-internal static class ExpectationLearner
+public static class ExpectationLearner
 {
     /// <summary>
     /// Below this many successful runs nothing is learned and the script is "learning": four intervals are the
     /// fewest whose median still ignores one odd value.
     /// </summary>
-    internal const int MinimumSuccesses = 5;
+    public const int MinimumSuccesses = 5;
 
     /// <summary>
     /// An interval further than this many scaled MADs from the median is an outlier (a missed run, a manual rerun)
@@ -69,7 +69,7 @@ internal static class ExpectationLearner
             }
 
             durations.Add((completed - run.StartedAt).Ticks);
-            var host = newerStartByHost.FindIndex(h => string.Equals(h.Host, run.Hostname, StringComparison.Ordinal));
+            var host = IndexOfHost(newerStartByHost, run.Hostname);
             if (host < 0)
             {
                 newerStartByHost.Add((run.Hostname, run.StartedAt));
@@ -114,8 +114,29 @@ internal static class ExpectationLearner
             return median;
         }
 
-        var kept = values.Where(v => Math.Abs(v - median) <= OutlierMads * mad).ToList();
+        var kept = new List<long>(values.Count);
+        foreach (var value in values)
+        {
+            if (Math.Abs(value - median) <= OutlierMads * mad)
+            {
+                kept.Add(value);
+            }
+        }
+
         return kept.Count == 0 ? median : RobustStatistics.Median(kept);
+    }
+
+    private static int IndexOfHost(List<(string Host, DateTimeOffset Start)> hosts, string hostname)
+    {
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            if (string.Equals(hosts[i].Host, hostname, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static TimeSpan Round(TimeSpan period)

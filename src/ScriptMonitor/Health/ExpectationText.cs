@@ -3,9 +3,12 @@ using ScriptMonitor.Runs;
 namespace ScriptMonitor.Health;
 
 /// <summary>An expectation as people read it, one field a line, for <c>scriptmon expect NAME</c> and its kin.</summary>
-internal static class ExpectationText
+public static class ExpectationText
 {
-    internal static IReadOnlyList<(string Field, string Value)> Describe(ScriptExpectation expectation, LearnedExpectation? learned = null)
+    /// <summary>Each field of <paramref name="expectation"/> with its value in words, what is learned beside what is set.</summary>
+    /// <param name="expectation">The expectation.</param>
+    /// <param name="learned">What was learned from the runs, when there were enough.</param>
+    public static IReadOnlyList<(string Field, string Value)> Describe(ScriptExpectation expectation, LearnedExpectation? learned = null)
     {
         ArgumentNullException.ThrowIfNull(expectation);
         var learnedNote = learned is null ? "learned once there are enough runs" : $"learned: {learned.Describe()}";

@@ -7,7 +7,7 @@ namespace ScriptMonitor.Health;
 /// is reported in one <see cref="ValidationException"/> whose errors name the fields (<c>expectation.Grace</c>,
 /// <c>expectation.Hosts[2]</c>, <c>expectation.Schedule.TimeZone</c>); nothing is written.
 /// </summary>
-internal static class ExpectationValidation
+public static class ExpectationValidation
 {
     /// <summary>The longest grace: beyond a year the expectation says nothing.</summary>
     internal static readonly TimeSpan MaxGrace = TimeSpan.FromDays(366);
@@ -20,7 +20,7 @@ internal static class ExpectationValidation
     /// needs to hear of it. The store reads a script's newest runs to one more than its tolerance, so the failing rule
     /// always sees the run that breaks it; beyond a hundred, that read would grow for a tolerance nobody needs.
     /// </summary>
-    internal const int MaxFailuresTolerated = 100;
+    public const int MaxFailuresTolerated = 100;
 
     /// <summary>The shortest abandonment bound: cron starts jobs a minute apart at the most.</summary>
     internal static readonly TimeSpan MinAbandonAfter = TimeSpan.FromMinutes(1);
@@ -35,7 +35,7 @@ internal static class ExpectationValidation
     internal const int MaxSkipsBeforeAlert = ScriptHistory.Depth;
 
     /// <summary>The most hosts in a list: beyond this a host group belongs in a tag, not an expectation.</summary>
-    internal const int MaxHosts = 1_000;
+    public const int MaxHosts = 1_000;
 
     /// <summary>The most tags on one script.</summary>
     internal const int MaxTags = 32;
@@ -47,7 +47,10 @@ internal static class ExpectationValidation
     private const string HostList = "expectation.Hosts";
     private const string TagList = "expectation.Tags";
 
-    internal static ScriptExpectation Validate(ScriptExpectation expectation)
+    /// <summary>Checks every field of an expectation at once and returns it with its names and instants normalized.</summary>
+    /// <param name="expectation">The expectation as given.</param>
+    /// <exception cref="ValidationException">One or more fields break a rule; every broken rule is listed.</exception>
+    public static ScriptExpectation Validate(ScriptExpectation expectation)
     {
         ArgumentNullException.ThrowIfNull(expectation);
         var errors = new FieldErrorList();

@@ -5,13 +5,16 @@ namespace ScriptMonitor.Health;
 /// <summary>A <c>HOST:SCRIPT</c> pair of the original monitor's command line.</summary>
 /// <param name="Host">The host the script must have run on.</param>
 /// <param name="Script">The script's name.</param>
-internal sealed record HostScript(string Host, string Script)
+public sealed record HostScript(string Host, string Script)
 {
     /// <summary>
     /// Splits at the first colon: host names cannot hold one, script names may (<c>db1:backup:full</c> is the script
     /// <c>backup:full</c> on <c>db1</c>).
     /// </summary>
-    internal static bool TryParse(string? text, out HostScript? pair, out string? error)
+    /// <param name="text">The argument as given.</param>
+    /// <param name="pair">The pair, when it parses.</param>
+    /// <param name="error">Why it does not, when it does not.</param>
+    public static bool TryParse(string? text, out HostScript? pair, out string? error)
     {
         pair = null;
         var colon = text?.IndexOf(':', StringComparison.Ordinal) ?? -1;
@@ -39,5 +42,6 @@ internal sealed record HostScript(string Host, string Script)
         return true;
     }
 
+    /// <summary>The pair as written on a command line: <c>HOST:SCRIPT</c>.</summary>
     public override string ToString() => $"{Host}:{Script}";
 }

@@ -8,11 +8,15 @@ namespace ScriptMonitor.Health;
 /// The health of scripts as a Nagios/Icinga plugin prints it (Monitoring Plugins guidelines): one status line with
 /// the totals as performance data, one line per script, then per-script performance data.
 /// </summary>
-internal static class NagiosFormat
+public static class NagiosFormat
 {
     internal const string ServiceName = "SCRIPTMON";
 
-    internal static CheckReport Format(IReadOnlyList<ScriptHealth> scripts, CheckPolicy policy, DateTimeOffset now)
+    /// <summary>The report of a check over <paramref name="scripts"/>: the worst state decides the status.</summary>
+    /// <param name="scripts">The evaluated scripts.</param>
+    /// <param name="policy">Which states are WARNING and which CRITICAL.</param>
+    /// <param name="now">When the check ran, printed with the report.</param>
+    public static CheckReport Format(IReadOnlyList<ScriptHealth> scripts, CheckPolicy policy, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(scripts);
         ArgumentNullException.ThrowIfNull(policy);
@@ -65,7 +69,9 @@ internal static class NagiosFormat
         return new CheckReport(worst.Status, text.ToString());
     }
 
-    internal static string Name(CheckStatus status) => status.ToString().ToUpperInvariant();
+    /// <summary>The status as a plugin prints it: OK, WARNING, CRITICAL, UNKNOWN.</summary>
+    /// <param name="status">The status.</param>
+    public static string Name(CheckStatus status) => status.ToString().ToUpperInvariant();
 
     /// <summary>A pipe starts performance data and a new line starts a detail: neither may appear inside a text.</summary>
     internal static string Clean(string text) => text.Replace('|', '/').Replace('\n', ' ').Replace('\r', ' ');

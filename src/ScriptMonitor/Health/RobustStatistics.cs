@@ -16,26 +16,34 @@ internal static class RobustStatistics
             throw new ArgumentException("values must not be empty.", nameof(values));
         }
 
-        var sorted = new long[values.Count];
+        // Learning runs once per script on every status: at 10,000 scripts, a heap array per median is what the
+        // garbage collector spends its time on.
+        Span<long> sorted = values.Count <= StackLimit ? stackalloc long[values.Count] : new long[values.Count];
         for (var i = 0; i < sorted.Length; i++)
         {
             sorted[i] = values[i];
         }
 
-        Array.Sort(sorted);
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : sorted[middle - 1] + ((sorted[middle] - sorted[middle - 1]) / 2);
+        return MedianInPlace(sorted);
     }
 
-    /// <summary>The scaled median absolute deviation around <paramref name="median"/>.</summary>
     internal static double ScaledMad(IReadOnlyList<long> values, long median)
     {
-        var deviations = new long[values.Count];
+        Span<long> deviations = values.Count <= StackLimit ? stackalloc long[values.Count] : new long[values.Count];
         for (var i = 0; i < deviations.Length; i++)
         {
             deviations[i] = Math.Abs(values[i] - median);
         }
 
-        return NormalConsistency * Median(deviations);
+        return NormalConsistency * MedianInPlace(deviations);
+    }
+
+    private const int StackLimit = 128;
+
+    private static long MedianInPlace(Span<long> values)
+    {
+        values.Sort();
+        var middle = values.Length / 2;
+        return values.Length % 2 == 1 ? values[middle] : values[middle - 1] + ((values[middle] - values[middle - 1]) / 2);
     }
 }

@@ -8,13 +8,13 @@ namespace ScriptMonitor.Health;
 /// The original monitor's check: for each <c>HOST:SCRIPT</c>, a successful run must have completed on that host in
 /// the last so many minutes; otherwise "The script 'S' didn't run on 'H' between A and B (last seen C)". All in UTC.
 /// </summary>
-internal static class WindowCheck
+public static class WindowCheck
 {
     /// <summary>The longest window: a year, beyond which "recently" means nothing.</summary>
     internal const int MaxMinutes = 366 * 24 * 60;
 
     /// <summary>Reads the arguments, or says what is wrong with them.</summary>
-    internal static bool TryParse(string? minutes, IReadOnlyList<string> pairs, out TimeSpan window, out List<HostScript> parsed, out string? error)
+    public static bool TryParse(string? minutes, IReadOnlyList<string> pairs, out TimeSpan window, out List<HostScript> parsed, out string? error)
     {
         ArgumentNullException.ThrowIfNull(pairs);
         window = TimeSpan.Zero;
@@ -61,7 +61,7 @@ internal static class WindowCheck
     }
 
     /// <summary>OK when every pair ran in the window, CRITICAL otherwise; one line per failure after the status line.</summary>
-    internal static CheckReport Report(IReadOnlyList<(HostScript Pair, DateTimeOffset? LastCompleted)> results, DateTimeOffset now, TimeSpan window)
+    public static CheckReport Report(IReadOnlyList<(HostScript Pair, DateTimeOffset? LastCompleted)> results, DateTimeOffset now, TimeSpan window)
     {
         ArgumentNullException.ThrowIfNull(results);
         var failures = results.Select(r => Failure(r.Pair, r.LastCompleted, now, window)).OfType<string>().ToList();
@@ -89,7 +89,7 @@ internal static class WindowCheck
     }
 
     /// <summary>Reads each pair's latest success on its host from the store, and reports.</summary>
-    internal static async Task<CheckReport> RunAsync(IScriptRunStore store, IReadOnlyList<HostScript> pairs, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public static async Task<CheckReport> RunAsync(IScriptRunStore store, IReadOnlyList<HostScript> pairs, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(pairs);

@@ -8,7 +8,7 @@ namespace ScriptMonitor.Runs;
 /// <c>run.StartedAt</c>, <c>query.Limit</c>, <c>skip.Holder</c> for a member of one); every broken field of one run,
 /// skip or query is reported at once. A null argument itself is an <see cref="ArgumentNullException"/>: a bug, not input.
 /// </summary>
-internal static class RunValidation
+public static class RunValidation
 {
     internal const int MaxNameLength = 255;
 
@@ -21,20 +21,39 @@ internal static class RunValidation
     private static readonly Lazy<string> LocalHostname = new(Dns.GetHostName);
 
     /// <summary>This machine's host name, as the <c>hostname</c> command prints it.</summary>
-    internal static string ThisHost => LocalHostname.Value;
+    public static string ThisHost => LocalHostname.Value;
 
-    internal static string ScriptName(string? value, string path) => Valid(value!, ScriptNameError(value, path));
+    /// <summary>A script's name, checked: 1 to 255 characters, no control characters, no white space at either end.</summary>
+    /// <param name="value">The name as given.</param>
+    /// <param name="path">The field's path in the caller's terms, for the error.</param>
+    /// <exception cref="ValidationException">The name breaks a rule; the error names <paramref name="path"/> and the rule.</exception>
+    public static string ScriptName(string? value, string path) => Valid(value!, ScriptNameError(value, path));
 
-    internal static string Hostname(string? value, string path) =>
+    /// <summary>A host name, checked by the rules of a script's name; null is this machine's (<see cref="ThisHost"/>).</summary>
+    /// <param name="value">The host name as given, or null.</param>
+    /// <param name="path">The field's path in the caller's terms, for the error.</param>
+    /// <exception cref="ValidationException">The name breaks a rule; the error names <paramref name="path"/> and the rule.</exception>
+    public static string Hostname(string? value, string path) =>
         value is null ? ThisHost : Valid(value, IdentifierError(value, path, "host name"));
 
-    internal static DateTimeOffset Instant(DateTimeOffset value, string path, DateTimeOffset now) =>
+    /// <summary>An instant, checked (not before 1970, not more than a day after <paramref name="now"/>) and normalized to UTC microseconds.</summary>
+    /// <param name="value">The instant as given.</param>
+    /// <param name="path">The field's path in the caller's terms, for the error.</param>
+    /// <param name="now">The clock the future is judged by.</param>
+    /// <exception cref="ValidationException">The instant breaks a rule; the error names <paramref name="path"/> and the rule.</exception>
+    public static DateTimeOffset Instant(DateTimeOffset value, string path, DateTimeOffset now) =>
         Timestamps.Normalize(Valid(value, InstantError(value, path, now)));
 
     internal static void CompletedNotBeforeStarted(DateTimeOffset started, DateTimeOffset completed, string path) =>
         Valid(completed, OrderError(started, completed, path));
 
-    internal static void Window(DateTimeOffset? since, DateTimeOffset? until, string untilPath, string sincePath = "since") =>
+    /// <summary>Checks that a window does not end before it starts.</summary>
+    /// <param name="since">The window's start, or null for open.</param>
+    /// <param name="until">The window's end, or null for open.</param>
+    /// <param name="untilPath">The end's path in the caller's terms, for the error.</param>
+    /// <param name="sincePath">The start's path in the caller's terms, for the error.</param>
+    /// <exception cref="ValidationException">The window is reversed.</exception>
+    public static void Window(DateTimeOffset? since, DateTimeOffset? until, string untilPath, string sincePath = "since") =>
         Valid(until, WindowError(since, until, untilPath, sincePath));
 
     internal static RunOutcome CompletedOutcome(RunOutcome outcome, string path) =>

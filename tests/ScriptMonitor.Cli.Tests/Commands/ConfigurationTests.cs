@@ -29,6 +29,17 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void A_server_configured_beside_a_database_wins_and_is_reported_until_the_command_can_reach_one()
+    {
+        var status = _sandbox.RunShell("SCRIPTMON_SERVER=https://monitor.example/ \"$@\"", "status");
+        var explicitDatabase = _sandbox.RunShell("SCRIPTMON_SERVER=https://monitor.example/ \"$@\"", "--database", _sandbox.File("runs.db"), "status");
+
+        Assert.True(status.ExitCode == 3, status.ToString());
+        Assert.StartsWith("scriptmon: error: server:https://monitor.example/ (SCRIPTMON_SERVER) names a ScriptMonitor server", status.Stderr, StringComparison.Ordinal);
+        Assert.True(explicitDatabase.ExitCode == 0, explicitDatabase.ToString());
+    }
+
+    [Fact]
     public void An_empty_entry_in_the_configuration_file_is_an_error_not_the_default()
     {
         File.WriteAllText(_sandbox.File("config.json"), """{ "database": "" }""");

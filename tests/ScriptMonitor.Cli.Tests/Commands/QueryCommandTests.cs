@@ -156,7 +156,7 @@ public sealed class QueryCommandTests : IDisposable
         Assert.Equal("1m 40s", text.Field("max"));
         Assert.Equal(100, json.GetProperty("maxSeconds").GetDouble());
         Assert.Equal(30, json.GetProperty("medianSeconds").GetDouble());
-        Assert.Equal("30.0s", text.Field("median"));
+        Assert.Equal("30s", text.Field("median"));
         Assert.Equal([10.0, 20, 30, 40, 100], json.GetProperty("durationsSeconds").EnumerateArray().Select(d => d.GetDouble()));
         Assert.Equal(5, json.GetProperty("histogram").EnumerateArray().Sum(b => b.GetProperty("count").GetInt32()));
         Assert.Contains("histogram:", text.Stdout, StringComparison.Ordinal);

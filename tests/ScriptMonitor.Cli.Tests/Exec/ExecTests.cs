@@ -221,7 +221,7 @@ public sealed class ExecTests : IDisposable
         var run = OnlyRun("stubborn");
         Assert.Equal("failed", run.GetProperty("outcome").GetString());
         Assert.Equal(137, run.GetProperty("exitCode").GetInt32());
-        Assert.Contains("timed out after 1.00s: sent SIGTERM, then SIGKILL", run.GetProperty("output").GetString(), StringComparison.Ordinal);
+        Assert.Contains("timed out after 1s: sent SIGTERM, then SIGKILL", run.GetProperty("output").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -46,42 +46,4 @@ public sealed class ScheduleTests
     {
         Assert.Equal(Utc(2024, 2, 29, 0, 0), Schedule.Cron("0 0 29 2 *").Previous(Utc(2026, 3, 2, 12, 0)));
     }
-
-    [Theory]
-    [InlineData(90, "1m 30s")]
-    [InlineData(3600, "1h")]
-    [InlineData(5400, "1h 30m")]
-    [InlineData(86400 + 3661, "1d 1h 1m 1s")]
-    [InlineData(1.5, "1.5s")]
-    [InlineData(0.25, "250ms")]
-    public void Durations_print_as_people_write_them(double seconds, string text)
-    {
-        Assert.Equal(text, DurationText.Format(TimeSpan.FromSeconds(seconds)));
-    }
-
-    [Theory]
-    [InlineData("90s", 90)]
-    [InlineData("10m", 600)]
-    [InlineData("1h30m", 5400)]
-    [InlineData("1h 30m", 5400)]
-    [InlineData("2d", 172800)]
-    [InlineData("1w", 604800)]
-    [InlineData("1.5h", 5400)]
-    [InlineData("250ms", 0.25)]
-    public void Durations_parse_as_people_write_them(string text, double seconds)
-    {
-        Assert.True(DurationText.TryParse(text, out var value));
-        Assert.Equal(TimeSpan.FromSeconds(seconds), value);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("10")]
-    [InlineData("ten minutes")]
-    [InlineData("10y")]
-    [InlineData("-5m")]
-    public void Durations_without_a_known_unit_do_not_parse(string text)
-    {
-        Assert.False(DurationText.TryParse(text, out _));
-    }
 }

@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ScriptMonitor.Application.Status;
+using ScriptMonitor.Application.Stores;
+using ScriptMonitor.Configuration;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Tests.Support;
 
@@ -19,12 +23,15 @@ public sealed class MonitoredScriptCoordinationTests : IDisposable
         using var first = _environment.Start("hold");
         await first.WaitUntilReadyAsync();
 
+        // The first run's start is recorded beside its Main: once it is there, any other run would be the second's.
+        var holding = await WaitForRunAsync(RunOutcome.Running);
         var second = await _environment.RunAsync("pass");
 
         Assert.True(second.ExitCode == 1, second.ToString());
         Assert.Contains("already running", second.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("main ran", second.StandardOutput, StringComparison.Ordinal);
-        Assert.Empty(await _environment.RunsAsync());
+        Assert.Equal(holding, Assert.Single(await _environment.RunsAsync()));
+        Assert.Equal(first.Id, holding.Runner?.ProcessId);
 
         await first.SendLineAsync("done");
         var firstResult = await first.WaitForExitAsync();
@@ -39,6 +46,7 @@ public sealed class MonitoredScriptCoordinationTests : IDisposable
         using (var crashed = _environment.Start("hold"))
         {
             await crashed.WaitUntilReadyAsync();
+            await WaitForRunAsync(RunOutcome.Running);
             await crashed.SignalAsync("KILL");
             await crashed.WaitForExitAsync();
         }
@@ -47,7 +55,10 @@ public sealed class MonitoredScriptCoordinationTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Matches("WARNING test-script: Claiming stale lock .* left by a run that did not end cleanly", result.StandardError);
-        Assert.Equal(RunOutcome.Succeeded, Assert.Single(await _environment.RunsAsync()).Outcome);
+
+        // The killed run's start was recorded: the run that claimed its lock closed it as abandoned.
+        var runs = await _environment.RunsAsync();
+        Assert.Equal([RunOutcome.Succeeded, RunOutcome.Abandoned], runs.Select(r => r.Outcome).Order());
     }
 
     [Theory]
@@ -145,6 +156,41 @@ public sealed class MonitoredScriptCoordinationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_script_SIGKILLed_mid_run_shows_as_running_then_abandoned()
+    {
+        int pid;
+        using (var killed = _environment.Start("hold"))
+        {
+            await killed.WaitUntilReadyAsync();
+            pid = killed.Id;
+
+            // The start is recorded beside Main, not before it: wait until the run is there.
+            var running = await WaitForRunAsync(RunOutcome.Running);
+            Assert.Equal(pid, running.Runner?.ProcessId);
+            await killed.SignalAsync("KILL");
+            await killed.WaitForExitAsync();
+        }
+
+        // Reading only: the status overview sees the run as abandoned, and leaves it running in the store.
+        var status = await new StoreStatusQuery(
+            new StoreAccess(ScriptRunStores.Parse(_environment.Database), TimeProvider.System),
+            TimeProvider.System,
+            NullLogger.Instance).ReadAsync();
+        var row = Assert.Single(status.Scripts);
+        Assert.Equal("Abandoned", row.Health);
+        Assert.Equal(RunOutcome.Running, Assert.Single(await _environment.RunsAsync()).Outcome);
+
+        // The next run of any script on this host closes the runs whose runner is gone.
+        _environment.Variables["TEST_SCRIPT_NAME"] = "other-script";
+        var other = await _environment.RunAsync("pass");
+
+        Assert.True(other.ExitCode == 0, other.ToString());
+        var abandoned = Assert.Single(await _environment.RunsAsync());
+        Assert.Equal(RunOutcome.Abandoned, abandoned.Outcome);
+        Assert.Contains($"its runner (pid {pid} on ", abandoned.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_run_the_store_cannot_take_is_spooled_and_delivered_once_by_the_next_run_with_its_own_timestamps()
     {
         // A directory where the database file should be: the store cannot be opened.
@@ -200,6 +246,21 @@ public sealed class MonitoredScriptCoordinationTests : IDisposable
         Assert.Equal(5, failure.ExitCode);
         Assert.Equal("store down too", failure.Output);
         Assert.Single(await _environment.RunsAsync("other-script"));
+    }
+
+    /// <summary>Waits until the script's one run has the outcome, or fails the test after a minute.</summary>
+    private async Task<ScriptRun> WaitForRunAsync(RunOutcome outcome)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (true)
+        {
+            if (await _environment.RunsAsync() is [var run] && run.Outcome == outcome)
+            {
+                return run;
+            }
+
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     private static (Guid RunId, DateTimeOffset Started, DateTimeOffset Completed) ReadEntry(string spoolEntry)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Application.Recording;
 using ScriptMonitor.Application.Spooling;
 using ScriptMonitor.Sqlite;
 
@@ -29,8 +30,8 @@ public sealed class RunSpoolTests : IDisposable
         _spool.Add(run, "store unavailable");
         await using var store = OpenStore();
 
-        var first = await _spool.DeliverAsync(store, CancellationToken.None);
-        var second = await _spool.DeliverAsync(store, CancellationToken.None);
+        var first = await _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None);
+        var second = await _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None);
 
         Assert.Equal(new SpoolDelivery(1, 0, 0, 0, null), first);
         Assert.Equal(new SpoolDelivery(0, 0, 0, 0, null), second);
@@ -47,7 +48,7 @@ public sealed class RunSpoolTests : IDisposable
         await using var store = OpenStore();
         await store.ImportRunAsync(run);
 
-        var delivery = await _spool.DeliverAsync(store, CancellationToken.None);
+        var delivery = await _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None);
 
         Assert.Equal(new SpoolDelivery(0, 1, 0, 0, null), delivery);
         Assert.False(File.Exists(path));
@@ -63,7 +64,7 @@ public sealed class RunSpoolTests : IDisposable
         _spool.Add(completed, null);
         await using var store = OpenStore();
 
-        var delivery = await _spool.DeliverAsync(store, CancellationToken.None);
+        var delivery = await _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None);
 
         Assert.Equal(2, delivery.Delivered);
         Assert.Equal(completed, Assert.Single(await store.ListRunsAsync(new RunQuery("report"))));
@@ -91,7 +92,7 @@ public sealed class RunSpoolTests : IDisposable
         var store = OpenStore();
         await store.DisposeAsync();
 
-        var delivery = await _spool.DeliverAsync(store, CancellationToken.None);
+        var delivery = await _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None);
 
         Assert.Equal(1, delivery.Remaining);
         Assert.NotNull(delivery.Error);
@@ -106,7 +107,7 @@ public sealed class RunSpoolTests : IDisposable
         _spool.Add(Succeeded("good", Started, TimeSpan.FromSeconds(1)), null);
         await using var store = OpenStore();
 
-        var delivery = await _spool.DeliverAsync(store, CancellationToken.None);
+        var delivery = await _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None);
 
         Assert.Equal(new SpoolDelivery(1, 0, 1, 0, null), delivery);
         Assert.Single(Directory.GetFiles(Path.Combine(_spool.Directory, "rejected")));
@@ -135,9 +136,9 @@ public sealed class RunSpoolTests : IDisposable
         _spool.Add(Succeeded("good", Started, TimeSpan.FromSeconds(1)), null);
         await using var store = OpenStore();
 
-        var first = await _spool.DeliverAsync(store, CancellationToken.None);
+        var first = await _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None);
         var messages = _logger.Collector.GetSnapshot().Count;
-        var second = await _spool.DeliverAsync(store, CancellationToken.None);
+        var second = await _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None);
 
         Assert.Equal(new SpoolDelivery(1, 0, 1, 0, null), first);
         Assert.Equal(new SpoolDelivery(0, 0, 0, 0, null), second);
@@ -155,7 +156,7 @@ public sealed class RunSpoolTests : IDisposable
         var bad = WriteEntry("0000000000000000001-x-skipped.skip.json", """{"format":1,"scriptName":"a"}""");
         await using var store = OpenStore();
 
-        var delivery = await _spool.DeliverAsync(store, CancellationToken.None);
+        var delivery = await _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None);
 
         Assert.Equal(new SpoolDelivery(0, 0, 1, 0, null), delivery);
         Assert.True(File.Exists(Path.Combine(_spool.Directory, "rejected", Path.GetFileName(bad))));
@@ -186,7 +187,7 @@ public sealed class RunSpoolTests : IDisposable
         File.CreateSymbolicLink(dangling, Path.Combine(_directory.FullName, "gone"));
         await using var store = OpenStore();
 
-        var delivery = await _spool.DeliverAsync(store, CancellationToken.None);
+        var delivery = await _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None);
 
         Assert.Equal(1, delivery.Remaining);
         Assert.Contains("cannot be read by the user", delivery.Error, StringComparison.Ordinal);
@@ -201,7 +202,7 @@ public sealed class RunSpoolTests : IDisposable
         await using var store = OpenStore();
         var other = HoldDeliveryLock();
 
-        var delivery = _spool.DeliverAsync(store, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var delivery = _spool.DeliverAsync(new StoreRunRecording(store), TimeSpan.FromSeconds(30), CancellationToken.None);
         Assert.False(delivery.IsCompleted);
         File.Delete(entry);
         other.Dispose();
@@ -217,7 +218,7 @@ public sealed class RunSpoolTests : IDisposable
         await using var store = OpenStore();
         using var other = HoldDeliveryLock();
 
-        var delivery = _spool.DeliverAsync(store, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var delivery = _spool.DeliverAsync(new StoreRunRecording(store), TimeSpan.FromSeconds(30), CancellationToken.None);
         for (var i = 0; i < 40 && !delivery.IsCompleted; i++)
         {
             _clock.Advance(TimeSpan.FromSeconds(1));
@@ -236,7 +237,7 @@ public sealed class RunSpoolTests : IDisposable
         await using var store = OpenStore();
 
         var scanning = Assert.Throws<SpoolUnavailableException>(() => _spool.Scan());
-        var delivering = await Assert.ThrowsAsync<SpoolUnavailableException>(() => _spool.DeliverAsync(store, CancellationToken.None));
+        var delivering = await Assert.ThrowsAsync<SpoolUnavailableException>(() => _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None));
 
         Assert.Equal($"The spool {_spool.Directory} cannot be used: it is a file, not a directory.", scanning.Message);
         Assert.Equal(scanning.Message, delivering.Message);
@@ -249,7 +250,7 @@ public sealed class RunSpoolTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_spool.Directory, ".delivery.lock"));
         await using var store = OpenStore();
 
-        var error = await Assert.ThrowsAsync<SpoolUnavailableException>(() => _spool.DeliverAsync(store, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SpoolUnavailableException>(() => _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None));
 
         Assert.Contains($"The spool {_spool.Directory} cannot be locked", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("_", error.Message.Replace(_spool.Directory, string.Empty, StringComparison.Ordinal).Replace(".delivery.lock", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
@@ -267,7 +268,7 @@ public sealed class RunSpoolTests : IDisposable
         await using var store = OpenStore();
         await store.RecordSkipAsync(skip);
 
-        var delivery = await _spool.DeliverAsync(store, CancellationToken.None);
+        var delivery = await _spool.DeliverAsync(new StoreRunRecording(store), CancellationToken.None);
 
         Assert.Equal(new SpoolDelivery(1, 1, 0, 0, null), delivery);
         Assert.False(File.Exists(entry));

@@ -1,0 +1,73 @@
+using ScriptMonitor.Application.Stores;
+using ScriptMonitor.Configuration;
+
+namespace ScriptMonitor.Application.Configuration;
+
+/// <summary>
+/// The one configuration path of where the data lives, a store or a server, shared by every front end. The steps, first
+/// match wins: an explicit setting, the environment (<c>SCRIPTMON_SERVER</c>, <c>SCRIPTMON_DATABASE</c>), the
+/// configuration file (<c>server</c>, <c>database</c>), the embedded SQLite default. At one step a server wins over a
+/// database (the database then is the one a server started there keeps); at different steps the earlier step wins, so
+/// <c>--database</c> overrides <c>SCRIPTMON_SERVER</c> and <c>SCRIPTMON_DATABASE</c> a <c>server</c> in the file. The
+/// key comes from <c>SCRIPTMON_KEY</c>, else the file's <c>key</c>.
+/// </summary>
+public static class MonitorLocator
+{
+    /// <summary>Resolves where the data lives.</summary>
+    /// <param name="explicitDatabase">A store given explicitly (an option, an argument); null to consult the rest of the path.</param>
+    /// <param name="explicitServer">A server URL given explicitly; null to consult the rest of the path.</param>
+    /// <exception cref="ArgumentException">An explicit setting is empty or malformed.</exception>
+    /// <exception cref="ConfigurationException">A setting of the environment or the configuration file is malformed, or the file cannot be read.</exception>
+    public static MonitorLocation Resolve(string? explicitDatabase = null, string? explicitServer = null) =>
+        Resolve(explicitDatabase, explicitServer, Environment.GetEnvironmentVariable);
+
+    internal static MonitorLocation Resolve(string? explicitDatabase, string? explicitServer, Func<string, string?> environment)
+    {
+        if (explicitServer is not null)
+        {
+            return MonitorLocation.Of(ServerLocation.Parse(explicitServer, Key(environment, file: null), StoreLocationSource.Explicit));
+        }
+
+        if (explicitDatabase is not null)
+        {
+            return MonitorLocation.Of(StoreLocator.Resolve(ScriptRunStores.Providers, explicitDatabase, environment));
+        }
+
+        if (NonEmpty(environment(ServerLocation.ServerVariable)) is { } fromEnvironment)
+        {
+            return MonitorLocation.Of(Server(fromEnvironment, Key(environment, file: null), StoreLocationSource.Environment, ServerLocation.ServerVariable));
+        }
+
+        if (NonEmpty(environment(StoreLocator.DatabaseVariable)) is null
+            && ConfigFile.Read(StoreLocator.ConfigFilePathFrom(environment)) is { Server: { } fromFile } file)
+        {
+            return MonitorLocation.Of(Server(fromFile, Key(environment, file), StoreLocationSource.ConfigFile, $"Configuration file {StoreLocator.ConfigFilePathFrom(environment)}: \"server\""));
+        }
+
+        return MonitorLocation.Of(StoreLocator.Resolve(ScriptRunStores.Providers, null, environment));
+    }
+
+    /// <summary>How a step of the path reads in a message: the option, the variable, the file's entry, the default.</summary>
+    /// <param name="source">The step.</param>
+    /// <param name="variable">The environment variable of the setting.</param>
+    /// <param name="entry">The configuration file's entry of the setting.</param>
+    public static string Describe(StoreLocationSource source, string variable, string entry) => source switch
+    {
+        StoreLocationSource.Explicit => "given explicitly",
+        StoreLocationSource.Environment => variable,
+        StoreLocationSource.ConfigFile => $"\"{entry}\" of the configuration file",
+        _ => "the default",
+    };
+
+    private static ServerLocation Server(string setting, string? key, StoreLocationSource source, string name) =>
+        ServerLocation.TryParse(setting, key, source, out var location, out var problem)
+            ? location
+            : throw new ConfigurationException($"{name}: {problem}");
+
+    /// <summary><c>SCRIPTMON_KEY</c>, else the file's <c>key</c> (the file is read only when it is needed).</summary>
+    private static string? Key(Func<string, string?> environment, ConfigFile? file) =>
+        NonEmpty(environment(ServerLocation.KeyVariable))
+        ?? (file ?? ConfigFile.Read(StoreLocator.ConfigFilePathFrom(environment)))?.Key;
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

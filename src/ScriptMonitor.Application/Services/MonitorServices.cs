@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using ScriptMonitor.Application.Checks;
+using ScriptMonitor.Application.Configuration;
+using ScriptMonitor.Application.Expectations;
+using ScriptMonitor.Application.History;
+using ScriptMonitor.Application.Recording;
+using ScriptMonitor.Application.Status;
+using ScriptMonitor.Application.Stores;
+using ScriptMonitor.Configuration;
+
+namespace ScriptMonitor.Application.Services;
+
+/// <summary>
+/// The use cases of one place the data lives, as a front end calls them: the status overview, the runs, the checks,
+/// the expectations and recording. A store is read and written directly; a server is reached through its API (a
+/// client of it implements the same interfaces). Nothing is opened until a use case is called.
+/// </summary>
+public sealed class MonitorServices
+{
+    private readonly StoreAccess _store;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    private MonitorServices(StoreAccess store, TimeProvider timeProvider, ILogger logger)
+    {
+        _store = store;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Where the data lives.</summary>
+    public MonitorLocation Location => MonitorLocation.Of(_store.Location);
+
+    /// <summary>The store, for what only a store has (its schema, its migration).</summary>
+    public StoreAccess Store => _store;
+
+    /// <summary>The status overview.</summary>
+    public IStatusQuery Status => new StoreStatusQuery(_store, _timeProvider, _logger);
+
+    /// <summary>The runs: last success, history, statistics, recording after the fact, closing, pruning.</summary>
+    public IRunHistory History => new StoreRunHistory(_store, _timeProvider, _logger);
+
+    /// <summary>The monitoring checks.</summary>
+    public IHealthCheck Checks => new StoreHealthCheck(_store, _timeProvider, _logger);
+
+    /// <summary>The expectations.</summary>
+    public IExpectations Expectations => new StoreExpectations(_store, _timeProvider);
+
+    /// <summary>The use cases of a location.</summary>
+    /// <param name="location">Where the data lives.</param>
+    /// <param name="timeProvider">The clock of every use case.</param>
+    /// <param name="logger">Where problems that do not stop an answer are said.</param>
+    /// <param name="programName">The program named where something belongs beside it (the SQLite library).</param>
+    /// <exception cref="ConfigurationException">The location is a server, which this build cannot reach yet.</exception>
+    public static MonitorServices For(MonitorLocation location, TimeProvider timeProvider, ILogger logger, string programName)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return new MonitorServices(new StoreAccess(location.RequireStore(), timeProvider) { ProgramName = programName }, timeProvider, logger);
+    }
+
+    /// <summary>Connects to where runs are recorded: the store, opened for writing (created and migrated if needed).</summary>
+    /// <param name="waitBound">How long any one wait for the store may last; null for the stores' own defaults.</param>
+    /// <exception cref="Runs.StoreUnavailableException">The store cannot be opened.</exception>
+    public IRunRecording ConnectRecording(TimeSpan? waitBound = null) => new StoreRunRecording(_store.OpenForWriting(waitBound));
+}
