@@ -19,6 +19,9 @@ public sealed partial class PostgreSqlStoreProvider : IStoreProvider
     public string SettingKind => "a PostgreSQL connection string";
 
     /// <inheritdoc/>
+    public string? LocalFile(string target) => null;
+
+    /// <inheritdoc/>
     public int LatestSchemaVersion => PostgreSqlSchema.LatestVersion;
 
     /// <inheritdoc/>

@@ -21,6 +21,9 @@ public sealed partial class SqliteStoreProvider : IStoreProvider
     public string SettingKind => "a SQLite file";
 
     /// <inheritdoc/>
+    public string? LocalFile(string target) => target;
+
+    /// <inheritdoc/>
     public int LatestSchemaVersion => SqliteSchema.LatestVersion;
 
     /// <inheritdoc/>

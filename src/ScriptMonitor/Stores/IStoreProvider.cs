@@ -12,6 +12,13 @@ public interface IStoreProvider
     /// <summary>What a setting of this kind is, for messages that list them all: "a SQLite file".</summary>
     string SettingKind { get; }
 
+    /// <summary>
+    /// The one local file the store lives in, when it is embedded in a file (so that one server at a time may serve
+    /// it); null for a store that many processes on many hosts share by design.
+    /// </summary>
+    /// <param name="target">The target <see cref="Recognize"/> returned.</param>
+    string? LocalFile(string target);
+
     /// <summary>The newest schema version this build of the store creates and migrates to.</summary>
     int LatestSchemaVersion { get; }
 

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
+using ScriptMonitor.Server.Health;
+
+namespace ScriptMonitor.Server.Hosting;
+
+/// <summary>Builds and runs the server: configuration, the store, the routes; exit codes for the person or unit that started it.</summary>
+internal static class ServerProgram
+{
+    public const int ExitOk = 0;
+    public const int ExitStartFailed = 1;
+
+    /// <summary>An optional JSON configuration file every installation may have.</summary>
+    public const string SystemConfigFile = "/etc/scriptmon/server.json";
+
+    /// <summary>Names another configuration file in place of <see cref="SystemConfigFile"/>.</summary>
+    public const string ConfigFileVariable = "SCRIPTMON_SERVER_CONFIG";
+
+    private static readonly Dictionary<string, string?> QuietDefaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (ServerStartException e)
+        {
+            await Console.Error.WriteLineAsync($"scriptmon-server: {e.Message}").ConfigureAwait(false);
+            return ExitStartFailed;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            // The host does not own an instance it was handed; close the store (and free its lock) after the last request.
+            var store = app.Services.GetRequiredService<ServerStore>();
+            await using (store.ConfigureAwait(false))
+            {
+                await app.RunAsync().ConfigureAwait(false);
+            }
+        }
+
+        return ExitOk;
+    }
+
+    internal static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        // A line per request costs more than the request at thousands a second; every setting below can raise it again.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietDefaults });
+        var configFile = Environment.GetEnvironmentVariable(ConfigFileVariable);
+        builder.Configuration.AddJsonFile(string.IsNullOrEmpty(configFile) ? SystemConfigFile : configFile, optional: string.IsNullOrEmpty(configFile));
+        // Settings given on the command line win over the file, as they do everywhere else.
+        builder.Configuration.AddCommandLine(args);
+        builder.Host.UseSystemd();
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
+        {
+            builder.WebHost.UseUrls(ServerOptions.DefaultUrl);
+        }
+
+        var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton(TimeProvider.System);
+        var store = ServerStore.Open(options, TimeProvider.System);
+        builder.Services.AddSingleton(store);
+
+        var app = builder.Build();
+        app.MapHealthEndpoints();
+        return app;
+    }
+}

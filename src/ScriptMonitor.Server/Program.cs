@@ -1,0 +1,3 @@
+using ScriptMonitor.Server.Hosting;
+
+return await ServerProgram.RunAsync(args);
