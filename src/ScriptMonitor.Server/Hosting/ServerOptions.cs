@@ -14,4 +14,10 @@ internal sealed class ServerOptions
     /// shares (<c>SCRIPTMON_DATABASE</c>, the configuration file, the embedded default).
     /// </summary>
     public string? Database { get; set; }
+
+    /// <summary>
+    /// Whether calls that only read (status, scripts, runs, metrics) are answered without a key. Off by default:
+    /// nothing is anonymous unless this says so.
+    /// </summary>
+    public bool AnonymousRead { get; set; }
 }

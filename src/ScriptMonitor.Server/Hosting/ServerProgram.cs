@@ -1,4 +1,9 @@
 using Microsoft.Extensions.Configuration.Memory;
+using ScriptMonitor.Application.Configuration;
+using ScriptMonitor.Application.Services;
+using ScriptMonitor.Application.Views;
+using ScriptMonitor.Server.Access;
+using ScriptMonitor.Server.Api;
 using Microsoft.Extensions.Options;
 using ScriptMonitor.Server.Health;
 
@@ -7,6 +12,8 @@ namespace ScriptMonitor.Server.Hosting;
 /// <summary>Builds and runs the server: configuration, the store, the routes; exit codes for the person or unit that started it.</summary>
 internal static class ServerProgram
 {
+    public const string ProgramName = "scriptmon-server";
+
     public const int ExitOk = 0;
     public const int ExitStartFailed = 1;
 
@@ -69,9 +76,18 @@ internal static class ServerProgram
         builder.Services.AddSingleton(TimeProvider.System);
         var store = ServerStore.Open(options, TimeProvider.System);
         builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(provider => MonitorServices.For(
+            MonitorLocation.Of(store.Location),
+            TimeProvider.System,
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("ScriptMonitor.Server"),
+            ProgramName));
+        builder.Services.AddSingleton<ICallerKeys, NoCallerKeys>();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ViewJsonContext.Default));
 
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.MapNativeApi();
         return app;
     }
 }

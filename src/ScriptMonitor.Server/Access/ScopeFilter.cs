@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+using ScriptMonitor.Server.Api;
+using ScriptMonitor.Server.Hosting;
+
+namespace ScriptMonitor.Server.Access;
+
+/// <summary>
+/// Lets a call through only for a caller whose key allows it: no key → 401 (unless the call only reads and anonymous
+/// reading is switched on), an unknown or revoked key → 401, a key of another scope → 403. The key itself is never
+/// logged or echoed.
+/// </summary>
+internal static class ScopeFilter
+{
+    private const string BearerPrefix = "Bearer ";
+    private const string ApiKeyHeader = "X-Api-Key";
+
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, ApiScope scope)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var caller = await IdentifyAsync(http).ConfigureAwait(false);
+            if (caller is null)
+            {
+                return ApiProblems.Unauthorized(http, "the key is unknown or revoked");
+            }
+
+            if (caller.Scope is null)
+            {
+                var anonymousRead = http.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value.AnonymousRead;
+                if (!(scope == ApiScope.Read && anonymousRead))
+                {
+                    return ApiProblems.Unauthorized(http, $"this call needs a key with the {Describe(scope)} scope (Authorization: Bearer KEY, or {ApiKeyHeader}: KEY)");
+                }
+            }
+            else if (!caller.May(scope))
+            {
+                return ApiProblems.Forbidden($"the key '{caller.Name}' has the {Describe(caller.Scope.Value)} scope; this call needs {Describe(scope)}");
+            }
+
+            http.Items[typeof(Caller)] = caller;
+            return await next(context).ConfigureAwait(false);
+        });
+
+    /// <summary>The caller of a request that passed the filter.</summary>
+    public static Caller CallerOf(HttpContext http) => http.Items[typeof(Caller)] as Caller ?? Caller.Anonymous;
+
+    private static async ValueTask<Caller?> IdentifyAsync(HttpContext http)
+    {
+        var presented = PresentedKey(http.Request);
+        if (presented is null)
+        {
+            return Caller.Anonymous;
+        }
+
+        var keys = http.RequestServices.GetRequiredService<ICallerKeys>();
+        return await keys.FindAsync(presented, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static string? PresentedKey(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization[BearerPrefix.Length..].Trim() is { Length: > 0 } bearer ? bearer : null;
+        }
+
+        return request.Headers[ApiKeyHeader].ToString().Trim() is { Length: > 0 } key ? key : null;
+    }
+
+    private static string Describe(ApiScope scope) => scope.ToString().ToLowerInvariant();
+}

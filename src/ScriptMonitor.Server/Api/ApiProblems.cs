@@ -1,0 +1,29 @@
+namespace ScriptMonitor.Server.Api;
+
+/// <summary>
+/// The native API's errors as RFC 9457 problem details (<c>application/problem+json</c>): a status, a title, and a
+/// detail a person can act on.
+/// </summary>
+internal static class ApiProblems
+{
+    /// <summary>How long a client should wait before trying again when the store does not answer.</summary>
+    public const string StoreRetryAfterSeconds = "5";
+
+    public static IResult Unauthorized(HttpContext http, string detail)
+    {
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return Results.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+    }
+
+    public static IResult Forbidden(string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    public static IResult NotFound(string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not Found");
+
+    public static IResult StoreUnavailable(HttpContext http, string detail)
+    {
+        http.Response.Headers.RetryAfter = StoreRetryAfterSeconds;
+        return Results.Problem(detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store Unavailable");
+    }
+}
