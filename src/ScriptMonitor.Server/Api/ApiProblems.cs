@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace ScriptMonitor.Server.Api;
 
 /// <summary>
@@ -9,21 +11,21 @@ internal static class ApiProblems
     /// <summary>How long a client should wait before trying again when the store does not answer.</summary>
     public const string StoreRetryAfterSeconds = "5";
 
-    public static IResult Unauthorized(HttpContext http, string detail)
+    public static ProblemHttpResult Unauthorized(HttpContext http, string detail)
     {
         http.Response.Headers.WWWAuthenticate = "Bearer";
-        return Results.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+        return TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
     }
 
-    public static IResult Forbidden(string detail) =>
-        Results.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
 
-    public static IResult NotFound(string detail) =>
-        Results.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not Found");
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not Found");
 
-    public static IResult StoreUnavailable(HttpContext http, string detail)
+    public static ProblemHttpResult StoreUnavailable(HttpContext http, string detail)
     {
         http.Response.Headers.RetryAfter = StoreRetryAfterSeconds;
-        return Results.Problem(detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store Unavailable");
+        return TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store Unavailable");
     }
 }

@@ -5,10 +5,16 @@ namespace ScriptMonitor.Server.Api;
 /// <summary>The native JSON API under <see cref="RoutePrefixes.Api"/>, one route group per feature.</summary>
 internal static class NativeApi
 {
+    /// <summary>Where the OpenAPI document of the native API is served.</summary>
+    public const string OpenApiDocumentPath = RoutePrefixes.Api + "/openapi.json";
+
     public static void MapNativeApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup(RoutePrefixes.Api);
         api.MapStatusEndpoints();
+
+        // The API's description holds no data, so it needs no key.
+        routes.MapOpenApi(OpenApiDocumentPath);
 
         // Under the API's prefix, an unknown path is the API's own 404, in its own error format.
         api.MapFallback((HttpContext http) => ApiProblems.NotFound($"no endpoint {http.Request.Method} {http.Request.Path}"));

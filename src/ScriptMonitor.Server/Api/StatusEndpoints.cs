@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using ScriptMonitor.Application.Services;
+using ScriptMonitor.Application.Views;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Server.Access;
 
@@ -9,14 +11,20 @@ internal static class StatusEndpoints
 {
     public static void MapStatusEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/status", ReadAsync).RequireScope(ApiScope.Read);
+        api.MapGet("/status", ReadAsync)
+            .RequireScope(ApiScope.Read)
+            .WithTags("Status")
+            .WithName("GetStatus")
+            .WithSummary("The status overview: one row per script, as scriptmon status --json prints it.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
     }
 
-    private static async Task<IResult> ReadAsync(MonitorServices services, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<StatusView>, ProblemHttpResult>> ReadAsync(MonitorServices services, HttpContext http, CancellationToken cancellationToken)
     {
         try
         {
-            return Results.Ok(await services.Status.ReadAsync(cancellationToken).ConfigureAwait(false));
+            return TypedResults.Ok(await services.Status.ReadAsync(cancellationToken).ConfigureAwait(false));
         }
         catch (StoreUnavailableException e)
         {

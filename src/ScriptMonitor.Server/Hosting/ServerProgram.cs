@@ -48,7 +48,16 @@ internal static class ServerProgram
             var store = app.Services.GetRequiredService<ServerStore>();
             await using (store.ConfigureAwait(false))
             {
-                await app.RunAsync().ConfigureAwait(false);
+                try
+                {
+                    await app.RunAsync().ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    // Kestrel's "failed to bind": a port in use or not allowed is a setting to fix, not a crash.
+                    await Console.Error.WriteLineAsync($"scriptmon-server: cannot listen: {e.Message}").ConfigureAwait(false);
+                    return ExitStartFailed;
+                }
             }
         }
 
@@ -83,6 +92,12 @@ internal static class ServerProgram
             ProgramName));
         builder.Services.AddSingleton<ICallerKeys, NoCallerKeys>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "ScriptMonitor API";
+            document.Info.Description = "The native API of scriptmon-server. Keys: Authorization: Bearer KEY or X-Api-Key: KEY.";
+            return Task.CompletedTask;
+        }));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ViewJsonContext.Default));
 
         var app = builder.Build();

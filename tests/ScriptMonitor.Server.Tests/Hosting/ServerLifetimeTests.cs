@@ -87,4 +87,18 @@ public sealed class ServerLifetimeTests
         Assert.Contains("cannot open the store", server.Output, StringComparison.Ordinal);
         Assert.Contains(notADatabase, server.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_port_already_in_use_stops_the_start_with_status_1_and_says_so()
+    {
+        using var folder = new TempFolder();
+        await using var first = await ServerProcess.Start(folder.File("first.db")).WaitUntilListeningAsync();
+
+        await using var second = ServerProcess.Start(folder.File("second.db"), "--urls", $"http://127.0.0.1:{first.BaseAddress.Port}");
+        var status = await second.WaitForExitAsync();
+
+        Assert.Equal(1, status);
+        Assert.Contains("scriptmon-server: cannot listen:", second.Output, StringComparison.Ordinal);
+        Assert.Contains("address already in use", second.Output, StringComparison.OrdinalIgnoreCase);
+    }
 }

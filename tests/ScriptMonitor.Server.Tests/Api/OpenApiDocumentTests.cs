@@ -1,0 +1,27 @@
+using System.Net;
+using System.Text.Json;
+using ScriptMonitor.Server.Tests.Support;
+
+namespace ScriptMonitor.Server.Tests.Api;
+
+public sealed class OpenApiDocumentTests
+{
+    [Fact]
+    public async Task The_server_describes_its_native_api_without_asking_for_a_key()
+    {
+        using var folder = new TempFolder();
+        await using var server = await ServerProcess.Start(folder.File("scriptmon.db")).WaitUntilListeningAsync();
+        using var client = server.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/api/v1/openapi.json", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = document.RootElement;
+        Assert.StartsWith("3.", root.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        var status = root.GetProperty("paths").GetProperty("/api/v1/status").GetProperty("get");
+        Assert.Equal("#/components/schemas/StatusView", status.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.True(status.GetProperty("responses").TryGetProperty("401", out _), "the 401 of a call without a key is described");
+        Assert.True(root.GetProperty("components").GetProperty("schemas").TryGetProperty("ScriptStatusView", out _));
+    }
+}
