@@ -4,7 +4,8 @@
 #
 # The PostgreSQL tests start a throwaway PostgreSQL server of their own (initdb, pg_ctl) unless
 # SCRIPTMON_TEST_POSTGRES names one. This script makes sure the server binaries are there: on PATH, else
-# Debian's /usr/lib/postgresql/*/bin, else it installs Debian's postgresql-15.
+# Debian's /usr/lib/postgresql/*/bin, else it installs Debian's postgresql-15. It installs promtool (Debian's
+# prometheus package) the same way when it is missing.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -30,6 +31,16 @@ if [ -z "${SCRIPTMON_TEST_POSTGRES:-}" ] && ! find_postgres_bin; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y postgresql-15 || exit 1
     export PATH="/usr/lib/postgresql/15/bin:$PATH"
     find_postgres_bin || { echo "test.sh: postgresql-15 installed but initdb/pg_ctl still not found" >&2; exit 1; }
+fi
+
+# The server's metrics are checked with Prometheus' own linter, promtool (Debian package `prometheus`).
+if ! command -v promtool >/dev/null 2>&1; then
+    echo "test.sh: promtool not found; installing prometheus" >&2
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update || exit 1
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends prometheus || exit 1
+    command -v promtool >/dev/null 2>&1 || { echo "test.sh: prometheus installed but promtool still not found" >&2; exit 1; }
 fi
 
 log=$(mktemp)

@@ -4,6 +4,7 @@ using ScriptMonitor.Application.Services;
 using ScriptMonitor.Application.Views;
 using ScriptMonitor.Server.Access;
 using ScriptMonitor.Server.Api;
+using ScriptMonitor.Server.Metrics;
 using Microsoft.Extensions.Options;
 using ScriptMonitor.Server.Health;
 
@@ -103,6 +104,7 @@ internal static class ServerProgram
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapNativeApi();
+        app.MapMetricsEndpoint();
         return app;
     }
 }

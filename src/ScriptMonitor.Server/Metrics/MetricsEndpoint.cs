@@ -1,0 +1,45 @@
+using ScriptMonitor.Application.Services;
+using ScriptMonitor.Runs;
+using ScriptMonitor.Server.Access;
+using ScriptMonitor.Server.Api;
+using ScriptMonitor.Server.Hosting;
+
+namespace ScriptMonitor.Server.Metrics;
+
+/// <summary>Prometheus' scrape endpoint: a read key, or anonymous when anonymous reading is on.</summary>
+internal static class MetricsEndpoint
+{
+    /// <summary>Prometheus' text exposition format.</summary>
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    private const int BytesPerScript = 1536;
+
+    public static void MapMetricsEndpoint(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet(RoutePrefixes.Metrics, ScrapeAsync)
+            .RequireScope(ApiScope.Read)
+            .ExcludeFromDescription();
+    }
+
+    private static async Task ScrapeAsync(MonitorServices services, HttpContext http, CancellationToken cancellationToken)
+    {
+        Application.Views.StatusView status;
+        try
+        {
+            status = await services.Status.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e)
+        {
+            // A scrape that cannot read the store fails as a whole: Prometheus marks the target down (up == 0)
+            // rather than keeping half a picture.
+            await ApiProblems.StoreUnavailable(http, e.Message).ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
+        // Kestrel writes asynchronously only: the page is built in memory (about 1.5 KB per script), then sent.
+        using var page = new StringWriter(new System.Text.StringBuilder(status.Scripts.Count * BytesPerScript), System.Globalization.CultureInfo.InvariantCulture);
+        ScriptMetricsWriter.Write(status, page);
+        http.Response.ContentType = ContentType;
+        await http.Response.WriteAsync(page.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+}
