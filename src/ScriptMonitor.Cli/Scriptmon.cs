@@ -49,6 +49,7 @@ internal static class Scriptmon
             SpoolCommand.Create(context),
             PruneCommand.Create(context),
             DbCommand.Create(context),
+            KeyCommand.Create(context),
         };
 
         // Every command keeps its files off closed descriptors 0, 1 and 2; exec's job gets them closed again.
@@ -100,7 +101,7 @@ internal static class Scriptmon
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            var (status, message) = Problem(e, FieldsOf(parse.CommandResult.Command.Name));
+            var (status, message) = Problem(e, FieldsOf(parse.CommandResult.Command));
             return Fail(context, status, message);
         }
     }
@@ -119,7 +120,7 @@ internal static class Scriptmon
     };
 
     /// <summary>The table of a command that names the library's fields as its options; none for a command whose refusals name its options already.</summary>
-    private static IReadOnlyDictionary<string, string> FieldsOf(string command) => command switch
+    private static IReadOnlyDictionary<string, string> FieldsOf(Command command) => command.Name switch
     {
         "last" => LastCommand.Fields,
         "runs" => RunsCommand.Fields,
@@ -127,6 +128,7 @@ internal static class Scriptmon
         "record" => RecordCommand.Fields,
         "expect" => ExpectCommand.Fields,
         "prune" => PruneCommand.Fields,
+        "create" or "revoke" when command.Parents.OfType<Command>().Any(parent => parent.Name == KeyCommand.Name) => KeyCommand.Fields,
         CheckCommand.Name => CheckCommand.Fields,
         _ => NoFields,
     };

@@ -119,6 +119,38 @@ internal static class PostgreSqlSchema
         {
             KeepsOlderWriters = true,
         },
+        new(
+            "API keys and the audit list",
+            """
+            -- API keys: never the secret, only its SHA-256 hash, found by a unique index in one lookup. A name is unique
+            -- among the keys not revoked, so a revoked key's name may be given to a new one.
+            CREATE TABLE {schema}.api_keys (
+                id              text COLLATE "C" NOT NULL PRIMARY KEY,
+                name            text COLLATE "C" NOT NULL,
+                scope           smallint    NOT NULL CHECK (scope IN (0, 1, 2)),
+                script_patterns text[]      NOT NULL,
+                secret_hash     bytea       NOT NULL,
+                created_at      timestamptz NOT NULL,
+                created_by      text        NOT NULL,
+                revoked_at      timestamptz
+            );
+            CREATE UNIQUE INDEX api_keys_by_secret_hash ON {schema}.api_keys (secret_hash);
+            CREATE UNIQUE INDEX api_keys_active_name ON {schema}.api_keys (name) WHERE revoked_at IS NULL;
+
+            -- Who changed what, newest first.
+            CREATE TABLE {schema}.audit_log (
+                id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at     timestamptz NOT NULL,
+                actor  text        NOT NULL,
+                action text        NOT NULL,
+                target text        NOT NULL,
+                detail text
+            );
+            CREATE INDEX audit_log_by_time ON {schema}.audit_log (at, id);
+            """)
+        {
+            KeepsOlderWriters = true,
+        },
     ];
 
     /// <summary>The first version whose rows record the oldest writer the store accepts.</summary>

@@ -11,14 +11,15 @@ namespace ScriptMonitor.PostgreSql;
 /// <remarks>
 /// What every store does is <see cref="ScriptRunStoreBase"/>'s; the SQL is split by role: runs
 /// (<see cref="PostgreSqlRunRows"/>), expectations (<see cref="PostgreSqlExpectationRows"/>), the reads of every script
-/// at once (<see cref="PostgreSqlReadModel"/>) and the schema (<see cref="PostgreSqlSchema"/>).
+/// at once (<see cref="PostgreSqlReadModel"/>), keys and the audit list (<see cref="PostgreSqlKeyRows"/>) and the
+/// schema (<see cref="PostgreSqlSchema"/>).
 /// </remarks>
 public sealed class PostgreSqlScriptRunStore : ScriptRunStoreBase
 {
     private readonly PostgreSqlSession _session;
 
     private PostgreSqlScriptRunStore(PostgreSqlSession session, PostgreSqlExpectationRows expectations, TimeProvider timeProvider)
-        : base(new PostgreSqlRunRows(session), expectations, new PostgreSqlReadModel(session, expectations), timeProvider)
+        : base(new PostgreSqlRunRows(session), expectations, new PostgreSqlReadModel(session, expectations), new PostgreSqlKeyRows(session), timeProvider)
     {
         _session = session;
     }

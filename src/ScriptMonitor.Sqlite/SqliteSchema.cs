@@ -113,6 +113,38 @@ internal static class SqliteSchema
         {
             KeepsOlderWriters = true,
         },
+        new(
+            "API keys and the audit list",
+            """
+            -- API keys: never the secret, only its SHA-256 hash, found by a unique index in one lookup. A name is unique
+            -- among the keys not revoked, so a revoked key's name may be given to a new one.
+            CREATE TABLE api_keys (
+                id              TEXT    NOT NULL PRIMARY KEY,
+                name            TEXT    NOT NULL,
+                scope           INTEGER NOT NULL CHECK (scope IN (0, 1, 2)),
+                script_patterns TEXT    NOT NULL,
+                secret_hash     BLOB    NOT NULL,
+                created_at      INTEGER NOT NULL,
+                created_by      TEXT    NOT NULL,
+                revoked_at      INTEGER
+            ) WITHOUT ROWID;
+            CREATE UNIQUE INDEX api_keys_by_secret_hash ON api_keys (secret_hash);
+            CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL;
+
+            -- Who changed what, newest first.
+            CREATE TABLE audit_log (
+                id     INTEGER PRIMARY KEY,
+                at     INTEGER NOT NULL,
+                actor  TEXT    NOT NULL,
+                action TEXT    NOT NULL,
+                target TEXT    NOT NULL,
+                detail TEXT
+            );
+            CREATE INDEX audit_log_by_time ON audit_log (at, id);
+            """)
+        {
+            KeepsOlderWriters = true,
+        },
     ];
 
     /// <summary>

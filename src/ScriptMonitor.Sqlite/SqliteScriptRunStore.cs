@@ -10,14 +10,15 @@ namespace ScriptMonitor.Sqlite;
 /// <remarks>
 /// What every store does is <see cref="ScriptRunStoreBase"/>'s; the SQL is split by role: runs
 /// (<see cref="SqliteRunRows"/>), expectations (<see cref="SqliteExpectationRows"/>), the reads of every script at once
-/// (<see cref="SqliteReadModel"/>) and the schema (<see cref="SqliteSchema"/>).
+/// (<see cref="SqliteReadModel"/>), keys and the audit list (<see cref="SqliteKeyRows"/>) and the schema
+/// (<see cref="SqliteSchema"/>).
 /// </remarks>
 public sealed class SqliteScriptRunStore : ScriptRunStoreBase
 {
     private readonly SqliteSession _session;
 
     private SqliteScriptRunStore(SqliteSession session, SqliteExpectationRows expectations, TimeProvider timeProvider)
-        : base(new SqliteRunRows(session), expectations, new SqliteReadModel(session, expectations), timeProvider)
+        : base(new SqliteRunRows(session), expectations, new SqliteReadModel(session, expectations), new SqliteKeyRows(session), timeProvider)
     {
         _session = session;
     }

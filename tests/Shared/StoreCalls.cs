@@ -1,5 +1,6 @@
 // Compiled into the storage tests and into the RunWriter fixture, which makes the same calls as another user.
 using System.Globalization;
+using ScriptMonitor.Access;
 using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 
@@ -44,7 +45,10 @@ public static class StoreCalls
     /// <summary>A run <see cref="SeedAsync"/> leaves running, for the abandonment.</summary>
     private static readonly Guid ToAbandon = Guid.Parse("0c0a3b7e-3d44-4d6f-9f55-1f6b8e0d2a02");
 
-    /// <summary>Records what the calls need: two runs in progress, old runs to prune, an old skip, an expectation.</summary>
+    /// <summary>The hash of a key <see cref="SeedAsync"/> adds, for the lookup.</summary>
+    private static readonly byte[] SeededKeyHash = [.. Enumerable.Range(1, KeyValidation.SecretHashLength).Select(i => (byte)i)];
+
+    /// <summary>Records what the calls need: two runs in progress, old runs to prune, an old skip, an expectation, a key to revoke.</summary>
     public static async Task SeedAsync(IScriptRunStore store, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -58,6 +62,7 @@ public static class StoreCalls
         await store.RecordStartAsync(Script, now.AddMinutes(-30), Host, ToAbandon);
         await store.RecordSkipAsync(new ScriptSkip(Guid.NewGuid(), Script, Host, now.AddDays(-9), "pid 1"));
         await store.SetExpectationAsync(new ScriptExpectation(Script) { Schedule = Schedule.Every(TimeSpan.FromHours(1)) });
+        await store.AddKeyAsync(new ApiKey("seededaa", "seeded", KeyScope.Read, [], now.AddDays(-1), AuditEntry.CommandLine), SeededKeyHash);
     }
 
     /// <summary>The calls, at <paramref name="now"/>.</summary>
@@ -87,7 +92,22 @@ public static class StoreCalls
         new("RemoveExpectationAsync", true, s => s.RemoveExpectationAsync(Script)),
         new("ReadSnapshotsAsync", false, s => s.ReadSnapshotsAsync()),
         new("CountRunsAsync", false, s => s.CountRunsAsync(new RunQuery(Script))),
+        new("AddKeyAsync", true, s => s.AddKeyAsync(new ApiKey("calledaa", "called", KeyScope.Ingest, ["contract-*"], now.AddMinutes(-1), AuditEntry.CommandLine), new byte[KeyValidation.SecretHashLength])),
+        new("FindKeyAsync", false, s => s.FindKeyAsync(SeededKeyHash)),
+        new("ListKeysAsync", false, s => s.ListKeysAsync()),
+        new("RevokeKeyAsync", true, s => RevokeAsync(s, "seeded", now)),
+        new("RecordAuditAsync", true, s => s.RecordAuditAsync(new AuditEntry(now.AddMinutes(-1), "seeded", "script.pause", Script))),
+        new("ListAuditAsync", false, s => s.ListAuditAsync()),
     ];
+
+    /// <summary>A revocation that must find its key: false would be a store that lost it, not one that failed.</summary>
+    private static async Task RevokeAsync(IScriptRunStore store, string name, DateTimeOffset now)
+    {
+        if (!await store.RevokeKeyAsync(name, now.AddMinutes(-1), AuditEntry.CommandLine))
+        {
+            throw new InvalidOperationException($"The key '{name}' was not found to revoke.");
+        }
+    }
 
     /// <summary>Makes every call in turn and says how each ended; a call never stops the next.</summary>
     public static async Task<IReadOnlyList<StoreCallResult>> CallEachAsync(IScriptRunStore store, DateTimeOffset now)

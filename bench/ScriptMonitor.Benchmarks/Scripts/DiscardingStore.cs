@@ -1,3 +1,4 @@
+using ScriptMonitor.Access;
 using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 
@@ -66,6 +67,19 @@ internal sealed class DiscardingStore : IScriptRunStore
         Task.FromResult<IReadOnlyList<ScriptExpectation>>([]);
 
     public Task<bool> RemoveExpectationAsync(string scriptName, CancellationToken cancellationToken = default) => Task.FromResult(false);
+
+    public Task AddKeyAsync(ApiKey key, byte[] secretHash, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<ApiKey?> FindKeyAsync(byte[] secretHash, CancellationToken cancellationToken = default) => Task.FromResult<ApiKey?>(null);
+
+    public Task<IReadOnlyList<ApiKey>> ListKeysAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<ApiKey>>([]);
+
+    public Task<bool> RevokeKeyAsync(string nameOrId, DateTimeOffset at, string actor, CancellationToken cancellationToken = default) => Task.FromResult(false);
+
+    public Task RecordAuditAsync(AuditEntry entry, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(DateTimeOffset? before = null, int limit = RunQuery.DefaultLimit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<AuditEntry>>([]);
 
     public Task<IReadOnlyList<ScriptSnapshot>> ReadSnapshotsAsync(IReadOnlyCollection<string>? scriptNames = null, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ScriptSnapshot>>([]);

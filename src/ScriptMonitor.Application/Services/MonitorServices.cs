@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ScriptMonitor.Application.Access;
 using ScriptMonitor.Application.Checks;
 using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.Expectations;
@@ -45,6 +46,9 @@ public sealed class MonitorServices
 
     /// <summary>The expectations.</summary>
     public IExpectations Expectations => new StoreExpectations(_store, _timeProvider);
+
+    /// <summary>The API keys of the store, as its host's command line manages them.</summary>
+    public StoreKeys Keys => new(_store, _timeProvider);
 
     /// <summary>The use cases of a location.</summary>
     /// <param name="location">Where the data lives.</param>

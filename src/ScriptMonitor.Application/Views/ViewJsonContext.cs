@@ -22,4 +22,7 @@ namespace ScriptMonitor.Application.Views;
 [JsonSerializable(typeof(LearnedView))]
 [JsonSerializable(typeof(RunClosedView))]
 [JsonSerializable(typeof(CheckView))]
+[JsonSerializable(typeof(KeyListView))]
+[JsonSerializable(typeof(KeyCreatedView))]
+[JsonSerializable(typeof(KeyRevokedView))]
 public sealed partial class ViewJsonContext : JsonSerializerContext;

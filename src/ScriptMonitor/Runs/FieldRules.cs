@@ -74,4 +74,19 @@ public static class FieldRules
 
     /// <summary>A time zone must be an IANA time zone this machine knows.</summary>
     public const string TimeZone = "time-zone";
+
+    /// <summary>A key's scope must be Ingest, Read or Admin.</summary>
+    public const string Scope = "scope";
+
+    /// <summary>A key's id must be a short run of the characters ids are made of.</summary>
+    public const string KeyId = "key-id";
+
+    /// <summary>Script patterns may be given only for an ingest key.</summary>
+    public const string OnlyForIngest = "only-for-ingest";
+
+    /// <summary>A key is added active: it must not carry a revocation.</summary>
+    public const string AddedActive = "added-active";
+
+    /// <summary>An audit entry's action must be a short dotted word such as <c>key.create</c>.</summary>
+    public const string AuditAction = "audit-action";
 }

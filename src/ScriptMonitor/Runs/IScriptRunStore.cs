@@ -2,15 +2,16 @@ namespace ScriptMonitor.Runs;
 
 /// <summary>
 /// A store of script runs: the spec's <see cref="IScriptActivitySet"/> plus starts, failures and queries, and the
-/// expectations and history reads of <see cref="Health.IExpectationStore"/>. Every store implements all of it, with the
-/// same contract; all instants are stored in UTC, exact to the microsecond.
+/// expectations and history reads of <see cref="Health.IExpectationStore"/>, and the API keys and audit list of
+/// <see cref="Access.IKeyStore"/>. Every store implements all of it, with the same contract; all instants are stored in
+/// UTC, exact to the microsecond.
 /// </summary>
 /// <remarks>
 /// Any call may throw <see cref="StoreUnavailableException"/> when the database cannot be reached or written for a
 /// reason outside the call (server down, disk full, file locked); a caller that must not lose a run spools it.
 /// A bad argument is an <see cref="ArgumentException"/>, thrown before anything is written.
 /// </remarks>
-public interface IScriptRunStore : IScriptActivitySet, Health.IExpectationStore, IDisposable, IAsyncDisposable
+public interface IScriptRunStore : IScriptActivitySet, Health.IExpectationStore, Access.IKeyStore, IDisposable, IAsyncDisposable
 {
     /// <summary>What this store is and where its data lives, for people to read (never contains a password).</summary>
     string Description { get; }

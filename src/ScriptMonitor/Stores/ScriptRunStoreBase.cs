@@ -1,3 +1,4 @@
+using ScriptMonitor.Access;
 using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 
@@ -7,22 +8,25 @@ namespace ScriptMonitor.Stores;
 /// What every store does the same, written once: every argument is checked before anything is written, runs get
 /// their ids and this host's name, a duplicate start is refused, runtime statistics are computed from the runtimes a
 /// backend reads. A backend derives from this and supplies its SQL by role: runs (<see cref="IRunRows"/>),
-/// expectations (<see cref="IExpectationRows"/>) and the reads of every script at once (<see cref="IStoreReadModel"/>).
+/// expectations (<see cref="IExpectationRows"/>), keys and the audit list (<see cref="IKeyRows"/>) and the reads of every script at once (<see cref="IStoreReadModel"/>).
 /// </summary>
 public abstract class ScriptRunStoreBase : IScriptRunStore
 {
     private readonly IRunRows _runs;
     private readonly IExpectationRows _expectations;
     private readonly IStoreReadModel _readModel;
+    private readonly IKeyRows _keys;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the store over a backend's SQL.</summary>
     /// <param name="runs">The SQL of runs and skip events.</param>
     /// <param name="expectations">The SQL of expectations.</param>
     /// <param name="readModel">The reads of every script at once.</param>
+    /// <param name="keys">The SQL of API keys and the audit list.</param>
     /// <param name="timeProvider">The clock that judges "in the future" and stamps expectation changes.</param>
-    protected ScriptRunStoreBase(IRunRows runs, IExpectationRows expectations, IStoreReadModel readModel, TimeProvider timeProvider)
+    protected ScriptRunStoreBase(IRunRows runs, IExpectationRows expectations, IStoreReadModel readModel, IKeyRows keys, TimeProvider timeProvider)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(expectations);
         ArgumentNullException.ThrowIfNull(readModel);
@@ -30,6 +34,7 @@ public abstract class ScriptRunStoreBase : IScriptRunStore
         _runs = runs;
         _expectations = expectations;
         _readModel = readModel;
+        _keys = keys;
         _timeProvider = timeProvider;
     }
 
@@ -232,6 +237,75 @@ public abstract class ScriptRunStoreBase : IScriptRunStore
         }
 
         return _readModel.ReadSnapshotsAsync(scriptNames, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task AddKeyAsync(ApiKey key, byte[] secretHash, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var checkedKey = KeyValidation.NewKey(key, secretHash, Now);
+        var patterns = checkedKey.ScriptPatterns.Count == 0 ? string.Empty : $", scripts {string.Join(' ', checkedKey.ScriptPatterns)}";
+        var entry = new AuditEntry(
+            checkedKey.CreatedAt,
+            checkedKey.CreatedBy,
+            AuditActions.KeyCreate,
+            checkedKey.Name,
+            KeyValidation.Detail($"id {checkedKey.Id}, scope {checkedKey.Scope.ToString().ToLowerInvariant()}{patterns}"));
+        if (!await _keys.InsertAsync(checkedKey, [.. secretHash], entry, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException(
+                $"A key named '{checkedKey.Name}' is active already, or a key has the id '{checkedKey.Id}' or the same secret; revoke the other key or choose another name.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<ApiKey?> FindKeyAsync(byte[] secretHash, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(secretHash);
+        return secretHash.Length == KeyValidation.SecretHashLength
+            ? _keys.FindAsync(secretHash, cancellationToken)
+            : throw ValidationException.Of(nameof(secretHash), FieldRules.Length, $"secretHash must be {KeyValidation.SecretHashLength} bytes, the SHA-256 hash of the key (it is {secretHash.Length}).");
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ApiKey>> ListKeysAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _keys.ListAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> RevokeKeyAsync(string nameOrId, DateTimeOffset at, string actor, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var errors = new FieldErrorList();
+        errors.Add(RunValidation.IdentifierError(nameOrId, nameof(nameOrId), "key name or id"));
+        errors.Add(RunValidation.InstantError(at, nameof(at), Now));
+        errors.Add(KeyValidation.ActorError(actor, nameof(actor)));
+        errors.ThrowIfAny();
+
+        var when = Timestamps.Normalize(at);
+        return _keys.RevokeAsync(
+            nameOrId,
+            when,
+            key => new AuditEntry(when, actor, AuditActions.KeyRevoke, key.Name, $"id {key.Id}"),
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task RecordAuditAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _keys.InsertAuditAsync(KeyValidation.Entry(entry, Now), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(DateTimeOffset? before = null, int limit = RunQuery.DefaultLimit, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RunValidation.Limit(limit, nameof(limit));
+        return _keys.ListAuditAsync(before is { } b ? Timestamps.Normalize(b) : null, limit, cancellationToken);
     }
 
     /// <inheritdoc/>

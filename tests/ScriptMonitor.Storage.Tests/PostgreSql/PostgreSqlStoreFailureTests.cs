@@ -25,7 +25,7 @@ public sealed class PostgreSqlStoreFailureTests(PostgreSqlServer server) : Store
         await using var other = new NpgsqlConnection(server.ConnectionString);
         await other.OpenAsync();
         await using var transaction = await other.BeginTransactionAsync();
-        await using (var lockTables = new NpgsqlCommand($"LOCK TABLE \"{schema}\".runs, \"{schema}\".scripts, \"{schema}\".skips, \"{schema}\".expectations IN EXCLUSIVE MODE", other, transaction))
+        await using (var lockTables = new NpgsqlCommand($"LOCK TABLE \"{schema}\".runs, \"{schema}\".scripts, \"{schema}\".skips, \"{schema}\".expectations, \"{schema}\".api_keys, \"{schema}\".audit_log IN EXCLUSIVE MODE", other, transaction))
         {
             await lockTables.ExecuteNonQueryAsync();
         }

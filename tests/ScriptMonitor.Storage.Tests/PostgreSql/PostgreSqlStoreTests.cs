@@ -67,6 +67,26 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task The_keys_migration_only_expands_so_a_build_one_version_behind_may_still_write()
+    {
+        var schema = PostgreSqlServer.NewSchemaName();
+        var behind = PostgreSqlSchema.LatestVersion - 1;
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PostgreSqlSchema.MigrateAsync(connection, schema, "test", PostgreSqlSchema.Migrations, async: true, CancellationToken.None, toVersion: behind);
+        }
+
+        await using var store = await OpenSchemaAsync(schema);
+        await store.AddKeyAsync(new Access.ApiKey("aaaaaaaa", "after", Access.KeyScope.Admin, [], DateTimeOffset.UtcNow, "cli"), new byte[Access.KeyValidation.SecretHashLength]);
+        var info = await store.GetInfoAsync();
+
+        Assert.Equal(PostgreSqlSchema.LatestVersion, info.SchemaVersion);
+        Assert.True(info.OldestWriterVersion <= behind, $"the store accepts writers from version {info.OldestWriterVersion}");
+        Assert.Equal(Stores.SchemaAccess.NewerCompatible, Stores.SchemaCompatibility.Judge(info.SchemaVersion, info.OldestWriterVersion, behind));
+    }
+
+    [Fact]
     public async Task OpenReadOnly_creates_no_schema_and_refuses_an_older_one_without_migrating_it()
     {
         var schema = PostgreSqlServer.NewSchemaName();

@@ -259,6 +259,26 @@ public sealed class SqliteFileTests : IDisposable
     }
 
     [Fact]
+    public async Task The_keys_migration_only_expands_so_a_build_one_version_behind_may_still_write()
+    {
+        var path = _directory.File("before-keys.db");
+        var behind = SqliteSchema.LatestVersion - 1;
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection, path, SqliteSchema.Migrations, toVersion: behind);
+        }
+
+        await using var store = SqliteScriptRunStore.Open(path);
+        await store.AddKeyAsync(new Access.ApiKey("aaaaaaaa", "after", Access.KeyScope.Admin, [], DateTimeOffset.UtcNow, "cli"), new byte[Access.KeyValidation.SecretHashLength]);
+        var info = await store.GetInfoAsync();
+
+        Assert.Equal(SqliteSchema.LatestVersion, info.SchemaVersion);
+        Assert.True(info.OldestWriterVersion <= behind, $"the store accepts writers from version {info.OldestWriterVersion}");
+        Assert.Equal(Stores.SchemaAccess.NewerCompatible, Stores.SchemaCompatibility.Judge(info.SchemaVersion, info.OldestWriterVersion, behind));
+    }
+
+    [Fact]
     public void OpenReadOnly_of_an_empty_file_returns_null_and_leaves_it_empty()
     {
         var path = _directory.File("empty.db");
