@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using ScriptMonitor.Access;
+using ScriptMonitor.Runs;
 using ScriptMonitor.Server.Api;
 using ScriptMonitor.Server.Hosting;
 
@@ -14,28 +16,37 @@ internal static class ScopeFilter
     private const string BearerPrefix = "Bearer ";
     private const string ApiKeyHeader = "X-Api-Key";
 
-    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, ApiScope scope)
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, KeyScope scope)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            var caller = await IdentifyAsync(http).ConfigureAwait(false);
+            Caller? caller;
+            try
+            {
+                caller = await IdentifyAsync(http).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException e)
+            {
+                return ApiProblems.StoreUnavailable(http, e.Message);
+            }
+
             if (caller is null)
             {
                 return ApiProblems.Unauthorized(http, "the key is unknown or revoked");
             }
 
-            if (caller.Scope is null)
+            if (caller.Key is null)
             {
                 var anonymousRead = http.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value.AnonymousRead;
-                if (!(scope == ApiScope.Read && anonymousRead))
+                if (!(scope == KeyScope.Read && anonymousRead))
                 {
                     return ApiProblems.Unauthorized(http, $"this call needs a key with the {Describe(scope)} scope (Authorization: Bearer KEY, or {ApiKeyHeader}: KEY)");
                 }
             }
             else if (!caller.May(scope))
             {
-                return ApiProblems.Forbidden($"the key '{caller.Name}' has the {Describe(caller.Scope.Value)} scope; this call needs {Describe(scope)}");
+                return ApiProblems.Forbidden($"the key '{caller.Name}' has the {Describe(caller.Key.Scope)} scope; this call needs {Describe(scope)}");
             }
 
             http.Items[typeof(Caller)] = caller;
@@ -68,5 +79,5 @@ internal static class ScopeFilter
         return request.Headers[ApiKeyHeader].ToString().Trim() is { Length: > 0 } key ? key : null;
     }
 
-    private static string Describe(ApiScope scope) => scope.ToString().ToLowerInvariant();
+    private static string Describe(KeyScope scope) => scope.ToString().ToLowerInvariant();
 }

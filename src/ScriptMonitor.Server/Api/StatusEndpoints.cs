@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ScriptMonitor.Application.Services;
 using ScriptMonitor.Application.Views;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Access;
 using ScriptMonitor.Server.Access;
 
 namespace ScriptMonitor.Server.Api;
@@ -12,7 +13,7 @@ internal static class StatusEndpoints
     public static void MapStatusEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/status", ReadAsync)
-            .RequireScope(ApiScope.Read)
+            .RequireScope(KeyScope.Read)
             .WithTags("Status")
             .WithName("GetStatus")
             .WithSummary("The status overview: one row per script, as scriptmon status --json prints it.")

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration.Memory;
+using ScriptMonitor.Application.Access;
 using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.Services;
 using ScriptMonitor.Application.Views;
@@ -91,7 +92,8 @@ internal static class ServerProgram
             TimeProvider.System,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("ScriptMonitor.Server"),
             ProgramName));
-        builder.Services.AddSingleton<ICallerKeys, NoCallerKeys>();
+        builder.Services.AddSingleton(new KeyService(store.Runs, TimeProvider.System));
+        builder.Services.AddSingleton<ICallerKeys, StoreCallerKeys>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {

@@ -1,5 +1,6 @@
 using ScriptMonitor.Application.Services;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Access;
 using ScriptMonitor.Server.Access;
 using ScriptMonitor.Server.Api;
 using ScriptMonitor.Server.Hosting;
@@ -17,7 +18,7 @@ internal static class MetricsEndpoint
     public static void MapMetricsEndpoint(this IEndpointRouteBuilder routes)
     {
         routes.MapGet(RoutePrefixes.Metrics, ScrapeAsync)
-            .RequireScope(ApiScope.Read)
+            .RequireScope(KeyScope.Read)
             .ExcludeFromDescription();
     }
 

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ScriptMonitor.Access;
+using ScriptMonitor.Application.Access;
+using ScriptMonitor.Application.Stores;
+using ScriptMonitor.Server.Tests.Support;
+
+namespace ScriptMonitor.Server.Tests.Api;
+
+/// <summary>Keys issued as <c>scriptmon key create</c> issues them, presented to a running server.</summary>
+public sealed class KeyAccessTests : IAsyncLifetime
+{
+    private static readonly Uri Status = new("/api/v1/status", UriKind.Relative);
+    private static readonly Uri Metrics = new("/metrics", UriKind.Relative);
+
+    private readonly TempFolder _folder = new();
+    private ServerProcess? _server;
+    private string _read = string.Empty;
+    private string _ingest = string.Empty;
+    private string _admin = string.Empty;
+    private string _revoked = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        var database = _folder.File("scriptmon.db");
+        using (var store = ScriptRunStores.Open(database))
+        {
+            var keys = new KeyService(store, TimeProvider.System);
+            _read = (await keys.CreateAsync("grafana", KeyScope.Read, [], "cli")).Secret;
+            _ingest = (await keys.CreateAsync("db1", KeyScope.Ingest, ["backup-*"], "cli")).Secret;
+            _admin = (await keys.CreateAsync("ops", KeyScope.Admin, [], "cli")).Secret;
+            _revoked = (await keys.CreateAsync("old", KeyScope.Read, [], "cli")).Secret;
+            Assert.True(await keys.RevokeAsync("old", "cli"));
+        }
+
+        _server = await ServerProcess.Start(database).WaitUntilListeningAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task A_read_key_reads_the_status_in_either_header()
+    {
+        using var bearer = await GetAsync(Status, request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _read));
+        using var header = await GetAsync(Status, request => request.Headers.Add("X-Api-Key", _read));
+
+        Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, header.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_admin_key_may_read_too()
+    {
+        using var response = await GetAsync(Metrics, request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _admin));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_ingest_key_reading_is_refused_with_403_naming_both_scopes_and_never_the_key()
+    {
+        using var status = await GetAsync(Status, request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _ingest));
+        using var metrics = await GetAsync(Metrics, request => request.Headers.Add("X-Api-Key", _ingest));
+
+        Assert.Equal(HttpStatusCode.Forbidden, status.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, metrics.StatusCode);
+        var body = await status.Content.ReadAsStringAsync();
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal("the key 'db1' has the ingest scope; this call needs read", problem.RootElement.GetProperty("detail").GetString());
+        Assert.DoesNotContain(_ingest, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(_ingest, _server!.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_revoked_key_is_401_as_an_unknown_one()
+    {
+        using var response = await GetAsync(Status, request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _revoked));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(Uri path, Action<HttpRequestMessage> present)
+    {
+        using var client = _server!.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        present(request);
+        return await client.SendAsync(request);
+    }
+}
