@@ -23,6 +23,14 @@ internal static class ApiProblems
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not Found");
 
+    /// <summary>A request with broken fields: every broken rule, each naming its field as the request does.</summary>
+    public static ProblemHttpResult BadRequest(string detail, IReadOnlyList<FieldProblem> errors) =>
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Bad Request",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
+
     public static ProblemHttpResult StoreUnavailable(HttpContext http, string detail)
     {
         http.Response.Headers.RetryAfter = StoreRetryAfterSeconds;

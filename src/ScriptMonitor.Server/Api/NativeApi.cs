@@ -1,4 +1,5 @@
 using ScriptMonitor.Server.Hosting;
+using ScriptMonitor.Server.Ingest;
 
 namespace ScriptMonitor.Server.Api;
 
@@ -8,10 +9,15 @@ internal static class NativeApi
     /// <summary>Where the OpenAPI document of the native API is served.</summary>
     public const string OpenApiDocumentPath = RoutePrefixes.Api + "/openapi.json";
 
-    public static void MapNativeApi(this IEndpointRouteBuilder routes)
+    public static void MapNativeApi(this WebApplication app)
     {
+        // A body the framework refuses before an endpoint runs (JSON that does not parse) gets the API's problem
+        // format too; only under the API's prefix, so no other protocol's errors take this shape.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(RoutePrefixes.Api), api => api.UseStatusCodePages());
+        var routes = app;
         var api = routes.MapGroup(RoutePrefixes.Api);
         api.MapStatusEndpoints();
+        api.MapIngestEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);

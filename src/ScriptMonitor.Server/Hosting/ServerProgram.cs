@@ -5,6 +5,7 @@ using ScriptMonitor.Application.Services;
 using ScriptMonitor.Application.Views;
 using ScriptMonitor.Server.Access;
 using ScriptMonitor.Server.Api;
+using ScriptMonitor.Server.Ingest;
 using ScriptMonitor.Server.Metrics;
 using Microsoft.Extensions.Options;
 using ScriptMonitor.Server.Health;
@@ -101,7 +102,11 @@ internal static class ServerProgram
             document.Info.Description = "The native API of scriptmon-server. Keys: Authorization: Bearer KEY or X-Api-Key: KEY.";
             return Task.CompletedTask;
         }));
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ViewJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ViewJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(1, ServerJsonContext.Default);
+        });
 
         var app = builder.Build();
         app.MapHealthEndpoints();

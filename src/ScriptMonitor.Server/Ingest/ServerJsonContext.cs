@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using ScriptMonitor.Server.Api;
+
+namespace ScriptMonitor.Server.Ingest;
+
+/// <summary>The server's own request and response bodies, serialized without reflection (Native AOT).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(RunRecord))]
+[JsonSerializable(typeof(RunReceipt))]
+[JsonSerializable(typeof(FieldProblem[]))]
+internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using ScriptMonitor.Access;
+using ScriptMonitor.Application.Access;
+using ScriptMonitor.Application.Stores;
+using ScriptMonitor.Runs;
+using ScriptMonitor.Server.Tests.Support;
+
+namespace ScriptMonitor.Server.Tests.Ingest;
+
+public sealed class IngestEndpointTests : IAsyncLifetime
+{
+    private static readonly Uri Runs = new("/api/v1/runs", UriKind.Relative);
+
+    private readonly TempFolder _folder = new();
+    private ServerProcess? _server;
+    private string _database = string.Empty;
+    private string _ingest = string.Empty;
+    private string _read = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        _database = _folder.File("scriptmon.db");
+        using (var store = ScriptRunStores.Open(_database))
+        {
+            var keys = new KeyService(store, TimeProvider.System);
+            _ingest = (await keys.CreateAsync("db1", KeyScope.Ingest, ["backup-*"], "cli")).Secret;
+            _read = (await keys.CreateAsync("grafana", KeyScope.Read, [], "cli")).Secret;
+        }
+
+        _server = await ServerProcess.Start(_database).WaitUntilListeningAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task A_finished_run_is_stored_once_however_often_it_is_sent_with_its_exact_instants()
+    {
+        var id = Guid.NewGuid();
+        var body = Run(id, "backup-db", startedAt: "2026-11-29T01:00:00.123456+02:00", completedAt: "2026-11-29T01:00:42.5+02:00");
+
+        using var first = await PostAsync(_ingest, body);
+        using var retry = await PostAsync(_ingest, body);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.True(JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.GetProperty("stored").GetBoolean());
+        Assert.False(JsonDocument.Parse(await retry.Content.ReadAsStringAsync()).RootElement.GetProperty("stored").GetBoolean());
+        var run = Assert.Single(await StoredRunsAsync("backup-db"));
+        Assert.Equal(id, run.RunId);
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 23, 0, 0, TimeSpan.Zero).AddTicks(1234560), run.StartedAt);
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 23, 0, 42, 500, TimeSpan.Zero), run.CompletedAt);
+        Assert.Equal(RunOutcome.Failed, run.Outcome);
+        Assert.Equal(3, run.ExitCode);
+        Assert.Equal("disk full\n", run.Output);
+    }
+
+    [Fact]
+    public async Task An_ingest_key_records_only_the_scripts_its_patterns_allow()
+    {
+        using var response = await PostAsync(_ingest, Run(Guid.NewGuid(), "report-daily"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("may not record runs of 'report-daily'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await StoredRunsAsync("report-daily"));
+    }
+
+    [Fact]
+    public async Task A_read_key_cannot_record_and_no_key_is_401()
+    {
+        using var read = await PostAsync(_read, Run(Guid.NewGuid(), "backup-read"));
+        using var none = await PostAsync(null, Run(Guid.NewGuid(), "backup-none"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Empty(await StoredRunsAsync("backup-read"));
+        Assert.Empty(await StoredRunsAsync("backup-none"));
+    }
+
+    [Fact]
+    public async Task Missing_fields_are_400_listing_each_by_its_json_name()
+    {
+        using var response = await PostAsync(_ingest, """{"script":"backup-x","outcome":"ok"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var paths = Errors(await response.Content.ReadAsStringAsync()).Select(e => e.Path).ToList();
+        Assert.Equal(["id", "host", "startedAt", "completedAt", "outcome"], paths);
+    }
+
+    [Fact]
+    public async Task Broken_rules_are_400_naming_the_field_and_nothing_is_stored()
+    {
+        var future = DateTimeOffset.UtcNow.AddDays(3).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        using var reversed = await PostAsync(_ingest, Run(Guid.NewGuid(), "backup-rev", startedAt: "2026-11-29T02:00:00Z", completedAt: "2026-11-29T01:00:00Z"));
+        using var ahead = await PostAsync(_ingest, Run(Guid.NewGuid(), "backup-future", startedAt: future, completedAt: future));
+        using var control = await PostAsync(_ingest, Run(Guid.NewGuid(), "backup-\u0007bell"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
+        var error = Assert.Single(Errors(await reversed.Content.ReadAsStringAsync()));
+        Assert.Equal("completedAt", error.Path);
+        Assert.StartsWith("completedAt ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("must not be before the start", error.Message, StringComparison.Ordinal);
+        Assert.Equal(FieldRules.NotBeforeStart, error.Rule);
+        Assert.Equal(HttpStatusCode.BadRequest, ahead.StatusCode);
+        Assert.Contains(Errors(await ahead.Content.ReadAsStringAsync()), e => e.Path == "startedAt");
+        Assert.Equal(HttpStatusCode.BadRequest, control.StatusCode);
+        Assert.Equal("script", Assert.Single(Errors(await control.Content.ReadAsStringAsync())).Path);
+        Assert.Empty(await StoredRunsAsync("backup-rev"));
+        Assert.Empty(await StoredRunsAsync("backup-future"));
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_a_400_problem()
+    {
+        using var response = await PostAsync(_ingest, "{ this is not json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static string Run(Guid id, string script, string startedAt = "2026-11-29T01:00:00Z", string completedAt = "2026-11-29T01:00:10Z") =>
+        JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = id,
+            ["script"] = script,
+            ["host"] = "db1",
+            ["startedAt"] = startedAt,
+            ["completedAt"] = completedAt,
+            ["outcome"] = "failed",
+            ["exitCode"] = 3,
+            ["output"] = "disk full\n",
+        });
+
+    private static List<(string Path, string Rule, string Message)> Errors(string problem) =>
+        [.. JsonDocument.Parse(problem).RootElement.GetProperty("errors").EnumerateArray()
+            .Select(e => (e.GetProperty("path").GetString()!, e.GetProperty("rule").GetString()!, e.GetProperty("message").GetString()!))];
+
+    private async Task<HttpResponseMessage> PostAsync(string? key, string json)
+    {
+        using var client = _server!.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Runs) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    private async Task<IReadOnlyList<ScriptRun>> StoredRunsAsync(string script)
+    {
+        using var store = ScriptRunStores.Open(_database);
+        return await store.ListRunsAsync(new RunQuery(script));
+    }
+}
