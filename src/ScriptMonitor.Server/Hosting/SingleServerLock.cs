@@ -6,6 +6,10 @@ namespace ScriptMonitor.Server.Hosting;
 /// </summary>
 internal sealed class SingleServerLock : IDisposable
 {
+    // What .NET reports on Linux when flock(2) finds the lock taken: EWOULDBLOCK as the exception's HResult. Any other
+    // failure to open the lock file (a read-only directory, a full disk) is said as itself, not as another server.
+    private const int LockTaken = 11;
+
     private readonly FileStream _file;
 
     private SingleServerLock(FileStream file, string path)
@@ -28,7 +32,7 @@ internal sealed class SingleServerLock : IDisposable
             var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             return new SingleServerLock(file, path);
         }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        catch (IOException e) when (e.HResult == LockTaken)
         {
             throw new ServerStartException($"another scriptmon-server already serves {databasePath} (it holds {path}); one server per SQLite database", e);
         }

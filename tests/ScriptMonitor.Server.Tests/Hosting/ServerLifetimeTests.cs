@@ -101,4 +101,19 @@ public sealed class ServerLifetimeTests
         Assert.Contains("scriptmon-server: cannot listen:", second.Output, StringComparison.Ordinal);
         Assert.Contains("address already in use", second.Output, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task A_lock_file_that_cannot_be_opened_is_said_as_itself_not_as_another_server()
+    {
+        using var folder = new TempFolder();
+        var database = folder.File("scriptmon.db");
+        Directory.CreateDirectory(database + ".server.lock");
+
+        await using var server = ServerProcess.Start(database);
+        var status = await server.WaitForExitAsync();
+
+        Assert.Equal(1, status);
+        Assert.Contains($"cannot open the server lock {database}.server.lock", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("another scriptmon-server", server.Output, StringComparison.Ordinal);
+    }
 }
