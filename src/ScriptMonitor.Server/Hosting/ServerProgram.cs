@@ -55,9 +55,10 @@ internal static class ServerProgram
                 {
                     await app.RunAsync().ConfigureAwait(false);
                 }
-                catch (IOException e)
+                catch (Exception e) when (e is IOException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
                 {
-                    // Kestrel's "failed to bind": a port in use or not allowed is a setting to fix, not a crash.
+                    // Kestrel refusing its settings (a port in use, a certificate that is missing or whose password is
+                    // wrong) is a setting to fix, not a crash.
                     await Console.Error.WriteLineAsync($"scriptmon-server: cannot listen: {e.Message}").ConfigureAwait(false);
                     return ExitStartFailed;
                 }
@@ -77,6 +78,9 @@ internal static class ServerProgram
         // Settings given on the command line win over the file, as they do everywhere else.
         builder.Configuration.AddCommandLine(args);
         builder.Host.UseSystemd();
+        // HTTPS endpoints and certificates from settings (Kestrel:Endpoints, Kestrel:Certificates); the slim builder
+        // leaves this out unless asked.
+        builder.WebHost.UseKestrelHttpsConfiguration();
 
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
         {
