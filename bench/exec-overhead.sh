@@ -13,21 +13,10 @@ cd "$(dirname "$0")/.."
 RUNS="${RUNS:-200}"
 WARMUP="${WARMUP:-20}"
 
-if ! command -v hyperfine >/dev/null 2>&1; then
-    echo "installing hyperfine..." >&2
-    if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
-    else sudo apt-get update -qq && sudo apt-get install -y -qq hyperfine >/dev/null; fi
-fi
-
-if [ -z "${SCRIPTMON:-}" ]; then
-    linker=()
-    if ! command -v clang >/dev/null 2>&1; then
-        found="$(compgen -c clang- | grep -E '^clang-[0-9]+$' | sort -t- -k2 -n | tail -1 || true)"
-        [ -n "$found" ] && linker=("-p:CppCompilerAndLinker=$found")
-    fi
-    dotnet publish src/ScriptMonitor.Cli -c Release -r linux-x64 -o artifacts/bench/scriptmon "${linker[@]}" >&2
-    SCRIPTMON="$PWD/artifacts/bench/scriptmon/scriptmon"
-fi
+# shellcheck source=bench/common.sh
+. bench/common.sh
+ensure_hyperfine
+ensure_scriptmon
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

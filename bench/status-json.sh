@@ -18,21 +18,10 @@ RUNS="${RUNS:-10}"
 SCRIPTS="${SCRIPTS:-10000}"
 RUN_COUNT="${RUN_COUNT:-1000000}"
 
-if ! command -v hyperfine >/dev/null 2>&1; then
-    echo "installing hyperfine..." >&2
-    if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
-    else sudo apt-get update -qq && sudo apt-get install -y -qq hyperfine >/dev/null; fi
-fi
-
-if [ -z "${SCRIPTMON:-}" ]; then
-    linker=()
-    if ! command -v clang >/dev/null 2>&1; then
-        found="$(compgen -c clang- | grep -E '^clang-[0-9]+$' | sort -t- -k2 -n | tail -1 || true)"
-        [ -n "$found" ] && linker=("-p:CppCompilerAndLinker=$found")
-    fi
-    dotnet publish src/ScriptMonitor.Cli -c Release -r linux-x64 -o artifacts/bench/scriptmon "${linker[@]}" >&2
-    SCRIPTMON="$PWD/artifacts/bench/scriptmon/scriptmon"
-fi
+# shellcheck source=bench/common.sh
+. bench/common.sh
+ensure_hyperfine
+ensure_scriptmon
 
 # The same data the BenchmarkDotNet benchmarks use, made once and kept under /tmp/scriptmon-bench.
 source_db="${DATA:-$(dotnet run -c Release --project bench/ScriptMonitor.Benchmarks -- make-data "$SCRIPTS" "$RUN_COUNT" | tail -1)}"
