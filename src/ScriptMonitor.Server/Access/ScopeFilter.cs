@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using ScriptMonitor.Access;
-using ScriptMonitor.Runs;
 using ScriptMonitor.Server.Api;
 using ScriptMonitor.Server.Hosting;
 
@@ -21,15 +20,7 @@ internal static class ScopeFilter
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            Caller? caller;
-            try
-            {
-                caller = await IdentifyAsync(http).ConfigureAwait(false);
-            }
-            catch (StoreUnavailableException e)
-            {
-                return ApiProblems.StoreUnavailable(http, e.Message);
-            }
+            var caller = await IdentifyAsync(http).ConfigureAwait(false);
 
             if (caller is null)
             {

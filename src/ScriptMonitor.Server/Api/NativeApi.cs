@@ -13,7 +13,8 @@ internal static class NativeApi
     {
         // A body the framework refuses before an endpoint runs (JSON that does not parse) gets the API's problem
         // format too; only under the API's prefix, so no other protocol's errors take this shape.
-        app.UseWhen(http => http.Request.Path.StartsWithSegments(RoutePrefixes.Api), api => api.UseStatusCodePages());
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(RoutePrefixes.Api), api => api.UseStatusCodePages().UseStoreUnavailableProblems());
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(RoutePrefixes.Metrics), metrics => metrics.UseStoreUnavailableProblems());
         var routes = app;
         var api = routes.MapGroup(RoutePrefixes.Api);
         api.MapStatusEndpoints();

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScriptMonitor.Application.Services;
 using ScriptMonitor.Application.Views;
-using ScriptMonitor.Runs;
 using ScriptMonitor.Access;
 using ScriptMonitor.Server.Access;
 
@@ -18,18 +17,10 @@ internal static class StatusEndpoints
             .WithName("GetStatus")
             .WithSummary("The status overview: one row per script, as scriptmon status --json prints it.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<Results<Ok<StatusView>, ProblemHttpResult>> ReadAsync(MonitorServices services, HttpContext http, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return TypedResults.Ok(await services.Status.ReadAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (StoreUnavailableException e)
-        {
-            return ApiProblems.StoreUnavailable(http, e.Message);
-        }
-    }
+    private static async Task<Ok<StatusView>> ReadAsync(MonitorServices services, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await services.Status.ReadAsync(cancellationToken).ConfigureAwait(false));
 }

@@ -65,10 +65,6 @@ internal static class IngestEndpoints
         {
             return ApiProblems.BadRequest("the run breaks a rule", [.. e.Errors.Select(error => new FieldProblem(NameOf(error.Path), error.Rule, error.Describe(NameOf)))]);
         }
-        catch (StoreUnavailableException e)
-        {
-            return ApiProblems.StoreUnavailable(http, e.Message);
-        }
     }
 
     private static List<FieldProblem> Missing(RunRecord record)

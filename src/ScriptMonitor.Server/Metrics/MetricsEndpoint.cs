@@ -1,8 +1,6 @@
 using ScriptMonitor.Application.Services;
-using ScriptMonitor.Runs;
 using ScriptMonitor.Access;
 using ScriptMonitor.Server.Access;
-using ScriptMonitor.Server.Api;
 using ScriptMonitor.Server.Hosting;
 
 namespace ScriptMonitor.Server.Metrics;
@@ -24,18 +22,9 @@ internal static class MetricsEndpoint
 
     private static async Task ScrapeAsync(MonitorServices services, HttpContext http, CancellationToken cancellationToken)
     {
-        Application.Views.StatusView status;
-        try
-        {
-            status = await services.Status.ReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (StoreUnavailableException e)
-        {
-            // A scrape that cannot read the store fails as a whole: Prometheus marks the target down (up == 0)
-            // rather than keeping half a picture.
-            await ApiProblems.StoreUnavailable(http, e.Message).ExecuteAsync(http).ConfigureAwait(false);
-            return;
-        }
+        // A scrape that cannot read the store fails as a whole (503, StoreUnavailableProblems): Prometheus marks the
+        // target down rather than keeping half a picture.
+        var status = await services.Status.ReadAsync(cancellationToken).ConfigureAwait(false);
 
         // Kestrel writes asynchronously only: the page is built in memory (about 1.5 KB per script), then sent.
         using var page = new StringWriter(new System.Text.StringBuilder(status.Scripts.Count * BytesPerScript), System.Globalization.CultureInfo.InvariantCulture);
