@@ -271,6 +271,33 @@ internal sealed class PostgreSqlRunRows : IRunRows
         }, cancellationToken);
     }
 
+    public Task<long> PruneOutputAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        // As PruneAsync: chosen once from one snapshot, then cleared batch by batch, each batch its own short transaction.
+        var candidatesSql = $"SELECT id FROM {_schema}.runs WHERE started_at < $1 AND outcome <> {(int)RunOutcome.Running} AND output IS NOT NULL";
+        return _session.WithConnectionAsync("prune run output", async connection =>
+        {
+            IReadOnlyList<long> candidates;
+            await using (var command = Command(connection, candidatesSql, TimestampTz(olderThan)))
+            {
+                candidates = await ReadAllAsync(command, r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+            }
+
+            long cleared = 0;
+            foreach (var batch in candidates.Chunk(PruneBatchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await using var clear = Command(
+                    connection,
+                    $"UPDATE {_schema}.runs SET output = NULL WHERE id = ANY($1) AND output IS NOT NULL",
+                    new NpgsqlParameter { Value = batch, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                cleared += await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return cleared;
+        }, cancellationToken);
+    }
+
     /// <summary>A statement filtered by a <see cref="RunQuery"/>, with its parameters: shared by listing and counting runs.</summary>
     private static (StringBuilder Sql, List<NpgsqlParameter> Parameters) RunFilter(string select, RunQuery query)
     {

@@ -248,6 +248,38 @@ internal sealed class SqliteRunRows : IRunRows
         return Task.FromResult(deleted);
     }
 
+    public Task<long> PruneOutputAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        // As PruneAsync: chosen once, then cleared batch by batch, each batch its own short write transaction.
+        var candidates = _session.Use(_ =>
+        {
+            using var command = _session.Command($"SELECT id FROM runs WHERE started_at < $cutoff AND outcome <> {(int)RunOutcome.Running} AND output IS NOT NULL");
+            command.Parameters.AddWithValue("$cutoff", Timestamps.ToUnixMicroseconds(olderThan));
+            var ids = new List<long>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+
+            return ids;
+        });
+
+        long cleared = 0;
+        foreach (var batch in candidates.Chunk(PruneBatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            cleared += _session.InTransaction(write: true, transaction =>
+            {
+                using var command = _session.Command("UPDATE runs SET output = NULL WHERE id IN (SELECT value FROM json_each($ids)) AND output IS NOT NULL", transaction);
+                command.Parameters.AddWithValue("$ids", "[" + string.Join(',', batch) + "]");
+                return command.ExecuteNonQuery();
+            });
+        }
+
+        return Task.FromResult(cleared);
+    }
+
     /// <summary>The WHERE clause of a <see cref="RunQuery"/>, with its parameters: shared by listing and counting runs.</summary>
     private static void AppendRunFilter(StringBuilder sql, SqliteCommand command, RunQuery query)
     {
