@@ -273,24 +273,27 @@ internal sealed class PostgreSqlRunRows : IRunRows
 
     public Task<long> PruneOutputAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
-        // As PruneAsync: chosen once from one snapshot, then cleared batch by batch, each batch its own short transaction.
-        var candidatesSql = $"SELECT id FROM {_schema}.runs WHERE started_at < $1 AND outcome <> {(int)RunOutcome.Running} AND output IS NOT NULL";
+        // Window by window of row ids, each its own short statement: no row stays locked against a writer for long.
         return _session.WithConnectionAsync("prune run output", async connection =>
         {
-            IReadOnlyList<long> candidates;
-            await using (var command = Command(connection, candidatesSql, TimestampTz(olderThan)))
+            long first, last;
+            await using (var bounds = Command(connection, $"SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM {_schema}.runs"))
+            await using (var reader = await bounds.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                candidates = await ReadAllAsync(command, r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                (first, last) = (reader.GetInt64(0), reader.GetInt64(1));
             }
 
             long cleared = 0;
-            foreach (var batch in candidates.Chunk(PruneBatchSize))
+            for (var from = first; from <= last && last > 0; from += PruneBatchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 await using var clear = Command(
                     connection,
-                    $"UPDATE {_schema}.runs SET output = NULL WHERE id = ANY($1) AND output IS NOT NULL",
-                    new NpgsqlParameter { Value = batch, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                    $"UPDATE {_schema}.runs SET output = NULL WHERE id >= $1 AND id < $2 AND started_at < $3 AND outcome <> {(int)RunOutcome.Running} AND output IS NOT NULL",
+                    new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.Bigint },
+                    new NpgsqlParameter { Value = from + PruneBatchSize, NpgsqlDbType = NpgsqlDbType.Bigint },
+                    TimestampTz(olderThan));
                 cleared += await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 

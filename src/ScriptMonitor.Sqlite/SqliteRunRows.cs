@@ -250,29 +250,29 @@ internal sealed class SqliteRunRows : IRunRows
 
     public Task<long> PruneOutputAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
-        // As PruneAsync: chosen once, then cleared batch by batch, each batch its own short write transaction.
-        var candidates = _session.Use(_ =>
+        // Window by window of row ids, each its own short write transaction: the connection is never held for a scan
+        // of the whole table, so recording a run waits at most for one window.
+        var (first, last) = _session.Use(_ =>
         {
-            using var command = _session.Command($"SELECT id FROM runs WHERE started_at < $cutoff AND outcome <> {(int)RunOutcome.Running} AND output IS NOT NULL");
-            command.Parameters.AddWithValue("$cutoff", Timestamps.ToUnixMicroseconds(olderThan));
-            var ids = new List<long>();
+            using var command = _session.Command("SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM runs");
             using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                ids.Add(reader.GetInt64(0));
-            }
-
-            return ids;
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1));
         });
 
         long cleared = 0;
-        foreach (var batch in candidates.Chunk(PruneBatchSize))
+        var cutoff = Timestamps.ToUnixMicroseconds(olderThan);
+        for (var from = first; from <= last && last > 0; from += PruneBatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             cleared += _session.InTransaction(write: true, transaction =>
             {
-                using var command = _session.Command("UPDATE runs SET output = NULL WHERE id IN (SELECT value FROM json_each($ids)) AND output IS NOT NULL", transaction);
-                command.Parameters.AddWithValue("$ids", "[" + string.Join(',', batch) + "]");
+                using var command = _session.Command(
+                    $"UPDATE runs SET output = NULL WHERE id >= $from AND id < $to AND started_at < $cutoff AND outcome <> {(int)RunOutcome.Running} AND output IS NOT NULL",
+                    transaction);
+                command.Parameters.AddWithValue("$from", from);
+                command.Parameters.AddWithValue("$to", from + PruneBatchSize);
+                command.Parameters.AddWithValue("$cutoff", cutoff);
                 return command.ExecuteNonQuery();
             });
         }
