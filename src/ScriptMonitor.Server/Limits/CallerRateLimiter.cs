@@ -72,7 +72,8 @@ internal sealed class CallerRateLimiter : IDisposable
             TokensPerPeriod = fine ? 1 : (int)Math.Ceiling(settings.PermitsPerSecond * CoarsePeriod.TotalSeconds),
             ReplenishmentPeriod = fine ? TimeSpan.FromSeconds(1 / settings.PermitsPerSecond) : CoarsePeriod,
             QueueLimit = 0,
-            AutoReplenishment = true,
+            // The partitioned limiter refills every bucket from its one timer; a timer per caller would be many timers.
+            AutoReplenishment = false,
         };
     }
 }
