@@ -1,6 +1,5 @@
 using ScriptMonitor.Application.Spooling;
 using ScriptMonitor.Configuration;
-using ScriptMonitor.Sqlite;
 
 namespace ScriptMonitor.Application.Stores;
 
@@ -15,7 +14,7 @@ public static class StoreBackup
     public static bool Supports(StoreLocation location)
     {
         ArgumentNullException.ThrowIfNull(location);
-        return location.Provider is SqliteStoreProvider;
+        return ScriptRunStores.CanCopyWhileInUse(location);
     }
 
     /// <summary>Copies the store to <paramref name="destination"/>, replacing a file there.</summary>
@@ -28,16 +27,11 @@ public static class StoreBackup
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentException.ThrowIfNullOrWhiteSpace(destination);
-        if (!Supports(access.Location))
-        {
-            throw new NotSupportedException($"The store {access.Location} is not a SQLite file.");
-        }
-
         var directory = Path.GetDirectoryName(destination)!;
         var temporary = Path.Combine(directory, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.partial");
         try
         {
-            SqliteBackup.Copy(access.Location.Target, temporary);
+            ScriptRunStores.CopyWhileInUse(access.Location, temporary);
             using (var copy = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite))
             {
                 copy.Flush(flushToDisk: true);
