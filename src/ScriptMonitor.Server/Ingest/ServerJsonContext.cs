@@ -7,5 +7,6 @@ namespace ScriptMonitor.Server.Ingest;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(RunRecord))]
 [JsonSerializable(typeof(RunReceipt))]
+[JsonSerializable(typeof(SkipRecord))]
 [JsonSerializable(typeof(FieldProblem[]))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -57,7 +57,7 @@ internal sealed class InstanceMetrics(TimeProvider time)
     /// <summary>Every instance metric in Prometheus' text format.</summary>
     public void Write(TextWriter output)
     {
-        Family(output, "scriptmon_ingest_requests_total", "counter", "Requests to record runs this instance answered, by HTTP status.");
+        Family(output, "scriptmon_ingest_requests_total", "counter", "Requests to the ingest routes (runs, skips) this instance answered, by HTTP status.");
         foreach (var (status, count) in _ingestRequests.OrderBy(pair => pair.Key))
         {
             output.Write($"scriptmon_ingest_requests_total{{code=\"{status.ToString(CultureInfo.InvariantCulture)}\"}} {Volatile.Read(ref count.Value).ToString(CultureInfo.InvariantCulture)}\n");
