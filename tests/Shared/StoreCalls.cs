@@ -85,6 +85,7 @@ public static class StoreCalls
         new("ReadOverviewAsync", false, s => s.ReadOverviewAsync(new OverviewQuery(now.AddDays(-1), now.AddDays(-30), now))),
         new("GetRuntimeStatisticsAsync", false, s => s.GetRuntimeStatisticsAsync(Script, now.AddDays(-30), now)),
         new("PruneAsync", true, s => s.PruneAsync(now.AddDays(-5), keepLast: 1)),
+        new("PruneOutputAsync", true, s => s.PruneOutputAsync(now.AddDays(-5))),
         new("GetInfoAsync", false, s => s.GetInfoAsync()),
         new("SetExpectationAsync", true, s => s.SetExpectationAsync(new ScriptExpectation(Script) { Schedule = Schedule.Every(TimeSpan.FromHours(2)) })),
         new("GetExpectationAsync", false, s => s.GetExpectationAsync(Script)),

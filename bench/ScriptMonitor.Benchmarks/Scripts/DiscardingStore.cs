@@ -55,6 +55,8 @@ internal sealed class DiscardingStore : IScriptRunStore
 
     public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast = 0, CancellationToken cancellationToken = default) => Task.FromResult(0L);
 
+    public Task<long> PruneOutputAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) => Task.FromResult(0L);
+
     public Task<StoreInfo> GetInfoAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new StoreInfo(Description, 0, 0, null, 0, 0));
 

@@ -36,4 +36,15 @@ internal static class ApiProblems
         http.Response.Headers.RetryAfter = StoreRetryAfterSeconds;
         return TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store Unavailable");
     }
+
+    /// <summary>A body over the configured limit: nothing of it is stored.</summary>
+    public static ProblemHttpResult ContentTooLarge(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Content Too Large");
+
+    /// <summary>A caller over its rate limit, told how many whole seconds to wait.</summary>
+    public static ProblemHttpResult TooManyRequests(HttpContext http, long retryAfterSeconds, string detail)
+    {
+        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests");
+    }
 }

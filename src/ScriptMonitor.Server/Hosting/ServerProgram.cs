@@ -90,6 +90,7 @@ internal static class ServerProgram
         var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddServerOperations(options);
         var store = ServerStore.Open(options, TimeProvider.System);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(provider => MonitorServices.For(
@@ -113,6 +114,7 @@ internal static class ServerProgram
         });
 
         var app = builder.Build();
+        app.UseServerOperations();
         app.MapHealthEndpoints();
         app.MapNativeApi();
         app.MapMetricsEndpoint();

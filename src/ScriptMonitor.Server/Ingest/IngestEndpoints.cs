@@ -5,6 +5,7 @@ using ScriptMonitor.Runs;
 using ScriptMonitor.Server.Access;
 using ScriptMonitor.Server.Api;
 using ScriptMonitor.Server.Hosting;
+using ScriptMonitor.Server.Metrics;
 
 namespace ScriptMonitor.Server.Ingest;
 
@@ -57,7 +58,7 @@ internal static class IngestEndpoints
         var run = new ScriptRun(record.Id!.Value, record.Script!, record.Host!, record.StartedAt!.Value, record.CompletedAt, OutcomeOf(record.Outcome!), record.ExitCode, record.Output);
         try
         {
-            var stored = await store.Runs.ImportRunAsync(run, cancellationToken).ConfigureAwait(false);
+            var stored = await InstanceMetrics.Of(http).CommitAsync(1, () => store.Runs.ImportRunAsync(run, cancellationToken)).ConfigureAwait(false);
             var receipt = new RunReceipt(run.RunId, stored);
             return stored ? TypedResults.Created($"{RoutePrefixes.Api}/runs/{run.RunId}", receipt) : TypedResults.Ok(receipt);
         }

@@ -175,6 +175,27 @@ public abstract partial class ScriptRunStoreContract
     }
 
     [Fact]
+    public async Task Pruning_output_clears_the_output_of_old_completed_runs_and_keeps_the_runs()
+    {
+        var old = await Store.RecordFailureAsync("nightly", Utc(2026, 2, 1, 2, 0), Utc(2026, 2, 1, 2, 5), exitCode: 2, message: "disk full", hostname: "db1");
+        var recent = await Store.RecordFailureAsync("nightly", Utc(2026, 2, 20, 2, 0), Utc(2026, 2, 20, 2, 5), exitCode: 2, message: "disk full again", hostname: "db1");
+        var running = await Store.RecordStartAsync("nightly", Utc(2026, 2, 2, 2, 0), "db2");
+
+        var cleared = await Store.PruneOutputAsync(Utc(2026, 2, 10, 0, 0));
+        var again = await Store.PruneOutputAsync(Utc(2026, 2, 10, 0, 0));
+
+        var runs = (await Store.ListRunsAsync(new RunQuery("nightly"))).ToDictionary(r => r.RunId);
+        Assert.Equal(1, cleared);
+        Assert.Equal(0, again);
+        Assert.Equal(3, runs.Count);
+        Assert.Null(runs[old.RunId].Output);
+        Assert.Equal(RunOutcome.Failed, runs[old.RunId].Outcome);
+        Assert.Equal(2, runs[old.RunId].ExitCode);
+        Assert.Equal("disk full again", runs[recent.RunId].Output);
+        Assert.Equal(RunOutcome.Running, runs[running.RunId].Outcome);
+    }
+
+    [Fact]
     public async Task Prune_with_nothing_old_deletes_nothing()
     {
         await RecordRunAsync("daily", Utc(2026, 3, 1, 2, 0), TimeSpan.FromMinutes(1), RunOutcome.Failed);
