@@ -126,7 +126,7 @@ public static partial class CrontabImport
         ArgumentNullException.ThrowIfNull(entry);
         if (entry.Schedule == "@reboot")
         {
-            return "@reboot: cron runs it once when the daemon starts, so there is no time at which to expect it.";
+            return "cron runs an @reboot job once when the daemon starts, so there is no time at which to expect it.";
         }
 
         if (SystemdTest().IsMatch(entry.Command))
