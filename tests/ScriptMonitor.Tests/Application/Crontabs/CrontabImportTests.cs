@@ -23,10 +23,10 @@ public sealed class CrontabImportTests
         // 13:00 CET now; summer time (CEST, +02:00) starts on Sunday the 29th at 02:00.
         AssertJobs(
             plan,
-            ("debian-crontab:19", "cron.hourly", "17 * * * *", "2026-03-27T13:17:00+01:00", "2026-03-27T14:17:00+01:00"),
-            ("debian-crontab:20", "cron.daily", "25 6 * * *", "2026-03-28T06:25:00+01:00", "2026-03-29T06:25:00+02:00"),
-            ("debian-crontab:21", "cron.weekly", "47 6 * * 7", "2026-03-29T06:47:00+02:00", "2026-04-05T06:47:00+02:00"),
-            ("debian-crontab:22", "cron.monthly", "52 6 1 * *", "2026-04-01T06:52:00+02:00", "2026-05-01T06:52:00+02:00"));
+            ("debian-crontab:18", "cron.hourly", "17 * * * *", "2026-03-27T13:17:00+01:00", "2026-03-27T14:17:00+01:00"),
+            ("debian-crontab:19", "cron.daily", "25 6 * * *", "2026-03-28T06:25:00+01:00", "2026-03-29T06:25:00+02:00"),
+            ("debian-crontab:20", "cron.weekly", "47 6 * * 7", "2026-03-29T06:47:00+02:00", "2026-04-05T06:47:00+02:00"),
+            ("debian-crontab:21", "cron.monthly", "52 6 1 * *", "2026-04-01T06:52:00+02:00", "2026-05-01T06:52:00+02:00"));
         Assert.All(plan.Jobs, job => Assert.Equal("root", job.User));
         Assert.All(plan.Jobs, job => Assert.Equal("Europe/Berlin", job.TimeZone));
         Assert.Equal("cd / && run-parts --report /etc/cron.hourly", plan.Jobs[0].Command);
@@ -39,8 +39,8 @@ public sealed class CrontabImportTests
     {
         var plan = Plan([Fixture("debian-crontab", CrontabFormat.System)], new CrontabImportOptions("UTC", AnacronInstalled: true));
 
-        AssertJobs(plan, ("debian-crontab:19", "cron.hourly", "17 * * * *", "2026-03-27T12:17:00+00:00", "2026-03-27T13:17:00+00:00"));
-        Assert.Equal([20, 21, 22], plan.Skipped.Select(s => s.Line));
+        AssertJobs(plan, ("debian-crontab:18", "cron.hourly", "17 * * * *", "2026-03-27T12:17:00+00:00", "2026-03-27T13:17:00+00:00"));
+        Assert.Equal([19, 20, 21], plan.Skipped.Select(s => s.Line));
         Assert.All(plan.Skipped, s => Assert.Contains("anacron is installed", s.Reason, StringComparison.Ordinal));
     }
 
