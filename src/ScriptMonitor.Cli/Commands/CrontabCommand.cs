@@ -35,7 +35,7 @@ internal static class CrontabCommand
 
     internal static Command Create(CliContext context)
     {
-        var user = new Option<string?>("--user") { Description = "Read USER's crontab (crontab -l -u USER; needs root).", HelpName = "USER" };
+        var user = new Option<string?>("--user") { Description = "Read USER's crontab (crontab -u USER -l; needs root).", HelpName = "USER" };
         var file = new Option<string?>("--file") { Description = "Read a crontab file ('-' for standard input) instead of 'crontab -l'.", HelpName = "PATH" };
         var system = new Option<bool>("--system") { Description = $"Read {SystemCrontab} and the files of {SystemDirectory}, whose lines name the user a job runs as." };
         var systemFormat = new Option<bool>("--system-format") { Description = $"With --file: its lines have a user field, as {SystemCrontab} (implied for {SystemCrontab} and files in {SystemDirectory})." };

@@ -88,10 +88,10 @@ public sealed partial class CrontabImportCommandTests : IDisposable
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task A_system_crontab_on_standard_input_and_a_users_crontab_from_the_crontab_program_are_read()
     {
-        // A stand-in for crontab(1) that answers 'crontab -l -u www-data' and knows no other user's crontab.
+        // A stand-in for crontab(1) that answers 'crontab -u www-data -l' and knows no other user's crontab.
         var bin = Directory.CreateDirectory(_sandbox.File("bin")).FullName;
         var fake = Path.Combine(bin, "crontab");
-        File.WriteAllText(fake, "#!/bin/sh\nif [ \"$*\" = '-l -u www-data' ]; then printf '*/5 * * * * php /srv/www/cron.php\\n'; exit 0; fi\necho \"no crontab for $3\" >&2\nexit 1\n");
+        File.WriteAllText(fake, "#!/bin/sh\nif [ \"$*\" = '-u www-data -l' ]; then printf '*/5 * * * * php /srv/www/cron.php\\n'; exit 0; fi\necho \"no crontab for $2\" >&2\nexit 1\n");
         File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         var stdin = await _sandbox.RunThroughShellAsync("printf '17 * * * * root cd / && run-parts --report /etc/cron.hourly\\n' | \"$@\"", "crontab", "import", "--file", "-", "--system-format", "--zone", "UTC");
@@ -103,7 +103,7 @@ public sealed partial class CrontabImportCommandTests : IDisposable
         Assert.Equal(("(stdin):1", "cron.hourly", "root"), (hourly["LINE"], hourly["NAME"], hourly["USER"]));
         Assert.True(user.ExitCode == 0, user.ToString());
         var cron = Assert.Single(Rows(user.Stdout));
-        Assert.Equal(("crontab -l -u www-data:1", "cron", "*/5 * * * *"), (cron["LINE"], cron["NAME"], cron["SCHEDULE"]));
+        Assert.Equal(("crontab -u www-data -l:1", "cron", "*/5 * * * *"), (cron["LINE"], cron["NAME"], cron["SCHEDULE"]));
         Assert.True(none.ExitCode == 0, none.ToString());
         Assert.Equal("No jobs to import.", none.Stdout.Trim());
     }
