@@ -19,6 +19,10 @@ internal static class NativeApi
         var api = routes.MapGroup(RoutePrefixes.Api);
         api.MapStatusEndpoints();
         api.MapIngestEndpoints();
+        api.MapScriptEndpoints();
+        api.MapCheckEndpoints();
+        api.MapExpectationEndpoints();
+        api.MapKeyEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);
