@@ -2,13 +2,15 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using ScriptMonitor.Application.Expectations;
 using ScriptMonitor.Application.Views;
+using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Application.Remote;
 
 /// <summary>
 /// The expectations kept by a server, read and changed through its API (changes need an admin key). A patch is
-/// checked here first, as against a store, so that a broken one is refused in the same words before anything is sent.
+/// checked here first, as against a store, so that a broken one is refused in the same words (naming the command's
+/// options) before anything is sent; the server checks it again against the current expectation.
 /// </summary>
 internal sealed class RemoteExpectations(ServerConnection server, TimeProvider timeProvider) : IExpectations
 {
@@ -30,8 +32,8 @@ internal sealed class RemoteExpectations(ServerConnection server, TimeProvider t
     public async Task<ExpectationView> SetAsync(string script, ExpectationPatch patch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(patch);
-        RunValidation.ScriptName(script, "script");
-        patch.ToChange(timeProvider.GetUtcNow());
+        var name = RunValidation.ScriptName(script, "script");
+        ExpectationValidation.Validate(patch.ToChange(timeProvider.GetUtcNow())(new ScriptExpectation(name)));
         using var body = new ByteArrayContent(PatchBody(patch));
         body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return (await server.SendAsync(HttpMethod.Put, ServerPaths.Script(script, "expectation"), body, ViewJsonContext.Default.ExpectationView, cancellationToken).ConfigureAwait(false)).Value;

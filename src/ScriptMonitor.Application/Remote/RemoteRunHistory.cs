@@ -1,6 +1,7 @@
 using ScriptMonitor.Application.History;
 using ScriptMonitor.Application.Views;
 using ScriptMonitor.Configuration;
+using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Application.Remote;
 
@@ -38,6 +39,12 @@ internal sealed class RemoteRunHistory(ServerConnection server) : IRunHistory
     public async Task<RunsView> ListAsync(RunListRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        CheckLocally(request.Script, request.Host, request.Since, request.Until);
+        if (request.Before is { } before)
+        {
+            RunCursor.Parse(before, "request.Before");
+        }
+
         var path = ServerPaths.WithQuery(
             ServerPaths.Script(request.Script, "runs"),
             ("since", ServerPaths.Instant(request.Since)),
@@ -51,6 +58,7 @@ internal sealed class RemoteRunHistory(ServerConnection server) : IRunHistory
     public async Task<StatsView> StatisticsAsync(StatsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        CheckLocally(request.Script, request.Host, request.Since, request.Until);
         var path = ServerPaths.WithQuery(
             ServerPaths.Script(request.Script, "stats"),
             ("since", ServerPaths.Instant(request.Since)),
@@ -67,6 +75,21 @@ internal sealed class RemoteRunHistory(ServerConnection server) : IRunHistory
 
     public Task<PruneView> PruneAsync(DateTimeOffset olderThan, int keepLast, CancellationToken cancellationToken = default) =>
         throw NotThroughServer("prune");
+
+    /// <summary>
+    /// The rules a store's history checks before it opens the store, checked the same way here, so that a broken
+    /// request is refused in the same words (naming the command's options) without a round trip.
+    /// </summary>
+    private static void CheckLocally(string script, string? host, DateTimeOffset? since, DateTimeOffset? until)
+    {
+        RunValidation.ScriptName(script, "request.Script");
+        if (host is not null)
+        {
+            RunValidation.Hostname(host, "request.Host");
+        }
+
+        RunValidation.Window(since, until, "request.Until", "request.Since");
+    }
 
     private ConfigurationException NotThroughServer(string command) => new(
         $"scriptmon {command} changes the store itself, which {server.Description} does not offer over its API; run it on the server's host against its store ({StoreLocator.DatabaseVariable} or --database).");

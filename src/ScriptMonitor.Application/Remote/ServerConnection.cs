@@ -23,6 +23,11 @@ internal sealed class ServerConnection
     /// <summary>How long one request may last unless told otherwise: the recorder's own wait bound.</summary>
     public static readonly TimeSpan DefaultRequestBound = TimeSpan.FromSeconds(5);
 
+    // Before the client, which sends it: static members are set in the order they are written.
+
+    /// <summary>What <c>User-Agent</c> says: the program and its version, for the server's log.</summary>
+    internal static string UserAgent { get; } = "scriptmon/" + Version();
+
     // One client per process: a short-lived command makes a few requests, a long-lived script many, and every one of
     // them should reuse the connection. Connections are recycled so a server moved in DNS is found again.
     private static readonly HttpClient Client = CreateClient();
@@ -52,9 +57,6 @@ internal sealed class ServerConnection
 
     /// <summary>The server for people to read, never with the key.</summary>
     public string Description => Server.ToString();
-
-    /// <summary>What <c>User-Agent</c> says: the program and its version, for the server's log.</summary>
-    internal static string UserAgent { get; } = "scriptmon/" + Version();
 
     /// <summary>GETs a resource of the API.</summary>
     /// <param name="path">The path under the server's base URL, without a leading slash (<c>api/v1/status</c>), with any query.</param>
@@ -132,7 +134,7 @@ internal sealed class ServerConnection
             HttpStatusCode.Unauthorized when Server.Key is null =>
                 new StoreUnavailableException($"{answered}; no key is configured: set {ServerLocation.KeyVariable} (or \"key\" of the configuration file) to a key made with 'scriptmon key create'."),
             HttpStatusCode.Unauthorized =>
-                new StoreUnavailableException($"{answered}; the server does not know the key in {ServerLocation.KeyVariable} (or \"key\" of the configuration file), or it was revoked."),
+                new StoreUnavailableException($"{answered}; check the key in {ServerLocation.KeyVariable} (or \"key\" of the configuration file): the server does not know it, or it was revoked."),
             HttpStatusCode.Forbidden =>
                 new StoreUnavailableException($"{answered}; the key lacks the scope for this (see 'scriptmon key list' on the server's store)."),
             _ => new StoreUnavailableException($"{answered}."),

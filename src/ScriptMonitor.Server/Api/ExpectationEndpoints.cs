@@ -47,6 +47,10 @@ internal static class ExpectationEndpoints
         ["patch.Tags"] = "tags",
         ["expectation.Tags"] = "tags",
         ["expectation.Schedule"] = "everySeconds",
+        ["expectation.Schedule.Period"] = "everySeconds",
+        ["expectation.Schedule.Expression"] = "cron",
+        ["expectation.Schedule.TimeZone"] = "timeZone",
+        ["expectation.Hosts.MinimumCount"] = "atLeast",
         ["expectation.ScriptName"] = "name",
     });
 
