@@ -37,6 +37,7 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
     {
         ArgumentNullException.ThrowIfNull(request);
         var (name, host) = Names(request.Script, request.Host);
+        CheckLimit(request.Limit);
         (DateTimeOffset At, Guid RunId)? cursor = request.Before is { } before ? RunCursor.Parse(before, Request + nameof(RunListRequest.Before)) : null;
         using var store = await OpenWindowAsync(name, request.Since, request.Until, cancellationToken).ConfigureAwait(false);
         var query = new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Limit = request.Limit };
@@ -57,6 +58,15 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
     {
         using var store = access.OpenForReading();
         return store is not null && await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is { } run ? RunView.From(run) : null;
+    }
+
+    /// <summary>Refuses a page size the store would refuse, before a page one larger is asked of it to see whether more follow.</summary>
+    internal static void CheckLimit(int limit)
+    {
+        if (limit is < 1 or > RunQuery.MaxLimit)
+        {
+            throw new ValidationException([new FieldError(Request + nameof(RunListRequest.Limit), FieldRules.Range, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Request}{nameof(RunListRequest.Limit)} ({limit}) must be from 1 to {RunQuery.MaxLimit:N0}."))]);
+        }
     }
 
     /// <summary>One page of runs after the cursor, and whether more follow it.</summary>

@@ -40,6 +40,7 @@ internal sealed class RemoteRunHistory(ServerConnection server) : IRunHistory
     {
         ArgumentNullException.ThrowIfNull(request);
         CheckLocally(request.Script, request.Host, request.Since, request.Until);
+        StoreRunHistory.CheckLimit(request.Limit);
         if (request.Before is { } before)
         {
             RunCursor.Parse(before, "request.Before");
