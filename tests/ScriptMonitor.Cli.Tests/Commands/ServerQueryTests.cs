@@ -125,6 +125,20 @@ public sealed class ServerQueryTests(QueriedServer server) : IClassFixture<Queri
     }
 
     [Fact]
+    public void Commands_that_change_the_store_itself_say_to_run_them_on_the_servers_host()
+    {
+        using var sandbox = server.Sandbox(server.Admin);
+
+        var prune = sandbox.Run("prune", "--older-than", "30d");
+        var record = sandbox.Run("record", "backup", "--started", "-2h", "--completed", "-1h");
+
+        Assert.True(prune.ExitCode == 3, prune.ToString());
+        Assert.Contains("run it on the server's host", prune.Stderr, StringComparison.Ordinal);
+        Assert.True(record.ExitCode == 3, record.ToString());
+        Assert.Contains("scriptmon record", record.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_server_that_does_not_answer_is_the_store_unavailable_exit_code_with_a_message_naming_it()
     {
         using var sandbox = new Sandbox();
