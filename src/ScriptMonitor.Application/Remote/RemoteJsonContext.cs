@@ -7,4 +7,6 @@ namespace ScriptMonitor.Application.Remote;
 [JsonSerializable(typeof(ServerProblem))]
 [JsonSerializable(typeof(RunRequest))]
 [JsonSerializable(typeof(RunReceipt))]
+[JsonSerializable(typeof(SkipRequest))]
+[JsonSerializable(typeof(SkipReceipt))]
 internal sealed partial class RemoteJsonContext : JsonSerializerContext;

@@ -25,3 +25,16 @@ internal sealed record RunRequest(
 /// <param name="Id">The run's id.</param>
 /// <param name="Stored">True when this request changed the record; false when the server had it already (a retry).</param>
 internal sealed record RunReceipt(Guid Id, bool Stored);
+
+/// <summary>A run skipped because another run held the script's lock, as <c>POST /api/v1/skips</c> takes it.</summary>
+/// <param name="Id">The event's id: sending it again stores it once.</param>
+/// <param name="Script">The script's name.</param>
+/// <param name="Host">The host it was skipped on.</param>
+/// <param name="SkippedAt">When.</param>
+/// <param name="Holder">Who held the lock.</param>
+internal sealed record SkipRequest(Guid Id, string Script, string Host, DateTimeOffset SkippedAt, string Holder);
+
+/// <summary>What the server did with a skipped run.</summary>
+/// <param name="Id">The event's id.</param>
+/// <param name="Stored">True when this request stored it; false when the server had it already.</param>
+internal sealed record SkipReceipt(Guid Id, bool Stored);

@@ -41,8 +41,8 @@ public sealed class MonitorServices
     public MonitorLocation Location => _location;
 
     /// <summary>The store, for what only a store has (its schema, its migration, its keys).</summary>
-    /// <exception cref="ConfigurationException">The location is a server: this is done on the server's host.</exception>
-    public StoreAccess Store => _store ?? new StoreAccess(_location.RequireStore(), _timeProvider);
+    /// <exception cref="ConfigurationException">The location is a server, which has no store of this host's to open.</exception>
+    public StoreAccess Store => _store ?? throw new ConfigurationException(_location.ServerInsteadOfStore());
 
     /// <summary>The status overview.</summary>
     public IStatusQuery Status => _server is null ? new StoreStatusQuery(Store, _timeProvider, _logger) : new RemoteStatusQuery(_server);
@@ -73,9 +73,13 @@ public sealed class MonitorServices
             : new MonitorServices(location, new StoreAccess(location.Store!, timeProvider) { ProgramName = programName }, null, timeProvider, logger);
     }
 
-    /// <summary>Connects to where runs are recorded: the store, opened for writing (created and migrated if needed).</summary>
-    /// <param name="waitBound">How long any one wait for the store may last; null for the stores' own defaults.</param>
+    /// <summary>
+    /// Connects to where runs are recorded: the store, opened for writing (created and migrated if needed), or the
+    /// server, reached when the first record is sent.
+    /// </summary>
+    /// <param name="waitBound">How long any one wait for the store, or one request to the server, may last; null for their own defaults.</param>
     /// <exception cref="Runs.StoreUnavailableException">The store cannot be opened.</exception>
-    /// <exception cref="ConfigurationException">The location is a server.</exception>
-    public IRunRecording ConnectRecording(TimeSpan? waitBound = null) => new StoreRunRecording(Store.OpenForWriting(waitBound));
+    public IRunRecording ConnectRecording(TimeSpan? waitBound = null) => _location.Server is { } server
+        ? new ServerRunRecording(new ServerConnection(server, waitBound))
+        : new StoreRunRecording(Store.OpenForWriting(waitBound));
 }

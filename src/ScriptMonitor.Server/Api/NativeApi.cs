@@ -19,6 +19,7 @@ internal static class NativeApi
         var api = routes.MapGroup(RoutePrefixes.Api);
         api.MapStatusEndpoints();
         api.MapIngestEndpoints();
+        api.MapSkipEndpoints();
         api.MapScriptEndpoints();
         api.MapCheckEndpoints();
         api.MapExpectationEndpoints();

@@ -33,7 +33,7 @@ internal static class IngestEndpoints
             .RequireScope(KeyScope.Ingest)
             .WithTags("Ingest")
             .WithName("RecordRun")
-            .WithSummary("Records a finished run. Idempotent by id: sending it again stores it once (200 instead of 201).")
+            .WithSummary("Records a run: a start (outcome running, no completedAt) or a finished run, which completes its start. Idempotent by id: sending it again stores it once (200 instead of 201).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -54,7 +54,7 @@ internal static class IngestEndpoints
             return ApiProblems.Forbidden($"the key '{caller.Name}' may not record runs of '{record.Script}'");
         }
 
-        var run = new ScriptRun(record.Id!.Value, record.Script!, record.Host!, record.StartedAt!.Value, record.CompletedAt!.Value, OutcomeOf(record.Outcome!), record.ExitCode, record.Output);
+        var run = new ScriptRun(record.Id!.Value, record.Script!, record.Host!, record.StartedAt!.Value, record.CompletedAt, OutcomeOf(record.Outcome!), record.ExitCode, record.Output);
         try
         {
             var stored = await store.Runs.ImportRunAsync(run, cancellationToken).ConfigureAwait(false);
@@ -66,6 +66,9 @@ internal static class IngestEndpoints
             return ApiProblems.BadRequest("the run breaks a rule", [.. e.Errors.Select(error => new FieldProblem(NameOf(error.Path), error.Rule, error.Describe(NameOf)))]);
         }
     }
+
+    // A run that started and has not ended: recorded as it starts, and completed by the same run sent again whole.
+    private const string Running = "running";
 
     private static List<FieldProblem> Missing(RunRecord record)
     {
@@ -82,11 +85,11 @@ internal static class IngestEndpoints
         Require(record.Script is not null, "script");
         Require(record.Host is not null, "host");
         Require(record.StartedAt is not null, "startedAt");
-        Require(record.CompletedAt is not null, "completedAt");
+        Require(record.CompletedAt is not null || record.Outcome == Running, "completedAt");
         Require(record.Outcome is not null, "outcome");
-        if (record.Outcome is { } outcome && OutcomeOf(outcome) == RunOutcome.Running)
+        if (record.Outcome is { } outcome && outcome is not ("succeeded" or "failed" or Running))
         {
-            missing.Add(new FieldProblem("outcome", FieldRules.Outcome, "outcome must be succeeded or failed"));
+            missing.Add(new FieldProblem("outcome", FieldRules.Outcome, "outcome must be succeeded, failed or running"));
         }
 
         return missing;

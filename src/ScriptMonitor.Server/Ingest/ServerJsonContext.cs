@@ -7,6 +7,7 @@ namespace ScriptMonitor.Server.Ingest;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(RunRecord))]
 [JsonSerializable(typeof(RunReceipt))]
+[JsonSerializable(typeof(SkipRecord))]
 [JsonSerializable(typeof(FieldProblem[]))]
 [JsonSerializable(typeof(ScriptListView))]
 [JsonSerializable(typeof(ScriptView))]
