@@ -156,6 +156,9 @@ internal sealed class PostgreSqlRunRows : IRunRows
     public Task<ScriptRun?> LastRunAsync(string scriptName, RunOutcome outcome, CancellationToken cancellationToken) =>
         LastRunAsync(scriptName, outcome, async: true, cancellationToken).AsTask();
 
+    public async Task<ScriptRun?> GetAsync(Guid runId, CancellationToken cancellationToken) =>
+        await _session.WithConnectionAsync("read a run", connection => RunByIdAsync(connection, runId, async: true, cancellationToken), cancellationToken).ConfigureAwait(false);
+
     public Task<IReadOnlyList<ScriptRun>> ListAsync(RunQuery query, CancellationToken cancellationToken)
     {
         var (sql, parameters) = RunFilter($"SELECT {RunColumns} FROM {_schema}.runs", query);

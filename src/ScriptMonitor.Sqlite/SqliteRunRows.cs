@@ -101,6 +101,14 @@ internal sealed class SqliteRunRows : IRunRows
     public Task<ScriptRun?> LastRunAsync(string scriptName, RunOutcome outcome, CancellationToken cancellationToken) =>
         Task.FromResult(LastRun(scriptName, outcome));
 
+    public Task<ScriptRun?> GetAsync(Guid runId, CancellationToken cancellationToken) =>
+        Task.FromResult(_session.Use(_ =>
+        {
+            _runById.Transaction = null;
+            _runById.Parameters[0].Value = runId.ToByteArray();
+            return SingleRun(_runById);
+        }));
+
     public Task<IReadOnlyList<ScriptRun>> ListAsync(RunQuery query, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ScriptRun>>(_session.Use(_ =>
         {

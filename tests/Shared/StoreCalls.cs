@@ -81,6 +81,7 @@ public static class StoreCalls
         new("RecordFailureAsync", true, s => s.RecordFailureAsync(Script, now.AddMinutes(-5), now.AddMinutes(-4), 1, "failed", Host)),
         new("ImportRunAsync", true, s => s.ImportRunAsync(new ScriptRun(Guid.NewGuid(), Script, Host, now.AddMinutes(-5), now.AddMinutes(-4), RunOutcome.Succeeded, 0, null))),
         new("ListRunsAsync", false, s => s.ListRunsAsync(new RunQuery(Script))),
+        new("GetRunAsync", false, s => s.GetRunAsync(ToComplete)),
         new("ListScriptsAsync", false, s => s.ListScriptsAsync()),
         new("ReadOverviewAsync", false, s => s.ReadOverviewAsync(new OverviewQuery(now.AddDays(-1), now.AddDays(-30), now))),
         new("GetRuntimeStatisticsAsync", false, s => s.GetRuntimeStatisticsAsync(Script, now.AddDays(-30), now)),

@@ -41,6 +41,9 @@ internal sealed class DiscardingStore : IScriptRunStore
     public Task<ScriptRun> RecordFailureAsync(string name, DateTimeOffset startedAt, DateTimeOffset completedAt, int? exitCode = null, string? message = null, string? hostname = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
 
+    public Task<ScriptRun?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<ScriptRun?>(null);
+
     public Task<IReadOnlyList<ScriptRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ScriptRun>>([]);
 

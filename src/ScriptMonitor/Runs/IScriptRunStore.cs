@@ -93,6 +93,12 @@ public interface IScriptRunStore : IScriptActivitySet, Health.IExpectationStore,
     /// <returns>True when the store changed; false when the run was already there.</returns>
     Task<bool> ImportRunAsync(ScriptRun run, CancellationToken cancellationToken = default);
 
+    /// <summary>One run by its id, of any script and outcome, with the tail of its output.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run; null when no run has that id.</returns>
+    Task<ScriptRun?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default);
+
     /// <summary>Lists a script's runs in a window, newest start first, one page.</summary>
     /// <param name="query">Which runs.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

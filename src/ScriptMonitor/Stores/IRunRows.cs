@@ -50,6 +50,11 @@ public interface IRunRows
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<ScriptRun?> LastRunAsync(string scriptName, RunOutcome outcome, CancellationToken cancellationToken);
 
+    /// <summary>The run with this id; null if none.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<ScriptRun?> GetAsync(Guid runId, CancellationToken cancellationToken);
+
     /// <summary>One page of a script's runs, newest start first.</summary>
     /// <param name="query">Which runs, checked.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

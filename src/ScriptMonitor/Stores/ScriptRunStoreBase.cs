@@ -137,6 +137,13 @@ public abstract class ScriptRunStoreBase : IScriptRunStore
     }
 
     /// <inheritdoc/>
+    public Task<ScriptRun?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _runs.GetAsync(runId, cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<ScriptRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
