@@ -208,7 +208,8 @@ internal sealed class SqliteRunRows : IRunRows
         // at a million runs) holds up no recording. Runs recorded since only push them further from "newest", and
         // nothing but a prune deletes a run, so "not among the newest N" stays true. "Not the last success" may not: a
         // late completion can turn an abandoned candidate into its script's newest success, so each batch checks that
-        // again as it deletes, in the same transaction.
+        // again as it deletes, in the same transaction. In row order, so that each batch deletes neighbouring rows and
+        // touches as few pages as it can.
         var (runs, skips) = _session.ReadAside(transaction =>
         {
             using var runCommand = transaction.Connection!.CreateCommand();
@@ -221,6 +222,7 @@ internal sealed class SqliteRunRows : IRunRows
                     FROM runs)
                 WHERE started_at < $cutoff AND outcome <> {(int)RunOutcome.Running} AND newest_rank > $keep
                   AND NOT (outcome = {(int)RunOutcome.Succeeded} AND outcome_rank = 1)
+                ORDER BY id
                 """;
             runCommand.Parameters.AddWithValue("$cutoff", cutoff);
             runCommand.Parameters.AddWithValue("$keep", keepLast);
