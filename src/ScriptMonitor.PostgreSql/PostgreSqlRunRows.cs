@@ -238,8 +238,10 @@ internal sealed class PostgreSqlRunRows : IRunRows
 
     public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast, CancellationToken cancellationToken)
     {
-        // Chosen once from one snapshot, which blocks no writer: later runs only push these further from "newest" and
-        // "last success", so deleting them batch by batch, each batch its own short transaction, stays within the rules.
+        // Chosen once from one snapshot, which blocks no writer (a read takes no lock a write waits for): later runs only
+        // push these further from "newest", and nothing but a prune deletes a run. "Not the last success" may change: a
+        // late completion can turn an abandoned candidate into its script's newest success, so each batch, its own short
+        // statement, checks that again as it deletes.
         var candidatesSql = $"""
             SELECT id FROM (
                 SELECT id, started_at, outcome,
@@ -263,8 +265,16 @@ internal sealed class PostgreSqlRunRows : IRunRows
                 cancellationToken.ThrowIfCancellationRequested();
                 await using var delete = Command(
                     connection,
-                    $"DELETE FROM {_schema}.runs WHERE id = ANY($1)",
-                    new NpgsqlParameter { Value = batch, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                    $"""
+                    DELETE FROM {_schema}.runs AS run WHERE run.id = ANY($1)
+                      AND run.started_at < $2 AND run.outcome <> {(int)RunOutcome.Running}
+                      AND (run.outcome <> {(int)RunOutcome.Succeeded} OR EXISTS (
+                          SELECT 1 FROM {_schema}.runs AS newer
+                          WHERE newer.script_name = run.script_name AND newer.outcome = {(int)RunOutcome.Succeeded}
+                            AND (newer.started_at, newer.id) > (run.started_at, run.id)))
+                    """,
+                    new NpgsqlParameter { Value = batch, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+                    TimestampTz(olderThan));
                 deleted += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 

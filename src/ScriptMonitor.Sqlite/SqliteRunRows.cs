@@ -210,11 +210,19 @@ internal sealed class SqliteRunRows : IRunRows
 
     public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast, CancellationToken cancellationToken)
     {
-        // Chosen once from one snapshot: later runs only push these further from "newest" and "last success", so
-        // deleting them batch by batch, each batch its own short transaction, stays within the rules.
-        var candidates = _session.Use(_ =>
+        var cutoff = Timestamps.ToUnixMicroseconds(olderThan);
+
+        // The candidates come from one instant, read on a connection of its own: the scan of the whole table (seconds
+        // at a million runs) holds up no recording. Runs recorded since only push them further from "newest", and
+        // nothing but a prune deletes a run, so "not among the newest N" stays true. "Not the last success" may not: a
+        // late completion can turn an abandoned candidate into its script's newest success, so each batch checks that
+        // again as it deletes, in the same transaction. In row order, so that each batch deletes neighbouring rows and
+        // touches as few pages as it can.
+        var (runs, skips) = _session.ReadAside(transaction =>
         {
-            using var command = _session.Command($"""
+            using var runCommand = transaction.Connection!.CreateCommand();
+            runCommand.Transaction = transaction;
+            runCommand.CommandText = $"""
                 SELECT id FROM (
                     SELECT id, started_at, outcome,
                            ROW_NUMBER() OVER (PARTITION BY script_name ORDER BY started_at DESC, id DESC) AS newest_rank,
@@ -222,37 +230,40 @@ internal sealed class SqliteRunRows : IRunRows
                     FROM runs)
                 WHERE started_at < $cutoff AND outcome <> {(int)RunOutcome.Running} AND newest_rank > $keep
                   AND NOT (outcome = {(int)RunOutcome.Succeeded} AND outcome_rank = 1)
-                """);
-            command.Parameters.AddWithValue("$cutoff", Timestamps.ToUnixMicroseconds(olderThan));
-            command.Parameters.AddWithValue("$keep", keepLast);
-            var ids = new List<long>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                ids.Add(reader.GetInt64(0));
-            }
-
-            return ids;
+                ORDER BY id
+                """;
+            runCommand.Parameters.AddWithValue("$cutoff", cutoff);
+            runCommand.Parameters.AddWithValue("$keep", keepLast);
+            using var skipCommand = transaction.Connection!.CreateCommand();
+            skipCommand.Transaction = transaction;
+            skipCommand.CommandText = "SELECT id FROM skips WHERE skipped_at < $cutoff";
+            skipCommand.Parameters.AddWithValue("$cutoff", cutoff);
+            return (Ids(runCommand), Ids(skipCommand));
         });
 
         long deleted = 0;
-        foreach (var batch in candidates.Chunk(PruneBatchSize))
+        foreach (var batch in runs.Chunk(PruneBatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            deleted += _session.InTransaction(write: true, transaction =>
-            {
-                using var command = _session.Command("DELETE FROM runs WHERE id IN (SELECT value FROM json_each($ids))", transaction);
-                command.Parameters.AddWithValue("$ids", "[" + string.Join(',', batch) + "]");
-                return command.ExecuteNonQuery();
-            });
+            deleted += DeleteBatch(
+                $"""
+                DELETE FROM runs WHERE id IN (SELECT value FROM json_each($ids))
+                  AND started_at < $cutoff AND outcome <> {(int)RunOutcome.Running}
+                  AND (outcome <> {(int)RunOutcome.Succeeded} OR EXISTS (
+                      SELECT 1 FROM runs AS newer
+                      WHERE newer.script_name = runs.script_name AND newer.outcome = {(int)RunOutcome.Succeeded}
+                        AND newer.started_at >= runs.started_at AND (newer.started_at > runs.started_at OR newer.id > runs.id)))
+                """,
+                batch,
+                cutoff);
         }
 
-        _session.Use(_ =>
+        foreach (var batch in skips.Chunk(PruneBatchSize))
         {
-            using var command = _session.Command("DELETE FROM skips WHERE skipped_at < $cutoff");
-            command.Parameters.AddWithValue("$cutoff", Timestamps.ToUnixMicroseconds(olderThan));
-            return command.ExecuteNonQuery();
-        });
+            cancellationToken.ThrowIfCancellationRequested();
+            DeleteBatch("DELETE FROM skips WHERE id IN (SELECT value FROM json_each($ids)) AND skipped_at < $cutoff", batch, cutoff);
+        }
+
         return Task.FromResult(deleted);
     }
 
@@ -288,6 +299,19 @@ internal sealed class SqliteRunRows : IRunRows
         return Task.FromResult(cleared);
     }
 
+    /// <summary>Every row id a query returns, in one list.</summary>
+    private static List<long> Ids(SqliteCommand command)
+    {
+        var ids = new List<long>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>The WHERE clause of a <see cref="RunQuery"/>, with its parameters: shared by listing and counting runs.</summary>
     private static void AppendRunFilter(StringBuilder sql, SqliteCommand command, RunQuery query)
     {
@@ -317,6 +341,16 @@ internal sealed class SqliteRunRows : IRunRows
             command.Parameters.AddWithValue("$outcome", (int)outcome);
         }
     }
+
+    /// <summary>One batch of a prune, in its own short write transaction: the longest any recording waits for it.</summary>
+    private int DeleteBatch(string sql, long[] ids, long cutoff) =>
+        _session.InTransaction(write: true, transaction =>
+        {
+            using var command = _session.Command(sql, transaction);
+            command.Parameters.AddWithValue("$ids", "[" + string.Join(',', ids) + "]");
+            command.Parameters.AddWithValue("$cutoff", cutoff);
+            return command.ExecuteNonQuery();
+        });
 
     private void AddScript(string scriptName, SqliteTransaction transaction)
     {
