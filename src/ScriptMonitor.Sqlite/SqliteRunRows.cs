@@ -18,14 +18,22 @@ internal sealed class SqliteRunRows : IRunRows
     private readonly SqliteCommand _insertRun;
     private readonly SqliteCommand _lastRunWithOutcome;
     private readonly SqliteCommand _runById;
+    private readonly SqliteCommand _updateCompletion;
 
     internal SqliteRunRows(SqliteSession session)
     {
         _session = session;
         _addScript = session.Prepare("INSERT OR IGNORE INTO scripts (name) VALUES ($name)", "$name");
         _insertRun = session.Prepare(
-            $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output, $boot_id, $pid, $pid_started, $pid_ns)",
-            "$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output", "$boot_id", "$pid", "$pid_started", "$pid_ns");
+            $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output, $boot_id, $pid, $pid_started, $pid_ns, $received, $skew, $delivery)",
+            "$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output", "$boot_id", "$pid", "$pid_started", "$pid_ns", "$received", "$skew", "$delivery");
+        _updateCompletion = session.Prepare(
+            """
+            UPDATE runs SET completed_at = $completed, outcome = $outcome, exit_code = $exit_code, output = $output,
+                received_at = coalesce($received, received_at), clock_skew = coalesce($skew, clock_skew), delivery = coalesce($delivery, delivery)
+            WHERE run_id = $run_id
+            """,
+            "$completed", "$outcome", "$exit_code", "$output", "$received", "$skew", "$delivery", "$run_id");
         _lastRunWithOutcome = session.Prepare(
             $"SELECT {RunColumns} FROM runs WHERE script_name = $name AND outcome = $outcome ORDER BY started_at DESC, id DESC LIMIT 1",
             "$name", "$outcome");
@@ -59,23 +67,33 @@ internal sealed class SqliteRunRows : IRunRows
             return done;
         }));
 
-    public Task<bool> ImportAsync(ScriptRun run, CancellationToken cancellationToken) =>
-        Task.FromResult(_session.InTransaction(write: true, transaction =>
+    public Task<IReadOnlyList<RunImportResult>> ImportAsync(IReadOnlyList<ScriptRun> runs, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RunImportResult>>(_session.InTransaction(write: true, transaction =>
         {
-            var stored = RunById(run.RunId, transaction);
-            if (stored is null)
+            // One immediate transaction holds the file's write lock: no other writer can slip in between a read and
+            // its write, and a run earlier in the batch is read back like any stored one.
+            var results = new RunImportResult[runs.Count];
+            for (var i = 0; i < runs.Count; i++)
             {
-                InsertRun(run, transaction);
-                return true;
+                var run = runs[i];
+                var stored = RunById(run.RunId, transaction);
+                results[i] = RunLifecycle.Judge(stored, run);
+                if (results[i].Status != RunImportStatus.Stored)
+                {
+                    continue;
+                }
+
+                if (stored is null)
+                {
+                    InsertRun(run, transaction);
+                }
+                else
+                {
+                    UpdateCompletion(run, transaction);
+                }
             }
 
-            if (!RunLifecycle.Supersedes(stored.Outcome, run.Outcome))
-            {
-                return false;
-            }
-
-            UpdateCompletion(run, transaction);
-            return true;
+            return results;
         }));
 
     public Task<bool> AbandonAsync(Guid runId, DateTimeOffset abandonedAt, string reason, CancellationToken cancellationToken) =>
@@ -100,6 +118,14 @@ internal sealed class SqliteRunRows : IRunRows
 
     public Task<ScriptRun?> LastRunAsync(string scriptName, RunOutcome outcome, CancellationToken cancellationToken) =>
         Task.FromResult(LastRun(scriptName, outcome));
+
+    public Task<ScriptRun?> GetAsync(Guid runId, CancellationToken cancellationToken) =>
+        Task.FromResult(_session.Use(_ =>
+        {
+            _runById.Transaction = null;
+            _runById.Parameters[0].Value = runId.ToByteArray();
+            return SingleRun(_runById);
+        }));
 
     public Task<IReadOnlyList<ScriptRun>> ListAsync(RunQuery query, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ScriptRun>>(_session.Use(_ =>
@@ -302,18 +328,26 @@ internal sealed class SqliteRunRows : IRunRows
         p[9].Value = OrNull(run.Runner?.ProcessId);
         p[10].Value = OrNull(run.Runner?.StartTime);
         p[11].Value = OrNull(run.Runner?.PidNamespace);
+        p[12].Value = run.Arrival is { } arrival ? Timestamps.ToUnixMicroseconds(arrival.ReceivedAt) : DBNull.Value;
+        p[13].Value = run.Arrival is { } skewed ? (skewed.ClockSkew ? 1 : 0) : DBNull.Value;
+        p[14].Value = run.Arrival is { } delivered ? DeliveryText(delivered.Delivery) : DBNull.Value;
         _insertRun.ExecuteNonQuery();
     }
 
+    /// <summary>Writes a run's end; an arrival, where the run has one, replaces the stored one (a completion arrives after its start).</summary>
     private void UpdateCompletion(ScriptRun run, SqliteTransaction transaction)
     {
-        using var command = _session.Command("UPDATE runs SET completed_at = $completed, outcome = $outcome, exit_code = $exit_code, output = $output WHERE run_id = $run_id", transaction);
-        command.Parameters.AddWithValue("$completed", Timestamps.ToUnixMicroseconds(run.CompletedAt!.Value));
-        command.Parameters.AddWithValue("$outcome", (int)run.Outcome);
-        command.Parameters.AddWithValue("$exit_code", OrNull(run.ExitCode));
-        command.Parameters.AddWithValue("$output", OrNull(run.Output));
-        command.Parameters.AddWithValue("$run_id", run.RunId.ToByteArray());
-        command.ExecuteNonQuery();
+        var p = _updateCompletion.Parameters;
+        _updateCompletion.Transaction = transaction;
+        p[0].Value = Timestamps.ToUnixMicroseconds(run.CompletedAt!.Value);
+        p[1].Value = (int)run.Outcome;
+        p[2].Value = OrNull(run.ExitCode);
+        p[3].Value = OrNull(run.Output);
+        p[4].Value = run.Arrival is { } arrival ? Timestamps.ToUnixMicroseconds(arrival.ReceivedAt) : DBNull.Value;
+        p[5].Value = run.Arrival is { } skewed ? (skewed.ClockSkew ? 1 : 0) : DBNull.Value;
+        p[6].Value = run.Arrival is { } delivered ? DeliveryText(delivered.Delivery) : DBNull.Value;
+        p[7].Value = run.RunId.ToByteArray();
+        _updateCompletion.ExecuteNonQuery();
     }
 
     private ScriptRun? RunById(Guid runId, SqliteTransaction transaction)
