@@ -16,6 +16,7 @@ internal sealed class SqliteRunRows : IRunRows
     private readonly SqliteSession _session;
     private readonly SqliteCommand _addScript;
     private readonly SqliteCommand _insertRun;
+    private readonly SqliteCommand _insertNewRun;
     private readonly SqliteCommand _lastRunWithOutcome;
     private readonly SqliteCommand _runById;
     private readonly SqliteCommand _updateCompletion;
@@ -24,9 +25,10 @@ internal sealed class SqliteRunRows : IRunRows
     {
         _session = session;
         _addScript = session.Prepare("INSERT OR IGNORE INTO scripts (name) VALUES ($name)", "$name");
-        _insertRun = session.Prepare(
-            $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output, $boot_id, $pid, $pid_started, $pid_ns, $received, $skew, $delivery)",
-            "$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output", "$boot_id", "$pid", "$pid_started", "$pid_ns", "$received", "$skew", "$delivery");
+        const string InsertRunSql = $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output, $boot_id, $pid, $pid_started, $pid_ns, $received, $skew, $delivery)";
+        string[] runParameters = ["$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output", "$boot_id", "$pid", "$pid_started", "$pid_ns", "$received", "$skew", "$delivery"];
+        _insertRun = session.Prepare(InsertRunSql, runParameters);
+        _insertNewRun = session.Prepare(InsertRunSql + " ON CONFLICT (run_id) DO NOTHING", runParameters);
         _updateCompletion = session.Prepare(
             """
             UPDATE runs SET completed_at = $completed, outcome = $outcome, exit_code = $exit_code, output = $output,
@@ -75,19 +77,17 @@ internal sealed class SqliteRunRows : IRunRows
             var results = new RunImportResult[runs.Count];
             for (var i = 0; i < runs.Count; i++)
             {
+                // Most runs are new: inserted in one statement, and only an id already taken is read and judged.
                 var run = runs[i];
-                var stored = RunById(run.RunId, transaction);
-                results[i] = RunLifecycle.Judge(stored, run);
-                if (results[i].Status != RunImportStatus.Stored)
+                if (Execute(_insertNewRun, run, transaction) > 0)
                 {
+                    AddScript(run.ScriptName, transaction);
+                    results[i] = new RunImportResult(run.RunId, RunImportStatus.Stored);
                     continue;
                 }
 
-                if (stored is null)
-                {
-                    InsertRun(run, transaction);
-                }
-                else
+                results[i] = RunLifecycle.Judge(RunById(run.RunId, transaction), run);
+                if (results[i].Status == RunImportStatus.Stored)
                 {
                     UpdateCompletion(run, transaction);
                 }
@@ -314,8 +314,14 @@ internal sealed class SqliteRunRows : IRunRows
     private void InsertRun(ScriptRun run, SqliteTransaction transaction)
     {
         AddScript(run.ScriptName, transaction);
-        var p = _insertRun.Parameters;
-        _insertRun.Transaction = transaction;
+        Execute(_insertRun, run, transaction);
+    }
+
+    /// <summary>Runs one of the prepared inserts of a whole run; how many rows it inserted.</summary>
+    private static int Execute(SqliteCommand insert, ScriptRun run, SqliteTransaction transaction)
+    {
+        var p = insert.Parameters;
+        insert.Transaction = transaction;
         p[0].Value = run.RunId.ToByteArray();
         p[1].Value = run.ScriptName;
         p[2].Value = run.Hostname;
@@ -331,7 +337,7 @@ internal sealed class SqliteRunRows : IRunRows
         p[12].Value = run.Arrival is { } arrival ? Timestamps.ToUnixMicroseconds(arrival.ReceivedAt) : DBNull.Value;
         p[13].Value = run.Arrival is { } skewed ? (skewed.ClockSkew ? 1 : 0) : DBNull.Value;
         p[14].Value = run.Arrival is { } delivered ? DeliveryText(delivered.Delivery) : DBNull.Value;
-        _insertRun.ExecuteNonQuery();
+        return insert.ExecuteNonQuery();
     }
 
     /// <summary>Writes a run's end; an arrival, where the run has one, replaces the stored one (a completion arrives after its start).</summary>
