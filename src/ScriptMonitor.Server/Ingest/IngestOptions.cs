@@ -15,6 +15,12 @@ internal sealed class IngestOptions
     /// </summary>
     public double MaxWaitMilliseconds { get; set; } = 2;
 
+    /// <summary>
+    /// How many commits may be under way at once; 0 chooses: one for a SQLite file, whose writes take turns anyway,
+    /// four for PostgreSQL, which commits transactions of several connections at the same time.
+    /// </summary>
+    public int Writers { get; set; }
+
     /// <summary>How many runs may wait for a commit; a request beyond it waits for room.</summary>
     public int QueueCapacity { get; set; } = 8_192;
 
@@ -24,5 +30,6 @@ internal sealed class IngestOptions
         MaxBatch = Math.Clamp(MaxBatch, 1, 4_096),
         MaxWaitMilliseconds = Math.Clamp(MaxWaitMilliseconds, 0, 100),
         QueueCapacity = Math.Clamp(QueueCapacity, 1, 1_000_000),
+        Writers = Math.Clamp(Writers, 0, 64),
     };
 }

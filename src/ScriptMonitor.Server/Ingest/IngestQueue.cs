@@ -11,7 +11,8 @@ namespace ScriptMonitor.Server.Ingest;
 /// (an fsync on SQLite, a commit on PostgreSQL) costs about the same for one run or hundreds. A request is answered
 /// only after the commit of its run; when the store cannot commit, every request of that batch learns it. On stop,
 /// after the server has answered the requests in flight, whatever still waits is committed before the store closes.
-/// Nothing here assumes it is the store's only writer: the store's batch import is safe against other servers.
+/// Nothing here assumes it is the store's only writer: the store's batch import is safe against other servers, and
+/// against this one's other writers (several on PostgreSQL).
 /// </summary>
 internal sealed class IngestQueue : IHostedService
 {
@@ -20,7 +21,8 @@ internal sealed class IngestQueue : IHostedService
     private readonly IngestStatistics _statistics;
     private readonly IngestOptions _options;
     private readonly TimeSpan _maxWait;
-    private Task _writer = Task.CompletedTask;
+    private readonly int _writers;
+    private Task _writing = Task.CompletedTask;
 
     public IngestQueue(ServerStore store, IngestStatistics statistics, IOptions<IngestOptions> options)
     {
@@ -28,9 +30,10 @@ internal sealed class IngestQueue : IHostedService
         _statistics = statistics;
         _options = options.Value.Bounded();
         _maxWait = TimeSpan.FromMilliseconds(_options.MaxWaitMilliseconds);
+        _writers = _options.Writers > 0 ? _options.Writers : store.Location.Provider.LocalFile(store.Location.Target) is null ? 4 : 1;
         _queue = Channel.CreateBounded<PendingRun>(new BoundedChannelOptions(_options.QueueCapacity)
         {
-            SingleReader = true,
+            SingleReader = _writers == 1,
             FullMode = BoundedChannelFullMode.Wait,
         });
     }
@@ -58,7 +61,7 @@ internal sealed class IngestQueue : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _writer = Task.Run(WriteAsync, CancellationToken.None);
+        _writing = Task.WhenAll(Enumerable.Range(0, _writers).Select(_ => Task.Run(WriteAsync, CancellationToken.None)));
         return Task.CompletedTask;
     }
 
@@ -66,7 +69,7 @@ internal sealed class IngestQueue : IHostedService
     {
         // The web server stops first (it was started last), and waits for its requests: by now none is queuing more.
         _queue.Writer.TryComplete();
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WriteAsync()
