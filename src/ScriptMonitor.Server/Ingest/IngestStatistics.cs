@@ -32,10 +32,10 @@ internal sealed class IngestStatistics
     public TimeSpan CommitTime => TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks));
 
     /// <summary>How many commits took up to each of <see cref="BatchSizeBounds"/> runs (not cumulative), then the rest.</summary>
-    public long[] BatchSizes() => [.. _batchSizes.Select(count => Interlocked.Read(ref count))];
+    public long[] BatchSizes() => Snapshot(_batchSizes);
 
     /// <summary>How many commits took up to each of <see cref="CommitMillisecondsBounds"/> (not cumulative), then the rest.</summary>
-    public long[] CommitLatencies() => [.. _commitLatencies.Select(count => Interlocked.Read(ref count))];
+    public long[] CommitLatencies() => Snapshot(_commitLatencies);
 
     internal void Committed(int runs, TimeSpan took)
     {
@@ -47,6 +47,17 @@ internal sealed class IngestStatistics
     }
 
     internal void Failed() => Interlocked.Increment(ref _failedCommits);
+
+    private static long[] Snapshot(long[] counts)
+    {
+        var copy = new long[counts.Length];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            copy[i] = Interlocked.Read(ref counts[i]);
+        }
+
+        return copy;
+    }
 
     private static int Bucket<T>(T[] bounds, T value)
         where T : IComparable<T>
