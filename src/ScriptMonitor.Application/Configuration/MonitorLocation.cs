@@ -37,8 +37,11 @@ public sealed record MonitorLocation
     /// until it has a client of the server's API.
     /// </summary>
     /// <exception cref="ConfigurationException">A server was configured.</exception>
-    public StoreLocation RequireStore() => Store ?? throw new ConfigurationException(
-        $"{Server} ({MonitorLocator.Describe(Server!.Source, ServerLocation.ServerVariable, "server")}) names a ScriptMonitor server, and this ScriptMonitor reads and records through a store only; name the store instead ({StoreLocator.DatabaseVariable}, --database or \"database\").");
+    public StoreLocation RequireStore() => Store ?? throw new ConfigurationException(ServerInsteadOfStore());
+
+    /// <summary>Why a use case that needs a store cannot run against the server configured.</summary>
+    internal string ServerInsteadOfStore() =>
+        $"{Server} ({MonitorLocator.Describe(Server!.Source, ServerLocation.ServerVariable, "server")}) names a ScriptMonitor server, and this command works on a store only (exec and scripts record through a server); name the store instead ({StoreLocator.DatabaseVariable}, --database or \"database\").";
 
     /// <summary>The store or the server for people to read (never with a password or the key).</summary>
     public override string ToString() => Store?.ToString() ?? Server!.ToString();

@@ -5,6 +5,7 @@ using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.Expectations;
 using ScriptMonitor.Application.History;
 using ScriptMonitor.Application.Recording;
+using ScriptMonitor.Application.Remote;
 using ScriptMonitor.Application.Status;
 using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Configuration;
@@ -18,52 +19,60 @@ namespace ScriptMonitor.Application.Services;
 /// </summary>
 public sealed class MonitorServices
 {
-    private readonly StoreAccess _store;
+    private readonly MonitorLocation _location;
+    private readonly StoreAccess? _store;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    private MonitorServices(StoreAccess store, TimeProvider timeProvider, ILogger logger)
+    private MonitorServices(MonitorLocation location, StoreAccess? store, TimeProvider timeProvider, ILogger logger)
     {
+        _location = location;
         _store = store;
         _timeProvider = timeProvider;
         _logger = logger;
     }
 
     /// <summary>Where the data lives.</summary>
-    public MonitorLocation Location => MonitorLocation.Of(_store.Location);
+    public MonitorLocation Location => _location;
 
     /// <summary>The store, for what only a store has (its schema, its migration).</summary>
-    public StoreAccess Store => _store;
+    /// <exception cref="ConfigurationException">The location is a server, which has no store of this host's to open.</exception>
+    public StoreAccess Store => _store ?? throw new ConfigurationException(_location.ServerInsteadOfStore());
 
     /// <summary>The status overview.</summary>
-    public IStatusQuery Status => new StoreStatusQuery(_store, _timeProvider, _logger);
+    public IStatusQuery Status => new StoreStatusQuery(Store, _timeProvider, _logger);
 
     /// <summary>The runs: last success, history, statistics, recording after the fact, closing, pruning.</summary>
-    public IRunHistory History => new StoreRunHistory(_store, _timeProvider, _logger);
+    public IRunHistory History => new StoreRunHistory(Store, _timeProvider, _logger);
 
     /// <summary>The monitoring checks.</summary>
-    public IHealthCheck Checks => new StoreHealthCheck(_store, _timeProvider, _logger);
+    public IHealthCheck Checks => new StoreHealthCheck(Store, _timeProvider, _logger);
 
     /// <summary>The expectations.</summary>
-    public IExpectations Expectations => new StoreExpectations(_store, _timeProvider);
+    public IExpectations Expectations => new StoreExpectations(Store, _timeProvider);
 
     /// <summary>The API keys of the store, as its host's command line manages them.</summary>
-    public StoreKeys Keys => new(_store, _timeProvider);
+    public StoreKeys Keys => new(Store, _timeProvider);
 
     /// <summary>The use cases of a location.</summary>
     /// <param name="location">Where the data lives.</param>
     /// <param name="timeProvider">The clock of every use case.</param>
     /// <param name="logger">Where problems that do not stop an answer are said.</param>
     /// <param name="programName">The program named where something belongs beside it (the SQLite library).</param>
-    /// <exception cref="ConfigurationException">The location is a server, which this build cannot reach yet.</exception>
     public static MonitorServices For(MonitorLocation location, TimeProvider timeProvider, ILogger logger, string programName)
     {
         ArgumentNullException.ThrowIfNull(location);
-        return new MonitorServices(new StoreAccess(location.RequireStore(), timeProvider) { ProgramName = programName }, timeProvider, logger);
+        var store = location.Store is { } local ? new StoreAccess(local, timeProvider) { ProgramName = programName } : null;
+        return new MonitorServices(location, store, timeProvider, logger);
     }
 
-    /// <summary>Connects to where runs are recorded: the store, opened for writing (created and migrated if needed).</summary>
-    /// <param name="waitBound">How long any one wait for the store may last; null for the stores' own defaults.</param>
+    /// <summary>
+    /// Connects to where runs are recorded: the store, opened for writing (created and migrated if needed), or the
+    /// server, reached when the first record is sent.
+    /// </summary>
+    /// <param name="waitBound">How long any one wait for the store, or one request to the server, may last; null for their own defaults.</param>
     /// <exception cref="Runs.StoreUnavailableException">The store cannot be opened.</exception>
-    public IRunRecording ConnectRecording(TimeSpan? waitBound = null) => new StoreRunRecording(_store.OpenForWriting(waitBound));
+    public IRunRecording ConnectRecording(TimeSpan? waitBound = null) => _location.Server is { } server
+        ? new ServerRunRecording(new ServerConnection(server, waitBound))
+        : new StoreRunRecording(Store.OpenForWriting(waitBound));
 }

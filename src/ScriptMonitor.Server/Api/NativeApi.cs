@@ -19,6 +19,7 @@ internal static class NativeApi
         var api = routes.MapGroup(RoutePrefixes.Api);
         api.MapStatusEndpoints();
         api.MapIngestEndpoints();
+        api.MapSkipEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);

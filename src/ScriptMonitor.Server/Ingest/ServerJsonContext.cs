@@ -9,5 +9,6 @@ namespace ScriptMonitor.Server.Ingest;
 [JsonSerializable(typeof(RunStartRecord))]
 [JsonSerializable(typeof(RunCompletionRecord))]
 [JsonSerializable(typeof(RunReceipt))]
+[JsonSerializable(typeof(SkipRecord))]
 [JsonSerializable(typeof(FieldProblem[]))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;
