@@ -38,8 +38,9 @@ cleanup() {
 trap cleanup EXIT
 
 say "building..."
-dotnet build -c Release src/ScriptMonitor.Server >/dev/null
-dotnet build -c Release bench/ScriptMonitor.LoadGenerator >/dev/null
+for project in src/ScriptMonitor.Server bench/ScriptMonitor.LoadGenerator; do
+    dotnet build -c Release "$project" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+done
 loadgen=(dotnet bench/ScriptMonitor.LoadGenerator/bin/Release/net10.0/scriptmon-loadgen.dll)
 if [ -n "${SERVER:-}" ]; then server=("$SERVER"); else server=(dotnet src/ScriptMonitor.Server/bin/Release/net10.0/scriptmon-server.dll); fi
 
