@@ -20,6 +20,9 @@ internal static class IngestEndpoints
     private const string Succeeded = "succeeded";
     private const string Failed = "failed";
 
+    /// <summary>The most runs one batch request may hold: one commit's worth several times over, a body of a few MB.</summary>
+    private const int MaxBatchRuns = 1_000;
+
     /// <summary>The rule key of a delivery that is neither <c>live</c> nor <c>spool</c>.</summary>
     private const string DeliveryRule = "delivery";
 
@@ -47,6 +50,16 @@ internal static class IngestEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        api.MapPost("/runs/batch", RecordBatchAsync)
+            .RequireScope(KeyScope.Ingest)
+            .WithTags("Ingest")
+            .WithName("RecordRuns")
+            .WithSummary("Records many runs, each as POST /api/v1/runs would, and answers with a result per run in the request's order; a refused run does not hold back the others.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapPost("/runs/start", StartAsync)
@@ -91,6 +104,53 @@ internal static class IngestEndpoints
         var delivery = record.Delivery == "spool" ? RunDeliveryKind.Spool : RunDeliveryKind.Live;
         var result = await queue.SubmitAsync(new RunDelivery(run, clock.GetUtcNow(), delivery), cancellationToken).ConfigureAwait(false);
         return Answer(result);
+    }
+
+    private static async Task<Results<Ok<RunBatchItem[]>, ProblemHttpResult>> RecordBatchAsync(
+        RunRecord[] records, IngestQueue queue, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (records.Length is 0 or > MaxBatchRuns)
+        {
+            return ApiProblems.BadRequest(
+                "the batch must hold runs",
+                [new FieldProblem("$", FieldRules.Count, $"the batch must hold 1 to {MaxBatchRuns} runs (it holds {records.Length})")]);
+        }
+
+        var receivedAt = clock.GetUtcNow();
+        var items = new RunBatchItem[records.Length];
+        var submitted = new List<(int Index, ValueTask<RunImportResult> Result)>(records.Length);
+        for (var i = 0; i < records.Length; i++)
+        {
+            var record = records[i];
+            if (record is null || Missing(record) is { Count: > 0 })
+            {
+                items[i] = new RunBatchItem(record?.Id, "invalid", Errors: record is null ? [new FieldProblem($"[{i}]", FieldRules.Required, "the run is null")] : [.. Missing(record)]);
+            }
+            else if (RefusedScript(http, record.Script!) is { } refusal)
+            {
+                items[i] = new RunBatchItem(record.Id, "forbidden", refusal);
+            }
+            else
+            {
+                var run = new ScriptRun(record.Id!.Value, record.Script!, record.Host!, record.StartedAt!.Value, record.CompletedAt, OutcomeOf(record.Outcome!), record.ExitCode, record.Output);
+                var delivery = record.Delivery == "spool" ? RunDeliveryKind.Spool : RunDeliveryKind.Live;
+                submitted.Add((i, queue.SubmitAsync(new RunDelivery(run, receivedAt, delivery), cancellationToken)));
+            }
+        }
+
+        foreach (var (index, pending) in submitted)
+        {
+            var result = await pending.ConfigureAwait(false);
+            items[index] = result.Status switch
+            {
+                RunImportStatus.Stored => new RunBatchItem(result.RunId, "stored"),
+                RunImportStatus.AlreadyStored => new RunBatchItem(result.RunId, "already-stored"),
+                RunImportStatus.Conflict => new RunBatchItem(result.RunId, "conflict", result.Detail),
+                _ => new RunBatchItem(result.RunId, "invalid", Errors: [.. result.Errors.Select(error => new FieldProblem(NameOf(error.Path), error.Rule, error.Describe(NameOf)))]),
+            };
+        }
+
+        return TypedResults.Ok(items);
     }
 
     private static async Task<Results<Created<RunReceipt>, Ok<RunReceipt>, ProblemHttpResult>> StartAsync(
@@ -169,11 +229,15 @@ internal static class IngestEndpoints
             title: "Conflict")
         : ApiProblems.BadRequest("the run breaks a rule", [.. result.Errors.Select(error => new FieldProblem(NameOf(error.Path), error.Rule, error.Describe(NameOf)))]);
 
-    private static ProblemHttpResult? Forbidden(HttpContext http, string script)
+    private static ProblemHttpResult? Forbidden(HttpContext http, string script) =>
+        RefusedScript(http, script) is { } refusal ? ApiProblems.Forbidden(refusal) : null;
+
+    /// <summary>Why the caller's key may not record runs of the script; null when it may.</summary>
+    private static string? RefusedScript(HttpContext http, string script)
     {
         var caller = ScopeFilter.CallerOf(http);
         return caller.Key is { Scope: KeyScope.Ingest } key && !KeyService.AllowsScript(key, script)
-            ? ApiProblems.Forbidden($"the key '{caller.Name}' may not record runs of '{script}'")
+            ? $"the key '{caller.Name}' may not record runs of '{script}'"
             : null;
     }
 

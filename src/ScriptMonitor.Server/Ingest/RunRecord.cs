@@ -1,3 +1,5 @@
+using ScriptMonitor.Server.Api;
+
 namespace ScriptMonitor.Server.Ingest;
 
 /// <summary>
@@ -43,3 +45,10 @@ internal sealed record RunCompletionRecord(DateTimeOffset? CompletedAt, string? 
 /// <param name="Id">The run's id.</param>
 /// <param name="Stored">True when this request stored it; false when it was there already (a retry).</param>
 internal sealed record RunReceipt(Guid Id, bool Stored);
+
+/// <summary>What the server did with one run of <c>POST /api/v1/runs/batch</c>, in the request's order.</summary>
+/// <param name="Id">The run's id as sent; null when it had none.</param>
+/// <param name="Status"><c>stored</c>, <c>already-stored</c>, <c>conflict</c>, <c>invalid</c> or <c>forbidden</c>.</param>
+/// <param name="Detail">For a conflict or a forbidden run, why; null otherwise.</param>
+/// <param name="Errors">For an invalid run, every broken rule; null otherwise.</param>
+internal sealed record RunBatchItem(Guid? Id, string Status, string? Detail = null, FieldProblem[]? Errors = null);

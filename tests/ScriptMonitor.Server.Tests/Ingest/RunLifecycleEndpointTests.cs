@@ -137,6 +137,30 @@ public sealed class RunLifecycleEndpointTests : IAsyncLifetime
         Assert.Empty(await StoredRunsAsync("backup-bad"));
     }
 
+    [Fact]
+    public async Task A_batch_answers_each_run_in_order_and_a_refused_run_does_not_hold_back_the_others()
+    {
+        var stored = Guid.NewGuid();
+        using (await PostAsync("/api/v1/runs", Finished(stored, "backup-batch", "db1")))
+        {
+        }
+
+        var fresh = Guid.NewGuid();
+        var body = $"[{Finished(fresh, "backup-batch", "db1")},{Finished(stored, "backup-batch", "db1")},{Finished(stored, "backup-batch", "db9")},"
+            + $"{Json(new { id = Guid.NewGuid(), script = "backup-batch", host = "db1" })},{Finished(Guid.NewGuid(), "report-daily", "db1")}]";
+
+        using var response = await PostAsync("/api/v1/runs/batch", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var items = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["stored", "already-stored", "conflict", "invalid", "forbidden"], items.Select(i => i.GetProperty("status").GetString()));
+        Assert.Equal(fresh, items[0].GetProperty("id").GetGuid());
+        Assert.Contains("host 'db1', not 'db9'", items[2].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(items[3].GetProperty("errors").EnumerateArray(), e => e.GetProperty("path").GetString() == "startedAt");
+        Assert.Equal(new[] { fresh, stored }.Order(), (await StoredRunsAsync("backup-batch")).Select(r => r.RunId).Order());
+        Assert.Empty(await StoredRunsAsync("report-daily"));
+    }
+
     private static string Json<T>(T value) => JsonSerializer.Serialize(value);
 
     private static string Finished(Guid id, string script, string host) =>
