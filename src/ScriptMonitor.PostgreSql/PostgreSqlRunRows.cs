@@ -291,6 +291,36 @@ internal sealed class PostgreSqlRunRows : IRunRows
         }, cancellationToken);
     }
 
+    public Task<long> PruneOutputAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        // Window by window of row ids, each its own short statement: no row stays locked against a writer for long.
+        return _session.WithConnectionAsync("prune run output", async connection =>
+        {
+            long first, last;
+            await using (var bounds = Command(connection, $"SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM {_schema}.runs"))
+            await using (var reader = await bounds.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                (first, last) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+
+            long cleared = 0;
+            for (var from = first; from <= last && last > 0; from += PruneBatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await using var clear = Command(
+                    connection,
+                    $"UPDATE {_schema}.runs SET output = NULL WHERE id >= $1 AND id < $2 AND started_at < $3 AND outcome <> {(int)RunOutcome.Running} AND output IS NOT NULL",
+                    new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.Bigint },
+                    new NpgsqlParameter { Value = from + PruneBatchSize, NpgsqlDbType = NpgsqlDbType.Bigint },
+                    TimestampTz(olderThan));
+                cleared += await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return cleared;
+        }, cancellationToken);
+    }
+
     /// <summary>A statement filtered by a <see cref="RunQuery"/>, with its parameters: shared by listing and counting runs.</summary>
     private static (StringBuilder Sql, List<NpgsqlParameter> Parameters) RunFilter(string select, RunQuery query)
     {

@@ -274,6 +274,38 @@ internal sealed class SqliteRunRows : IRunRows
         return Task.FromResult(deleted);
     }
 
+    public Task<long> PruneOutputAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        // Window by window of row ids, each its own short write transaction: the connection is never held for a scan
+        // of the whole table, so recording a run waits at most for one window.
+        var (first, last) = _session.Use(_ =>
+        {
+            using var command = _session.Command("SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM runs");
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1));
+        });
+
+        long cleared = 0;
+        var cutoff = Timestamps.ToUnixMicroseconds(olderThan);
+        for (var from = first; from <= last && last > 0; from += PruneBatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            cleared += _session.InTransaction(write: true, transaction =>
+            {
+                using var command = _session.Command(
+                    $"UPDATE runs SET output = NULL WHERE id >= $from AND id < $to AND started_at < $cutoff AND outcome <> {(int)RunOutcome.Running} AND output IS NOT NULL",
+                    transaction);
+                command.Parameters.AddWithValue("$from", from);
+                command.Parameters.AddWithValue("$to", from + PruneBatchSize);
+                command.Parameters.AddWithValue("$cutoff", cutoff);
+                return command.ExecuteNonQuery();
+            });
+        }
+
+        return Task.FromResult(cleared);
+    }
+
     /// <summary>The WHERE clause of a <see cref="RunQuery"/>, with its parameters: shared by listing and counting runs.</summary>
     private static void AppendRunFilter(StringBuilder sql, SqliteCommand command, RunQuery query)
     {

@@ -11,8 +11,6 @@ internal sealed class DiscardingStore : IScriptRunStore
 
     public Task<bool> ImportRunAsync(ScriptRun run, CancellationToken cancellationToken = default) => Task.FromResult(true);
 
-    public Task<ScriptRun?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default) => Task.FromResult<ScriptRun?>(null);
-
     public Task<IReadOnlyList<RunImportResult>> ImportRunsAsync(IReadOnlyList<RunDelivery> deliveries, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<RunImportResult>>([.. deliveries.Select(d => new RunImportResult(d.Run.RunId, RunImportStatus.Stored))]);
 
@@ -46,6 +44,9 @@ internal sealed class DiscardingStore : IScriptRunStore
     public Task<ScriptRun> RecordFailureAsync(string name, DateTimeOffset startedAt, DateTimeOffset completedAt, int? exitCode = null, string? message = null, string? hostname = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
 
+    public Task<ScriptRun?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<ScriptRun?>(null);
+
     public Task<IReadOnlyList<ScriptRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ScriptRun>>([]);
 
@@ -59,6 +60,8 @@ internal sealed class DiscardingStore : IScriptRunStore
         throw new NotSupportedException();
 
     public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast = 0, CancellationToken cancellationToken = default) => Task.FromResult(0L);
+
+    public Task<long> PruneOutputAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) => Task.FromResult(0L);
 
     public Task<StoreInfo> GetInfoAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new StoreInfo(Description, 0, 0, null, 0, 0));

@@ -127,6 +127,9 @@ internal sealed class ServerConnection
                 new ValidationException([.. errors.Select(e => new FieldError(e.Path ?? string.Empty, e.Rule ?? string.Empty, e.Message ?? $"{e.Path} breaks the rule {e.Rule}."))]),
             HttpStatusCode.BadRequest => new ValidationException($"{answered}."),
             HttpStatusCode.Conflict => new ValidationException($"{answered} (it conflicts with what the server holds)."),
+            // A name that names nothing (an unknown script) is refused like any other broken rule, with its field.
+            HttpStatusCode.NotFound when problem?.Errors is { Count: > 0 } errors =>
+                new ValidationException([.. errors.Select(e => new FieldError(e.Path ?? string.Empty, e.Rule ?? string.Empty, e.Message ?? $"{e.Path} names nothing the server knows."))]),
             HttpStatusCode.NotFound => new KeyNotFoundException($"{answered}."),
             HttpStatusCode.Unauthorized when Server.Key is null =>
                 new StoreUnavailableException($"{answered}; no key is configured: set {ServerLocation.KeyVariable} (or \"key\" of the configuration file) to a key made with 'scriptmon key create'."),

@@ -78,4 +78,20 @@ public static class ScriptRunStores
         ArgumentNullException.ThrowIfNull(location);
         return location.Provider.OpenReadOnly(location.Target, new StoreOpenOptions { TimeProvider = timeProvider ?? TimeProvider.System, AcceptOlderSchema = acceptOlderSchema });
     }
+
+    /// <summary>Whether <see cref="CopyWhileInUse"/> can copy the store: a SQLite file. A server database has its own tools.</summary>
+    internal static bool CanCopyWhileInUse(StoreLocation location) => location.Provider is SqliteStoreProvider;
+
+    /// <summary>Writes a consistent copy of the store, as of one instant, to a new file while others go on writing.</summary>
+    /// <exception cref="NotSupportedException">The store is not a SQLite file.</exception>
+    /// <exception cref="StoreUnavailableException">The store cannot be read or the copy cannot be written.</exception>
+    internal static void CopyWhileInUse(StoreLocation location, string destination)
+    {
+        if (!CanCopyWhileInUse(location))
+        {
+            throw new NotSupportedException($"The store {location} is not a SQLite file.");
+        }
+
+        SqliteBackup.Copy(location.Target, destination);
+    }
 }

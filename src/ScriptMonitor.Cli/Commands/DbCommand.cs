@@ -3,10 +3,11 @@ using ScriptMonitor.Application.Lifecycle;
 using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Application.Views;
 using ScriptMonitor.Cli.Hosting;
+using ScriptMonitor.Cli.Input;
 
 namespace ScriptMonitor.Cli.Commands;
 
-/// <summary><c>scriptmon db info</c> and <c>scriptmon db migrate</c>: which store is used, its schema and size.</summary>
+/// <summary><c>scriptmon db info</c>, <c>db migrate</c> and <c>db backup</c>: which store is used, its schema and size, a copy of it.</summary>
 internal static class DbCommand
 {
     internal static Command Create(CliContext context)
@@ -19,7 +20,12 @@ internal static class DbCommand
         var migrate = new Command("migrate", "Create the store if needed and bring its schema up to date.") { migrateJson };
         migrate.SetAction(parse => Migrate(context, parse.GetValue(migrateJson)));
 
-        return new Command("db", "The store: what and where it is, and its schema.") { info, migrate };
+        var path = new Argument<string>("PATH") { Description = "Where the copy goes: a new file (an existing one only with --force)." };
+        var force = new Option<bool>("--force") { Description = "Replace a file that is at PATH already." };
+        var backup = new Command("backup", "Write a consistent copy of the SQLite store to PATH while it is in use (PostgreSQL: use pg_dump).") { path, force };
+        backup.SetAction(parse => Backup(context, parse.GetValue(path)!, parse.GetValue(force)));
+
+        return new Command("db", "The store: what and where it is, its schema, and its backup.") { info, migrate, backup };
     }
 
     /// <summary>
@@ -41,6 +47,41 @@ internal static class DbCommand
 
     private static int Migrate(CliContext context, bool json) =>
         Write(context, CliContext.Await(StoreReport.MigrateAsync(context.Services.Store, CliContext.ResolveSettings())), json);
+
+    /// <summary>
+    /// The copy is written beside PATH and renamed into place once it is complete and on disk, so PATH is either the
+    /// old file or the whole copy. Restoring is pointing the store setting at the copy.
+    /// </summary>
+    private static int Backup(CliContext context, string path, bool force)
+    {
+        var store = context.Services.Store;
+        if (!StoreBackup.Supports(store.Location))
+        {
+            context.Terminal.Error.WriteLine($"scriptmon: error: the store {store.Location} is a PostgreSQL database; back it up with pg_dump (and restore with pg_restore or psql), not with 'scriptmon db backup'.");
+            return ExitCodes.Usage;
+        }
+
+        var destination = Path.GetFullPath(path);
+        if (Directory.Exists(destination))
+        {
+            throw new UsageException($"PATH: {destination} is a directory; name the file the copy is written to.");
+        }
+
+        if (!Directory.Exists(Path.GetDirectoryName(destination)))
+        {
+            throw new UsageException($"PATH: the directory {Path.GetDirectoryName(destination)} does not exist.");
+        }
+
+        if (File.Exists(destination) && !force)
+        {
+            context.Terminal.Error.WriteLine($"scriptmon: error: PATH: {destination} exists already; nothing was written (--force replaces it).");
+            return ExitCodes.Failure;
+        }
+
+        var size = StoreBackup.Backup(store, destination);
+        context.Terminal.Out.WriteLine($"Backed up {store.Location} to {destination} ({size} bytes).");
+        return ExitCodes.Ok;
+    }
 
     private static int Write(CliContext context, DbInfoView model, bool json)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ScriptMonitor.Access;
 using ScriptMonitor.Server.Api;
 using ScriptMonitor.Server.Hosting;
+using ScriptMonitor.Server.Limits;
 
 namespace ScriptMonitor.Server.Access;
 
@@ -21,6 +22,10 @@ internal static class ScopeFilter
         {
             var http = context.HttpContext;
             var caller = await IdentifyAsync(http).ConfigureAwait(false);
+            if (http.RequestServices.GetRequiredService<CallerRateLimiter>().Admit(http, caller) is { } tooMany)
+            {
+                return tooMany;
+            }
 
             if (caller is null)
             {

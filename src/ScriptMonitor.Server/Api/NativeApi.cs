@@ -20,6 +20,10 @@ internal static class NativeApi
         api.MapStatusEndpoints();
         api.MapIngestEndpoints();
         api.MapSkipEndpoints();
+        api.MapScriptEndpoints();
+        api.MapCheckEndpoints();
+        api.MapExpectationEndpoints();
+        api.MapKeyEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);

@@ -20,4 +20,22 @@ internal sealed class ServerOptions
     /// nothing is anonymous unless this says so.
     /// </summary>
     public bool AnonymousRead { get; set; }
+
+    /// <summary>
+    /// The largest request body accepted, in bytes; a larger one (chunked too) is 413 and nothing is stored. A run's
+    /// output is kept as its last 10,000 characters anyway, so 1 MiB leaves room for a batch of runs.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The per-key rate limit of the native API.</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>
+    /// Proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed: addresses (<c>10.0.0.5</c>) or
+    /// networks (<c>10.0.0.0/8</c>). None by default: a client could otherwise claim any address.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>How long runs and their output are kept.</summary>
+    public RetentionOptions Retention { get; set; } = new();
 }

@@ -90,6 +90,7 @@ internal static class ServerProgram
         var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddServerOperations(options);
         var store = ServerStore.Open(options, TimeProvider.System);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(provider => MonitorServices.For(
@@ -100,7 +101,6 @@ internal static class ServerProgram
         builder.Services.AddSingleton(new KeyService(store.Runs, TimeProvider.System));
         builder.Services.AddSingleton<ICallerKeys, StoreCallerKeys>();
         builder.Services.AddSingleton(Options.Create(builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions()));
-        builder.Services.AddSingleton<IngestStatistics>();
         builder.Services.AddSingleton<IngestQueue>();
         // Started before the web server and stopped after it: requests still in flight at a stop get their commit.
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestQueue>());
@@ -118,6 +118,7 @@ internal static class ServerProgram
         });
 
         var app = builder.Build();
+        app.UseServerOperations();
         app.MapHealthEndpoints();
         app.MapNativeApi();
         app.MapMetricsEndpoint();

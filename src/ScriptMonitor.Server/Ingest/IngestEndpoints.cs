@@ -5,6 +5,7 @@ using ScriptMonitor.Runs;
 using ScriptMonitor.Server.Access;
 using ScriptMonitor.Server.Api;
 using ScriptMonitor.Server.Hosting;
+using ScriptMonitor.Server.Metrics;
 
 namespace ScriptMonitor.Server.Ingest;
 

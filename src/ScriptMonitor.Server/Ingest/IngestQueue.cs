@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Server.Hosting;
+using ScriptMonitor.Server.Metrics;
 
 namespace ScriptMonitor.Server.Ingest;
 
@@ -18,16 +19,16 @@ internal sealed class IngestQueue : IHostedService
 {
     private readonly Channel<PendingRun> _queue;
     private readonly IScriptRunStore _store;
-    private readonly IngestStatistics _statistics;
+    private readonly InstanceMetrics _metrics;
     private readonly IngestOptions _options;
     private readonly TimeSpan _maxWait;
     private readonly int _writers;
     private Task _writing = Task.CompletedTask;
 
-    public IngestQueue(ServerStore store, IngestStatistics statistics, IOptions<IngestOptions> options)
+    public IngestQueue(ServerStore store, InstanceMetrics metrics, IOptions<IngestOptions> options)
     {
         _store = store.Runs;
-        _statistics = statistics;
+        _metrics = metrics;
         _options = options.Value.Bounded();
         _maxWait = TimeSpan.FromMilliseconds(_options.MaxWaitMilliseconds);
         _writers = _options.Writers > 0 ? _options.Writers : store.Location.Provider.LocalFile(store.Location.Target) is null ? 4 : 1;
@@ -126,7 +127,7 @@ internal sealed class IngestQueue : IHostedService
         try
         {
             var results = await _store.ImportRunsAsync(deliveries, CancellationToken.None).ConfigureAwait(false);
-            _statistics.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
+            _metrics.RunsCommitted(batch.Count, Stopwatch.GetElapsedTime(started));
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].TrySetResult(results[i]);
@@ -136,7 +137,6 @@ internal sealed class IngestQueue : IHostedService
         {
             // Every request of the batch answers with the failure (503 for a store that does not answer); none is lost
             // silently, and the writer carries on with the next batch.
-            _statistics.Failed();
             foreach (var pending in batch)
             {
                 pending.TrySetException(e);

@@ -13,4 +13,10 @@ namespace ScriptMonitor.Server.Ingest;
 [JsonSerializable(typeof(RunReceipt))]
 [JsonSerializable(typeof(SkipRecord))]
 [JsonSerializable(typeof(FieldProblem[]))]
+[JsonSerializable(typeof(ScriptListView))]
+[JsonSerializable(typeof(ScriptView))]
+[JsonSerializable(typeof(ExpectationPatchRequest))]
+[JsonSerializable(typeof(PauseRequest))]
+[JsonSerializable(typeof(KeyCreateRequest))]
+[JsonSerializable(typeof(AuditListView))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

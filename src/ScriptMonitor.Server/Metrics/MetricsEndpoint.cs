@@ -29,6 +29,7 @@ internal static class MetricsEndpoint
         // Kestrel writes asynchronously only: the page is built in memory (about 1.5 KB per script), then sent.
         using var page = new StringWriter(new System.Text.StringBuilder(status.Scripts.Count * BytesPerScript), System.Globalization.CultureInfo.InvariantCulture);
         ScriptMetricsWriter.Write(status, page);
+        http.RequestServices.GetRequiredService<InstanceMetrics>().Write(page);
         http.Response.ContentType = ContentType;
         await http.Response.WriteAsync(page.ToString(), cancellationToken).ConfigureAwait(false);
     }

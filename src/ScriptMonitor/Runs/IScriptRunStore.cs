@@ -147,6 +147,16 @@ public interface IScriptRunStore : IScriptActivitySet, Health.IExpectationStore,
     /// <returns>How many runs were deleted.</returns>
     Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast = 0, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Clears the output of completed (and abandoned) runs that started before <paramref name="olderThan"/>; the runs
+    /// themselves stay. Output is most of a run's size and is read far less once a run is old, so it may be kept for
+    /// less time than the run. Works in small batches so that writers are never held up for long.
+    /// </summary>
+    /// <param name="olderThan">Runs that started before this instant lose their output.</param>
+    /// <param name="cancellationToken">Cancels the call between batches.</param>
+    /// <returns>How many runs had their output cleared.</returns>
+    Task<long> PruneOutputAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default);
+
     /// <summary>What the store is, its schema version and its size.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<StoreInfo> GetInfoAsync(CancellationToken cancellationToken = default);

@@ -103,4 +103,10 @@ public interface IRunRows
     /// <param name="cancellationToken">Cancels the call between batches.</param>
     /// <returns>How many runs were deleted.</returns>
     Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast, CancellationToken cancellationToken);
+
+    /// <summary>Clears the output of old completed runs as <see cref="IScriptRunStore.PruneOutputAsync"/> describes.</summary>
+    /// <param name="olderThan">Runs that started before this lose their output.</param>
+    /// <param name="cancellationToken">Cancels the call between batches.</param>
+    /// <returns>How many runs had their output cleared.</returns>
+    Task<long> PruneOutputAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
 }

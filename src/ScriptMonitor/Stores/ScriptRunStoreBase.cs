@@ -238,6 +238,13 @@ public abstract class ScriptRunStoreBase : IScriptRunStore
     }
 
     /// <inheritdoc/>
+    public Task<long> PruneOutputAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _runs.PruneOutputAsync(Timestamps.Normalize(olderThan), cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public Task<StoreInfo> GetInfoAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

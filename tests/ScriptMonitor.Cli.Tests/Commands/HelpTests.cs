@@ -27,6 +27,8 @@ public sealed class HelpTests : IDisposable
     [InlineData(new[] { "close" }, "--reason")]
     [InlineData(new[] { "expect" }, "--abandon-after")]
     [InlineData(new[] { "db" }, "migrate")]
+    [InlineData(new[] { "db" }, "backup")]
+    [InlineData(new[] { "db", "backup" }, "--force")]
     [InlineData(new[] { "db", "info" }, "--json")]
     [InlineData(new[] { "db", "migrate" }, "--database")]
     public void Every_command_has_help(string[] command, string mentions)

@@ -54,7 +54,7 @@ public sealed class MetricsEndpointTests
     }
 
     /// <summary>Prometheus' own linter, from Debian's prometheus package (test.sh installs it where it is missing).</summary>
-    private static async Task<(int Status, string Output)> PromtoolCheckAsync(string page)
+    internal static async Task<(int Status, string Output)> PromtoolCheckAsync(string page)
     {
         var start = new ProcessStartInfo("promtool", ["check", "metrics"])
         {

@@ -27,6 +27,23 @@ public abstract partial class ScriptRunStoreContract
     }
 
     [Fact]
+    public async Task GetRun_returns_one_run_of_any_script_with_its_output_and_null_for_an_unknown_id()
+    {
+        var started = await Store.RecordStartAsync("nightly", Utc(2026, 3, 1, 2, 0), "db1");
+        await Store.CompleteRunAsync(started.RunId, Utc(2026, 3, 1, 2, 5), RunOutcome.Failed, 3, "disk full\n");
+        await RecordRunAsync("other", Utc(2026, 3, 1, 3, 0), TimeSpan.FromMinutes(1), RunOutcome.Succeeded);
+
+        var run = await Store.GetRunAsync(started.RunId);
+        var unknown = await Store.GetRunAsync(Guid.NewGuid());
+
+        Assert.NotNull(run);
+        Assert.Equal(("nightly", "db1", RunOutcome.Failed, 3, "disk full\n"), (run.ScriptName, run.Hostname, run.Outcome, run.ExitCode, run.Output));
+        Assert.Equal(Utc(2026, 3, 1, 2, 0), run.StartedAt);
+        Assert.Equal(Utc(2026, 3, 1, 2, 5), run.CompletedAt);
+        Assert.Null(unknown);
+    }
+
+    [Fact]
     public async Task ListRuns_window_includes_its_start_and_excludes_its_end()
     {
         for (var hour = 0; hour < 6; hour++)
@@ -172,6 +189,27 @@ public abstract partial class ScriptRunStoreContract
         Assert.Equal(Utc(2026, 2, 1, 3, 0), (await Store.GetLastActivityAsync("broken"))!.DateStarted);
         Assert.Single(await Store.ListRunsAsync(new RunQuery("stuck")));
         Assert.Equal(13, deleted);
+    }
+
+    [Fact]
+    public async Task Pruning_output_clears_the_output_of_old_completed_runs_and_keeps_the_runs()
+    {
+        var old = await Store.RecordFailureAsync("nightly", Utc(2026, 2, 1, 2, 0), Utc(2026, 2, 1, 2, 5), exitCode: 2, message: "disk full", hostname: "db1");
+        var recent = await Store.RecordFailureAsync("nightly", Utc(2026, 2, 20, 2, 0), Utc(2026, 2, 20, 2, 5), exitCode: 2, message: "disk full again", hostname: "db1");
+        var running = await Store.RecordStartAsync("nightly", Utc(2026, 2, 2, 2, 0), "db2");
+
+        var cleared = await Store.PruneOutputAsync(Utc(2026, 2, 10, 0, 0));
+        var again = await Store.PruneOutputAsync(Utc(2026, 2, 10, 0, 0));
+
+        var runs = (await Store.ListRunsAsync(new RunQuery("nightly"))).ToDictionary(r => r.RunId);
+        Assert.Equal(1, cleared);
+        Assert.Equal(0, again);
+        Assert.Equal(3, runs.Count);
+        Assert.Null(runs[old.RunId].Output);
+        Assert.Equal(RunOutcome.Failed, runs[old.RunId].Outcome);
+        Assert.Equal(2, runs[old.RunId].ExitCode);
+        Assert.Equal("disk full again", runs[recent.RunId].Output);
+        Assert.Equal(RunOutcome.Running, runs[running.RunId].Outcome);
     }
 
     [Fact]

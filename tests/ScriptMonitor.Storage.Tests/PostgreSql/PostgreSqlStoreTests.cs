@@ -224,6 +224,29 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task Output_is_pruned_in_batches_across_every_run()
+    {
+        const int Runs = 5_000;
+        var schema = PostgreSqlServer.NewSchemaName();
+        await using var store = await OpenSchemaAsync(schema);
+        await store.RecordSuccessAsync("bulk", Start, Start);
+        await server.ExecuteAsync($"""
+            INSERT INTO "{schema}".runs (run_id, script_name, hostname, started_at, completed_at, outcome, output)
+            SELECT gen_random_uuid(), 'bulk', 'h', timestamptz '2026-01-01 00:00:00+00' + n * interval '1 minute',
+                   timestamptz '2026-01-01 00:00:00+00' + n * interval '1 minute' + interval '1 second', 2, 'output ' || n
+            FROM generate_series(1, {Runs}) AS n
+            """);
+
+        // The newest 1,000 runs started on or after this.
+        var cleared = await store.PruneOutputAsync(Start.AddMinutes(Runs - 1_000 + 1));
+
+        Assert.Equal(Runs - 1_000, cleared);
+        var kept = await store.ListRunsAsync(new RunQuery("bulk") { Limit = RunQuery.MaxLimit });
+        Assert.Equal(1_000, kept.Count(r => r.Output is not null));
+        Assert.Equal(Runs + 1, (await store.GetInfoAsync()).RunCount);
+    }
+
+    [Fact]
     public async Task Last_success_and_window_queries_are_index_seeks()
     {
         var schema = PostgreSqlServer.NewSchemaName();

@@ -13,6 +13,36 @@ public sealed class SqliteFileTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
+    public async Task Output_is_pruned_in_batches_across_every_run()
+    {
+        const int Runs = 5_000;
+        var path = _directory.File("runs.db");
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        using var store = SqliteScriptRunStore.Open(path);
+        await store.RecordSuccessAsync("bulk", start, start);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var insert = connection.CreateCommand();
+            // One run a minute from 2026-01-01, in microseconds since the epoch as the store keeps instants.
+            insert.CommandText = $"""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Runs})
+                INSERT INTO runs (run_id, script_name, hostname, started_at, completed_at, outcome, output)
+                SELECT randomblob(16), 'bulk', 'h', {start.ToUnixTimeMilliseconds() * 1000} + i * 60000000, {start.ToUnixTimeMilliseconds() * 1000} + i * 60000000 + 1000000, 2, 'output ' || i FROM n
+                """;
+            insert.ExecuteNonQuery();
+        }
+
+        // The newest 1,000 runs started on or after this.
+        var cleared = await store.PruneOutputAsync(start.AddMinutes(Runs - 1_000 + 1));
+
+        Assert.Equal(Runs - 1_000, cleared);
+        var kept = await store.ListRunsAsync(new RunQuery("bulk") { Limit = RunQuery.MaxLimit });
+        Assert.Equal(1_000, kept.Count(r => r.Output is not null));
+        Assert.Equal(Runs + 1, (await store.GetInfoAsync()).RunCount);
+    }
+
+    [Fact]
     public void Open_creates_the_file_and_its_directory_in_WAL_mode_at_the_latest_schema()
     {
         var path = _directory.File("nested/dir/runs.db");
