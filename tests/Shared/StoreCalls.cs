@@ -80,6 +80,7 @@ public static class StoreCalls
         new("ListSkipsAsync", false, s => s.ListSkipsAsync(Script)),
         new("RecordFailureAsync", true, s => s.RecordFailureAsync(Script, now.AddMinutes(-5), now.AddMinutes(-4), 1, "failed", Host)),
         new("ImportRunAsync", true, s => s.ImportRunAsync(new ScriptRun(Guid.NewGuid(), Script, Host, now.AddMinutes(-5), now.AddMinutes(-4), RunOutcome.Succeeded, 0, null))),
+        new("ImportRunsAsync", true, s => s.ImportRunsAsync([new RunDelivery(new ScriptRun(Guid.NewGuid(), Script, Host, now.AddMinutes(-5), now.AddMinutes(-4), RunOutcome.Succeeded, 0, null), now)])),
         new("ListRunsAsync", false, s => s.ListRunsAsync(new RunQuery(Script))),
         new("GetRunAsync", false, s => s.GetRunAsync(ToComplete)),
         new("ListScriptsAsync", false, s => s.ListScriptsAsync()),

@@ -6,6 +6,10 @@ namespace ScriptMonitor.Server.Ingest;
 /// <summary>The server's own request and response bodies, serialized without reflection (Native AOT).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(RunRecord))]
+[JsonSerializable(typeof(RunRecord[]))]
+[JsonSerializable(typeof(RunBatchItem[]))]
+[JsonSerializable(typeof(RunStartRecord))]
+[JsonSerializable(typeof(RunCompletionRecord))]
 [JsonSerializable(typeof(RunReceipt))]
 [JsonSerializable(typeof(SkipRecord))]
 [JsonSerializable(typeof(FieldProblem[]))]
