@@ -17,13 +17,16 @@ public sealed class RunLifecycleEndpointTests : IAsyncLifetime
     private ServerProcess? _server;
     private string _database = string.Empty;
     private string _ingest = string.Empty;
+    private string _read = string.Empty;
 
     public async Task InitializeAsync()
     {
         _database = _folder.File("scriptmon.db");
         using (var store = ScriptRunStores.Open(_database))
         {
-            _ingest = (await new KeyService(store, TimeProvider.System).CreateAsync("db1", KeyScope.Ingest, ["backup-*"], "cli")).Secret;
+            var keys = new KeyService(store, TimeProvider.System);
+            _ingest = (await keys.CreateAsync("db1", KeyScope.Ingest, ["backup-*"], "cli")).Secret;
+            _read = (await keys.CreateAsync("grafana", KeyScope.Read, [], "cli")).Secret;
         }
 
         _server = await ServerProcess.Start(_database).WaitUntilListeningAsync();
@@ -130,6 +133,10 @@ public sealed class RunLifecycleEndpointTests : IAsyncLifetime
         Assert.Equal(RunDeliveryKind.Spool, run.Arrival?.Delivery);
         Assert.False(run.Arrival!.ClockSkew);
         Assert.InRange(run.Arrival.ReceivedAt, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+        using var shown = await GetRunAsync(id);
+        Assert.Equal("spool", shown.RootElement.GetProperty("delivery").GetString());
+        Assert.False(shown.RootElement.GetProperty("clockSkew").GetBoolean());
+        Assert.Equal(run.Arrival.ReceivedAt, DateTimeOffset.Parse(shown.RootElement.GetProperty("receivedAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(HttpStatusCode.BadRequest, runningWithEnd.StatusCode);
         Assert.Contains("completedAt must be left out when outcome is running", await runningWithEnd.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badDelivery.StatusCode);
@@ -175,6 +182,16 @@ public sealed class RunLifecycleEndpointTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _ingest);
         return await client.SendAsync(request);
+    }
+
+    private async Task<JsonDocument> GetRunAsync(Guid id)
+    {
+        using var client = _server!.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/v1/runs/{id}", UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _read);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
     }
 
     private async Task<IReadOnlyList<ScriptRun>> StoredRunsAsync(string script)
