@@ -15,11 +15,14 @@ internal sealed class PostgreSqlRunRows : IRunRows
 {
     /// <summary>
     /// The condition, in SQL, that a run's start ($4) and end ($5) are not further ahead of the server's clock than
-    /// <see cref="StoreClock.MaxSkew"/> ($13, after the run's twelve values). A shared store judges "in the
+    /// <see cref="StoreClock.MaxSkew"/> ($16, after the run's fifteen values). A shared store judges "in the
     /// future" by its own clock: the clock of the host that records may be the wrong one, and its runs would hide a
     /// stopped job for as long.
     /// </summary>
-    private const string ServerClockCheck = "$4::timestamptz <= now() + $13::interval AND ($5::timestamptz IS NULL OR $5::timestamptz <= now() + $13::interval)";
+    private const string ServerClockCheck = "$4::timestamptz <= now() + $16::interval AND ($5::timestamptz IS NULL OR $5::timestamptz <= now() + $16::interval)";
+
+    /// <summary>How often a batch is done again when other writers keep taking its new runs first or it meets a deadlock.</summary>
+    private const int MaxImportAttempts = 5;
 
     /// <summary>Rows deleted per prune statement: each is its own short transaction, so writers never wait long.</summary>
     private const int PruneBatchSize = 2_000;
@@ -27,7 +30,9 @@ internal sealed class PostgreSqlRunRows : IRunRows
     private readonly PostgreSqlSession _session;
     private readonly string _schema;
     private readonly string _insertRunSql;
-    private readonly string _importRunSql;
+    private readonly string _lockRunsSql;
+    private readonly string _insertRunsSql;
+    private readonly string _updateCompletionSql;
     private readonly string _completeRunSql;
     private readonly string _lastRunWithOutcomeSql;
 
@@ -49,32 +54,30 @@ internal sealed class PostgreSqlRunRows : IRunRows
             SELECT (SELECT count(*) FROM run), now()
             """;
 
-        // Exactly once in one statement: a new id is inserted, a stored run is replaced where RunLifecycle.Supersedes
-        // says (keeping its start, host and name), and left alone otherwise. The script is listed only when its run is
-        // new. An instant too far ahead of the server's clock writes nothing; the server's time comes back to say so.
-        var supersedes = string.Join(
-            " OR ",
-            Enum.GetValues<RunOutcome>()
-                .Where(stored => RunLifecycle.SupersededBy(stored).Count > 0)
-                .Select(stored => $"(stored.outcome = {(int)stored} AND EXCLUDED.outcome IN ({SqlList(RunLifecycle.SupersededBy(stored))}))"));
-        _importRunSql = $"""
-            WITH run AS (
-                INSERT INTO {_schema}.runs AS stored ({RunColumns})
-                SELECT {RunValues} WHERE {ServerClockCheck}
-                ON CONFLICT (run_id) DO UPDATE
-                    SET completed_at = EXCLUDED.completed_at, outcome = EXCLUDED.outcome,
-                        exit_code = EXCLUDED.exit_code, output = EXCLUDED.output
-                    WHERE {supersedes}
-                RETURNING stored.script_name),
-            script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM run ON CONFLICT DO NOTHING)
-            SELECT (SELECT count(*) FROM run), now()
-            """;
-
         // One statement completes a run that may still be completed; only when it matches nothing is the run read to say why.
         _completeRunSql = $"""
             UPDATE {_schema}.runs SET completed_at = $2, outcome = $3, exit_code = $4, output = $5
             WHERE run_id = $1 AND outcome IN ({SqlList(RunLifecycle.Completable)}) AND started_at <= $2 AND $2 <= now() + $6
             RETURNING {RunColumns}
+            """;
+        // A batch: the stored runs of its ids, locked in id order (so that writers of overlapping batches queue
+        // rather than deadlock), with the server's time; then its new runs in one statement, in id order too.
+        _lockRunsSql = $"SELECT {RunColumns}, now() FROM {_schema}.runs WHERE run_id = ANY($1) ORDER BY run_id FOR UPDATE";
+        _insertRunsSql = $"""
+            WITH run AS (
+                INSERT INTO {_schema}.runs ({RunColumns})
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::smallint[], $7::integer[], $8::text[],
+                                     $9::text[], $10::integer[], $11::bigint[], $12::text[], $13::timestamptz[], $14::boolean[], $15::text[])
+                ORDER BY 1
+                ON CONFLICT (run_id) DO NOTHING
+                RETURNING script_name),
+            script AS (INSERT INTO {_schema}.scripts (name) SELECT DISTINCT script_name FROM run ORDER BY 1 ON CONFLICT DO NOTHING)
+            SELECT count(*) FROM run
+            """;
+        _updateCompletionSql = $"""
+            UPDATE {_schema}.runs SET completed_at = $2, outcome = $3, exit_code = $4, output = $5,
+                received_at = coalesce($6, received_at), clock_skew = coalesce($7, clock_skew), delivery = coalesce($8, delivery)
+            WHERE run_id = $1
             """;
         _lastRunWithOutcomeSql = $"SELECT {RunColumns} FROM {_schema}.runs WHERE script_name = $1 AND outcome = $2 ORDER BY started_at DESC, id DESC LIMIT 1";
     }
@@ -115,19 +118,33 @@ internal sealed class PostgreSqlRunRows : IRunRows
             throw new InvalidOperationException($"Run {runId} of '{completed.ScriptName}' could not be completed.");
         }, cancellationToken).AsTask();
 
-    public Task<bool> ImportAsync(ScriptRun run, CancellationToken cancellationToken) =>
-        _session.WithConnectionAsync("import a run", async connection =>
+    public Task<IReadOnlyList<RunImportResult>> ImportAsync(IReadOnlyList<ScriptRun> runs, CancellationToken cancellationToken) =>
+        _session.WithConnectionAsync<IReadOnlyList<RunImportResult>>("import runs", async connection =>
         {
-            await using var command = Command(connection, _importRunSql, [.. RunParameters(run), Interval(StoreClock.MaxSkew)]);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (reader.GetInt64(0) > 0)
+            // Another writer may insert one of the batch's new ids between the read and the insert (the insert then
+            // skips it); the batch is then done again from the start, and finds that run stored.
+            for (var attempt = 1; ; attempt++)
             {
-                return true;
-            }
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    if (await TryImportAsync(connection, runs, cancellationToken).ConfigureAwait(false) is { } results)
+                    {
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        return results;
+                    }
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MaxImportAttempts)
+                {
+                    // Two batches that lock the same stored and new runs in another order: one is chosen to give way.
+                }
 
-            RefuseFuture(run, reader.GetFieldValue<DateTimeOffset>(1));
-            return false;
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                if (attempt >= MaxImportAttempts)
+                {
+                    throw new InvalidOperationException($"Runs of a batch were written by other writers {attempt} times while it was stored; nothing of it was written.");
+                }
+            }
         }, cancellationToken);
 
     public Task<bool> AbandonAsync(Guid runId, DateTimeOffset abandonedAt, string reason, CancellationToken cancellationToken) =>
@@ -155,6 +172,9 @@ internal sealed class PostgreSqlRunRows : IRunRows
 
     public Task<ScriptRun?> LastRunAsync(string scriptName, RunOutcome outcome, CancellationToken cancellationToken) =>
         LastRunAsync(scriptName, outcome, async: true, cancellationToken).AsTask();
+
+    public async Task<ScriptRun?> GetAsync(Guid runId, CancellationToken cancellationToken) =>
+        await _session.WithConnectionAsync("read a run", connection => RunByIdAsync(connection, runId, async: true, cancellationToken), cancellationToken).ConfigureAwait(false);
 
     public Task<IReadOnlyList<ScriptRun>> ListAsync(RunQuery query, CancellationToken cancellationToken)
     {
@@ -235,8 +255,10 @@ internal sealed class PostgreSqlRunRows : IRunRows
 
     public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast, CancellationToken cancellationToken)
     {
-        // Chosen once from one snapshot, which blocks no writer: later runs only push these further from "newest" and
-        // "last success", so deleting them batch by batch, each batch its own short transaction, stays within the rules.
+        // Chosen once from one snapshot, which blocks no writer (a read takes no lock a write waits for): later runs only
+        // push these further from "newest", and nothing but a prune deletes a run. "Not the last success" may change: a
+        // late completion can turn an abandoned candidate into its script's newest success, so each batch, its own short
+        // statement, checks that again as it deletes.
         var candidatesSql = $"""
             SELECT id FROM (
                 SELECT id, started_at, outcome,
@@ -260,8 +282,16 @@ internal sealed class PostgreSqlRunRows : IRunRows
                 cancellationToken.ThrowIfCancellationRequested();
                 await using var delete = Command(
                     connection,
-                    $"DELETE FROM {_schema}.runs WHERE id = ANY($1)",
-                    new NpgsqlParameter { Value = batch, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                    $"""
+                    DELETE FROM {_schema}.runs AS run WHERE run.id = ANY($1)
+                      AND run.started_at < $2 AND run.outcome <> {(int)RunOutcome.Running}
+                      AND (run.outcome <> {(int)RunOutcome.Succeeded} OR EXISTS (
+                          SELECT 1 FROM {_schema}.runs AS newer
+                          WHERE newer.script_name = run.script_name AND newer.outcome = {(int)RunOutcome.Succeeded}
+                            AND (newer.started_at, newer.id) > (run.started_at, run.id)))
+                    """,
+                    new NpgsqlParameter { Value = batch, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+                    TimestampTz(olderThan));
                 deleted += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -373,6 +403,120 @@ internal sealed class PostgreSqlRunRows : IRunRows
             await using var command = Command(connection, _lastRunWithOutcomeSql, Text(scriptName), Outcome(outcome));
             return await SingleRunAsync(command, async, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// One attempt at a batch, in the caller's transaction: the results, or null when another writer inserted one of
+    /// its new runs meanwhile (nothing of this attempt is to be kept).
+    /// </summary>
+    private async ValueTask<RunImportResult[]?> TryImportAsync(NpgsqlConnection connection, IReadOnlyList<ScriptRun> runs, CancellationToken cancellationToken)
+    {
+        var known = new Dictionary<Guid, ScriptRun>(runs.Count);
+        var serverNow = DateTimeOffset.MinValue;
+        await using (var select = Command(connection, _lockRunsSql, new NpgsqlParameter { Value = runs.Select(r => r.RunId).Distinct().ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid }))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var stored = Run(reader);
+                known[stored.RunId] = stored;
+                serverNow = reader.GetFieldValue<DateTimeOffset>(RunColumnCount);
+            }
+        }
+
+        if (serverNow == DateTimeOffset.MinValue)
+        {
+            serverNow = await ServerNowAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        var results = new RunImportResult[runs.Count];
+        var inserts = new Dictionary<Guid, ScriptRun>();
+        var updates = new Dictionary<Guid, ScriptRun>();
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i];
+            try
+            {
+                RefuseFuture(run, serverNow);
+            }
+            catch (ValidationException e)
+            {
+                results[i] = new RunImportResult(run.RunId, RunImportStatus.Invalid) { Errors = e.Errors };
+                continue;
+            }
+
+            var stored = known.GetValueOrDefault(run.RunId);
+            results[i] = RunLifecycle.Judge(stored, run);
+            if (results[i].Status != RunImportStatus.Stored)
+            {
+                continue;
+            }
+
+            // Later runs of the batch with the same id are judged against this one, as if it were stored already.
+            var written = stored is null ? run : run with { Arrival = run.Arrival ?? stored.Arrival };
+            known[run.RunId] = written;
+            if (inserts.ContainsKey(run.RunId) || stored is null)
+            {
+                inserts[run.RunId] = written;
+            }
+            else
+            {
+                updates[run.RunId] = written;
+            }
+        }
+
+        if (inserts.Count > 0)
+        {
+            var rows = inserts.Values.ToArray();
+            await using var insert = Command(
+                connection,
+                _insertRunsSql,
+                Array(NpgsqlDbType.Uuid, rows.Select(r => (object)r.RunId)),
+                Array(NpgsqlDbType.Text, rows.Select(r => (object)r.ScriptName)),
+                Array(NpgsqlDbType.Text, rows.Select(r => (object)r.Hostname)),
+                Array(NpgsqlDbType.TimestampTz, rows.Select(r => (object)r.StartedAt)),
+                Array(NpgsqlDbType.TimestampTz, rows.Select(r => (object?)r.CompletedAt)),
+                Array(NpgsqlDbType.Smallint, rows.Select(r => (object)(short)r.Outcome)),
+                Array(NpgsqlDbType.Integer, rows.Select(r => (object?)r.ExitCode)),
+                Array(NpgsqlDbType.Text, rows.Select(r => (object?)r.Output)),
+                Array(NpgsqlDbType.Text, rows.Select(r => (object?)r.Runner?.BootId)),
+                Array(NpgsqlDbType.Integer, rows.Select(r => (object?)r.Runner?.ProcessId)),
+                Array(NpgsqlDbType.Bigint, rows.Select(r => (object?)r.Runner?.StartTime)),
+                Array(NpgsqlDbType.Text, rows.Select(r => (object?)r.Runner?.PidNamespace)),
+                Array(NpgsqlDbType.TimestampTz, rows.Select(r => (object?)r.Arrival?.ReceivedAt)),
+                Array(NpgsqlDbType.Boolean, rows.Select(r => (object?)r.Arrival?.ClockSkew)),
+                Array(NpgsqlDbType.Text, rows.Select(r => (object?)(r.Arrival is { } a ? DeliveryText(a.Delivery) : null))));
+            if ((long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! != rows.Length)
+            {
+                return null;
+            }
+        }
+
+        if (updates.Count > 0)
+        {
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var run in updates.Values)
+            {
+                var update = new NpgsqlBatchCommand(_updateCompletionSql);
+                update.Parameters.Add(Uuid(run.RunId));
+                update.Parameters.Add(TimestampTz(run.CompletedAt));
+                update.Parameters.Add(Outcome(run.Outcome));
+                update.Parameters.Add(Integer(run.ExitCode));
+                update.Parameters.Add(Text(run.Output));
+                update.Parameters.Add(TimestampTz(run.Arrival?.ReceivedAt));
+                update.Parameters.Add(Boolean(run.Arrival?.ClockSkew));
+                update.Parameters.Add(Text(run.Arrival is { } a ? DeliveryText(a.Delivery) : null));
+                batch.BatchCommands.Add(update);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    /// <summary>An array parameter of one column of many rows, nulls kept, for <c>unnest</c>.</summary>
+    private static NpgsqlParameter Array(NpgsqlDbType type, IEnumerable<object?> values) =>
+        new() { Value = values.Select(v => v ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type };
 
     private async ValueTask<ScriptRun?> RunByIdAsync(NpgsqlConnection connection, Guid runId, bool async, CancellationToken cancellationToken)
     {

@@ -151,6 +151,20 @@ internal static class PostgreSqlSchema
         {
             KeepsOlderWriters = true,
         },
+        new(
+            "when and how a run reached the server",
+            """
+            -- Set by a server that received the run (null for a run a local scriptmon wrote): its clock at receipt;
+            -- whether the client's instants were more than RunArrival.ClockSkewTolerance after it; and whether it came
+            -- live or late from a client's spool. Nullable columns without defaults: adding them rewrites no row.
+            ALTER TABLE {schema}.runs
+                ADD COLUMN received_at timestamptz,
+                ADD COLUMN clock_skew  boolean,
+                ADD COLUMN delivery    text CHECK (delivery IN ('live', 'spool'));
+            """)
+        {
+            KeepsOlderWriters = true,
+        },
     ];
 
     /// <summary>The first version whose rows record the oldest writer the store accepts.</summary>

@@ -9,13 +9,13 @@ namespace ScriptMonitor.PostgreSql;
 internal static class PostgreSqlValues
 {
     /// <summary>Every column of a run, in the order <see cref="Run"/> reads them.</summary>
-    internal const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns";
+    internal const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns, received_at, clock_skew, delivery";
 
     /// <summary>How many columns <see cref="RunColumns"/> names: where the second run of a joined row starts.</summary>
-    internal const int RunColumnCount = 12;
+    internal const int RunColumnCount = 15;
 
     /// <summary>The parameters of a run's columns, in <see cref="RunColumns"/>' order (see <see cref="RunParameters"/>).</summary>
-    internal const string RunValues = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12";
+    internal const string RunValues = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15";
 
     /// <summary>The columns of a run the health evaluation reads, in the order <see cref="HistoryRun"/> reads them.</summary>
     internal const string HistoryColumns = "hostname, started_at, completed_at, outcome, exit_code";
@@ -64,7 +64,15 @@ internal static class PostgreSqlValues
         Integer(run.Runner?.ProcessId),
         BigInt(run.Runner?.StartTime),
         Text(run.Runner?.PidNamespace),
+        TimestampTz(run.Arrival?.ReceivedAt),
+        Boolean(run.Arrival?.ClockSkew),
+        Text(run.Arrival is { } arrival ? DeliveryText(arrival.Delivery) : null),
     ];
+
+    internal static NpgsqlParameter Boolean(bool? value) => new() { Value = value is { } v ? v : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean };
+
+    /// <summary>A delivery kind as the <c>delivery</c> column holds it.</summary>
+    internal static string DeliveryText(RunDeliveryKind delivery) => delivery == RunDeliveryKind.Spool ? "spool" : "live";
 
     internal static ScriptRun Run(NpgsqlDataReader reader, int first = 0) => new(
         reader.GetGuid(first),
@@ -79,6 +87,12 @@ internal static class PostgreSqlValues
         Runner = reader.IsDBNull(first + 8)
             ? null
             : new RunnerProcess(reader.GetString(first + 8), reader.GetInt32(first + 9), reader.GetInt64(first + 10), reader.GetString(first + 11)),
+        Arrival = reader.IsDBNull(first + 12)
+            ? null
+            : new RunArrival(
+                reader.GetFieldValue<DateTimeOffset>(first + 12),
+                reader.GetString(first + 14) == "spool" ? RunDeliveryKind.Spool : RunDeliveryKind.Live,
+                reader.GetBoolean(first + 13)),
     };
 
     internal static HistoryRun HistoryRun(NpgsqlDataReader reader, int first) => new(

@@ -94,6 +94,21 @@ internal static class SqliteConnections
     }
 
     /// <summary>
+    /// A second, read-only connection to a store already open for writing, for one long read beside it: in WAL mode
+    /// it reads one instant of the file while the writing connection goes on committing.
+    /// </summary>
+    internal static SqliteConnection OpenReader(string fullPath, TimeSpan busyTimeout)
+    {
+        var connection = new SqliteConnection(ConnectionString(fullPath, SqliteOpenMode.ReadOnly));
+        return Prepared(connection, fullPath, () =>
+        {
+            connection.Open();
+            Execute(connection, FormattableString.Invariant($"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}"));
+            return connection;
+        })!;
+    }
+
+    /// <summary>
     /// Makes a new connection ready: the connection <paramref name="prepare"/> returns, or none; if it fails, the
     /// connection is closed, and a failure of the file to be used is a <see cref="StoreUnavailableException"/>.
     /// </summary>

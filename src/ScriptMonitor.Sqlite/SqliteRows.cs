@@ -8,13 +8,13 @@ namespace ScriptMonitor.Sqlite;
 internal static class SqliteRows
 {
     /// <summary>Every column of a run, in the order <see cref="Run"/> reads them.</summary>
-    internal const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns";
+    internal const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns, received_at, clock_skew, delivery";
 
     /// <summary>The columns of a run of the table aliased <paramref name="alias"/> in a join, in the order <see cref="Run"/> reads them.</summary>
     internal static string RunColumnsOf(string alias) => string.Join(", ", RunColumns.Split(", ").Select(column => $"{alias}.{column}"));
 
     /// <summary>How many columns <see cref="RunColumns"/> names: where the second run of a joined row starts.</summary>
-    internal const int RunColumnCount = 12;
+    internal const int RunColumnCount = 15;
 
     /// <summary>The columns of a run the health evaluation reads, in the order <see cref="HistoryRun"/> reads them.</summary>
     internal const string HistoryColumns = "hostname, started_at, completed_at, outcome, exit_code";
@@ -34,7 +34,15 @@ internal static class SqliteRows
         Runner = reader.IsDBNull(first + 8)
             ? null
             : new RunnerProcess(reader.GetString(first + 8), reader.GetInt32(first + 9), reader.GetInt64(first + 10), reader.GetString(first + 11)),
+        Arrival = reader.IsDBNull(first + 12)
+            ? null
+            : new RunArrival(Timestamps.FromUnixMicroseconds(reader.GetInt64(first + 12)), DeliveryOf(reader.GetString(first + 14)), reader.GetInt64(first + 13) != 0),
     };
+
+    /// <summary>A delivery kind as the <c>delivery</c> column holds it.</summary>
+    internal static string DeliveryText(RunDeliveryKind delivery) => delivery == RunDeliveryKind.Spool ? "spool" : "live";
+
+    internal static RunDeliveryKind DeliveryOf(string text) => text == "spool" ? RunDeliveryKind.Spool : RunDeliveryKind.Live;
 
     internal static List<ScriptRun> AllRuns(SqliteCommand command)
     {

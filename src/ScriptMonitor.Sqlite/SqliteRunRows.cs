@@ -16,16 +16,26 @@ internal sealed class SqliteRunRows : IRunRows
     private readonly SqliteSession _session;
     private readonly SqliteCommand _addScript;
     private readonly SqliteCommand _insertRun;
+    private readonly SqliteCommand _insertNewRun;
     private readonly SqliteCommand _lastRunWithOutcome;
     private readonly SqliteCommand _runById;
+    private readonly SqliteCommand _updateCompletion;
 
     internal SqliteRunRows(SqliteSession session)
     {
         _session = session;
         _addScript = session.Prepare("INSERT OR IGNORE INTO scripts (name) VALUES ($name)", "$name");
-        _insertRun = session.Prepare(
-            $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output, $boot_id, $pid, $pid_started, $pid_ns)",
-            "$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output", "$boot_id", "$pid", "$pid_started", "$pid_ns");
+        const string InsertRunSql = $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output, $boot_id, $pid, $pid_started, $pid_ns, $received, $skew, $delivery)";
+        string[] runParameters = ["$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output", "$boot_id", "$pid", "$pid_started", "$pid_ns", "$received", "$skew", "$delivery"];
+        _insertRun = session.Prepare(InsertRunSql, runParameters);
+        _insertNewRun = session.Prepare(InsertRunSql + " ON CONFLICT (run_id) DO NOTHING", runParameters);
+        _updateCompletion = session.Prepare(
+            """
+            UPDATE runs SET completed_at = $completed, outcome = $outcome, exit_code = $exit_code, output = $output,
+                received_at = coalesce($received, received_at), clock_skew = coalesce($skew, clock_skew), delivery = coalesce($delivery, delivery)
+            WHERE run_id = $run_id
+            """,
+            "$completed", "$outcome", "$exit_code", "$output", "$received", "$skew", "$delivery", "$run_id");
         _lastRunWithOutcome = session.Prepare(
             $"SELECT {RunColumns} FROM runs WHERE script_name = $name AND outcome = $outcome ORDER BY started_at DESC, id DESC LIMIT 1",
             "$name", "$outcome");
@@ -59,23 +69,31 @@ internal sealed class SqliteRunRows : IRunRows
             return done;
         }));
 
-    public Task<bool> ImportAsync(ScriptRun run, CancellationToken cancellationToken) =>
-        Task.FromResult(_session.InTransaction(write: true, transaction =>
+    public Task<IReadOnlyList<RunImportResult>> ImportAsync(IReadOnlyList<ScriptRun> runs, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RunImportResult>>(_session.InTransaction(write: true, transaction =>
         {
-            var stored = RunById(run.RunId, transaction);
-            if (stored is null)
+            // One immediate transaction holds the file's write lock: no other writer can slip in between a read and
+            // its write, and a run earlier in the batch is read back like any stored one.
+            var results = new RunImportResult[runs.Count];
+            for (var i = 0; i < runs.Count; i++)
             {
-                InsertRun(run, transaction);
-                return true;
+                // Most runs are new: inserted in one statement, and only an id already taken is read and judged.
+                var run = runs[i];
+                if (Execute(_insertNewRun, run, transaction) > 0)
+                {
+                    AddScript(run.ScriptName, transaction);
+                    results[i] = new RunImportResult(run.RunId, RunImportStatus.Stored);
+                    continue;
+                }
+
+                results[i] = RunLifecycle.Judge(RunById(run.RunId, transaction), run);
+                if (results[i].Status == RunImportStatus.Stored)
+                {
+                    UpdateCompletion(run, transaction);
+                }
             }
 
-            if (!RunLifecycle.Supersedes(stored.Outcome, run.Outcome))
-            {
-                return false;
-            }
-
-            UpdateCompletion(run, transaction);
-            return true;
+            return results;
         }));
 
     public Task<bool> AbandonAsync(Guid runId, DateTimeOffset abandonedAt, string reason, CancellationToken cancellationToken) =>
@@ -100,6 +118,14 @@ internal sealed class SqliteRunRows : IRunRows
 
     public Task<ScriptRun?> LastRunAsync(string scriptName, RunOutcome outcome, CancellationToken cancellationToken) =>
         Task.FromResult(LastRun(scriptName, outcome));
+
+    public Task<ScriptRun?> GetAsync(Guid runId, CancellationToken cancellationToken) =>
+        Task.FromResult(_session.Use(_ =>
+        {
+            _runById.Transaction = null;
+            _runById.Parameters[0].Value = runId.ToByteArray();
+            return SingleRun(_runById);
+        }));
 
     public Task<IReadOnlyList<ScriptRun>> ListAsync(RunQuery query, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ScriptRun>>(_session.Use(_ =>
@@ -202,11 +228,19 @@ internal sealed class SqliteRunRows : IRunRows
 
     public Task<long> PruneAsync(DateTimeOffset olderThan, int keepLast, CancellationToken cancellationToken)
     {
-        // Chosen once from one snapshot: later runs only push these further from "newest" and "last success", so
-        // deleting them batch by batch, each batch its own short transaction, stays within the rules.
-        var candidates = _session.Use(_ =>
+        var cutoff = Timestamps.ToUnixMicroseconds(olderThan);
+
+        // The candidates come from one instant, read on a connection of its own: the scan of the whole table (seconds
+        // at a million runs) holds up no recording. Runs recorded since only push them further from "newest", and
+        // nothing but a prune deletes a run, so "not among the newest N" stays true. "Not the last success" may not: a
+        // late completion can turn an abandoned candidate into its script's newest success, so each batch checks that
+        // again as it deletes, in the same transaction. In row order, so that each batch deletes neighbouring rows and
+        // touches as few pages as it can.
+        var (runs, skips) = _session.ReadAside(transaction =>
         {
-            using var command = _session.Command($"""
+            using var runCommand = transaction.Connection!.CreateCommand();
+            runCommand.Transaction = transaction;
+            runCommand.CommandText = $"""
                 SELECT id FROM (
                     SELECT id, started_at, outcome,
                            ROW_NUMBER() OVER (PARTITION BY script_name ORDER BY started_at DESC, id DESC) AS newest_rank,
@@ -214,37 +248,40 @@ internal sealed class SqliteRunRows : IRunRows
                     FROM runs)
                 WHERE started_at < $cutoff AND outcome <> {(int)RunOutcome.Running} AND newest_rank > $keep
                   AND NOT (outcome = {(int)RunOutcome.Succeeded} AND outcome_rank = 1)
-                """);
-            command.Parameters.AddWithValue("$cutoff", Timestamps.ToUnixMicroseconds(olderThan));
-            command.Parameters.AddWithValue("$keep", keepLast);
-            var ids = new List<long>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                ids.Add(reader.GetInt64(0));
-            }
-
-            return ids;
+                ORDER BY id
+                """;
+            runCommand.Parameters.AddWithValue("$cutoff", cutoff);
+            runCommand.Parameters.AddWithValue("$keep", keepLast);
+            using var skipCommand = transaction.Connection!.CreateCommand();
+            skipCommand.Transaction = transaction;
+            skipCommand.CommandText = "SELECT id FROM skips WHERE skipped_at < $cutoff";
+            skipCommand.Parameters.AddWithValue("$cutoff", cutoff);
+            return (Ids(runCommand), Ids(skipCommand));
         });
 
         long deleted = 0;
-        foreach (var batch in candidates.Chunk(PruneBatchSize))
+        foreach (var batch in runs.Chunk(PruneBatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            deleted += _session.InTransaction(write: true, transaction =>
-            {
-                using var command = _session.Command("DELETE FROM runs WHERE id IN (SELECT value FROM json_each($ids))", transaction);
-                command.Parameters.AddWithValue("$ids", "[" + string.Join(',', batch) + "]");
-                return command.ExecuteNonQuery();
-            });
+            deleted += DeleteBatch(
+                $"""
+                DELETE FROM runs WHERE id IN (SELECT value FROM json_each($ids))
+                  AND started_at < $cutoff AND outcome <> {(int)RunOutcome.Running}
+                  AND (outcome <> {(int)RunOutcome.Succeeded} OR EXISTS (
+                      SELECT 1 FROM runs AS newer
+                      WHERE newer.script_name = runs.script_name AND newer.outcome = {(int)RunOutcome.Succeeded}
+                        AND newer.started_at >= runs.started_at AND (newer.started_at > runs.started_at OR newer.id > runs.id)))
+                """,
+                batch,
+                cutoff);
         }
 
-        _session.Use(_ =>
+        foreach (var batch in skips.Chunk(PruneBatchSize))
         {
-            using var command = _session.Command("DELETE FROM skips WHERE skipped_at < $cutoff");
-            command.Parameters.AddWithValue("$cutoff", Timestamps.ToUnixMicroseconds(olderThan));
-            return command.ExecuteNonQuery();
-        });
+            cancellationToken.ThrowIfCancellationRequested();
+            DeleteBatch("DELETE FROM skips WHERE id IN (SELECT value FROM json_each($ids)) AND skipped_at < $cutoff", batch, cutoff);
+        }
+
         return Task.FromResult(deleted);
     }
 
@@ -280,6 +317,19 @@ internal sealed class SqliteRunRows : IRunRows
         return Task.FromResult(cleared);
     }
 
+    /// <summary>Every row id a query returns, in one list.</summary>
+    private static List<long> Ids(SqliteCommand command)
+    {
+        var ids = new List<long>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>The WHERE clause of a <see cref="RunQuery"/>, with its parameters: shared by listing and counting runs.</summary>
     private static void AppendRunFilter(StringBuilder sql, SqliteCommand command, RunQuery query)
     {
@@ -310,6 +360,16 @@ internal sealed class SqliteRunRows : IRunRows
         }
     }
 
+    /// <summary>One batch of a prune, in its own short write transaction: the longest any recording waits for it.</summary>
+    private int DeleteBatch(string sql, long[] ids, long cutoff) =>
+        _session.InTransaction(write: true, transaction =>
+        {
+            using var command = _session.Command(sql, transaction);
+            command.Parameters.AddWithValue("$ids", "[" + string.Join(',', ids) + "]");
+            command.Parameters.AddWithValue("$cutoff", cutoff);
+            return command.ExecuteNonQuery();
+        });
+
     private void AddScript(string scriptName, SqliteTransaction transaction)
     {
         _addScript.Transaction = transaction;
@@ -320,8 +380,14 @@ internal sealed class SqliteRunRows : IRunRows
     private void InsertRun(ScriptRun run, SqliteTransaction transaction)
     {
         AddScript(run.ScriptName, transaction);
-        var p = _insertRun.Parameters;
-        _insertRun.Transaction = transaction;
+        Execute(_insertRun, run, transaction);
+    }
+
+    /// <summary>Runs one of the prepared inserts of a whole run; how many rows it inserted.</summary>
+    private static int Execute(SqliteCommand insert, ScriptRun run, SqliteTransaction transaction)
+    {
+        var p = insert.Parameters;
+        insert.Transaction = transaction;
         p[0].Value = run.RunId.ToByteArray();
         p[1].Value = run.ScriptName;
         p[2].Value = run.Hostname;
@@ -334,18 +400,26 @@ internal sealed class SqliteRunRows : IRunRows
         p[9].Value = OrNull(run.Runner?.ProcessId);
         p[10].Value = OrNull(run.Runner?.StartTime);
         p[11].Value = OrNull(run.Runner?.PidNamespace);
-        _insertRun.ExecuteNonQuery();
+        p[12].Value = run.Arrival is { } arrival ? Timestamps.ToUnixMicroseconds(arrival.ReceivedAt) : DBNull.Value;
+        p[13].Value = run.Arrival is { } skewed ? (skewed.ClockSkew ? 1 : 0) : DBNull.Value;
+        p[14].Value = run.Arrival is { } delivered ? DeliveryText(delivered.Delivery) : DBNull.Value;
+        return insert.ExecuteNonQuery();
     }
 
+    /// <summary>Writes a run's end; an arrival, where the run has one, replaces the stored one (a completion arrives after its start).</summary>
     private void UpdateCompletion(ScriptRun run, SqliteTransaction transaction)
     {
-        using var command = _session.Command("UPDATE runs SET completed_at = $completed, outcome = $outcome, exit_code = $exit_code, output = $output WHERE run_id = $run_id", transaction);
-        command.Parameters.AddWithValue("$completed", Timestamps.ToUnixMicroseconds(run.CompletedAt!.Value));
-        command.Parameters.AddWithValue("$outcome", (int)run.Outcome);
-        command.Parameters.AddWithValue("$exit_code", OrNull(run.ExitCode));
-        command.Parameters.AddWithValue("$output", OrNull(run.Output));
-        command.Parameters.AddWithValue("$run_id", run.RunId.ToByteArray());
-        command.ExecuteNonQuery();
+        var p = _updateCompletion.Parameters;
+        _updateCompletion.Transaction = transaction;
+        p[0].Value = Timestamps.ToUnixMicroseconds(run.CompletedAt!.Value);
+        p[1].Value = (int)run.Outcome;
+        p[2].Value = OrNull(run.ExitCode);
+        p[3].Value = OrNull(run.Output);
+        p[4].Value = run.Arrival is { } arrival ? Timestamps.ToUnixMicroseconds(arrival.ReceivedAt) : DBNull.Value;
+        p[5].Value = run.Arrival is { } skewed ? (skewed.ClockSkew ? 1 : 0) : DBNull.Value;
+        p[6].Value = run.Arrival is { } delivered ? DeliveryText(delivered.Delivery) : DBNull.Value;
+        p[7].Value = run.RunId.ToByteArray();
+        _updateCompletion.ExecuteNonQuery();
     }
 
     private ScriptRun? RunById(Guid runId, SqliteTransaction transaction)

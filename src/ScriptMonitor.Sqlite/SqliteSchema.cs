@@ -145,6 +145,19 @@ internal static class SqliteSchema
         {
             KeepsOlderWriters = true,
         },
+        new(
+            "when and how a run reached the server",
+            """
+            -- Set by a server that received the run (null for a run a local scriptmon wrote): its clock at receipt, in
+            -- microseconds; whether the client's instants were more than RunArrival.ClockSkewTolerance after it; and
+            -- whether it came live or late from a client's spool.
+            ALTER TABLE runs ADD COLUMN received_at INTEGER;
+            ALTER TABLE runs ADD COLUMN clock_skew  INTEGER CHECK (clock_skew IN (0, 1));
+            ALTER TABLE runs ADD COLUMN delivery    TEXT    CHECK (delivery IN ('live', 'spool'));
+            """)
+        {
+            KeepsOlderWriters = true,
+        },
     ];
 
     /// <summary>

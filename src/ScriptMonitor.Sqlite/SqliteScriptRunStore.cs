@@ -96,7 +96,7 @@ public sealed class SqliteScriptRunStore : ScriptRunStoreBase
 
     private static SqliteScriptRunStore Create(Microsoft.Data.Sqlite.SqliteConnection connection, string fullPath, int latestVersion, SqliteStoreOptions options)
     {
-        var session = new SqliteSession(connection, fullPath, latestVersion);
+        var session = new SqliteSession(connection, fullPath, latestVersion, options.BusyTimeout);
         return new SqliteScriptRunStore(session, new SqliteExpectationRows(session), options.TimeProvider);
     }
 }

@@ -13,11 +13,12 @@ internal sealed class SqliteSession : IDisposable
     private readonly List<IDisposable> _prepared = [];
     private bool _disposed;
 
-    internal SqliteSession(SqliteConnection connection, string path, int latestSchemaVersion)
+    internal SqliteSession(SqliteConnection connection, string path, int latestSchemaVersion, TimeSpan busyTimeout)
     {
         Connection = connection;
         Path = path;
         LatestSchemaVersion = latestSchemaVersion;
+        BusyTimeout = busyTimeout;
     }
 
     /// <summary>The connection; only inside <see cref="Use{T}"/>.</summary>
@@ -28,6 +29,9 @@ internal sealed class SqliteSession : IDisposable
 
     /// <summary>The newest schema version this build knows.</summary>
     internal int LatestSchemaVersion { get; }
+
+    /// <summary>How long a statement waits for a lock, for a connection opened beside this one.</summary>
+    internal TimeSpan BusyTimeout { get; }
 
     /// <summary>Runs <paramref name="work"/> holding the connection.</summary>
     internal T Use<T>(Func<SqliteConnection, T> work)
@@ -56,6 +60,30 @@ internal sealed class SqliteSession : IDisposable
         transaction.Commit();
         return result;
     });
+
+    /// <summary>
+    /// Runs <paramref name="work"/>, a read, in one read transaction on a read-only connection of its own, without
+    /// holding the store's connection: a scan of a large table then keeps none of the store's writes waiting (WAL lets
+    /// a reader run beside the writer), and every statement of it sees the same instant.
+    /// </summary>
+    internal T ReadAside<T>(Func<SqliteTransaction, T> work)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+        }
+
+        try
+        {
+            using var connection = SqliteConnections.OpenReader(Path, BusyTimeout);
+            using var transaction = connection.BeginTransaction(deferred: true);
+            return work(transaction);
+        }
+        catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
+        {
+            throw SqliteFailures.Unavailable(Path, e);
+        }
+    }
 
     /// <summary>A command prepared once and kept for the session's life; its parameters are named, in order.</summary>
     internal SqliteCommand Prepare(string sql, params string[] parameterNames)

@@ -11,6 +11,9 @@ internal sealed class DiscardingStore : IScriptRunStore
 
     public Task<bool> ImportRunAsync(ScriptRun run, CancellationToken cancellationToken = default) => Task.FromResult(true);
 
+    public Task<IReadOnlyList<RunImportResult>> ImportRunsAsync(IReadOnlyList<RunDelivery> deliveries, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<RunImportResult>>([.. deliveries.Select(d => new RunImportResult(d.Run.RunId, RunImportStatus.Stored))]);
+
     public ScriptActivity RecordSuccess(string name, DateTimeOffset dateStarted, DateTimeOffset dateCompleted, string? hostname = null) =>
         new(name, hostname ?? "bench-host", dateStarted, dateCompleted);
 
@@ -40,6 +43,9 @@ internal sealed class DiscardingStore : IScriptRunStore
 
     public Task<ScriptRun> RecordFailureAsync(string name, DateTimeOffset startedAt, DateTimeOffset completedAt, int? exitCode = null, string? message = null, string? hostname = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
+
+    public Task<ScriptRun?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<ScriptRun?>(null);
 
     public Task<IReadOnlyList<ScriptRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ScriptRun>>([]);

@@ -41,7 +41,7 @@ public sealed record MonitorLocation
 
     /// <summary>Why a use case that needs a store cannot run against the server configured.</summary>
     internal string ServerInsteadOfStore() =>
-        $"{Server} ({MonitorLocator.Describe(Server!.Source, ServerLocation.ServerVariable, "server")}) names a ScriptMonitor server, and this command works on a store only (exec and scripts record through a server); name the store instead ({StoreLocator.DatabaseVariable}, --database or \"database\").";
+        $"{Server} ({MonitorLocator.Describe(Server!.Source, ServerLocation.ServerVariable, "server")}) names a ScriptMonitor server, and this command works on a store only (queries, expect, exec and scripts work through a server); name the store instead ({StoreLocator.DatabaseVariable}, --database or \"database\").";
 
     /// <summary>The store or the server for people to read (never with a password or the key).</summary>
     public override string ToString() => Store?.ToString() ?? Server!.ToString();

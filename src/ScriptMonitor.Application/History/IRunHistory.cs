@@ -21,7 +21,16 @@ public interface IRunHistory
     /// <exception cref="Runs.ValidationException">A name breaks a rule, or the script is unknown.</exception>
     Task<RunView?> LastSuccessAsync(string script, string? host = null, CancellationToken cancellationToken = default);
 
-    /// <summary>A script's runs in a window, newest first.</summary>
+    /// <summary>One run by its id, of any script, with the tail of its output.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run; null when no run has that id.</returns>
+    Task<RunView?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A script's runs in a window, newest first, one page: <see cref="RunsView.Next"/> is the cursor of the next,
+    /// strictly older page (<see cref="RunListRequest.Before"/>), null on the last.
+    /// </summary>
     /// <param name="request">Which runs.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="Runs.ValidationException">The request breaks a rule, or the script is unknown.</exception>
@@ -62,7 +71,14 @@ public interface IRunHistory
 /// <param name="Since">Only runs that started at or after this instant; null for no bound.</param>
 /// <param name="Until">Only runs that started before this instant; null for no bound.</param>
 /// <param name="Limit">How many runs at most (1 to 10,000).</param>
-public sealed record RunListRequest(string Script, string? Host = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = Runs.RunQuery.DefaultLimit);
+public sealed record RunListRequest(string Script, string? Host = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = Runs.RunQuery.DefaultLimit)
+{
+    /// <summary>
+    /// Only runs after this cursor in the listing's order (newest first): the <see cref="RunsView.Next"/> of the
+    /// previous page; null for the first page.
+    /// </summary>
+    public string? Before { get; init; }
+}
 
 /// <summary>Which successful runs of a script the statistics cover.</summary>
 /// <param name="Script">The script's name.</param>

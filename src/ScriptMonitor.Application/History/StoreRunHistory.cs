@@ -37,9 +37,77 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
     {
         ArgumentNullException.ThrowIfNull(request);
         var (name, host) = Names(request.Script, request.Host);
+        CheckLimit(request.Limit);
+        (DateTimeOffset At, Guid RunId)? cursor = request.Before is { } before ? RunCursor.Parse(before, Request + nameof(RunListRequest.Before)) : null;
         using var store = await OpenWindowAsync(name, request.Since, request.Until, cancellationToken).ConfigureAwait(false);
-        var runs = await store.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Limit = request.Limit }, cancellationToken).ConfigureAwait(false);
-        return new RunsView(name, [.. runs.Select(RunView.From)]);
+        var query = new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Limit = request.Limit };
+        if (cursor is { } after)
+        {
+            // The cursor's own start is included, so that runs that started at the same instant after it in the
+            // listing's order are not lost; those before it and the cursor's run are passed over below.
+            var bound = after.At.AddTicks(TimeSpan.TicksPerMicrosecond);
+            query = query with { Until = request.Until is { } until && until < bound ? until : bound };
+        }
+
+        var (runs, more) = await PageAsync(store, query, cursor, cancellationToken).ConfigureAwait(false);
+        return new RunsView(name, [.. runs.Select(RunView.From)]) { Next = more ? RunCursor.Of(runs[^1]) : null };
+    }
+
+    /// <inheritdoc/>
+    public async Task<RunView?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        using var store = access.OpenForReading();
+        return store is not null && await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is { } run ? RunView.From(run) : null;
+    }
+
+    /// <summary>Refuses a page size the store would refuse, before a page one larger is asked of it to see whether more follow.</summary>
+    internal static void CheckLimit(int limit)
+    {
+        if (limit is < 1 or > RunQuery.MaxLimit)
+        {
+            throw new ValidationException([new FieldError(Request + nameof(RunListRequest.Limit), FieldRules.Range, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Request}{nameof(RunListRequest.Limit)} ({limit}) must be from 1 to {RunQuery.MaxLimit:N0}."))]);
+        }
+    }
+
+    /// <summary>One page of runs after the cursor, and whether more follow it.</summary>
+    private static async Task<(List<ScriptRun> Runs, bool More)> PageAsync(IScriptRunStore store, RunQuery query, (DateTimeOffset At, Guid RunId)? cursor, CancellationToken cancellationToken)
+    {
+        var limit = query.Limit;
+        var taken = new List<ScriptRun>(Math.Min(limit, 1000));
+        var passed = cursor is null;
+        var batch = query with { Limit = Math.Min(RunQuery.MaxLimit, limit + 1) };
+        while (true)
+        {
+            var page = await store.ListRunsAsync(batch, cancellationToken).ConfigureAwait(false);
+            foreach (var run in page)
+            {
+                if (!passed)
+                {
+                    if (run.StartedAt == cursor!.Value.At)
+                    {
+                        passed = run.RunId == cursor.Value.RunId;
+                        continue;
+                    }
+
+                    // The cursor's run is gone (pruned): the page goes on with the first run older than it.
+                    passed = true;
+                }
+
+                if (taken.Count == limit)
+                {
+                    return (taken, true);
+                }
+
+                taken.Add(run);
+            }
+
+            if (page.Count < batch.Limit)
+            {
+                return (taken, false);
+            }
+
+            batch = batch with { Offset = batch.Offset + page.Count };
+        }
     }
 
     /// <inheritdoc/>

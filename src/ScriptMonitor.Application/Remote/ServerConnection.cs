@@ -14,7 +14,7 @@ namespace ScriptMonitor.Application.Remote;
 /// Requests to a ScriptMonitor server's native API, with every way a request can fail mapped to what the rest of the
 /// application already handles for a store: the server cannot take the request now (unreachable, slow, 5xx, 429, a
 /// key it refuses) is a <see cref="StoreUnavailableException"/>, so a recorder spools and a query exits as for a store
-/// outage; the request's own fault (400, 409) is a <see cref="ValidationException"/>, which retrying cannot help; an
+/// outage; the request's own fault (400, 409, 413) is a <see cref="ValidationException"/>, which retrying cannot help; an
 /// unknown resource (404) is a <see cref="KeyNotFoundException"/>. Each request, its body read included, lasts at most
 /// <see cref="RequestBound"/>.
 /// </summary>
@@ -76,7 +76,7 @@ internal sealed class ServerConnection
 
     /// <summary>Sends a request and reads a successful answer's JSON body; any other answer throws as the type says.</summary>
     /// <exception cref="StoreUnavailableException">The server cannot be reached, did not answer in time, failed (5xx), is busy (429), or refused the key (401, 403).</exception>
-    /// <exception cref="ValidationException">The server refused the request itself (400 with the fields it names, 409).</exception>
+    /// <exception cref="ValidationException">The server refused the request itself (400 with the fields it names, 409, a body too large: 413).</exception>
     /// <exception cref="KeyNotFoundException">The server has no such resource (404).</exception>
     public async Task<ServerReply<TReply>> SendAsync<TReply>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<TReply> reply, CancellationToken cancellationToken = default)
     {
@@ -127,6 +127,14 @@ internal sealed class ServerConnection
                 new ValidationException([.. errors.Select(e => new FieldError(e.Path ?? string.Empty, e.Rule ?? string.Empty, e.Message ?? $"{e.Path} breaks the rule {e.Rule}."))]),
             HttpStatusCode.BadRequest => new ValidationException($"{answered}."),
             HttpStatusCode.Conflict => new ValidationException($"{answered} (it conflicts with what the server holds)."),
+            // A name that names nothing (an unknown script) is refused like any other broken rule, with its field.
+            HttpStatusCode.NotFound when problem?.Errors is { Count: > 0 } errors =>
+                new ValidationException([.. errors.Select(e => new FieldError(e.Path ?? string.Empty, e.Rule ?? string.Empty, e.Message ?? $"{e.Path} names nothing the server knows."))]),
+
+            // The same body would be refused again however long it waited: a refusal, never spooled and retried.
+            HttpStatusCode.RequestEntityTooLarge when said is null =>
+                new ValidationException($"{answered}: the request body is larger than the server, or a proxy in front of it, takes (the server's Server:MaxRequestBodyBytes); sending it again cannot help."),
+            HttpStatusCode.RequestEntityTooLarge => new ValidationException($"{answered}; sending it again cannot help."),
             HttpStatusCode.NotFound => new KeyNotFoundException($"{answered}."),
             HttpStatusCode.Unauthorized when Server.Key is null =>
                 new StoreUnavailableException($"{answered}; no key is configured: set {ServerLocation.KeyVariable} (or \"key\" of the configuration file) to a key made with 'scriptmon key create'."),
@@ -167,6 +175,7 @@ internal sealed class ServerConnection
         HttpStatusCode.GatewayTimeout => "Gateway Timeout",
         HttpStatusCode.BadRequest => "Bad Request",
         HttpStatusCode.NotFound => "Not Found",
+        HttpStatusCode.RequestEntityTooLarge => "Content Too Large",
         _ => status.ToString(),
     };
 

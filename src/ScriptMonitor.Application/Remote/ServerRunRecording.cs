@@ -74,9 +74,23 @@ internal sealed class ServerRunRecording(ServerConnection connection) : IRunReco
 
     private async Task<bool> PostRunAsync(ScriptRun run, string delivery, CancellationToken cancellationToken)
     {
-        var request = new RunRequest(run.RunId, run.ScriptName, run.Hostname, run.StartedAt, run.CompletedAt, Outcome(run.Outcome), run.ExitCode, run.Output, delivery);
+        // Only the tail the store keeps is sent: a run from an older spool, or built by hand, may carry more, and the
+        // rest would only bring the body nearer the server's limit.
+        var request = new RunRequest(run.RunId, run.ScriptName, run.Hostname, run.StartedAt, run.CompletedAt, Outcome(run.Outcome), run.ExitCode, Tail(run.Output), delivery);
         var reply = await connection.PostJsonAsync(RunsPath, request, RemoteJsonContext.Default.RunRequest, RemoteJsonContext.Default.RunReceipt, cancellationToken).ConfigureAwait(false);
         return reply.Value.Stored;
+    }
+
+    /// <summary>The last <see cref="ScriptRun.MaxOutputLength"/> characters, never starting with half a character.</summary>
+    private static string? Tail(string? output)
+    {
+        if (output is null || output.Length <= ScriptRun.MaxOutputLength)
+        {
+            return output;
+        }
+
+        var tail = output[^ScriptRun.MaxOutputLength..];
+        return char.IsLowSurrogate(tail[0]) ? tail[1..] : tail;
     }
 
     private static string Outcome(RunOutcome outcome) => outcome switch

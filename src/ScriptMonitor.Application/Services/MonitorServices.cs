@@ -19,15 +19,20 @@ namespace ScriptMonitor.Application.Services;
 /// </summary>
 public sealed class MonitorServices
 {
+    /// <summary>How long one query to a server may take: a status overview of many scripts is computed on the server.</summary>
+    private static readonly TimeSpan ServerQueryBound = TimeSpan.FromSeconds(30);
+
     private readonly MonitorLocation _location;
     private readonly StoreAccess? _store;
+    private readonly ServerConnection? _server;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    private MonitorServices(MonitorLocation location, StoreAccess? store, TimeProvider timeProvider, ILogger logger)
+    private MonitorServices(MonitorLocation location, StoreAccess? store, ServerConnection? server, TimeProvider timeProvider, ILogger logger)
     {
         _location = location;
         _store = store;
+        _server = server;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -35,26 +40,27 @@ public sealed class MonitorServices
     /// <summary>Where the data lives.</summary>
     public MonitorLocation Location => _location;
 
-    /// <summary>The store, for what only a store has (its schema, its migration).</summary>
+    /// <summary>The store, for what only a store has (its schema, its migration, its keys).</summary>
     /// <exception cref="ConfigurationException">The location is a server, which has no store of this host's to open.</exception>
     public StoreAccess Store => _store ?? throw new ConfigurationException(_location.ServerInsteadOfStore());
 
     /// <summary>The status overview.</summary>
-    public IStatusQuery Status => new StoreStatusQuery(Store, _timeProvider, _logger);
+    public IStatusQuery Status => _server is null ? new StoreStatusQuery(Store, _timeProvider, _logger) : new RemoteStatusQuery(_server);
 
     /// <summary>The runs: last success, history, statistics, recording after the fact, closing, pruning.</summary>
-    public IRunHistory History => new StoreRunHistory(Store, _timeProvider, _logger);
+    public IRunHistory History => _server is null ? new StoreRunHistory(Store, _timeProvider, _logger) : new RemoteRunHistory(_server);
 
     /// <summary>The monitoring checks.</summary>
-    public IHealthCheck Checks => new StoreHealthCheck(Store, _timeProvider, _logger);
+    public IHealthCheck Checks => _server is null ? new StoreHealthCheck(Store, _timeProvider, _logger) : new RemoteHealthCheck(_server);
 
     /// <summary>The expectations.</summary>
-    public IExpectations Expectations => new StoreExpectations(Store, _timeProvider);
+    public IExpectations Expectations => _server is null ? new StoreExpectations(Store, _timeProvider) : new RemoteExpectations(_server, _timeProvider);
 
     /// <summary>The API keys of the store, as its host's command line manages them.</summary>
+    /// <exception cref="ConfigurationException">The location is a server.</exception>
     public StoreKeys Keys => new(Store, _timeProvider);
 
-    /// <summary>The use cases of a location.</summary>
+    /// <summary>The use cases of a location: a store's read and written directly, a server's through its API.</summary>
     /// <param name="location">Where the data lives.</param>
     /// <param name="timeProvider">The clock of every use case.</param>
     /// <param name="logger">Where problems that do not stop an answer are said.</param>
@@ -62,8 +68,9 @@ public sealed class MonitorServices
     public static MonitorServices For(MonitorLocation location, TimeProvider timeProvider, ILogger logger, string programName)
     {
         ArgumentNullException.ThrowIfNull(location);
-        var store = location.Store is { } local ? new StoreAccess(local, timeProvider) { ProgramName = programName } : null;
-        return new MonitorServices(location, store, timeProvider, logger);
+        return location.Server is { } server
+            ? new MonitorServices(location, null, new ServerConnection(server, ServerQueryBound), timeProvider, logger)
+            : new MonitorServices(location, new StoreAccess(location.Store!, timeProvider) { ProgramName = programName }, null, timeProvider, logger);
     }
 
     /// <summary>

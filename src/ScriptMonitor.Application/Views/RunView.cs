@@ -27,6 +27,18 @@ public sealed record RunView(
     double? DurationSeconds,
     string? Output)
 {
+    /// <summary>When the server received it (UTC); null for a run recorded straight into the store.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReceivedAt { get; init; }
+
+    /// <summary><c>live</c>, or <c>spool</c> for a run its client delivered late from its spool; null with <see cref="ReceivedAt"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Delivery { get; init; }
+
+    /// <summary>True when the client's instants were more than <see cref="RunArrival.ClockSkewTolerance"/> from the server's clock at receipt; null with <see cref="ReceivedAt"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? ClockSkew { get; init; }
+
     /// <summary>The view of a run.</summary>
     /// <param name="run">The run.</param>
     public static RunView From(ScriptRun run)
@@ -41,7 +53,12 @@ public sealed record RunView(
             OutcomeText(run.Outcome),
             run.ExitCode,
             run.Duration is { } duration ? Seconds.Of(duration) : null,
-            run.Output);
+            run.Output)
+        {
+            ReceivedAt = run.Arrival is { } arrival ? Timestamps.FormatIso(arrival.ReceivedAt) : null,
+            Delivery = run.Arrival?.Delivery switch { RunDeliveryKind.Spool => "spool", RunDeliveryKind.Live => "live", _ => null },
+            ClockSkew = run.Arrival?.ClockSkew,
+        };
     }
 
     /// <summary>An outcome as views name it: lower case.</summary>

@@ -23,6 +23,18 @@ internal static class ApiProblems
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not Found");
 
+    /// <summary>A name in the request that names nothing (an unknown script), with the field that named it.</summary>
+    public static ProblemHttpResult NotFound(string detail, IReadOnlyList<FieldProblem> errors) =>
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Not Found",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
+
+    /// <summary>A request that conflicts with what the store holds (a key name already in use).</summary>
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
     /// <summary>A request with broken fields: every broken rule, each naming its field as the request does.</summary>
     public static ProblemHttpResult BadRequest(string detail, IReadOnlyList<FieldProblem> errors) =>
         TypedResults.Problem(

@@ -1,3 +1,4 @@
+using ScriptMonitor.Server.Access;
 using ScriptMonitor.Server.Hosting;
 using ScriptMonitor.Server.Ingest;
 
@@ -15,11 +16,18 @@ internal static class NativeApi
         // format too; only under the API's prefix, so no other protocol's errors take this shape.
         app.UseWhen(http => http.Request.Path.StartsWithSegments(RoutePrefixes.Api), api => api.UseStatusCodePages().UseStoreUnavailableProblems());
         app.UseWhen(http => http.Request.Path.StartsWithSegments(RoutePrefixes.Metrics), metrics => metrics.UseStoreUnavailableProblems());
+
+        // After those two, so a key that cannot be looked up (the store down) is a 503 like any other store call.
+        app.UseScopeCheck();
         var routes = app;
         var api = routes.MapGroup(RoutePrefixes.Api);
         api.MapStatusEndpoints();
         api.MapIngestEndpoints();
         api.MapSkipEndpoints();
+        api.MapScriptEndpoints();
+        api.MapCheckEndpoints();
+        api.MapExpectationEndpoints();
+        api.MapKeyEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);

@@ -100,6 +100,10 @@ internal static class ServerProgram
             ProgramName));
         builder.Services.AddSingleton(new KeyService(store.Runs, TimeProvider.System));
         builder.Services.AddSingleton<ICallerKeys, StoreCallerKeys>();
+        builder.Services.AddSingleton(Options.Create(builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions()));
+        builder.Services.AddSingleton<IngestQueue>();
+        // Started before the web server and stopped after it: requests still in flight at a stop get their commit.
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestQueue>());
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {

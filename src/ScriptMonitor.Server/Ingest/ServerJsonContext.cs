@@ -6,7 +6,17 @@ namespace ScriptMonitor.Server.Ingest;
 /// <summary>The server's own request and response bodies, serialized without reflection (Native AOT).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(RunRecord))]
+[JsonSerializable(typeof(RunRecord[]))]
+[JsonSerializable(typeof(RunBatchItem[]))]
+[JsonSerializable(typeof(RunStartRecord))]
+[JsonSerializable(typeof(RunCompletionRecord))]
 [JsonSerializable(typeof(RunReceipt))]
 [JsonSerializable(typeof(SkipRecord))]
 [JsonSerializable(typeof(FieldProblem[]))]
+[JsonSerializable(typeof(ScriptListView))]
+[JsonSerializable(typeof(ScriptView))]
+[JsonSerializable(typeof(ExpectationPatchRequest))]
+[JsonSerializable(typeof(PauseRequest))]
+[JsonSerializable(typeof(KeyCreateRequest))]
+[JsonSerializable(typeof(AuditListView))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

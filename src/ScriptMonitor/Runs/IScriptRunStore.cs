@@ -93,6 +93,23 @@ public interface IScriptRunStore : IScriptActivitySet, Health.IExpectationStore,
     /// <returns>True when the store changed; false when the run was already there.</returns>
     Task<bool> ImportRunAsync(ScriptRun run, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores a batch of runs given whole in one transaction, each as <see cref="ImportRunAsync"/> would, and says per
+    /// run what happened, in the batch's order. A run that breaks a rule (<see cref="RunImportStatus.Invalid"/>) or
+    /// disagrees with the stored run of its id (<see cref="RunImportStatus.Conflict"/>) is not written; the others
+    /// still are. A delivery with a receipt time keeps it, with its delivery kind and a clock-skew flag (see <see cref="RunArrival"/>).
+    /// </summary>
+    /// <param name="deliveries">The runs, with how they arrived; may be empty.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One result per delivery, in order.</returns>
+    Task<IReadOnlyList<RunImportResult>> ImportRunsAsync(IReadOnlyList<RunDelivery> deliveries, CancellationToken cancellationToken = default);
+
+    /// <summary>One run by its id, of any script and outcome, with the tail of its output.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run; null when no run has that id.</returns>
+    Task<ScriptRun?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default);
+
     /// <summary>Lists a script's runs in a window, newest start first, one page.</summary>
     /// <param name="query">Which runs.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -37,6 +37,84 @@ public static class RunLifecycle
     /// <param name="arriving">The delivered run's outcome.</param>
     public static bool Supersedes(RunOutcome stored, RunOutcome arriving) => SupersededBy(stored).Contains(arriving);
 
+    /// <summary>
+    /// What a run delivered whole does to the stored run with its id: a new id is stored; a run that agrees on script,
+    /// host and start completes a run in progress or presumed abandoned (<see cref="Supersedes"/>); the same run again is
+    /// already stored, and so is a start arriving after its completion; anything else (another identity, another
+    /// completion) is a conflict that names what differs, and nothing is written.
+    /// </summary>
+    /// <param name="stored">The run as stored; null when no run has the id.</param>
+    /// <param name="arriving">The run delivered, already checked and normalized.</param>
+    public static RunImportResult Judge(ScriptRun? stored, ScriptRun arriving)
+    {
+        ArgumentNullException.ThrowIfNull(arriving);
+        if (stored is null)
+        {
+            return new RunImportResult(arriving.RunId, RunImportStatus.Stored);
+        }
+
+        var identity = new List<string>();
+        if (!string.Equals(stored.ScriptName, arriving.ScriptName, StringComparison.Ordinal))
+        {
+            identity.Add($"script '{stored.ScriptName}', not '{arriving.ScriptName}'");
+        }
+
+        if (!string.Equals(stored.Hostname, arriving.Hostname, StringComparison.Ordinal))
+        {
+            identity.Add($"host '{stored.Hostname}', not '{arriving.Hostname}'");
+        }
+
+        if (stored.StartedAt != arriving.StartedAt)
+        {
+            identity.Add($"start {Timestamps.Format(stored.StartedAt)}, not {Timestamps.Format(arriving.StartedAt)}");
+        }
+
+        if (identity.Count > 0)
+        {
+            return Conflict(arriving.RunId, $"run {arriving.RunId} is stored with {string.Join(", ", identity)}");
+        }
+
+        if (Supersedes(stored.Outcome, arriving.Outcome))
+        {
+            return new RunImportResult(arriving.RunId, RunImportStatus.Stored);
+        }
+
+        // A start delivered again, or after its completion, and a presumed abandonment after the real end, add nothing.
+        if (arriving.Outcome is RunOutcome.Running or RunOutcome.Abandoned || stored.Outcome == RunOutcome.Running)
+        {
+            return new RunImportResult(arriving.RunId, RunImportStatus.AlreadyStored);
+        }
+
+        var differences = new List<string>();
+        if (stored.Outcome != arriving.Outcome)
+        {
+            differences.Add($"outcome {Name(stored.Outcome)}, not {Name(arriving.Outcome)}");
+        }
+
+        if (stored.CompletedAt != arriving.CompletedAt)
+        {
+            differences.Add($"completion {Format(stored.CompletedAt)}, not {Format(arriving.CompletedAt)}");
+        }
+
+        if (stored.ExitCode != arriving.ExitCode)
+        {
+            differences.Add($"exit code {stored.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, not {arriving.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
+        }
+
+        if (!string.Equals(stored.Output, arriving.Output, StringComparison.Ordinal))
+        {
+            differences.Add("another output");
+        }
+
+        return differences.Count == 0
+            ? new RunImportResult(arriving.RunId, RunImportStatus.AlreadyStored)
+            : Conflict(arriving.RunId, $"run {arriving.RunId} is already completed with {string.Join(", ", differences)}");
+
+        static RunImportResult Conflict(Guid runId, string detail) => new(runId, RunImportStatus.Conflict, detail);
+        static string Name(RunOutcome outcome) => outcome.ToString().ToLowerInvariant();
+        static string Format(DateTimeOffset? instant) => instant is { } value ? Timestamps.Format(value) : "none";
+    }
+
     /// <summary>The stored run completed as <paramref name="completion"/> says, or the exception that says why it cannot be.</summary>
     /// <param name="runId">The run's id, for messages.</param>
     /// <param name="stored">The run as stored; null when no run has the id.</param>

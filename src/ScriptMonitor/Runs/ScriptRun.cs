@@ -30,6 +30,9 @@ public sealed record ScriptRun(
     /// <summary>The process that recorded the start and will record the end, where it is known.</summary>
     public RunnerProcess? Runner { get; init; }
 
+    /// <summary>When and how the run reached the server that stored it; null for a run written directly into the store.</summary>
+    public RunArrival? Arrival { get; init; }
+
     /// <summary>How long the run took, or null while it is in progress.</summary>
     public TimeSpan? Duration => CompletedAt - StartedAt;
 

@@ -25,11 +25,17 @@ public interface IRunRows
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<ScriptRun> CompleteAsync(Guid runId, RunCompletion completion, CancellationToken cancellationToken);
 
-    /// <summary>Stores a run given whole: inserted when new, replacing the stored one where <see cref="RunLifecycle.Supersedes"/> says.</summary>
-    /// <param name="run">The run, checked.</param>
+    /// <summary>
+    /// Stores runs given whole in one transaction, each as <see cref="RunLifecycle.Judge"/> decides against the stored
+    /// run of its id (and against the runs before it in the batch): inserted when new, replacing the stored one where
+    /// it is stored, and left alone otherwise. A run the backend itself refuses (an instant ahead of a database
+    /// server's clock) is <see cref="RunImportStatus.Invalid"/>; the others are still written. Safe against other
+    /// writers of the same runs at the same time.
+    /// </summary>
+    /// <param name="runs">The runs, checked and normalized, with their arrival where they have one.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>True when the store changed.</returns>
-    Task<bool> ImportAsync(ScriptRun run, CancellationToken cancellationToken);
+    /// <returns>One result per run, in order.</returns>
+    Task<IReadOnlyList<RunImportResult>> ImportAsync(IReadOnlyList<ScriptRun> runs, CancellationToken cancellationToken);
 
     /// <summary>Marks a run abandoned as <see cref="RunLifecycle.Abandon"/> decides.</summary>
     /// <param name="runId">The run's id.</param>
@@ -49,6 +55,11 @@ public interface IRunRows
     /// <param name="outcome">The outcome.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<ScriptRun?> LastRunAsync(string scriptName, RunOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>The run with this id; null if none.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<ScriptRun?> GetAsync(Guid runId, CancellationToken cancellationToken);
 
     /// <summary>One page of a script's runs, newest start first.</summary>
     /// <param name="query">Which runs, checked.</param>

@@ -99,10 +99,53 @@ public abstract class ScriptRunStoreBase : IScriptRunStore
     }
 
     /// <inheritdoc/>
-    public Task<bool> ImportRunAsync(ScriptRun run, CancellationToken cancellationToken = default)
+    public async Task<bool> ImportRunAsync(ScriptRun run, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return _runs.ImportAsync(RunValidation.ImportedRun(run, Now), cancellationToken);
+        var result = (await _runs.ImportAsync([RunValidation.ImportedRun(run, Now)], cancellationToken).ConfigureAwait(false))[0];
+        return result.Status switch
+        {
+            RunImportStatus.Stored => true,
+            RunImportStatus.Invalid => throw new ValidationException(result.Errors),
+            _ => false,
+        };
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<RunImportResult>> ImportRunsAsync(IReadOnlyList<RunDelivery> deliveries, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(deliveries);
+        var now = Now;
+        var results = new RunImportResult?[deliveries.Count];
+        var valid = new List<ScriptRun>(deliveries.Count);
+        var positions = new List<int>(deliveries.Count);
+        for (var i = 0; i < deliveries.Count; i++)
+        {
+            var delivery = deliveries[i] ?? throw new ArgumentNullException(nameof(deliveries), $"deliveries[{i}] is null.");
+            ArgumentNullException.ThrowIfNull(delivery.Run, nameof(deliveries));
+            try
+            {
+                var run = RunValidation.ImportedRun(delivery.Run, now);
+                valid.Add(run with { Arrival = delivery.ReceivedAt is { } receivedAt ? RunArrival.Of(run, receivedAt, delivery.Delivery) : null });
+                positions.Add(i);
+            }
+            catch (ValidationException e)
+            {
+                results[i] = new RunImportResult(delivery.Run.RunId, RunImportStatus.Invalid) { Errors = e.Errors };
+            }
+        }
+
+        if (valid.Count > 0)
+        {
+            var written = await _runs.ImportAsync(valid, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < written.Count; i++)
+            {
+                results[positions[i]] = written[i];
+            }
+        }
+
+        return results!;
     }
 
     /// <inheritdoc/>
@@ -134,6 +177,13 @@ public abstract class ScriptRunStoreBase : IScriptRunStore
         RunValidation.ScriptName(name, nameof(name));
         RunValidation.Limit(limit, nameof(limit));
         return _runs.ListSkipsAsync(name, since is { } from ? Timestamps.Normalize(from) : null, limit, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<ScriptRun?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _runs.GetAsync(runId, cancellationToken);
     }
 
     /// <inheritdoc/>

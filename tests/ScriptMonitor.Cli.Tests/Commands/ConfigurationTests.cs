@@ -29,9 +29,9 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void A_server_configured_beside_a_database_wins_and_is_reported_until_the_command_can_reach_one()
+    public void A_server_configured_beside_a_database_wins_and_a_command_that_needs_a_store_says_so()
     {
-        var status = _sandbox.RunShell("SCRIPTMON_SERVER=https://monitor.example/ \"$@\"", "status");
+        var status = _sandbox.RunShell("SCRIPTMON_SERVER=https://monitor.example/ \"$@\"", "db", "info");
         var explicitDatabase = _sandbox.RunShell("SCRIPTMON_SERVER=https://monitor.example/ \"$@\"", "--database", _sandbox.File("runs.db"), "status");
 
         Assert.True(status.ExitCode == 3, status.ToString());

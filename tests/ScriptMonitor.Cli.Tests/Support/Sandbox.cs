@@ -22,6 +22,9 @@ public sealed partial class Sandbox : IDisposable
     /// <summary>The store the next commands use (SCRIPTMON_DATABASE).</summary>
     public string Database { get; set; }
 
+    /// <summary>More environment variables for the next commands (SCRIPTMON_SERVER, SCRIPTMON_KEY).</summary>
+    public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
+
     public string LockDirectory => File("locks");
 
     public string SpoolDirectory => File("spool");
@@ -163,6 +166,10 @@ public sealed partial class Sandbox : IDisposable
         start.Environment["XDG_DATA_HOME"] = File("home", "data");
         start.Environment["XDG_CONFIG_HOME"] = File("home", "config");
         start.Environment.Remove("NO_COLOR");
+        foreach (var (name, value) in Variables)
+        {
+            start.Environment[name] = value;
+        }
     }
 
     public void Dispose()

@@ -88,6 +88,41 @@ public sealed class KeyAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_caller_who_may_not_record_is_refused_before_the_body_is_read()
+    {
+        // Broken JSON and a body of the wrong shape: a caller without the right key learns only that it may not call.
+        foreach (var body in new[] { "{\"id\": ", "{\"startedAt\": \"yesterday\"}" })
+        {
+            using var none = await PostAsync(body, present: null);
+            using var unknown = await PostAsync(body, "smk_notakeyanyoneissued");
+            using var reader = await PostAsync(body, _read);
+
+            Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+            Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
+            Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, reader.StatusCode);
+        }
+
+        using var admin = await PostAsync("{\"id\": ", _admin);
+        Assert.Equal(HttpStatusCode.BadRequest, admin.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string body, string? present)
+    {
+        using var client = _server!.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/runs", UriKind.Relative))
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        if (present is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", present);
+        }
+
+        return await client.SendAsync(request);
+    }
+
     private async Task<HttpResponseMessage> GetAsync(Uri path, Action<HttpRequestMessage> present)
     {
         using var client = _server!.CreateClient();

@@ -39,6 +39,23 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until its output holds <paramref name="text"/> (a line logged after the work it reports), at most <paramref name="bound"/>.</summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan bound)
+    {
+        var deadline = DateTimeOffset.UtcNow + bound;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTimeOffset.UtcNow > deadline || _process.HasExited)
+            {
+                return Output.Contains(text, StringComparison.Ordinal);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50)).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
     /// <summary>Starts a server on the SQLite file (or connection string) given, on a free port of 127.0.0.1.</summary>
     public static ServerProcess Start(string database, params string[] arguments)
     {

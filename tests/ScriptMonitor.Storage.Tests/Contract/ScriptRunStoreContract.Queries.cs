@@ -27,6 +27,23 @@ public abstract partial class ScriptRunStoreContract
     }
 
     [Fact]
+    public async Task GetRun_returns_one_run_of_any_script_with_its_output_and_null_for_an_unknown_id()
+    {
+        var started = await Store.RecordStartAsync("nightly", Utc(2026, 3, 1, 2, 0), "db1");
+        await Store.CompleteRunAsync(started.RunId, Utc(2026, 3, 1, 2, 5), RunOutcome.Failed, 3, "disk full\n");
+        await RecordRunAsync("other", Utc(2026, 3, 1, 3, 0), TimeSpan.FromMinutes(1), RunOutcome.Succeeded);
+
+        var run = await Store.GetRunAsync(started.RunId);
+        var unknown = await Store.GetRunAsync(Guid.NewGuid());
+
+        Assert.NotNull(run);
+        Assert.Equal(("nightly", "db1", RunOutcome.Failed, 3, "disk full\n"), (run.ScriptName, run.Hostname, run.Outcome, run.ExitCode, run.Output));
+        Assert.Equal(Utc(2026, 3, 1, 2, 0), run.StartedAt);
+        Assert.Equal(Utc(2026, 3, 1, 2, 5), run.CompletedAt);
+        Assert.Null(unknown);
+    }
+
+    [Fact]
     public async Task ListRuns_window_includes_its_start_and_excludes_its_end()
     {
         for (var hour = 0; hour < 6; hour++)

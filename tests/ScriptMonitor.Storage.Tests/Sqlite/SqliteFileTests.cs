@@ -43,6 +43,65 @@ public sealed class SqliteFileTests : IDisposable
     }
 
     [Fact]
+    public async Task Recording_goes_on_while_a_prune_scans_a_large_table()
+    {
+        // Large enough that choosing what to prune means a scan far longer than one recording; few old enough to go,
+        // so the prune is mostly that scan and a single delete batch.
+        const int Runs = 300_000;
+        const int Old = 500;
+        var path = _directory.File("runs.db");
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        using var store = SqliteScriptRunStore.Open(path);
+        await store.RecordSuccessAsync("bulk", start, start);
+
+        // A first prune, of nothing, so that the one below starts scanning at once rather than after its code's
+        // first-call start-up, while recordings slip in.
+        Assert.Equal(0, await store.PruneAsync(start, keepLast: 10));
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var insert = connection.CreateCommand();
+            // Failed runs one a minute from 2026-01-01, in microseconds since the epoch as the store keeps instants.
+            insert.CommandText = $"""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Runs})
+                INSERT INTO runs (run_id, script_name, hostname, started_at, completed_at, outcome)
+                SELECT randomblob(16), 'bulk', 'h', {start.ToUnixTimeMilliseconds() * 1000} + i * 60000000, {start.ToUnixTimeMilliseconds() * 1000} + i * 60000000 + 1000000, 2 FROM n
+                """;
+            insert.ExecuteNonQuery();
+        }
+
+        using var pruneStarted = new ManualResetEventSlim();
+        var prune = Task.Run(() =>
+        {
+            pruneStarted.Set();
+            return store.PruneAsync(start.AddMinutes(Old + 1), keepLast: 10);
+        });
+        pruneStarted.Wait();
+
+        // Recorded while the prune is in progress: with the scan holding the store's connection, only the odd one
+        // slips in before or after it.
+        var recordedDuringPrune = 0;
+        var recorded = 0;
+        while (!prune.IsCompleted)
+        {
+            var at = start.AddMinutes(Runs + 1).AddSeconds(recorded);
+            await store.RecordSuccessAsync("meanwhile", at, at);
+            recorded++;
+            if (!prune.IsCompleted)
+            {
+                recordedDuringPrune++;
+            }
+        }
+
+        // The success at the start stays (the script's last success), and every failed run from then to the cutoff goes.
+        Assert.Equal(Old, await prune);
+        Assert.True(recordedDuringPrune >= 100, $"only {recordedDuringPrune} runs were recorded while the prune was in progress");
+        Assert.Equal(recorded, await store.CountRunsAsync(new RunQuery("meanwhile")));
+        Assert.Equal(Runs - Old + 1 + recorded, (await store.GetInfoAsync()).RunCount);
+        Assert.Equal(start, (await store.GetLastActivityAsync("bulk"))!.DateStarted);
+    }
+
+    [Fact]
     public void Open_creates_the_file_and_its_directory_in_WAL_mode_at_the_latest_schema()
     {
         var path = _directory.File("nested/dir/runs.db");

@@ -56,6 +56,36 @@ public sealed class ServerRunRecordingTests(ServerRunRecordingTests.Server serve
     }
 
     [Fact]
+    public async Task Only_the_tail_of_a_long_output_that_the_store_keeps_is_sent()
+    {
+        using var recording = server.Recording(server.IngestKey);
+        var output = new string('x', 100_000) + "the end\n";
+        var run = new ScriptRun(Guid.NewGuid(), "backup-long", "db1", Started, Started.AddSeconds(1), RunOutcome.Failed, 1, output);
+
+        // Whole, the output alone is far above the server's body limit.
+        Assert.True(await recording.ImportRunAsync(run));
+
+        var stored = Assert.Single(await server.RunsAsync("backup-long"));
+        Assert.Equal(output[^ScriptRun.MaxOutputLength..], stored.Output);
+    }
+
+    [Fact]
+    public async Task A_body_the_server_finds_too_large_is_refused_naming_the_limit_and_not_retried_as_an_outage()
+    {
+        using var recording = server.Recording(server.IngestKey);
+
+        // Within the length the store keeps, but each arrow is six bytes once escaped in JSON: above the 16 KiB limit.
+        var run = new ScriptRun(Guid.NewGuid(), "backup-large", "db1", Started, Started.AddSeconds(1), RunOutcome.Failed, 1, new string('→', ScriptRun.MaxOutputLength));
+
+        // A ValidationException is an ArgumentException: the recorder reports it as refused and does not spool it.
+        var refused = await Assert.ThrowsAsync<ValidationException>(() => recording.ImportRunAsync(run));
+
+        Assert.Contains("413 Content Too Large", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Server:MaxRequestBodyBytes", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await server.RunsAsync("backup-large"));
+    }
+
+    [Fact]
     public async Task A_skipped_run_is_stored_once_by_its_event_id()
     {
         using var recording = server.Recording(server.IngestKey);
@@ -116,6 +146,8 @@ public sealed class ServerRunRecordingTests(ServerRunRecordingTests.Server serve
         private readonly TempDirectory _directory = new();
         private ServerProcess? _process;
 
+        public const int MaxRequestBodyBytes = 16 * 1024;
+
         public string Database => _directory.File("scriptmon.db");
 
         public string IngestKey { get; private set; } = string.Empty;
@@ -127,7 +159,8 @@ public sealed class ServerRunRecordingTests(ServerRunRecordingTests.Server serve
                 IngestKey = (await new KeyService(store, TimeProvider.System).CreateAsync("db1", KeyScope.Ingest, ["backup-*"], "test")).Secret;
             }
 
-            _process = await ServerProcess.Start(Database).WaitUntilListeningAsync();
+            // A small body limit, so that a body above it is easily made.
+            _process = await ServerProcess.Start(Database, $"--Server:MaxRequestBodyBytes={MaxRequestBodyBytes}").WaitUntilListeningAsync();
         }
 
         internal ServerRunRecording Recording(string? key) => ServerRunRecordingTests.Recording(_process!.BaseAddress, key, TimeSpan.FromSeconds(30));

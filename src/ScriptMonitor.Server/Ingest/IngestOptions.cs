@@ -1,0 +1,35 @@
+namespace ScriptMonitor.Server.Ingest;
+
+/// <summary>How runs received at once are committed together, bound from <c>Server:Ingest</c>.</summary>
+internal sealed class IngestOptions
+{
+    /// <summary>The configuration section these settings live in.</summary>
+    public const string Section = "Server:Ingest";
+
+    /// <summary>The most runs one commit takes; more waiting runs go into the next.</summary>
+    public int MaxBatch { get; set; } = 256;
+
+    /// <summary>
+    /// How long a commit waits for more runs after the first, in milliseconds (0: commits what is there at once). A
+    /// short wait lets a burst share one commit, whose durable write costs the same for one run or hundreds.
+    /// </summary>
+    public double MaxWaitMilliseconds { get; set; } = 2;
+
+    /// <summary>
+    /// How many commits may be under way at once; 0 chooses: one for a SQLite file, whose writes take turns anyway,
+    /// four for PostgreSQL, which commits transactions of several connections at the same time.
+    /// </summary>
+    public int Writers { get; set; }
+
+    /// <summary>How many runs may wait for a commit; a request beyond it waits for room.</summary>
+    public int QueueCapacity { get; set; } = 8_192;
+
+    /// <summary>The settings with each value held within its bounds, so a typo cannot stall or flood the store.</summary>
+    public IngestOptions Bounded() => new()
+    {
+        MaxBatch = Math.Clamp(MaxBatch, 1, 4_096),
+        MaxWaitMilliseconds = Math.Clamp(MaxWaitMilliseconds, 0, 100),
+        QueueCapacity = Math.Clamp(QueueCapacity, 1, 1_000_000),
+        Writers = Math.Clamp(Writers, 0, 64),
+    };
+}
