@@ -5,7 +5,7 @@
 # The PostgreSQL tests start a throwaway PostgreSQL server of their own (initdb, pg_ctl) unless
 # SCRIPTMON_TEST_POSTGRES names one. This script makes sure the server binaries are there: on PATH, else
 # Debian's /usr/lib/postgresql/*/bin, else it installs Debian's postgresql-15. It installs promtool (Debian's
-# prometheus package) the same way when it is missing.
+# prometheus package) the same way when it is missing, and Debian's cron daemon (package cron).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -41,6 +41,15 @@ if ! command -v promtool >/dev/null 2>&1; then
     $sudo apt-get update || exit 1
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends prometheus || exit 1
     command -v promtool >/dev/null 2>&1 || { echo "test.sh: prometheus installed but promtool still not found" >&2; exit 1; }
+fi
+
+# crontab import --wrap is tested under Debian's cron daemon itself (Debian package `cron`).
+if [ ! -x /usr/sbin/cron ]; then
+    echo "test.sh: /usr/sbin/cron not found; installing cron" >&2
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update || exit 1
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends cron || exit 1
 fi
 
 log=$(mktemp)

@@ -50,6 +50,7 @@ internal static class Scriptmon
             PruneCommand.Create(context),
             DbCommand.Create(context),
             KeyCommand.Create(context),
+            CrontabCommand.Create(context),
         };
 
         // Every command keeps its files off closed descriptors 0, 1 and 2; exec's job gets them closed again.
@@ -128,6 +129,7 @@ internal static class Scriptmon
         "record" => RecordCommand.Fields,
         "expect" => ExpectCommand.Fields,
         "prune" => PruneCommand.Fields,
+        "import" when command.Parents.OfType<Command>().Any(parent => parent.Name == CrontabCommand.Name) => CrontabCommand.Fields,
         "create" or "revoke" when command.Parents.OfType<Command>().Any(parent => parent.Name == KeyCommand.Name) => KeyCommand.Fields,
         CheckCommand.Name => CheckCommand.Fields,
         _ => NoFields,

@@ -25,4 +25,5 @@ namespace ScriptMonitor.Application.Views;
 [JsonSerializable(typeof(KeyListView))]
 [JsonSerializable(typeof(KeyCreatedView))]
 [JsonSerializable(typeof(KeyRevokedView))]
+[JsonSerializable(typeof(Crontabs.CrontabImportView))]
 public sealed partial class ViewJsonContext : JsonSerializerContext;

@@ -71,10 +71,13 @@ internal static unsafe partial class LibC
     internal const int SignalInfoStatusOffset = 24;
 
     internal const int StatxEmptyPath = 0x1000; // AT_EMPTY_PATH
+    internal const int CurrentDirectory = -100; // AT_FDCWD
     internal const uint StatxBasicStats = 0x7ff; // STATX_BASIC_STATS
 
     /// <summary>struct statx has one layout on every architecture, which is why it is used instead of fstat.</summary>
     internal const int StatxSize = 256;
+    internal const int StatxUserOffset = 20;
+    internal const int StatxGroupOffset = 24;
     internal const int StatxModeOffset = 28;
     internal const int StatxInodeOffset = 32;
     internal const int StatxSizeOffset = 40;
@@ -89,6 +92,9 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ChangeOwner(string path, uint user, uint group);
 
     [LibraryImport("libc", EntryPoint = "access", SetLastError = true)]
     internal static partial int Access(byte* path, int mode);
