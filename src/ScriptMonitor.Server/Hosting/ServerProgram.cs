@@ -70,7 +70,12 @@ internal static class ServerProgram
 
     internal static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // The host's default appsettings.json reloads on change, which watches the working directory and everything
+        // under it (every subdirectory gets an inotify watch, and every write below it, the store's own included, wakes
+        // the watcher thread): a third of the server's CPU per run when the store lies under the working directory,
+        // and a walk of the whole file system when that directory is /. Settings come from the file named below and
+        // the command line, read once; a later --hostBuilder:reloadConfigOnChange=true still wins.
+        var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         // A line per request costs more than the request at thousands a second; every setting below can raise it again.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietDefaults });
         var configFile = Environment.GetEnvironmentVariable(ConfigFileVariable);

@@ -23,6 +23,20 @@ public sealed class ServerLifetimeTests
     }
 
     [Fact]
+    public async Task A_running_server_watches_no_files_so_writes_under_its_working_directory_cost_it_nothing()
+    {
+        // It runs in the test's working directory, which has directories below it: a reloading appsettings.json would
+        // put an inotify watch on each of them.
+        using var folder = new TempFolder();
+        await using var server = await ServerProcess.Start(folder.File("scriptmon.db")).WaitUntilListeningAsync();
+
+        var watches = Directory.EnumerateFiles($"/proc/{server.Id}/fdinfo")
+            .Sum(fd => File.ReadLines(fd).Count(line => line.StartsWith("inotify ", StringComparison.Ordinal)));
+
+        Assert.Equal(0, watches);
+    }
+
+    [Fact]
     public async Task A_second_server_on_the_same_sqlite_file_exits_1_and_says_which_lock_it_met()
     {
         using var folder = new TempFolder();
