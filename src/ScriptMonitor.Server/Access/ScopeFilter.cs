@@ -21,10 +21,17 @@ internal static class ScopeFilter
     private const string BearerPrefix = "Bearer ";
     private const string ApiKeyHeader = "X-Api-Key";
 
-    /// <summary>Marks an endpoint as needing a key of <paramref name="scope"/> (or a wider one).</summary>
+    /// <summary>
+    /// Marks an endpoint as needing a key of <paramref name="scope"/> (or a wider one), and describes the answers the
+    /// check may give instead of the endpoint's: 401, 403, 429, and 503 when the key cannot be looked up.
+    /// </summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, KeyScope scope)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new RequiredScope(scope));
+        builder.WithMetadata(new RequiredScope(scope))
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>Checks every request routed to an endpoint marked with <see cref="RequireScope{TBuilder}"/>, before its body is read.</summary>
     public static IApplicationBuilder UseScopeCheck(this IApplicationBuilder app) =>

@@ -81,12 +81,9 @@ internal static class ScriptEndpoints
             .ProducesReadProblems();
     }
 
-    /// <summary>The problems every read may answer besides its own.</summary>
+    /// <summary>The problems every read may answer besides its own and the key check's (<see cref="Access.ScopeFilter.RequireScope{TBuilder}"/>).</summary>
     internal static RouteHandlerBuilder ProducesReadProblems(this RouteHandlerBuilder route) => route
-        .ProducesProblem(StatusCodes.Status400BadRequest)
-        .ProducesProblem(StatusCodes.Status401Unauthorized)
-        .ProducesProblem(StatusCodes.Status403Forbidden)
-        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        .ProducesProblem(StatusCodes.Status400BadRequest);
 
     /// <summary>
     /// A script's name from the path: a name may hold a '/', which a client sends as %2F and routing leaves encoded.

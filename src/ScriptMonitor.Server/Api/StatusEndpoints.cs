@@ -15,10 +15,7 @@ internal static class StatusEndpoints
             .RequireScope(KeyScope.Read)
             .WithTags("Status")
             .WithName("GetStatus")
-            .WithSummary("The status overview: one row per script, as scriptmon status --json prints it.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithSummary("The status overview: one row per script, as scriptmon status --json prints it.");
     }
 
     private static async Task<Ok<StatusView>> ReadAsync(MonitorServices services, CancellationToken cancellationToken) =>

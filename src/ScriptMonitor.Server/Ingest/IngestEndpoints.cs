@@ -48,20 +48,14 @@ internal static class IngestEndpoints
             .WithName("RecordRun")
             .WithSummary("Records a run, finished or only started (outcome running). Idempotent by id: sending it again stores it once (200 instead of 201).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapPost("/runs/batch", RecordBatchAsync)
             .RequireScope(KeyScope.Ingest)
             .WithTags("Ingest")
             .WithName("RecordRuns")
             .WithSummary("Records many runs, each as POST /api/v1/runs would, and answers with a result per run in the request's order; a refused run does not hold back the others.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapPost("/runs/start", StartAsync)
             .RequireScope(KeyScope.Ingest)
@@ -69,10 +63,7 @@ internal static class IngestEndpoints
             .WithName("StartRun")
             .WithSummary("Records that a run started; the server makes its id when none is given. With an id, sending it again stores it once (200 instead of 201).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapPost("/runs/{id:guid}/complete", CompleteAsync)
             .RequireScope(KeyScope.Ingest)
@@ -80,11 +71,8 @@ internal static class IngestEndpoints
             .WithName("CompleteRun")
             .WithSummary("Records how a started run ended. Sending the same completion again is 200 with stored false; another completion is 409.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<Results<Created<RunReceipt>, Ok<RunReceipt>, ProblemHttpResult>> RecordAsync(

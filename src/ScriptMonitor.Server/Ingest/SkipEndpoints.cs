@@ -30,10 +30,7 @@ internal static class SkipEndpoints
             .WithTags("Ingest")
             .WithName("RecordSkip")
             .WithSummary("Records a run skipped because another run held the lock. Idempotent by id (200 instead of 201 when sent again).")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
     private static async Task<Results<Created<RunReceipt>, Ok<RunReceipt>, ProblemHttpResult>> RecordAsync(
