@@ -12,6 +12,9 @@ internal static class PostgreSqlConnectionString
 {
     private const string ParameterName = "connectionString";
 
+    /// <summary>Npgsql's canonical keyword of the pool's size, as its builder lists the keywords a setting gave.</summary>
+    private const string MaxPoolSizeKeyword = "Maximum Pool Size";
+
     /// <summary>libpq URI query parameters and the Npgsql keywords they mean.</summary>
     private static readonly Dictionary<string, string> LibpqParameters = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -85,6 +88,11 @@ internal static class PostgreSqlConnectionString
         if (string.IsNullOrEmpty(builder.ApplicationName))
         {
             builder.ApplicationName = PostgreSqlStoreOptions.DefaultApplicationName;
+        }
+
+        if (!builder.Keys.Cast<string>().Contains(MaxPoolSizeKeyword, StringComparer.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = Math.Max(PostgreSqlStoreOptions.DefaultMaxPoolSize, builder.MinPoolSize);
         }
 
         // The store sets no session state (its one advisory lock ends with its transaction), so a pooled connection

@@ -11,6 +11,14 @@ public sealed partial class PostgreSqlStoreOptions
     /// <summary>The application name the store reports to the server when the connection string sets none.</summary>
     internal const string DefaultApplicationName = "scriptmon";
 
+    /// <summary>
+    /// The most connections one store instance keeps open unless the setting names its own <c>Maximum Pool Size</c>.
+    /// Npgsql's own default, 100, is PostgreSQL's default <c>max_connections</c>: a single busy server instance could
+    /// take every connection the database has, and a second one would find none. A call that finds the pool busy
+    /// waits for a connection (Npgsql's <c>Timeout</c>) rather than failing.
+    /// </summary>
+    internal const int DefaultMaxPoolSize = 16;
+
     private readonly string? _schema;
 
     /// <summary>

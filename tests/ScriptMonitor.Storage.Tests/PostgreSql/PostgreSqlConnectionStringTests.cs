@@ -57,6 +57,18 @@ public sealed class PostgreSqlConnectionStringTests
     }
 
     [Theory]
+    [InlineData("Host=db1;Database=runs", 16)]
+    [InlineData("postgresql://db1/runs", 16)]
+    [InlineData("Host=db1;Database=runs;Maximum Pool Size=100", 100)]
+    [InlineData("postgresql://db1/runs?Maximum%20Pool%20Size=3", 3)]
+    [InlineData("Host=db1;Database=runs;Minimum Pool Size=40", 40)]
+    public void An_instance_keeps_at_most_16_connections_unless_the_setting_names_its_own_pool_size(string connectionString, int maxPoolSize)
+    {
+        // Npgsql's default (100) is PostgreSQL's default max_connections: two busy server instances would run out.
+        Assert.Equal(maxPoolSize, PostgreSqlConnectionString.Parse(connectionString).MaxPoolSize);
+    }
+
+    [Theory]
     [InlineData("Host=db1;Port=6000;Database=runs;Username=alice;Password=secret", "postgresql://alice@db1:6000/runs")]
     [InlineData("postgresql://alice:secret@db1/runs", "postgresql://alice@db1:5432/runs")]
     public void The_description_names_user_host_port_and_database_but_never_the_password(string connectionString, string description)
