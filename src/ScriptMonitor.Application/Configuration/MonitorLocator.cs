@@ -5,11 +5,13 @@ namespace ScriptMonitor.Application.Configuration;
 
 /// <summary>
 /// The one configuration path of where the data lives, a store or a server, shared by every front end. The steps, first
-/// match wins: an explicit setting, the environment (<c>SCRIPTMON_SERVER</c>, <c>SCRIPTMON_DATABASE</c>), the
-/// configuration file (<c>server</c>, <c>database</c>), the embedded SQLite default. At one step a server wins over a
+/// match wins: an explicit setting, the environment (<c>SCRIPTMON_SERVER</c>, <c>SCRIPTMON_DATABASE</c>), the user's
+/// configuration file (<c>server</c>, <c>database</c>), the system configuration file (<c>/etc/scriptmon/config.json</c>,
+/// the same entries), the embedded SQLite default. At one step a server wins over a
 /// database (the database then is the one a server started there keeps); at different steps the earlier step wins, so
 /// <c>--database</c> overrides <c>SCRIPTMON_SERVER</c> and <c>SCRIPTMON_DATABASE</c> a <c>server</c> in the file. The
-/// key comes from <c>SCRIPTMON_KEY</c>, else the file's <c>key</c>.
+/// key comes from <c>SCRIPTMON_KEY</c>, else the user's file's <c>key</c>, else (for a server the system file names) the
+/// system file's.
 /// </summary>
 public static class MonitorLocator
 {
@@ -38,10 +40,22 @@ public static class MonitorLocator
             return MonitorLocation.Of(Server(fromEnvironment, Key(environment, file: null), StoreLocationSource.Environment, ServerLocation.ServerVariable));
         }
 
-        if (NonEmpty(environment(StoreLocator.DatabaseVariable)) is null
-            && ConfigFile.Read(StoreLocator.ConfigFilePathFrom(environment)) is { Server: { } fromFile } file)
+        if (NonEmpty(environment(StoreLocator.DatabaseVariable)) is null)
         {
-            return MonitorLocation.Of(Server(fromFile, Key(environment, file), StoreLocationSource.ConfigFile, $"Configuration file {StoreLocator.ConfigFilePathFrom(environment)}: \"server\""));
+            var userPath = StoreLocator.ConfigFilePathFrom(environment);
+            var user = ConfigFile.Read(userPath);
+            if (user is { Server: { } fromFile })
+            {
+                return MonitorLocation.Of(Server(fromFile, Key(environment, user), StoreLocationSource.ConfigFile, $"Configuration file {userPath}: \"server\""));
+            }
+
+            // The system file is the next step only where the user's own names nothing.
+            var systemPath = StoreLocator.SystemConfigFilePathFrom(environment);
+            if (user is not { Database: not null } && ConfigFile.Read(systemPath) is { Server: { } fromSystem } system)
+            {
+                var key = NonEmpty(environment(ServerLocation.KeyVariable)) ?? user?.Key ?? system.Key;
+                return MonitorLocation.Of(Server(fromSystem, key, StoreLocationSource.SystemConfigFile, $"Configuration file {systemPath}: \"server\""));
+            }
         }
 
         return MonitorLocation.Of(StoreLocator.Resolve(ScriptRunStores.Providers, null, environment));
@@ -56,6 +70,7 @@ public static class MonitorLocator
         StoreLocationSource.Explicit => "given explicitly",
         StoreLocationSource.Environment => variable,
         StoreLocationSource.ConfigFile => $"\"{entry}\" of the configuration file",
+        StoreLocationSource.SystemConfigFile => $"\"{entry}\" of the system configuration file",
         _ => "the default",
     };
 

@@ -24,7 +24,8 @@ public sealed record ScriptSettings(string LockDirectory, string SpoolDirectory,
     public const string DefaultCronControlPath = "/etc/scriptmon/cron-control.ini";
 
     /// <summary>
-    /// Resolves the settings: environment variables, else the configuration file, else the defaults
+    /// Resolves the settings: environment variables, else the user's configuration file, else the system configuration
+    /// file, else the defaults
     /// (<c>locks/</c> and <c>spool/</c> beside the default database, <see cref="DefaultCronControlPath"/>).
     /// </summary>
     /// <exception cref="ConfigurationException">The configuration file exists but cannot be read or is malformed.</exception>
@@ -33,11 +34,12 @@ public sealed record ScriptSettings(string LockDirectory, string SpoolDirectory,
     internal static ScriptSettings Resolve(Func<string, string?> environment)
     {
         var file = ConfigFile.Read(StoreLocator.ConfigFilePathFrom(environment));
+        var system = ConfigFile.Read(StoreLocator.SystemConfigFilePathFrom(environment));
         var dataDirectory = Path.GetDirectoryName(StoreLocator.DefaultDatabasePathFrom(environment))!;
         return new ScriptSettings(
-            Pick(environment(LockDirectoryVariable), file, file?.LockDirectory) ?? Path.Combine(dataDirectory, "locks"),
-            Pick(environment(SpoolDirectoryVariable), file, file?.SpoolDirectory) ?? Path.Combine(dataDirectory, "spool"),
-            Pick(environment(CronControlVariable), file, file?.CronControl) ?? DefaultCronControlPath);
+            Pick(environment(LockDirectoryVariable), file, file?.LockDirectory) ?? Pick(null, system, system?.LockDirectory) ?? Path.Combine(dataDirectory, "locks"),
+            Pick(environment(SpoolDirectoryVariable), file, file?.SpoolDirectory) ?? Pick(null, system, system?.SpoolDirectory) ?? Path.Combine(dataDirectory, "spool"),
+            Pick(environment(CronControlVariable), file, file?.CronControl) ?? Pick(null, system, system?.CronControl) ?? DefaultCronControlPath);
     }
 
     /// <summary>The variable (relative to the current directory, like any path given to a command), else the file's entry (relative to the file).</summary>

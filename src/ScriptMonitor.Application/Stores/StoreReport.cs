@@ -66,6 +66,7 @@ public static class StoreReport
         StoreLocationSource.Explicit => "--database",
         StoreLocationSource.Environment => StoreLocator.DatabaseVariable,
         StoreLocationSource.ConfigFile => "the configuration file",
+        StoreLocationSource.SystemConfigFile => "the system configuration file",
         _ => "the default",
     };
 }

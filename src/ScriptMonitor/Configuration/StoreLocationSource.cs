@@ -14,4 +14,7 @@ public enum StoreLocationSource
 
     /// <summary>The embedded default under the user's data directory.</summary>
     Default,
+
+    /// <summary>The <c>database</c> setting of the system configuration file, <c>/etc/scriptmon/config.json</c>, which every user of the host reads after their own.</summary>
+    SystemConfigFile,
 }

@@ -5,7 +5,8 @@ namespace ScriptMonitor.Configuration;
 
 /// <summary>
 /// The one configuration path every surface shares: an explicit setting, else <c>SCRIPTMON_DATABASE</c>, else the
-/// <c>database</c> entry of the configuration file, else the embedded default under the user's data directory. The
+/// <c>database</c> entry of the user's configuration file, else that of the system configuration file
+/// (<c>/etc/scriptmon/config.json</c>), else the embedded default under the user's data directory. The
 /// setting is read by the store providers it is given, so this path knows no kind of store itself.
 /// </summary>
 /// <remarks>
@@ -19,6 +20,12 @@ public static partial class StoreLocator
 
     /// <summary>The environment variable that names the configuration file, in place of the default path.</summary>
     public const string ConfigFileVariable = "SCRIPTMON_CONFIG";
+
+    /// <summary>The environment variable that names the system configuration file, in place of <see cref="DefaultSystemConfigFilePath"/>.</summary>
+    public const string SystemConfigFileVariable = "SCRIPTMON_SYSTEM_CONFIG";
+
+    /// <summary>The system configuration file: read by every user of the host after their own, so one file can point them all at one store.</summary>
+    public const string DefaultSystemConfigFilePath = "/etc/scriptmon/config.json";
 
     /// <summary>
     /// The configuration file: <c>$SCRIPTMON_CONFIG</c>, else <c>$XDG_CONFIG_HOME/scriptmon/config.json</c>, else
@@ -108,6 +115,19 @@ public static partial class StoreLocator
             }
         }
 
+        var systemPath = SystemConfigFilePathFrom(environment);
+        if (ConfigFile.Read(systemPath) is { Database: { } fromSystem } system)
+        {
+            try
+            {
+                return Parse(providers, fromSystem, StoreLocationSource.SystemConfigFile, system.Directory);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigurationException($"Configuration file {systemPath}: \"database\": {e.Message.Split(" (Parameter", 2)[0]}", e);
+            }
+        }
+
         return Parse(providers, DefaultDatabasePathFrom(environment), StoreLocationSource.Default);
     }
 
@@ -145,6 +165,11 @@ public static partial class StoreLocator
     public static string ConfigFilePathFrom(Func<string, string?> environment) =>
         NonEmpty(environment(ConfigFileVariable))
         ?? Path.Combine(NonEmpty(environment("XDG_CONFIG_HOME")) ?? Path.Combine(Home(environment), ".config"), "scriptmon", "config.json");
+
+    /// <summary>The system configuration file: <c>$SCRIPTMON_SYSTEM_CONFIG</c>, else <see cref="DefaultSystemConfigFilePath"/>.</summary>
+    /// <param name="environment">Reads an environment variable (null when unset).</param>
+    public static string SystemConfigFilePathFrom(Func<string, string?> environment) =>
+        NonEmpty(environment(SystemConfigFileVariable)) ?? DefaultSystemConfigFilePath;
 
     /// <summary>The embedded default as <see cref="DefaultDatabasePath"/>, reading the environment through <paramref name="environment"/>.</summary>
     /// <param name="environment">Reads an environment variable (null when unset).</param>

@@ -29,6 +29,26 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Without_a_setting_of_their_own_every_user_records_into_the_store_the_system_file_names()
+    {
+        Directory.CreateDirectory(_sandbox.File("etc"));
+        File.WriteAllText(_sandbox.File("etc", "config.json"), """{ "database": "shared/runs.db", "spoolDirectory": "shared/spool" }""");
+
+        var record = _sandbox.RunShell(FromElsewhere, "record", "job", "--started", "-1h", "--completed", "now");
+        var info = _sandbox.RunShell(FromElsewhere, "db", "info");
+        File.WriteAllText(_sandbox.File("config.json"), """{ "database": "mine.db" }""");
+        var own = _sandbox.RunShell(FromElsewhere, "db", "info");
+
+        Assert.True(record.ExitCode == 0, record.ToString());
+        Assert.True(File.Exists(_sandbox.File("etc", "shared", "runs.db")));
+        Assert.Equal($"sqlite:{_sandbox.File("etc", "shared", "runs.db")}", info.Field("store"));
+        Assert.Equal("the system configuration file", info.Field("chosen by"));
+        Assert.Equal(_sandbox.File("etc", "shared", "spool"), info.Field("spool"));
+        Assert.Equal($"sqlite:{_sandbox.File("mine.db")}", own.Field("store"));
+        Assert.Equal("the configuration file", own.Field("chosen by"));
+    }
+
+    [Fact]
     public void A_server_configured_beside_a_database_wins_and_a_command_that_needs_a_store_says_so()
     {
         var status = _sandbox.RunShell("SCRIPTMON_SERVER=https://monitor.example/ \"$@\"", "db", "info");

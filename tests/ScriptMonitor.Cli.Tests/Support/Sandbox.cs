@@ -162,6 +162,7 @@ public sealed partial class Sandbox : IDisposable
         start.Environment["SCRIPTMON_SPOOL_DIR"] = SpoolDirectory;
         start.Environment["SCRIPTMON_CRON_CONTROL"] = CronControl;
         start.Environment["SCRIPTMON_CONFIG"] = File("config.json");
+        start.Environment["SCRIPTMON_SYSTEM_CONFIG"] = File("etc", "config.json");
         start.Environment["HOME"] = File("home");
         start.Environment["XDG_DATA_HOME"] = File("home", "data");
         start.Environment["XDG_CONFIG_HOME"] = File("home", "config");

@@ -14,10 +14,13 @@ public sealed class MonitorLocatorTests : IDisposable
     public MonitorLocatorTests()
     {
         _environment["SCRIPTMON_CONFIG"] = ConfigPath;
+        _environment["SCRIPTMON_SYSTEM_CONFIG"] = SystemConfigPath;
         _environment["HOME"] = _directory.FullName;
     }
 
     private string ConfigPath => Path.Combine(_directory.FullName, "config.json");
+
+    private string SystemConfigPath => Path.Combine(_directory.FullName, "etc", "config.json");
 
     private string Database => Path.Combine(_directory.FullName, "runs.db");
 
@@ -69,6 +72,42 @@ public sealed class MonitorLocatorTests : IDisposable
         Assert.Equal("from-file", location.Server.Key);
         Assert.Equal(StoreLocationSource.ConfigFile, location.Source);
         Assert.Equal("server:https://monitor.example:8443/", location.ToString());
+    }
+
+    [Fact]
+    public void The_system_file_is_read_after_the_users_own_and_a_relative_database_is_beside_it()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(SystemConfigPath)!);
+        File.WriteAllText(SystemConfigPath, """{ "database": "shared.db", "lockDirectory": "locks" }""");
+
+        var shared = Resolve();
+        File.WriteAllText(ConfigPath, """{ "database": "mine.db" }""");
+        var mine = Resolve();
+
+        Assert.Equal($"sqlite:{Path.Combine(_directory.FullName, "etc", "shared.db")}", shared.Store!.ToString());
+        Assert.Equal(StoreLocationSource.SystemConfigFile, shared.Source);
+        Assert.Equal($"sqlite:{Path.Combine(_directory.FullName, "mine.db")}", mine.Store!.ToString());
+        Assert.Equal(StoreLocationSource.ConfigFile, mine.Source);
+        Assert.Equal(Path.Combine(_directory.FullName, "etc", "locks"), ScriptSettings.Resolve(name => _environment.GetValueOrDefault(name)).LockDirectory);
+    }
+
+    [Fact]
+    public void A_server_in_the_system_file_serves_every_user_without_one_of_their_own_and_the_users_key_wins()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(SystemConfigPath)!);
+        File.WriteAllText(SystemConfigPath, $$"""{ "server": "{{Server}}", "key": "host-key" }""");
+
+        var fromSystem = Resolve();
+        File.WriteAllText(ConfigPath, """{ "key": "user-key" }""");
+        var withUserKey = Resolve();
+        File.WriteAllText(ConfigPath, """{ "database": "mine.db" }""");
+        var userDatabase = Resolve();
+
+        Assert.Equal(new Uri(Server), fromSystem.Server!.Url);
+        Assert.Equal("host-key", fromSystem.Server.Key);
+        Assert.Equal(StoreLocationSource.SystemConfigFile, fromSystem.Source);
+        Assert.Equal("user-key", withUserKey.Server!.Key);
+        Assert.Equal($"sqlite:{Path.Combine(_directory.FullName, "mine.db")}", userDatabase.Store!.ToString());
     }
 
     [Fact]
