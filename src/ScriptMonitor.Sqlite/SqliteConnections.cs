@@ -35,6 +35,15 @@ internal static class SqliteConnections
             }
         }
 
+        try
+        {
+            SqliteSharedDirectory.PrepareDatabase(fullPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SqliteFile.Unusable(fullPath, $"it cannot be created in its shared directory: {e.Message}", e);
+        }
+
         var connection = new SqliteConnection(ConnectionString(fullPath, SqliteOpenMode.ReadWriteCreate));
         return Prepared(connection, fullPath, () =>
         {

@@ -13,6 +13,38 @@ public sealed class SqliteFileTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task In_a_set_group_id_directory_the_database_and_its_log_files_are_writable_by_the_group_whatever_the_umask()
+    {
+        // A shared store's directory: group-owned, set-group-id, as install.sh --system makes /var/lib/scriptmon.
+        var shared = _directory.File("shared");
+        Directory.CreateDirectory(shared);
+        File.SetUnixFileMode(shared, (UnixFileMode)0b_010_111_111_000); // 2770: rwxrws---
+        var path = Path.Combine(shared, "runs.db");
+
+        using (var store = SqliteScriptRunStore.Open(path))
+        {
+            await store.RecordSuccessAsync("backup", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                Assert.True(File.Exists(file), file);
+                Assert.True((File.GetUnixFileMode(file) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite)) == (UnixFileMode.GroupRead | UnixFileMode.GroupWrite), $"{file}: {File.GetUnixFileMode(file)}");
+            }
+        }
+
+        // Outside such a directory nothing is changed: the file keeps what the umask gave it.
+        var plain = _directory.File("plain.db");
+        using (var store = SqliteScriptRunStore.Open(plain))
+        {
+            await store.RecordSuccessAsync("backup", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+        }
+
+        var ordinary = _directory.File("ordinary");
+        File.WriteAllText(ordinary, string.Empty);
+        Assert.Equal(File.GetUnixFileMode(ordinary), File.GetUnixFileMode(plain));
+    }
+
+    [Fact]
     public async Task Output_is_pruned_in_batches_across_every_run()
     {
         const int Runs = 5_000;
