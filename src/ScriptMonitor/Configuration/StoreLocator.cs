@@ -101,34 +101,28 @@ public static partial class StoreLocator
             }
         }
 
-        var configPath = ConfigFilePathFrom(environment);
-        if (ConfigFile.Read(configPath) is { Database: { } fromFile } file)
+        return FromFile(providers, ConfigFilePathFrom(environment), StoreLocationSource.ConfigFile)
+            ?? FromFile(providers, SystemConfigFilePathFrom(environment), StoreLocationSource.SystemConfigFile)
+            ?? Parse(providers, DefaultDatabasePathFrom(environment), StoreLocationSource.Default);
+    }
+
+    /// <summary>The store a configuration file's <c>database</c> entry names; null when there is no file or no entry.</summary>
+    private static StoreLocation? FromFile(IReadOnlyList<IStoreProvider> providers, string path, StoreLocationSource source)
+    {
+        if (ConfigFile.Read(path) is not { Database: { } setting } file)
         {
-            try
-            {
-                // A relative path in the file means beside the file, wherever the command runs from.
-                return Parse(providers, fromFile, StoreLocationSource.ConfigFile, file.Directory);
-            }
-            catch (ArgumentException e)
-            {
-                throw new ConfigurationException($"Configuration file {configPath}: \"database\": {e.Message.Split(" (Parameter", 2)[0]}", e);
-            }
+            return null;
         }
 
-        var systemPath = SystemConfigFilePathFrom(environment);
-        if (ConfigFile.Read(systemPath) is { Database: { } fromSystem } system)
+        try
         {
-            try
-            {
-                return Parse(providers, fromSystem, StoreLocationSource.SystemConfigFile, system.Directory);
-            }
-            catch (ArgumentException e)
-            {
-                throw new ConfigurationException($"Configuration file {systemPath}: \"database\": {e.Message.Split(" (Parameter", 2)[0]}", e);
-            }
+            // A relative path in the file means beside the file, wherever the command runs from.
+            return Parse(providers, setting, source, file.Directory);
         }
-
-        return Parse(providers, DefaultDatabasePathFrom(environment), StoreLocationSource.Default);
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException($"Configuration file {path}: \"database\": {e.Message.Split(" (Parameter", 2)[0]}", e);
+        }
     }
 
     internal static StoreLocation Parse(IReadOnlyList<IStoreProvider> providers, string setting, StoreLocationSource source, string baseDirectory)
