@@ -28,7 +28,7 @@ internal static class IngestEndpoints
     private const string DeliveryRule = "delivery";
 
     // The library's names of a run's fields → the request's.
-    private static readonly Dictionary<string, string> FieldNames = new(StringComparer.Ordinal)
+    private static readonly ApiFields Fields = new(new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["run.RunId"] = "id",
         ["run.ScriptName"] = "script",
@@ -38,7 +38,7 @@ internal static class IngestEndpoints
         ["run.Outcome"] = "outcome",
         ["run.ExitCode"] = "exitCode",
         ["run.Output"] = "output",
-    };
+    });
 
     public static void MapIngestEndpoints(this RouteGroupBuilder api)
     {
@@ -135,7 +135,7 @@ internal static class IngestEndpoints
                 RunImportStatus.Stored => new RunBatchItem(result.RunId, "stored"),
                 RunImportStatus.AlreadyStored => new RunBatchItem(result.RunId, "already-stored"),
                 RunImportStatus.Conflict => new RunBatchItem(result.RunId, "conflict", result.Detail),
-                _ => new RunBatchItem(result.RunId, "invalid", Errors: [.. result.Errors.Select(error => new FieldProblem(NameOf(error.Path), error.Rule, error.Describe(NameOf)))]),
+                _ => new RunBatchItem(result.RunId, "invalid", Errors: [.. result.Errors.Select(error => new FieldProblem(Fields.NameOf(error.Path), error.Rule, error.Describe(Fields.NameOf)))]),
             };
         }
 
@@ -216,9 +216,10 @@ internal static class IngestEndpoints
             detail: $"{result.Detail}; nothing was changed (a different run needs an id of its own)",
             statusCode: StatusCodes.Status409Conflict,
             title: "Conflict")
-        : ApiProblems.BadRequest("the run breaks a rule", [.. result.Errors.Select(error => new FieldProblem(NameOf(error.Path), error.Rule, error.Describe(NameOf)))]);
+        : ApiProblems.BadRequest("the run breaks a rule", [.. result.Errors.Select(error => new FieldProblem(Fields.NameOf(error.Path), error.Rule, error.Describe(Fields.NameOf)))]);
 
-    private static ProblemHttpResult? Forbidden(HttpContext http, string script) =>
+    /// <summary>403 when the caller's ingest key may not record runs of the script; null when it may.</summary>
+    internal static ProblemHttpResult? Forbidden(HttpContext http, string script) =>
         RefusedScript(http, script) is { } refusal ? ApiProblems.Forbidden(refusal) : null;
 
     /// <summary>Why the caller's key may not record runs of the script; null when it may.</summary>
@@ -258,7 +259,8 @@ internal static class IngestEndpoints
         return missing;
     }
 
-    private static void Require(List<FieldProblem> problems, bool present, string path, string? message = null)
+    /// <summary>Adds the required-field problem for <paramref name="path"/> when it is not <paramref name="present"/>.</summary>
+    internal static void Require(List<FieldProblem> problems, bool present, string path, string? message = null)
     {
         if (!present)
         {
@@ -272,6 +274,4 @@ internal static class IngestEndpoints
         Failed => RunOutcome.Failed,
         _ => RunOutcome.Running,
     };
-
-    private static string NameOf(string libraryPath) => FieldNames.GetValueOrDefault(libraryPath, libraryPath);
 }

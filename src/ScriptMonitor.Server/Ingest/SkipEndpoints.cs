@@ -14,14 +14,14 @@ namespace ScriptMonitor.Server.Ingest;
 /// </summary>
 internal static class SkipEndpoints
 {
-    private static readonly Dictionary<string, string> FieldNames = new(StringComparer.Ordinal)
+    private static readonly ApiFields Fields = new(new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["skip.EventId"] = "id",
         ["skip.ScriptName"] = "script",
         ["skip.Hostname"] = "host",
         ["skip.SkippedAt"] = "skippedAt",
         ["skip.Holder"] = "holder",
-    };
+    });
 
     public static void MapSkipEndpoints(this RouteGroupBuilder api)
     {
@@ -37,28 +37,19 @@ internal static class SkipEndpoints
         SkipRecord record, ServerStore store, HttpContext http, CancellationToken cancellationToken)
     {
         var missing = new List<FieldProblem>();
-        void Require(bool present, string path)
-        {
-            if (!present)
-            {
-                missing.Add(new FieldProblem(path, FieldRules.Required, $"{path} is required"));
-            }
-        }
-
-        Require(record.Id is { } id && id != Guid.Empty, "id");
-        Require(record.Script is not null, "script");
-        Require(record.Host is not null, "host");
-        Require(record.SkippedAt is not null, "skippedAt");
-        Require(record.Holder is not null, "holder");
+        IngestEndpoints.Require(missing, record.Id is { } id && id != Guid.Empty, "id");
+        IngestEndpoints.Require(missing, record.Script is not null, "script");
+        IngestEndpoints.Require(missing, record.Host is not null, "host");
+        IngestEndpoints.Require(missing, record.SkippedAt is not null, "skippedAt");
+        IngestEndpoints.Require(missing, record.Holder is not null, "holder");
         if (missing.Count > 0)
         {
             return ApiProblems.BadRequest("the skipped run lacks required fields", missing);
         }
 
-        var caller = ScopeFilter.CallerOf(http);
-        if (caller.Key is { Scope: KeyScope.Ingest } key && !KeyService.AllowsScript(key, record.Script!))
+        if (IngestEndpoints.Forbidden(http, record.Script!) is { } forbidden)
         {
-            return ApiProblems.Forbidden($"the key '{caller.Name}' may not record runs of '{record.Script}'");
+            return forbidden;
         }
 
         try
@@ -69,11 +60,9 @@ internal static class SkipEndpoints
         }
         catch (ValidationException e)
         {
-            return ApiProblems.BadRequest("the skipped run breaks a rule", [.. e.Errors.Select(error => new FieldProblem(NameOf(error.Path), error.Rule, error.Describe(NameOf)))]);
+            return ApiProblems.BadRequest("the skipped run breaks a rule", [.. e.Errors.Select(error => new FieldProblem(Fields.NameOf(error.Path), error.Rule, error.Describe(Fields.NameOf)))]);
         }
     }
-
-    private static string NameOf(string libraryPath) => FieldNames.GetValueOrDefault(libraryPath, libraryPath);
 }
 
 /// <summary>A skipped run as a client sends it; every field nullable so a missing one is reported by name.</summary>
