@@ -16,8 +16,8 @@ internal sealed class SqliteReadModel(SqliteSession session, SqliteExpectationRo
     private const string NewestRunsSql = $"SELECT {HistoryColumns} FROM runs WHERE script_name = ?1 ORDER BY started_at DESC LIMIT ?2";
 
     /// <summary>
-    /// Every script with its last success and last failure: per script, one backward seek of
-    /// runs_by_script_outcome_start for each, then the row itself.
+    /// Every script with its last success and last failure: per script, a backward walk of runs_history to the first
+    /// run of each outcome, then the row itself.
     /// </summary>
     private static readonly string LastRunsSql = $"""
         SELECT s.name, success.id, {RunColumnsOf("success")}, failure.id, {RunColumnsOf("failure")}
