@@ -84,7 +84,7 @@ internal static class Commands
         {
             var now = DateTimeOffset.UtcNow;
             var batch = Enumerable.Range(0, batchSize).Select(_ => new Runs.RunDelivery(
-                new Runs.ScriptRun(Guid.NewGuid(), $"script-{random.Next(10_000):D5}", $"host-{random.Next(20):D2}", now.AddSeconds(-30), now, Runs.RunOutcome.Succeeded, 0, Output(random.Next(100))),
+                new Runs.ScriptRun(Guid.CreateVersion7(now), $"script-{random.Next(10_000):D5}", $"host-{random.Next(20):D2}", now.AddSeconds(-30), now, Runs.RunOutcome.Succeeded, 0, Output(random.Next(100))),
                 now)).ToList();
             var commit = Stopwatch.GetTimestamp();
             await store.ImportRunsAsync(batch);

@@ -6,6 +6,20 @@ namespace ScriptMonitor.Storage.Tests.Contract;
 public abstract partial class ScriptRunStoreContract
 {
     [Fact]
+    public async Task A_run_recorded_without_an_id_gets_a_version_7_id_of_the_instant_it_was_made()
+    {
+        // Ids in the order they are made keep the store's index of ids growing at its end.
+        var first = await Store.RecordFailureAsync("backup", Utc(2026, 3, 1, 2, 0), Utc(2026, 3, 1, 2, 30), exitCode: 1);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = await Store.RecordStartAsync("backup", Utc(2026, 3, 1, 1, 0));
+
+        Assert.Equal(7, first.RunId.Version);
+        Assert.Equal(7, second.RunId.Version);
+        Assert.True(first.RunId.CompareTo(second.RunId) < 0, $"{first.RunId} was made before {second.RunId}");
+        Assert.Equal(first, await Store.GetRunAsync(first.RunId));
+    }
+
+    [Fact]
     public async Task GetLastActivity_returns_the_latest_start_across_all_hosts()
     {
         await Store.RecordSuccessAsync("backup", Utc(2026, 3, 1, 2, 0), Utc(2026, 3, 1, 2, 30), "db1");
