@@ -10,8 +10,9 @@ internal sealed class IngestOptions
     public int MaxBatch { get; set; } = 256;
 
     /// <summary>
-    /// How long a commit waits for more runs after the first, in milliseconds (0: commits what is there at once). A
-    /// short wait lets a burst share one commit, whose durable write costs the same for one run or hundreds.
+    /// How long an idle writer waits for more runs after the first, in milliseconds (0: commits what is there at once).
+    /// A short wait lets a burst share one commit, whose durable write costs the same for one run or hundreds. A writer
+    /// that finds runs waiting when its last commit ends commits them at once: they gathered while it wrote.
     /// </summary>
     public double MaxWaitMilliseconds { get; set; } = 2;
 

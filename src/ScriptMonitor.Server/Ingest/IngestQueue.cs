@@ -78,10 +78,19 @@ internal sealed class IngestQueue : IHostedService
         var reader = _queue.Reader;
         var batch = new List<PendingRun>(_options.MaxBatch);
         var deliveries = new List<RunDelivery>(_options.MaxBatch);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
+            // Runs found waiting gathered during the last commit: under load the batch forms while the previous one is
+            // written, and waiting longer would only leave the writer idle. A writer that had to wait for its first run
+            // was idle: a short wait lets a burst share the one durable write.
+            var gathered = reader.TryPeek(out _);
+            if (!gathered && !await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                break;
+            }
+
             Take(reader, batch);
-            if (batch.Count < _options.MaxBatch && _maxWait > TimeSpan.Zero)
+            if (!gathered && batch.Count < _options.MaxBatch && _maxWait > TimeSpan.Zero)
             {
                 await WaitForMoreAsync(reader, batch).ConfigureAwait(false);
             }
