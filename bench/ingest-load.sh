@@ -12,6 +12,7 @@
 #   TARGETS="sqlite bare" bench/ingest-load.sh     # some targets only (sqlite postgresql bare pushgateway rss)
 #   SERVER=/path/to/scriptmon-server bench/ingest-load.sh   # a Native AOT build instead of the Release build
 #   DATA_DIR=/var/tmp bench/ingest-load.sh         # where the SQLite file and the fsync probe go (a real disk)
+#   SERVER_ARGS="--Server:Ingest:MaxBatch=128" bench/ingest-load.sh   # settings given to every server started
 #
 # Targets: at least 20,000 runs/s with p99 at most 25 ms on SQLite, at least half of bare Kestrel; RSS under 200 MB.
 set -euo pipefail
@@ -60,7 +61,8 @@ wait_http() {
 # Starts scriptmon-server on the store $1, sets server_pid and server_port.
 start_server() {
     server_port="$(free_port)"
-    SCRIPTMON_SERVER_CONFIG="" "${server[@]}" --urls "http://127.0.0.1:$server_port" "--Server:Database=$1" >"$work/server-$server_port.log" 2>&1 &
+    # shellcheck disable=SC2086 # SERVER_ARGS is a list of settings, split on spaces on purpose
+    SCRIPTMON_SERVER_CONFIG="" "${server[@]}" --urls "http://127.0.0.1:$server_port" "--Server:Database=$1" ${SERVER_ARGS:-} >"$work/server-$server_port.log" 2>&1 &
     server_pid=$!
     pids+=("$server_pid")
     wait_http "$server_port"
