@@ -79,6 +79,7 @@ internal static class ExpectationEndpoints
             .WithTags("Expectations")
             .WithName("PutExpectation")
             .WithSummary("Changes a script's expectation: each field given replaces that field; fields left out keep their value.")
+            .Documents<ExpectationPatchRequest>()
             .Produces<ExpectationView>()
             .ProducesReadProblems();
         api.MapDelete("/scripts/{name}/expectation", DeleteAsync)
@@ -101,6 +102,7 @@ internal static class ExpectationEndpoints
             .WithTags("Expectations")
             .WithName("PauseScript")
             .WithSummary("Pauses a script's alerting, until it is resumed or until the instant given.")
+            .Documents<PauseRequest>(optional: true)
             .Produces<ExpectationView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesReadProblems();

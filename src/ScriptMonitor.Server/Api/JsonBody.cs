@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 
 namespace ScriptMonitor.Server.Api;
 
@@ -8,10 +9,25 @@ namespace ScriptMonitor.Server.Api;
 /// Reads a request's JSON body itself rather than leaving it to the framework, so that a value of the wrong type is a
 /// 400 that names its field (<c>everySeconds</c>) like every other broken rule. Routes that read a body this way declare
 /// no accepted content type: routing would then pass over a request without one, and the API's "no endpoint" 404
-/// would answer instead of this 400 or 415.
+/// would answer instead of this 400 or 415. <see cref="Documents{T}"/> puts the body in the OpenAPI document instead.
 /// </summary>
 internal static class JsonBody
 {
+    /// <summary>
+    /// Describes the body a route reads with <see cref="ReadAsync{T}"/> in the OpenAPI document, without the accepted
+    /// content type that <c>Accepts</c> would add to routing.
+    /// </summary>
+    public static RouteHandlerBuilder Documents<T>(this RouteHandlerBuilder route, bool optional = false) =>
+        route.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken).ConfigureAwait(false);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = !optional,
+                Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["application/json"] = new OpenApiMediaType { Schema = schema } },
+            };
+        });
+
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type, bool optional, CancellationToken cancellationToken)
         where T : class
     {
@@ -35,13 +51,28 @@ internal static class JsonBody
                 ? (null, ApiProblems.BadRequest("the body must be a JSON object", [new FieldProblem(string.Empty, "json", "the body must be a JSON object")]))
                 : (value, null);
         }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel refused the body as it arrived (larger than the limit, a broken chunk): its status, described by
+            // the problem details options (the 413 names the setting).
+            return (null, TypedResults.Problem(statusCode: e.StatusCode));
+        }
         catch (JsonException e)
         {
-            var path = e.Path is { Length: > 2 } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : string.Empty;
+            var path = FieldPath(e.Path);
             var message = path.Length > 0
                 ? $"{path} has a value of the wrong type or form"
                 : "the body is not JSON, or not the object this call takes";
             return (null, ApiProblems.BadRequest(message, [new FieldProblem(path, "json", message)]));
         }
     }
+
+    /// <summary>The request's name of the field a JSON path points at: <c>$.exitCode</c> → <c>exitCode</c>, <c>$[3].startedAt</c> → <c>[3].startedAt</c>.</summary>
+    private static string FieldPath(string? jsonPath) => jsonPath switch
+    {
+        null or "$" => string.Empty,
+        _ when jsonPath.StartsWith("$.", StringComparison.Ordinal) => jsonPath[2..],
+        _ when jsonPath.StartsWith('$') => jsonPath[1..],
+        _ => jsonPath,
+    };
 }

@@ -38,6 +38,7 @@ internal static class KeyEndpoints
             .WithTags("Keys")
             .WithName("CreateKey")
             .WithSummary("Creates a key; the answer holds its secret, this once.")
+            .Documents<KeyCreateRequest>()
             .Produces<KeyCreatedView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesReadProblems();

@@ -47,6 +47,7 @@ internal static class IngestEndpoints
             .WithTags("Ingest")
             .WithName("RecordRun")
             .WithSummary("Records a run, finished or only started (outcome running). Idempotent by id: sending it again stores it once (200 instead of 201).")
+            .Documents<RunRecord>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -55,6 +56,7 @@ internal static class IngestEndpoints
             .WithTags("Ingest")
             .WithName("RecordRuns")
             .WithSummary("Records many runs, each as POST /api/v1/runs would, and answers with a result per run in the request's order; a refused run does not hold back the others.")
+            .Documents<RunRecord[]>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapPost("/runs/start", StartAsync)
@@ -62,6 +64,7 @@ internal static class IngestEndpoints
             .WithTags("Ingest")
             .WithName("StartRun")
             .WithSummary("Records that a run started; the server makes its id when none is given. With an id, sending it again stores it once (200 instead of 201).")
+            .Documents<RunStartRecord>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -70,14 +73,21 @@ internal static class IngestEndpoints
             .WithTags("Ingest")
             .WithName("CompleteRun")
             .WithSummary("Records how a started run ended. Sending the same completion again is 200 with stored false; another completion is 409.")
+            .Documents<RunCompletionRecord>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<Results<Created<RunReceipt>, Ok<RunReceipt>, ProblemHttpResult>> RecordAsync(
-        RunRecord record, IngestQueue queue, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        IngestQueue queue, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
+        var (record, problem) = await JsonBody.ReadAsync(http, ServerJsonContext.Default.RunRecord, optional: false, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return problem!;
+        }
+
         if (Missing(record) is { Count: > 0 } missing)
         {
             return ApiProblems.BadRequest("the run lacks required fields or has fields it may not have", missing);
@@ -96,8 +106,14 @@ internal static class IngestEndpoints
     }
 
     private static async Task<Results<Ok<RunBatchItem[]>, ProblemHttpResult>> RecordBatchAsync(
-        RunRecord[] records, IngestQueue queue, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        IngestQueue queue, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
+        var (records, problem) = await JsonBody.ReadAsync(http, ServerJsonContext.Default.RunRecordArray, optional: false, cancellationToken).ConfigureAwait(false);
+        if (records is null)
+        {
+            return problem!;
+        }
+
         if (records.Length is 0 or > MaxBatchRuns)
         {
             return ApiProblems.BadRequest(
@@ -143,8 +159,14 @@ internal static class IngestEndpoints
     }
 
     private static async Task<Results<Created<RunReceipt>, Ok<RunReceipt>, ProblemHttpResult>> StartAsync(
-        RunStartRecord record, IngestQueue queue, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        IngestQueue queue, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
+        var (record, problem) = await JsonBody.ReadAsync(http, ServerJsonContext.Default.RunStartRecord, optional: false, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return problem!;
+        }
+
         var missing = new List<FieldProblem>();
         Require(missing, record.Id is null || record.Id != Guid.Empty, "id", "id must not be the empty UUID; leave it out for the server to make one");
         Require(missing, record.Script is not null, "script");
@@ -166,8 +188,14 @@ internal static class IngestEndpoints
     }
 
     private static async Task<Results<Ok<RunReceipt>, ProblemHttpResult>> CompleteAsync(
-        Guid id, RunCompletionRecord record, ServerStore store, IngestQueue queue, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        Guid id, ServerStore store, IngestQueue queue, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
+        var (record, problem) = await JsonBody.ReadAsync(http, ServerJsonContext.Default.RunCompletionRecord, optional: false, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return problem!;
+        }
+
         var missing = new List<FieldProblem>();
         Require(missing, record.CompletedAt is not null, "completedAt");
         Require(missing, record.Outcome is not null, "outcome");

@@ -30,12 +30,19 @@ internal static class SkipEndpoints
             .WithTags("Ingest")
             .WithName("RecordSkip")
             .WithSummary("Records a run skipped because another run held the lock. Idempotent by id (200 instead of 201 when sent again).")
+            .Documents<SkipRecord>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
     private static async Task<Results<Created<RunReceipt>, Ok<RunReceipt>, ProblemHttpResult>> RecordAsync(
-        SkipRecord record, ServerStore store, HttpContext http, CancellationToken cancellationToken)
+        ServerStore store, HttpContext http, CancellationToken cancellationToken)
     {
+        var (record, problem) = await JsonBody.ReadAsync(http, ServerJsonContext.Default.SkipRecord, optional: false, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return problem!;
+        }
+
         var missing = new List<FieldProblem>();
         IngestEndpoints.Require(missing, record.Id is { } id && id != Guid.Empty, "id");
         IngestEndpoints.Require(missing, record.Script is not null, "script");

@@ -23,5 +23,18 @@ public sealed class OpenApiDocumentTests
         Assert.Equal("#/components/schemas/StatusView", status.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
         Assert.True(status.GetProperty("responses").TryGetProperty("401", out _), "the 401 of a call without a key is described");
         Assert.True(root.GetProperty("components").GetProperty("schemas").TryGetProperty("ScriptStatusView", out _));
+
+        // Every route that reads a JSON body describes it, though none lets routing match on the content type.
+        var paths = root.GetProperty("paths");
+        foreach (var (path, method) in new[]
+        {
+            ("/api/v1/runs", "post"), ("/api/v1/runs/batch", "post"), ("/api/v1/runs/start", "post"), ("/api/v1/runs/{id}/complete", "post"),
+            ("/api/v1/skips", "post"), ("/api/v1/scripts/{name}/expectation", "put"), ("/api/v1/scripts/{name}/pause", "post"), ("/api/v1/keys", "post"),
+        })
+        {
+            var body = paths.GetProperty(path).GetProperty(method).GetProperty("requestBody");
+            Assert.True(body.GetProperty("content").TryGetProperty("application/json", out var json), $"{method} {path}");
+            Assert.Equal(JsonValueKind.Object, json.GetProperty("schema").ValueKind);
+        }
     }
 }

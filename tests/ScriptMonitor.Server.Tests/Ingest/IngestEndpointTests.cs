@@ -65,6 +65,55 @@ public sealed class IngestEndpointTests : IAsyncLifetime
         Assert.Equal("disk full\n", run.Output);
     }
 
+    [Theory]
+    [InlineData("{\"id\":\"not-a-uuid\",\"script\":\"backup-db\"}", "id")]
+    [InlineData("{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"script\":\"backup-db\",\"exitCode\":99999999999}", "exitCode")]
+    [InlineData("{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"script\":\"backup-db\",\"completedAt\":\"yesterday\"}", "completedAt")]
+    [InlineData("{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"script\":[\"backup-db\"]}", "script")]
+    [InlineData("{bad", "")]
+    [InlineData("[]", "")]
+    [InlineData("null", "")]
+    public async Task A_body_that_is_not_the_run_json_is_400_naming_the_field_and_stores_nothing(string body, string field)
+    {
+        using var response = await PostAsync(_ingest, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = Assert.Single(Errors(await response.Content.ReadAsStringAsync()));
+        Assert.Equal(field, error.Path);
+        Assert.Equal("json", error.Rule);
+        Assert.Empty(await StoredRunsAsync("backup-db"));
+    }
+
+    [Fact]
+    public async Task A_body_without_a_json_content_type_is_415_and_no_body_is_400()
+    {
+        using var client = _server!.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _ingest);
+
+        using var plain = await client.PostAsync(Runs, new StringContent(Run(Guid.NewGuid(), "backup-db"), Encoding.UTF8, "text/plain"));
+        using var empty = await client.PostAsync(Runs, new StringContent(string.Empty, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, plain.StatusCode);
+        Assert.Contains("Content-Type: application/json", await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal("required", Assert.Single(Errors(await empty.Content.ReadAsStringAsync())).Rule);
+        Assert.Empty(await StoredRunsAsync("backup-db"));
+    }
+
+    [Fact]
+    public async Task A_run_of_the_wrong_form_in_a_batch_is_named_by_its_position()
+    {
+        using var client = _server!.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _ingest);
+        var body = $"[{Run(Guid.NewGuid(), "backup-db")}, {{\"id\":\"{Guid.NewGuid()}\",\"startedAt\":5}}]";
+
+        using var response = await client.PostAsync(new Uri("/api/v1/runs/batch", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("[1].startedAt", Assert.Single(Errors(await response.Content.ReadAsStringAsync())).Path);
+        Assert.Empty(await StoredRunsAsync("backup-db"));
+    }
+
     [Fact]
     public async Task An_ingest_key_records_only_the_scripts_its_patterns_allow()
     {
