@@ -128,6 +128,7 @@ internal sealed class QueryValues
         }
     }
 
-    private static bool HasOffset(string value) =>
+    /// <summary>Whether an ISO 8601 instant ends with its offset (<c>Z</c> or <c>±hh:mm</c>).</summary>
+    internal static bool HasOffset(string value) =>
         value.EndsWith('Z') || value.EndsWith('z') || (value.Length > 6 && value[^6] is '+' or '-' && value[^3] == ':');
 }

@@ -60,12 +60,19 @@ internal static class JsonBody
         catch (JsonException e)
         {
             var path = FieldPath(e.Path);
-            var message = path.Length > 0
-                ? $"{path} has a value of the wrong type or form"
-                : "the body is not JSON, or not the object this call takes";
-            return (null, ApiProblems.BadRequest(message, [new FieldProblem(path, "json", message)]));
+            var (rule, message) = path.Length == 0 ? ("json", "the body is not JSON, or not the object this call takes")
+                : e is InstantFormatException ? ("instant", $"{path} {InstantJsonConverter.Rule}")
+                : IsDuplicate(e) ? ("duplicate", $"{path} is given twice; a body names each field once")
+                : ("json", $"{path} has a value of the wrong type or form");
+            return (null, ApiProblems.BadRequest(message, [new FieldProblem(path, rule, message)]));
         }
     }
+
+    /// <summary>
+    /// A property given twice, which the body's serializer options refuse (<c>AllowDuplicateProperties = false</c>);
+    /// System.Text.Json tells it only in its message.
+    /// </summary>
+    private static bool IsDuplicate(JsonException e) => e.Message.StartsWith("Duplicate", StringComparison.Ordinal);
 
     /// <summary>The request's name of the field a JSON path points at: <c>$.exitCode</c> → <c>exitCode</c>, <c>$[3].startedAt</c> → <c>[3].startedAt</c>.</summary>
     private static string FieldPath(string? jsonPath) => jsonPath switch

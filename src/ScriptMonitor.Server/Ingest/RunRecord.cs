@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ScriptMonitor.Server.Api;
 
 namespace ScriptMonitor.Server.Ingest;
@@ -24,7 +25,7 @@ internal sealed record RunRecord(
     DateTimeOffset? CompletedAt,
     string? Outcome,
     int? ExitCode,
-    string? Output,
+    [property: JsonConverter(typeof(OutputJsonConverter))] string? Output,
     string? Delivery = null);
 
 /// <summary>The start of a run, as <c>POST /api/v1/runs/start</c> takes it.</summary>
@@ -39,7 +40,7 @@ internal sealed record RunStartRecord(Guid? Id, string? Script, string? Host, Da
 /// <param name="Outcome"><c>succeeded</c> or <c>failed</c>.</param>
 /// <param name="ExitCode">Its exit status, where there is one.</param>
 /// <param name="Output">The tail of its output; only the last 10,000 characters are kept.</param>
-internal sealed record RunCompletionRecord(DateTimeOffset? CompletedAt, string? Outcome, int? ExitCode, string? Output);
+internal sealed record RunCompletionRecord(DateTimeOffset? CompletedAt, string? Outcome, int? ExitCode, [property: JsonConverter(typeof(OutputJsonConverter))] string? Output);
 
 /// <summary>What the server did with a run: stored it now, or found it stored already.</summary>
 /// <param name="Id">The run's id.</param>

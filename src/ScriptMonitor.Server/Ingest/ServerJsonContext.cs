@@ -4,7 +4,9 @@ using ScriptMonitor.Server.Api;
 namespace ScriptMonitor.Server.Ingest;
 
 /// <summary>The server's own request and response bodies, serialized without reflection (Native AOT).</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+// A name given twice is refused rather than the last one winning: a run whose id or script depends on the parser is
+// not recorded. Instants must carry their offset (InstantJsonConverter).
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, AllowDuplicateProperties = false, Converters = [typeof(InstantJsonConverter)])]
 [JsonSerializable(typeof(RunRecord))]
 [JsonSerializable(typeof(RunRecord[]))]
 [JsonSerializable(typeof(RunBatchItem[]))]

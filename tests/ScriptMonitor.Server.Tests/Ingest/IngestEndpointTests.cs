@@ -66,22 +66,40 @@ public sealed class IngestEndpointTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("{\"id\":\"not-a-uuid\",\"script\":\"backup-db\"}", "id")]
-    [InlineData("{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"script\":\"backup-db\",\"exitCode\":99999999999}", "exitCode")]
-    [InlineData("{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"script\":\"backup-db\",\"completedAt\":\"yesterday\"}", "completedAt")]
-    [InlineData("{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"script\":[\"backup-db\"]}", "script")]
-    [InlineData("{bad", "")]
-    [InlineData("[]", "")]
-    [InlineData("null", "")]
-    public async Task A_body_that_is_not_the_run_json_is_400_naming_the_field_and_stores_nothing(string body, string field)
+    [InlineData("{\"id\":\"not-a-uuid\",\"script\":\"backup-db\"}", "id", "json")]
+    [InlineData("{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"script\":\"backup-db\",\"exitCode\":99999999999}", "exitCode", "json")]
+    [InlineData("{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"script\":[\"backup-db\"]}", "script", "json")]
+    [InlineData("{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"script\":\"backup-db\",\"completedAt\":\"yesterday\"}", "completedAt", "instant")]
+    // Without an offset the instant would be read in the server's own zone: refused, not guessed.
+    [InlineData("{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"script\":\"backup-db\",\"startedAt\":\"2026-11-29T01:00:00\"}", "startedAt", "instant")]
+    // Which of two ids or scripts would count depends on the parser: refused.
+    [InlineData("{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"script\":\"backup-db\",\"script\":\"backup-web\"}", "script", "duplicate")]
+    [InlineData("{bad", "", "json")]
+    [InlineData("[]", "", "json")]
+    [InlineData("null", "", "json")]
+    public async Task A_body_that_is_not_the_run_json_is_400_naming_the_field_and_stores_nothing(string body, string field, string rule)
     {
         using var response = await PostAsync(_ingest, body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = Assert.Single(Errors(await response.Content.ReadAsStringAsync()));
         Assert.Equal(field, error.Path);
-        Assert.Equal("json", error.Rule);
+        Assert.Equal(rule, error.Rule);
         Assert.Empty(await StoredRunsAsync("backup-db"));
+    }
+
+    [Fact]
+    public async Task Output_with_lone_surrogate_escapes_is_stored_with_each_replaced_rather_than_the_run_refused()
+    {
+        // What Python's json.dumps sends for output decoded with errors="surrogateescape".
+        var id = Guid.NewGuid();
+        var body = Run(id, "backup-db").Replace("\"disk full\\n\"", "\"bad byte \\udcff, \\\"quoted\\\" \\ud83d\\ude00\\n\"", StringComparison.Ordinal);
+        Assert.Contains("udcff", body, StringComparison.Ordinal);
+
+        using var response = await PostAsync(_ingest, body);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("bad byte \uFFFD, \"quoted\" \U0001F600\n", Assert.Single(await StoredRunsAsync("backup-db")).Output);
     }
 
     [Fact]
