@@ -134,11 +134,27 @@ else
             linker=("-p:CppCompilerAndLinker=$found")
         fi
     fi
-    dotnet publish src/ScriptMonitor.Cli -c Release -r "$RID" -o "$out" "${linker[@]}"
+    # One file: SQLite linked into the binary from a static libsqlite3 (Debian's libsqlite3-dev).
+    sqlite_static="${SQLITE_STATIC_LIBRARY:-/usr/lib/$(uname -m)-linux-gnu/libsqlite3.a}"
+    if [ ! -e "$sqlite_static" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing libsqlite3-dev, to link SQLite into scriptmon"
+        apt-get install -y libsqlite3-dev >/dev/null || true
+    fi
+    sqlite=()
+    if [ -e "$sqlite_static" ]; then
+        sqlite=("-p:SqliteStaticLibrary=$sqlite_static")
+    else
+        echo "note: $sqlite_static is missing (apt-get install libsqlite3-dev): scriptmon is built without SQLite linked in and needs libe_sqlite3.so beside it, which is installed with it" >&2
+    fi
+    rm -f "$out/libe_sqlite3.so"
+    dotnet publish src/ScriptMonitor.Cli -c Release -r "$RID" -o "$out" "${linker[@]}" "${sqlite[@]}"
     if $system; then
-        dotnet publish src/ScriptMonitor.Server -c Release -r "$RID" -o "$out" "${linker[@]}"
+        # The server keeps its SQLite library beside it (libe_sqlite3.so): it is installed with it.
+        server_out="artifacts/scriptmon-server/$RID"
+        dotnet publish src/ScriptMonitor.Server -c Release -r "$RID" -o "$server_out" "${linker[@]}"
     fi
 fi
+server_out="${server_out:-$out}"
 
 # install(1) when the file differs, so that a second run says it changed nothing.
 put() { # MODE SOURCE DESTINATION
@@ -152,9 +168,13 @@ put() { # MODE SOURCE DESTINATION
 
 mkdir -p "$bin"
 put 0755 "$out/scriptmon" "$bin/scriptmon"
-[ -e "$out/scriptmon-server" ] && put 0755 "$out/scriptmon-server" "$bin/scriptmon-server"
-# A build whose SQLite engine is a library beside the binary (not linked in) needs the library there too.
-for library in "$out"/*.so; do
+if $system && [ -e "$server_out/scriptmon-server" ]; then
+    put 0755 "$server_out/scriptmon-server" "$bin/scriptmon-server"
+fi
+# A program whose SQLite engine is a library beside it (not linked in) needs the library there too.
+libraries=("$out"/*.so)
+[ "$server_out" = "$out" ] || libraries+=("$server_out"/*.so)
+for library in "${libraries[@]}"; do
     [ -e "$library" ] && put 0644 "$library" "$bin/$(basename "$library")"
 done
 
