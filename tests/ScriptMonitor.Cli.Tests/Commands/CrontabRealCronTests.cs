@@ -11,6 +11,7 @@ namespace ScriptMonitor.Cli.Tests.Commands;
 /// the test fails rather than skips; it removes everything it installed.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Collection(InstallScript.Collection)]
 public sealed class CrontabRealCronTests : IDisposable
 {
     private const string Cron = "/usr/sbin/cron";

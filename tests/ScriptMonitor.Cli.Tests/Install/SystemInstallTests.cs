@@ -9,6 +9,7 @@ namespace ScriptMonitor.Cli.Tests.Install;
 /// a second run changes (nothing), an existing configuration kept, and removal.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Collection(InstallScript.Collection)]
 public sealed class SystemInstallTests : IDisposable
 {
     private readonly InstallScript _install = new();

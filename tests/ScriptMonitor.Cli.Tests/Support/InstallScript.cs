@@ -10,13 +10,21 @@ namespace ScriptMonitor.Cli.Tests.Support;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class InstallScript : IDisposable
 {
+    /// <summary>
+    /// The tests that change the host's groups: groupadd and usermod lock /etc/group, and one of two at once would
+    /// fail, so these tests run one after another.
+    /// </summary>
+    public const string Collection = "changes the host's groups";
+
+    private static int _count;
+
     public InstallScript()
     {
         Root = Directory.CreateTempSubdirectory("scriptmon-install-").FullName;
 
         // Other users (a cron job's) reach the store through the root: 0755 as / is.
         File.SetUnixFileMode(Root, (UnixFileMode)0b111_101_101);
-        Group = "smtest" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        Group = $"smtest{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Interlocked.Increment(ref _count).ToString(CultureInfo.InvariantCulture)}";
     }
 
     /// <summary>The directory install.sh takes for /.</summary>
