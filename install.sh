@@ -74,6 +74,9 @@ fi
 RID="${RID:-linux-x64}"
 if $system; then
     [ "$(id -u)" -eq 0 ] || fail "--system sets up a group and files under /etc and /var: run it as root (sudo ./install.sh --system)"
+    for member in "${members[@]}"; do
+        id "$member" >/dev/null 2>&1 || fail "--member $member: there is no such user; nothing was installed"
+    done
     PREFIX="/usr/local"
 else
     PREFIX="${PREFIX:-$HOME/.local}"
@@ -138,7 +141,8 @@ else
     sqlite_static="${SQLITE_STATIC_LIBRARY:-/usr/lib/$(uname -m)-linux-gnu/libsqlite3.a}"
     if [ ! -e "$sqlite_static" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
         say "installing libsqlite3-dev, to link SQLite into scriptmon"
-        apt-get install -y libsqlite3-dev >/dev/null || true
+        apt-get install -y -qq libsqlite3-dev >/dev/null 2>&1 \
+            || { apt-get update -qq && apt-get install -y -qq libsqlite3-dev >/dev/null; } || true
     fi
     sqlite=()
     if [ -e "$sqlite_static" ]; then
@@ -194,7 +198,6 @@ else
     say "created the group $group"
 fi
 for member in "${members[@]}"; do
-    id "$member" >/dev/null 2>&1 || fail "--member $member: there is no such user"
     if id -nG "$member" | tr ' ' '\n' | grep -qx "$group"; then
         say "unchanged $member is in $group"
     else

@@ -131,6 +131,17 @@ public sealed class SystemInstallTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_install.Root));
     }
 
+    [RootFact]
+    public void A_member_the_host_does_not_know_is_refused_before_anything_is_installed()
+    {
+        var result = _install.Run("--system", "--from", _install.Programs(), "--member", "no-such-user-here");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("install.sh: --member no-such-user-here: there is no such user; nothing was installed", result.Stderr.Trim());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_install.Root));
+        Assert.False(_install.GroupExists(), "the group was made");
+    }
+
     /// <summary>Every file and directory under the root: its mode, owner, group and (files) a hash of its bytes.</summary>
     private Dictionary<string, string> Tree() =>
         Directory.EnumerateFileSystemEntries(_install.Root, "*", SearchOption.AllDirectories)
