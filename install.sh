@@ -127,6 +127,7 @@ fi
 if [ -n "$from" ]; then
     [ -x "$from/scriptmon" ] || fail "--from $from holds no executable scriptmon"
     out="$from"
+    server_out="$from"
 else
     out="artifacts/scriptmon/$RID"
     # Native AOT links with clang; Debian ships it as clang-<version> only, so name whichever is there.
@@ -155,10 +156,13 @@ else
     if $system; then
         # The server keeps its SQLite library beside it (libe_sqlite3.so): it is installed with it.
         server_out="artifacts/scriptmon-server/$RID"
-        dotnet publish src/ScriptMonitor.Server -c Release -r "$RID" -o "$server_out" "${linker[@]}"
+        if ! dotnet publish src/ScriptMonitor.Server -c Release -r "$RID" -o "$server_out" "${linker[@]}"; then
+            # The shared store needs no server: install the rest, and say what is missing.
+            echo "install.sh: scriptmon-server could not be published (the error is above): everything else is installed, without the server and its unit" >&2
+            server_out=""
+        fi
     fi
 fi
-server_out="${server_out:-$out}"
 
 # install(1) when the file differs, so that a second run says it changed nothing.
 put() { # MODE SOURCE DESTINATION
@@ -172,12 +176,13 @@ put() { # MODE SOURCE DESTINATION
 
 mkdir -p "$bin"
 put 0755 "$out/scriptmon" "$bin/scriptmon"
-if $system && [ -e "$server_out/scriptmon-server" ]; then
+server_out="${server_out:-}"
+if $system && [ -n "$server_out" ] && [ -e "$server_out/scriptmon-server" ]; then
     put 0755 "$server_out/scriptmon-server" "$bin/scriptmon-server"
 fi
 # A program whose SQLite engine is a library beside it (not linked in) needs the library there too.
 libraries=("$out"/*.so)
-[ "$server_out" = "$out" ] || libraries+=("$server_out"/*.so)
+[ -z "$server_out" ] || [ "$server_out" = "$out" ] || libraries+=("$server_out"/*.so)
 for library in "${libraries[@]}"; do
     [ -e "$library" ] && put 0644 "$library" "$bin/$(basename "$library")"
 done
@@ -243,7 +248,9 @@ fi
 say "  $config_text"
 
 # ---------------------------------------------------------------- the server's unit
-if [ -d "$root/run/systemd/system" ]; then
+if [ -d "$root/run/systemd/system" ] && [ ! -x "$bin/scriptmon-server" ]; then
+    say "no $bin/scriptmon-server: no unit installed for it"
+elif [ -d "$root/run/systemd/system" ]; then
     put 0644 deploy/scriptmon-server.service "$unit"
     dropin_text="# Written by install.sh --system: the server keeps its runs in the store every user of the host records into.
 [Service]
