@@ -23,6 +23,14 @@ public static class MonitorLocator
     public static MonitorLocation Resolve(string? explicitDatabase = null, string? explicitServer = null) =>
         Resolve(explicitDatabase, explicitServer, Environment.GetEnvironmentVariable);
 
+    /// <summary>
+    /// Resolves where the data lives for an environment other than this process's: another user's, a cron job's (its
+    /// <c>HOME</c> and its crontab's variables). Nothing explicit is given.
+    /// </summary>
+    /// <param name="environment">Reads a variable of that environment (null when unset).</param>
+    /// <exception cref="ConfigurationException">A setting of that environment or a configuration file it names is malformed, or such a file cannot be read.</exception>
+    public static MonitorLocation ResolveFor(Func<string, string?> environment) => Resolve(null, null, environment);
+
     internal static MonitorLocation Resolve(string? explicitDatabase, string? explicitServer, Func<string, string?> environment)
     {
         if (explicitServer is not null)

@@ -10,7 +10,14 @@ namespace ScriptMonitor.Application.Crontabs;
 /// <param name="Zone">A zone that overrides every other (<c>--zone</c>); null to follow the cron daemon.</param>
 /// <param name="Daemon">The cron daemon whose reading is followed.</param>
 /// <param name="AnacronInstalled">Whether anacron is installed, which makes the <c>test -x /usr/sbin/anacron || …</c> lines of <c>/etc/crontab</c> do nothing.</param>
-public sealed record CrontabImportOptions(string HostTimeZone, string? Zone = null, CronDaemon Daemon = CronDaemon.Debian, bool AnacronInstalled = false);
+public sealed record CrontabImportOptions(string HostTimeZone, string? Zone = null, CronDaemon Daemon = CronDaemon.Debian, bool AnacronInstalled = false)
+{
+    /// <summary>
+    /// Script names chosen for lines, by <c>FILE:LINE</c> as the import shows them, in place of the names made up from
+    /// the commands; a line already run as <c>scriptmon exec NAME</c> keeps NAME.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Names { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}
 
 /// <summary>
 /// Turns the jobs of crontabs into expectations: a script name, the schedule and the zone cron runs it in, and the
@@ -83,10 +90,12 @@ public static partial class CrontabImport
             candidates.Add((entry, wrapper));
         }
 
-        var taken = new HashSet<string>(wrapped.Keys, StringComparer.Ordinal);
+        var taken = new HashSet<string>(wrapped.Keys.Concat(options.Names.Values), StringComparer.Ordinal);
         foreach (var (entry, wrapper) in candidates)
         {
-            var name = wrapper ?? Unique(MadeUpName(entry.Command), taken);
+            var name = wrapper
+                ?? (options.Names.TryGetValue(LineKey(entry.File, entry.Line), out var chosen) ? chosen : null)
+                ?? Unique(MadeUpName(entry.Command), taken);
             var jobZone = options.Zone ?? (options.Daemon == CronDaemon.Cronie ? entry.CronTimeZone : null) ?? options.HostTimeZone;
             CronSchedule schedule;
             try
@@ -108,6 +117,11 @@ public static partial class CrontabImport
         problems.Sort((a, b) => (a.File, a.Line).CompareTo((b.File, b.Line)));
         return new CrontabImportView(store, false, jobs, skipped, problems);
     }
+
+    /// <summary>A line as the import shows it and <see cref="CrontabImportOptions.Names"/> names it: <c>FILE:LINE</c>.</summary>
+    /// <param name="file">The crontab, as shown.</param>
+    /// <param name="line">The line number, from 1.</param>
+    public static string LineKey(string file, int line) => $"{file}:{line.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <summary>
     /// Why a job is reported rather than expected, or null for a job that runs when cron runs it. A job is left out

@@ -29,7 +29,11 @@ public enum CronDaemon
 /// <param name="Input">What cron writes to the command's standard input (the text after the first unescaped <c>%</c>, each further <c>%</c> a line break); null when there is none.</param>
 /// <param name="Shell">The shell cron runs it with: the last <c>SHELL=</c> before it, else <c>/bin/sh</c>.</param>
 /// <param name="CronTimeZone">The last <c>CRON_TZ=</c> before it, which only cronie honours; null when none.</param>
-public sealed record CrontabEntry(string File, int Line, string Schedule, string? User, string Command, string? Input, string Shell, string? CronTimeZone);
+public sealed record CrontabEntry(string File, int Line, string Schedule, string? User, string Command, string? Input, string Shell, string? CronTimeZone)
+{
+    /// <summary>The variables the crontab sets before the line (the last value of each), which cron puts in the job's environment.</summary>
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}
 
 /// <summary>A line cron would not read as a job, a variable, a comment or a blank line.</summary>
 /// <param name="File">The crontab, as shown to people.</param>
@@ -65,7 +69,14 @@ public sealed record CrontabImportJob(
     DateTimeOffset? FollowingDue,
     string? User,
     string Command,
-    string? Change = null);
+    string? Change = null)
+{
+    /// <summary>Where the job's user records its runs (their configuration and the crontab's variables), as shown to people; null when the user is not known.</summary>
+    public string? RecordsTo { get; init; }
+
+    /// <summary>Why the job's runs would not reach the store the expectation goes to, and how to fix it; null when they would or when it cannot be told.</summary>
+    public string? RecordingProblem { get; init; }
+}
 
 /// <summary>A job line an import reports and does not turn into an expectation.</summary>
 /// <param name="File">The crontab.</param>

@@ -33,6 +33,7 @@ public static class CrontabReader
         var problems = new List<CrontabProblem>();
         var shell = DefaultShell;
         string? cronTimeZone = null;
+        IReadOnlyDictionary<string, string> variables = new Dictionary<string, string>(StringComparer.Ordinal);
         var lines = text.Split('\n');
         var count = lines.Length > 0 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length;
         for (var index = 0; index < count; index++)
@@ -48,6 +49,8 @@ public static class CrontabReader
             if (Variable(body) is { } variable)
             {
                 // Variables apply to the lines after them; cron reads SHELL (and cronie CRON_TZ) from the job's environment.
+                // A copy for each change: the jobs before it keep the variables they were given.
+                variables = new Dictionary<string, string>((IDictionary<string, string>)variables, StringComparer.Ordinal) { [variable.Name] = variable.Value };
                 if (variable.Name == "SHELL")
                 {
                     shell = variable.Value;
@@ -68,7 +71,7 @@ public static class CrontabReader
             }
 
             var (command, input) = SplitInput(read.Command!);
-            entries.Add(new CrontabEntry(path, number, read.Schedule!, read.User, command, input, shell, cronTimeZone));
+            entries.Add(new CrontabEntry(path, number, read.Schedule!, read.User, command, input, shell, cronTimeZone) { Variables = variables });
         }
 
         return new CrontabFile(path, entries, problems);

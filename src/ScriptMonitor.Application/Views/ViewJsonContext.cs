@@ -16,6 +16,7 @@ namespace ScriptMonitor.Application.Views;
 [JsonSerializable(typeof(SpoolFlushView))]
 [JsonSerializable(typeof(PruneView))]
 [JsonSerializable(typeof(DbInfoView))]
+[JsonSerializable(typeof(UserStoreView))]
 [JsonSerializable(typeof(ExpectationView))]
 [JsonSerializable(typeof(ExpectationListView))]
 [JsonSerializable(typeof(ExpectationRemovedView))]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.Crontabs;
 using ScriptMonitor.Application.Expectations;
 using ScriptMonitor.Application.Lifecycle;
@@ -11,6 +12,7 @@ using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
 using ScriptMonitor.Cli.Output;
 using ScriptMonitor.Configuration;
+using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Cli.Commands;
 
@@ -19,7 +21,7 @@ namespace ScriptMonitor.Cli.Commands;
 /// an expectation for each job. Reading and planning are the application layer's <see cref="CrontabReader"/> and
 /// <see cref="CrontabImport"/>; this command finds the crontabs, shows the plan and writes it.
 /// </summary>
-internal static class CrontabCommand
+internal static partial class CrontabCommand
 {
     internal const string Name = "crontab";
 
@@ -47,10 +49,11 @@ internal static class CrontabCommand
         var unwrap = new Option<bool>("--unwrap") { Description = "Give back the lines --wrap rewrote, byte for byte (with --apply; without it, show them). Sets no expectations." };
         var scriptmon = new Option<string?>("--scriptmon") { Description = "With --wrap: the absolute path cron runs scriptmon from. Default: this scriptmon's own path.", HelpName = "PATH" };
         var backupDir = new Option<string?>("--backup-dir") { Description = $"With --wrap or --unwrap: where the original of each rewritten crontab is kept; never in {CrontabFiles.SystemDirectory}. Default: {CrontabFiles.SystemBackupDirectory} for root, else ~/.local/state/scriptmon/backups.", HelpName = "DIR" };
+        var names = new Option<string[]>("--name") { Description = "Name the script of a line yourself, as FILE:LINE=NAME with FILE:LINE as the LINE column shows it (repeatable).", HelpName = "FILE:LINE=NAME", Arity = ArgumentArity.ZeroOrMore };
         var json = CommonOptions.Json();
         var import = new Command("import", "Show, or with --apply set, an expectation for each job of a crontab: its schedule, the zone cron runs it in and a script name. Reads 'crontab -l' unless told otherwise.")
         {
-            user, file, system, systemFormat, zone, cron, apply, skipInvalid, wrap, unwrap, scriptmon, backupDir, json,
+            user, file, system, systemFormat, zone, cron, apply, skipInvalid, wrap, unwrap, scriptmon, backupDir, names, json,
         };
         import.SetAction(parse => Import(
             context,
@@ -67,6 +70,7 @@ internal static class CrontabCommand
                 parse.GetValue(unwrap),
                 parse.GetValue(scriptmon),
                 parse.GetValue(backupDir),
+                parse.GetValue(names) ?? [],
                 parse.GetValue(json))));
         return new Command(Name, "Bring the jobs of crontabs under monitoring.") { import };
     }
@@ -118,7 +122,13 @@ internal static class CrontabCommand
         };
         var scriptmon = request.Wrap ? ScriptmonPath(request.Scriptmon) : null;
         var backups = rewrite ? CrontabFiles.CheckBackupDirectory(request.BackupDir ?? CrontabFiles.DefaultBackupDirectory()) : null;
-        var options = new CrontabImportOptions(CrontabImport.HostTimeZone(), request.Zone, daemon, File.Exists(Anacron));
+        var chosen = ChosenNames(request.Names);
+        if (request.Unwrap && chosen.Count > 0)
+        {
+            throw new UsageException("--name names the scripts of an import; it does not go with --unwrap.");
+        }
+
+        var options = new CrontabImportOptions(CrontabImport.HostTimeZone(), request.Zone, daemon, File.Exists(Anacron)) { Names = chosen };
         var sources = Read(request);
         if (request.Unwrap)
         {
@@ -127,6 +137,8 @@ internal static class CrontabCommand
 
         var services = context.Services;
         var plan = CrontabImport.Plan([.. sources.Select(s => s.File)], options, context.Time.GetUtcNow(), services.Location.ToString());
+        CheckChosenNames(chosen, plan);
+        plan = plan with { Jobs = CheckRecording(plan.Jobs, sources, request, services.Location) };
         var blocked = plan.Problems.Count > 0 && !request.SkipInvalid;
         if (request.Apply && !blocked)
         {
@@ -152,6 +164,124 @@ internal static class CrontabCommand
         }
 
         return status;
+    }
+
+    /// <summary>The names of <c>--name FILE:LINE=NAME</c>, by FILE:LINE, each checked by the rules of a script's name.</summary>
+    private static Dictionary<string, string> ChosenNames(string[] given)
+    {
+        var chosen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var text in given)
+        {
+            var match = NameOption().Match(text);
+            if (!match.Success)
+            {
+                throw new UsageException($"--name must be FILE:LINE=NAME, with FILE:LINE as the LINE column shows it (got '{text}').");
+            }
+
+            var line = match.Groups["line"].Value;
+            string name;
+            try
+            {
+                name = RunValidation.ScriptName(match.Groups["name"].Value, "--name");
+            }
+            catch (ValidationException e)
+            {
+                throw new UsageException($"{e.Message.Split(" (Parameter", 2)[0]} (in '{text}')");
+            }
+
+            if (!chosen.TryAdd(line, name))
+            {
+                throw new UsageException($"--name names {line} twice; give one name for each line.");
+            }
+        }
+
+        if (chosen.GroupBy(c => c.Value, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new UsageException($"--name gives '{twice.Key}' to {string.Join(" and ", twice.Select(c => c.Key))}; one expectation holds one schedule, so give the lines different names.");
+        }
+
+        return chosen;
+    }
+
+    /// <summary>Every <c>--name</c> names a line the import turns into an expectation, and no name another line has.</summary>
+    private static void CheckChosenNames(Dictionary<string, string> chosen, CrontabImportView plan)
+    {
+        foreach (var (line, name) in chosen)
+        {
+            var job = plan.Jobs.FirstOrDefault(j => CrontabImport.LineKey(j.File, j.Line) == line);
+            if (job is null)
+            {
+                var skipped = plan.Skipped.FirstOrDefault(j => CrontabImport.LineKey(j.File, j.Line) == line);
+                throw new UsageException(skipped is not null
+                    ? $"--name {line}={name}: that line is skipped ({skipped.Reason.TrimEnd('.')}), so it gets no name."
+                    : $"--name {line}={name}: {line} is no job of this import; name a line as the LINE column shows it ({string.Join(", ", plan.Jobs.Take(3).Select(j => CrontabImport.LineKey(j.File, j.Line)))}{(plan.Jobs.Count > 3 ? ", …" : string.Empty)}).");
+            }
+
+            if (job.Name != name)
+            {
+                throw new UsageException($"--name {line}={name}: that line already runs under 'scriptmon exec {job.Name}', and its runs are recorded under that name; change the name on the line itself.");
+            }
+
+            if (plan.Jobs.FirstOrDefault(j => j.Name == name && j != job) is { } other)
+            {
+                throw new UsageException($"--name {line}={name}: {CrontabImport.LineKey(other.File, other.Line)} records under '{name}' already; one expectation holds one schedule, so choose another name.");
+            }
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<line>.+:[0-9]+)=(?<name>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex NameOption();
+
+    /// <summary>
+    /// For each job whose user is known (a system crontab's user field, <c>--user</c>, or this user's own crontab):
+    /// the store that user records into, read from their configuration and the crontab's variables as the job would
+    /// read them, and why the job's runs would not meet the expectation when that store is another one or one they
+    /// may not write.
+    /// </summary>
+    private static List<CrontabImportJob> CheckRecording(IReadOnlyList<CrontabImportJob> jobs, List<Source> sources, Request request, MonitorLocation expectations)
+    {
+        var entries = sources.SelectMany(s => s.File.Entries).ToDictionary(e => CrontabImport.LineKey(e.File, e.Line));
+        var defaultUser = request.User ?? (request.File is null && !request.System ? Environment.UserName : null);
+        var accounts = new Dictionary<string, UserAccount?>(StringComparer.Ordinal);
+        var checkedJobs = new List<CrontabImportJob>(jobs.Count);
+        foreach (var job in jobs)
+        {
+            var entry = entries[CrontabImport.LineKey(job.File, job.Line)];
+            if ((entry.User ?? defaultUser) is not { } name)
+            {
+                checkedJobs.Add(job);
+                continue;
+            }
+
+            if (!accounts.TryGetValue(name, out var user))
+            {
+                accounts[name] = user = UserStores.Find(name);
+            }
+
+            if (user is null)
+            {
+                checkedJobs.Add(job with { RecordingProblem = $"there is no user '{name}' on this host, so cron will not run this job." });
+                continue;
+            }
+
+            MonitorLocation records;
+            try
+            {
+                records = MonitorLocator.ResolveFor(UserStores.Environment(user, entry.Variables));
+            }
+            catch (ConfigurationException e)
+            {
+                checkedJobs.Add(job with { RecordingProblem = $"where {name} records cannot be told: {e.Message}" });
+                continue;
+            }
+
+            var problem = records.ToString() != expectations.ToString()
+                ? $"{name} records into {records} ({DbCommand.SourceText(records.Source)}), not into {expectations} where the expectation goes, so this job's runs would never meet it; name one store for every user in the system configuration file {StoreLocator.SystemConfigFilePathFrom(Environment.GetEnvironmentVariable)} (install.sh --system writes it), or set SCRIPTMON_DATABASE= at the top of the crontab."
+                : UserStores.WriteProblem(user, records);
+            checkedJobs.Add(job with { RecordsTo = records.ToString(), RecordingProblem = problem });
+        }
+
+        return checkedJobs;
     }
 
     /// <summary>
@@ -298,7 +428,7 @@ internal static class CrontabCommand
         }
         else
         {
-            var headers = new List<string> { "LINE", "NAME", "SCHEDULE", "ZONE", "NEXT", "THEN", "USER", "STORE" };
+            var headers = new List<string> { "LINE", "NAME", "SCHEDULE", "ZONE", "NEXT", "THEN", "USER", "STORE", "RECORDS" };
             if (plan.Applied)
             {
                 headers.Add("CHANGE");
@@ -317,6 +447,7 @@ internal static class CrontabCommand
                     (Time(job.FollowingDue), Tint.None),
                     (job.User ?? "-", Tint.None),
                     (plan.Store, Tint.None),
+                    Recording(job, plan.Store),
                 };
                 if (plan.Applied)
                 {
@@ -333,7 +464,26 @@ internal static class CrontabCommand
         {
             output.WriteLine($"skipped {skip.File}:{skip.Line.ToString(CultureInfo.InvariantCulture)} ({skip.Schedule}): {skip.Reason}");
         }
+
+        foreach (var job in plan.Jobs.Where(j => j.RecordingProblem is not null))
+        {
+            output.WriteLine($"warning {job.File}:{job.Line.ToString(CultureInfo.InvariantCulture)} ({job.Name}): {job.RecordingProblem}");
+        }
     }
+
+    /// <summary>
+    /// Whether the job's runs reach the expectation's store: <c>here</c>; <c>elsewhere</c> (its user records into another
+    /// store); <c>denied</c> (its user may not write this one); <c>unknown</c> (where cannot be told); <c>-</c> (its
+    /// user is not known).
+    /// </summary>
+    private static (string, Tint) Recording(CrontabImportJob job, string store) => job switch
+    {
+        { RecordsTo: null, RecordingProblem: null } => ("-", Tint.Dim),
+        { RecordingProblem: null } => ("here", Tint.Good),
+        { RecordsTo: null } => ("unknown", Tint.Bad),
+        { RecordsTo: { } to } when to == store => ("denied", Tint.Bad),
+        _ => ("elsewhere", Tint.Bad),
+    };
 
     private static void WriteProblems(CliContext context, CrontabImportView plan, bool blocked, bool apply, bool rewrite)
     {
@@ -369,6 +519,7 @@ internal static class CrontabCommand
         bool Unwrap,
         string? Scriptmon,
         string? BackupDir,
+        string[] Names,
         bool Json);
 
     /// <summary>A crontab as read: its bytes and text, and how to write it back (a file, or a user's crontab through crontab(1)).</summary>

@@ -1,9 +1,12 @@
 using System.CommandLine;
+using System.Globalization;
+using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.Lifecycle;
 using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Application.Views;
 using ScriptMonitor.Cli.Hosting;
 using ScriptMonitor.Cli.Input;
+using ScriptMonitor.Configuration;
 
 namespace ScriptMonitor.Cli.Commands;
 
@@ -13,8 +16,9 @@ internal static class DbCommand
     internal static Command Create(CliContext context)
     {
         var infoJson = CommonOptions.Json();
-        var info = new Command("info", "Show which store is used and why, its schema version and size, and where locks, spool and cron control live.") { infoJson };
-        info.SetAction(parse => Info(context, parse.GetValue(infoJson)));
+        var infoUser = new Option<string?>("--user") { Description = "Show instead which store USER's commands and cron jobs record into (their configuration file and the system one), and whether they may write it.", HelpName = "USER" };
+        var info = new Command("info", "Show which store is used and why, its schema version and size, and where locks, spool and cron control live.") { infoUser, infoJson };
+        info.SetAction(parse => parse.GetValue(infoUser) is { } user ? UserInfo(context, user, parse.GetValue(infoJson)) : Info(context, parse.GetValue(infoJson)));
 
         var migrateJson = CommonOptions.Json();
         var migrate = new Command("migrate", "Create the store if needed and bring its schema up to date.") { migrateJson };
@@ -44,6 +48,58 @@ internal static class DbCommand
 
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// Which store a user records into, read from their configuration as their commands would read it, without
+    /// opening it: what cannot be known of their session is said, and taken as unset.
+    /// </summary>
+    private static int UserInfo(CliContext context, string name, bool json)
+    {
+        var user = UserStores.Find(name) ?? throw new UsageException($"--user: there is no user '{name}' on this host.");
+        var environment = UserStores.Environment(user, variables: null);
+        var location = MonitorLocator.ResolveFor(environment);
+        var problem = UserStores.WriteProblem(user, location);
+        var view = new UserStoreView(
+            user.Name,
+            user.Id,
+            user.Home,
+            location.ToString(),
+            SourceText(location.Source),
+            StoreLocator.ConfigFilePathFrom(environment),
+            StoreLocator.SystemConfigFilePathFrom(environment),
+            location.Store is { } store && StoreBackup.Supports(store) ? problem is null : null,
+            problem,
+            UserStores.Assumed);
+        if (json)
+        {
+            return Json.Write(context, view, ViewJsonContext.Default.UserStoreView);
+        }
+
+        var output = context.Terminal.Out;
+        output.WriteLine($"user:           {view.User} (uid {view.UserId.ToString(CultureInfo.InvariantCulture)}, home {view.Home})");
+        output.WriteLine($"store:          {view.Store}");
+        output.WriteLine($"chosen by:      {view.Source}");
+        output.WriteLine($"may write:      {view.MayWrite switch { true => "yes", false => "no", null => "cannot be told from here" }}");
+        if (view.Problem is { } reason)
+        {
+            output.WriteLine($"problem:        {reason}");
+        }
+
+        output.WriteLine($"config file:    {view.ConfigFile}{(File.Exists(view.ConfigFile) ? string.Empty : " (none)")}");
+        output.WriteLine($"system file:    {view.SystemConfigFile}{(File.Exists(view.SystemConfigFile) ? string.Empty : " (none)")}");
+        output.WriteLine($"assumed:        {view.Assumed}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Which step of the configuration path chose a store or server, as <c>db info</c> says it.</summary>
+    internal static string SourceText(StoreLocationSource source) => source switch
+    {
+        StoreLocationSource.Explicit => "--database",
+        StoreLocationSource.Environment => "the environment (SCRIPTMON_DATABASE or SCRIPTMON_SERVER)",
+        StoreLocationSource.ConfigFile => "the configuration file",
+        StoreLocationSource.SystemConfigFile => "the system configuration file",
+        _ => "the default",
+    };
 
     private static int Migrate(CliContext context, bool json) =>
         Write(context, CliContext.Await(StoreReport.MigrateAsync(context.Services.Store, CliContext.ResolveSettings())), json);

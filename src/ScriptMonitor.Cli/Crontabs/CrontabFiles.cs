@@ -193,7 +193,7 @@ internal static class CrontabFiles
         }
     }
 
-    private static unsafe (uint User, uint Group, UnixFileMode Mode) Owner(string path)
+    internal static unsafe (uint User, uint Group, UnixFileMode Mode) Owner(string path)
     {
         var buffer = stackalloc byte[LibC.StatxSize];
         new Span<byte>(buffer, LibC.StatxSize).Clear();

@@ -33,7 +33,7 @@ public sealed partial class CrontabImportCommandTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var rows = Rows(result.Stdout);
-        Assert.Equal(["LINE", "NAME", "SCHEDULE", "ZONE", "NEXT", "THEN", "USER", "STORE"], Header(result.Stdout));
+        Assert.Equal(["LINE", "NAME", "SCHEDULE", "ZONE", "NEXT", "THEN", "USER", "STORE", "RECORDS"], Header(result.Stdout));
         Assert.Equal([$"{crontab}:4", $"{crontab}:5"], rows.Select(r => r["LINE"]));
         Assert.Equal(["nightly-backup", "artisan"], rows.Select(r => r["NAME"]));
         Assert.All(rows, r => Assert.Equal("Europe/Berlin", r["ZONE"]));
@@ -126,15 +126,15 @@ public sealed partial class CrontabImportCommandTests : IDisposable
         return path;
     }
 
-    private static string[] Header(string stdout) => Columns(stdout.Split('\n')[0]);
+    internal static string[] Header(string stdout) => Columns(stdout.Split('\n')[0]);
 
     /// <summary>The table's rows by column; cells hold no two spaces in a row, so two spaces separate them.</summary>
-    private static List<Dictionary<string, string>> Rows(string stdout)
+    internal static List<Dictionary<string, string>> Rows(string stdout)
     {
         var lines = stdout.Split('\n');
         var header = Columns(lines[0]);
         return lines.Skip(1)
-            .TakeWhile(line => line.Length > 0 && !line.StartsWith("skipped ", StringComparison.Ordinal))
+            .TakeWhile(line => line.Length > 0 && !line.StartsWith("skipped ", StringComparison.Ordinal) && !line.StartsWith("warning ", StringComparison.Ordinal))
             .Select(line => header.Zip(Columns(line)).ToDictionary(pair => pair.First, pair => pair.Second))
             .ToList();
     }

@@ -1,16 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
 using ScriptMonitor.Cli.Tests.Support;
-using ScriptMonitor.Storage.Tests.PostgreSql;
 
 namespace ScriptMonitor.Cli.Tests.Commands;
 
 /// <summary>
 /// Debian's cron daemon runs a file of /etc/cron.d that crontab import --wrap rewrote: a 'cd … &amp;&amp;' line as
-/// one user and a '%' line as another, and both record their runs into the one store. Where cron is not installed
-/// the test fails rather than skips; it removes everything it installed.
+/// one user and a '%' line as another, and both record their runs into the one shared SQLite store that
+/// install.sh --system sets up (a set-group-id directory of a group both users are in, named by the system
+/// configuration file). Where cron is not installed the test fails rather than skips; it removes everything it
+/// installed (the cron file, the install with its group).
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Collection(InstallScript.Collection)]
 public sealed class CrontabRealCronTests : IDisposable
 {
     private const string Cron = "/usr/sbin/cron";
@@ -19,6 +21,7 @@ public sealed class CrontabRealCronTests : IDisposable
     private static readonly TimeSpan RunsWithin = TimeSpan.FromSeconds(70);
 
     private readonly Sandbox _sandbox = new();
+    private readonly InstallScript _install = new();
     private readonly string _shared = Directory.CreateTempSubdirectory("scriptmon-cron-").FullName;
     private readonly string _cronFile = $"/etc/cron.d/scriptmon-test-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
 
@@ -26,25 +29,27 @@ public sealed class CrontabRealCronTests : IDisposable
     {
         File.Delete(_cronFile);
         Directory.Delete(_shared, recursive: true);
+        _install.Dispose();
         _sandbox.Dispose();
     }
 
     [RootFact]
-    public async Task Cron_runs_the_wrapped_jobs_of_two_users_and_their_runs_meet_in_the_one_store()
+    public async Task Cron_runs_the_wrapped_jobs_of_two_users_and_their_runs_meet_in_the_one_shared_store()
     {
         Assert.True(File.Exists(Cron), $"{Cron} is not installed: install Debian's cron package (apt-get install cron).");
-        var bin = ThrowawayPostgreSqlServer.FindBinDirectory() ?? throw new InvalidOperationException(
-            "PostgreSQL server binaries (initdb, pg_ctl) are not installed: install postgresql (Debian: apt-get install postgresql).");
-        await using var server = await ThrowawayPostgreSqlServer.StartAsync(bin);
-        _sandbox.Database = server.ConnectionString;
+        var install = _install.Run("--system", "--from", _install.Programs(), "--member", "nobody", "--member", "daemon");
+        Assert.True(install.ExitCode == 0, install.ToString());
+        var scriptmon = Path.Combine(_install.Root, "usr", "local", "bin", "scriptmon");
+        var store = Path.Combine(_install.StoreDirectory, "scriptmon.db");
 
-        // Everything the jobs' users touch lives in one directory they may enter; each has its own spool and locks.
+        // Root imports into the store the system configuration names, as every user's job records into it.
+        _sandbox.Database = string.Empty;
+        _sandbox.Variables["SCRIPTMON_SYSTEM_CONFIG"] = _install.ConfigFile;
+
+        // The jobs' users write their output here; each has its own spool and locks (they are never shared).
         File.SetUnixFileMode(_shared, (UnixFileMode)0b111_101_101);
         var work = Directory.CreateDirectory(Path.Combine(_shared, "work")).FullName;
         File.SetUnixFileMode(work, (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit);
-        var scriptmon = Path.Combine(_shared, "scriptmon");
-        File.WriteAllText(scriptmon, $"#!/bin/sh\nexec {Environment.ProcessPath} {ScriptmonBuild.Dll} \"$@\"\n");
-        File.SetUnixFileMode(scriptmon, (UnixFileMode)0b111_101_101);
         foreach (var user in new[] { "nobody", "daemon" })
         {
             File.SetUnixFileMode(Directory.CreateDirectory(Path.Combine(_shared, user)).FullName, (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit);
@@ -52,11 +57,16 @@ public sealed class CrontabRealCronTests : IDisposable
 
         File.WriteAllText(
             _cronFile,
-            $"# written by {nameof(CrontabRealCronTests)}\nSHELL=/bin/sh\nSCRIPTMON_DATABASE={server.ConnectionString}\nDOTNET_CLI_HOME={_shared}/nobody\n"
+            $"# written by {nameof(CrontabRealCronTests)}\nSHELL=/bin/sh\nSCRIPTMON_SYSTEM_CONFIG={_install.ConfigFile}\nDOTNET_CLI_HOME={_shared}/nobody\n"
             + $"SCRIPTMON_SPOOL_DIR={_shared}/nobody/spool\nSCRIPTMON_LOCK_DIR={_shared}/nobody/locks\n"
             + $"* * * * *  nobody  cd {work} && id -un > by-cd-line\n"
             + $"DOTNET_CLI_HOME={_shared}/daemon\nSCRIPTMON_SPOOL_DIR={_shared}/daemon/spool\nSCRIPTMON_LOCK_DIR={_shared}/daemon/locks\n"
             + $"* * * * *  daemon  (cat; id -un) > {work}/by-percent-line%first line%second \\% line\n");
+        var check = _sandbox.Run("crontab", "import", "--file", _cronFile, "--zone", "UTC");
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Equal(["here", "here"], CrontabImportCommandTests.Rows(check.Stdout).Select(r => r["RECORDS"]));
+        Assert.All(CrontabImportCommandTests.Rows(check.Stdout), r => Assert.Equal($"sqlite:{store}", r["STORE"]));
+
         var wrap = _sandbox.Run("crontab", "import", "--file", _cronFile, "--zone", "UTC", "--wrap", "--apply", "--scriptmon", scriptmon, "--backup-dir", Path.Combine(_shared, "backups"));
         Assert.True(wrap.ExitCode == 0, wrap.ToString());
         Assert.Contains($"{_cronFile}: wrapped lines 7, 11", wrap.Stdout, StringComparison.Ordinal);
@@ -81,6 +91,13 @@ public sealed class CrontabRealCronTests : IDisposable
             cron.Kill(entireProcessTree: true);
             await cron.WaitForExitAsync();
         }
+
+        // One database (with its -wal and -shm while in use) that the group may write, whichever user made each file.
+        Assert.All(Directory.GetFiles(_install.StoreDirectory), file =>
+        {
+            Assert.StartsWith("scriptmon.db", Path.GetFileName(file), StringComparison.Ordinal);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite, File.GetUnixFileMode(file));
+        });
     }
 
     /// <summary>Whether the store holds a successful run of the script.</summary>

@@ -179,6 +179,16 @@ public sealed class CrontabImportTests
     public void A_job_without_a_wrapper_is_named_after_what_it_runs(string command, string name) =>
         Assert.Equal(name, CrontabImport.MadeUpName(command));
 
+    [Fact]
+    public void A_chosen_name_replaces_the_made_up_one_and_a_made_up_name_that_it_takes_steps_aside()
+    {
+        var file = CrontabReader.Read("t", "0 1 * * * /opt/backup.sh\n0 2 * * * /opt/report.sh\n0 3 * * * /opt/report.sh --weekly\n", CrontabFormat.User);
+
+        var plan = Plan([file], new CrontabImportOptions("UTC") { Names = new Dictionary<string, string> { [CrontabImport.LineKey("t", 1)] = "report" } });
+
+        Assert.Equal(["report", "report-2", "report-3"], plan.Jobs.Select(j => j.Name));
+    }
+
     private static CrontabImportView Plan(IReadOnlyList<CrontabFile> files, CrontabImportOptions options) =>
         CrontabImport.Plan(files, options, Now, Store);
 

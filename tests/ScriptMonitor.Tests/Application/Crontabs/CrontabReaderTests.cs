@@ -24,6 +24,16 @@ public sealed class CrontabReaderTests
     }
 
     [Fact]
+    public void Each_job_has_the_variables_set_before_it_with_the_last_value_of_each()
+    {
+        var file = CrontabReader.Read("t", "0 1 * * * a\nSCRIPTMON_DATABASE=/one.db\nMAILTO=ops\n0 2 * * * b\nSCRIPTMON_DATABASE = \"/two.db\"\n0 3 * * * c\n", CrontabFormat.User);
+
+        Assert.Equal(
+            ["", "MAILTO=ops SCRIPTMON_DATABASE=/one.db", "MAILTO=ops SCRIPTMON_DATABASE=/two.db"],
+            file.Entries.Select(e => string.Join(' ', e.Variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}"))));
+    }
+
+    [Fact]
     public void The_user_field_of_a_system_crontab_is_read_and_its_absence_is_a_problem()
     {
         var file = CrontabReader.Read("/etc/cron.d/x", "@daily www-data /usr/bin/php /srv/cron.php\n@hourly\tpostgres\n", CrontabFormat.System);
