@@ -37,6 +37,7 @@ public sealed class CrontabRealCronTests : IDisposable
     public async Task Cron_runs_the_wrapped_jobs_of_two_users_and_their_runs_meet_in_the_one_shared_store()
     {
         Assert.True(File.Exists(Cron), $"{Cron} is not installed: install Debian's cron package (apt-get install cron).");
+        RemoveFilesOfKilledRuns();
         var install = _install.Run("--system", "--from", _install.Programs(), "--member", "nobody", "--member", "daemon");
         Assert.True(install.ExitCode == 0, install.ToString());
         var scriptmon = Path.Combine(_install.Root, "usr", "local", "bin", "scriptmon");
@@ -98,6 +99,22 @@ public sealed class CrontabRealCronTests : IDisposable
             Assert.StartsWith("scriptmon.db", Path.GetFileName(file), StringComparison.Ordinal);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite, File.GetUnixFileMode(file));
         });
+    }
+
+    /// <summary>
+    /// A run of this test that was killed before its clean-up leaves its cron file, whose jobs the cron started here
+    /// would run too, every minute, into a store that is gone.
+    /// </summary>
+    private static void RemoveFilesOfKilledRuns()
+    {
+        const string Prefix = "scriptmon-test-";
+        foreach (var file in Directory.GetFiles("/etc/cron.d", Prefix + "*"))
+        {
+            if (int.TryParse(Path.GetFileName(file)[Prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !Directory.Exists($"/proc/{pid}"))
+            {
+                File.Delete(file);
+            }
+        }
     }
 
     /// <summary>Whether the store holds a successful run of the script.</summary>
