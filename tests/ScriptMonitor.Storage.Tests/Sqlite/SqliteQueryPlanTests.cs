@@ -19,13 +19,7 @@ public sealed class SqliteQueryPlanTests : IDisposable
     [Fact]
     public async Task Runs_have_one_script_ordered_index_besides_the_run_id_and_the_runs_in_progress()
     {
-        var path = _directory.File("runs.db");
-        using (var store = SqliteScriptRunStore.Open(path))
-        {
-            await store.RecordSuccessAsync("backup", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
-        }
-
-        using var connection = Open(path);
+        using var connection = await OpenNewStoreAsync();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs' ORDER BY name";
         var indexes = new List<string>();
@@ -43,13 +37,7 @@ public sealed class SqliteQueryPlanTests : IDisposable
     [Fact]
     public async Task The_last_run_of_an_outcome_anywhere_or_on_one_host_is_a_backward_walk_of_runs_history()
     {
-        var path = _directory.File("runs.db");
-        using (var store = SqliteScriptRunStore.Open(path))
-        {
-            await store.RecordSuccessAsync("script-0", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
-        }
-
-        using var connection = Open(path);
+        using var connection = await OpenNewStoreAsync();
         Execute(connection, """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
             INSERT INTO runs (run_id, script_name, hostname, started_at, completed_at, outcome)
@@ -73,8 +61,15 @@ public sealed class SqliteQueryPlanTests : IDisposable
         }
     }
 
-    private static SqliteConnection Open(string path)
+    /// <summary>A store made by the current schema, with one run, opened as a plain SQLite connection.</summary>
+    private async Task<SqliteConnection> OpenNewStoreAsync()
     {
+        var path = _directory.File("runs.db");
+        using (var store = SqliteScriptRunStore.Open(path))
+        {
+            await store.RecordSuccessAsync("script-0", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+        }
+
         var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
         return connection;
