@@ -6,7 +6,7 @@
 local key = os.getenv("KEY") or ""
 local threads = {}
 local counter = 0
-local thread_id = 0
+-- thread_id: a global each thread gets from setup() (a local here would hide it and give every thread the same ids).
 local outputs = {}
 local base_ms = 0
 
