@@ -10,11 +10,12 @@ internal sealed class IngestOptions
     public int MaxBatch { get; set; } = 256;
 
     /// <summary>
-    /// How long an idle writer waits for more runs after the first, in milliseconds (0: commits what is there at once).
-    /// A short wait lets a burst share one commit, whose durable write costs the same for one run or hundreds. A writer
-    /// that finds runs waiting when its last commit ends commits them at once: they gathered while it wrote.
+    /// How long an idle writer waits for more runs after the first, in milliseconds. Default 0: it commits what is there
+    /// at once, and under load the next batch gathers while one is written anyway. Measured with 64 clients, a wait
+    /// of 2 ms cost a third of the throughput: each commit's clients were all waiting for it, so after every commit
+    /// the writer found nothing queued and waited the whole time. A writer that finds runs waiting never waits.
     /// </summary>
-    public double MaxWaitMilliseconds { get; set; } = 2;
+    public double MaxWaitMilliseconds { get; set; }
 
     /// <summary>
     /// How many commits may be under way at once; 0 chooses: one for a SQLite file, whose writes take turns anyway,
