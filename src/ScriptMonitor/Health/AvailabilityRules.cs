@@ -37,6 +37,7 @@ internal static class AvailabilityRules
         {
             lastStart = Latest(lastStart, ran.StartedAt);
         }
+
         return rules.Schedule switch
         {
             // On time, the common case, is decided before any text is made.
