@@ -30,6 +30,14 @@ internal static class AvailabilityRules
         }
 
         var lastStart = Latest(lastSuccess?.StartedAt, runningSince);
+
+        // A failed run the expectation tolerates still ran when it was due: whether its failure matters is the failing
+        // rule's question. Without this a script that tolerates two failures was late for the first one.
+        if (rules.FailuresTolerated > 0 && NewestCompletedBefore(target.Recent, now) is { } ran)
+        {
+            lastStart = Latest(lastStart, ran.StartedAt);
+        }
+
         return rules.Schedule switch
         {
             // On time, the common case, is decided before any text is made.
@@ -92,7 +100,7 @@ internal static class AvailabilityRules
     private static HealthReason? CronLate(EvaluationTarget target, EvaluationContext context, EvaluationRules rules, CronSchedule cron, HistoryRun? lastSuccess, DateTimeOffset? lastStart)
     {
         var now = context.Now;
-        if (cron.Previous(now - rules.Grace) is not { } due || (lastStart is { } startedAt && startedAt >= due - HealthEvaluator.EarlyStartTolerance))
+        if (cron.Previous(now - rules.Grace) is not { } due || (lastStart is { } startedAt && startedAt >= due - EarlyTolerance(cron, due)))
         {
             return null;
         }
@@ -124,6 +132,24 @@ internal static class AvailabilityRules
         };
     }
 
+    /// <summary>
+    /// How early a run may start and still count for the occurrence at <paramref name="due"/>: the
+    /// <see cref="HealthEvaluator.EarlyStartTolerance"/>, but less than half the time since the occurrence before it.
+    /// Five minutes early for a minutely job would be the run of the occurrence five minutes before, and a job that
+    /// stopped on one of two hosts went unnoticed for five minutes more than its grace.
+    /// </summary>
+    internal static TimeSpan EarlyTolerance(CronSchedule cron, DateTimeOffset due)
+    {
+        var tolerance = HealthEvaluator.EarlyStartTolerance;
+        if (cron.Previous(due - TimeSpan.FromTicks(1)) is { } before && (due - before) / 2 < tolerance)
+        {
+            // Strictly less than half, so that a run halfway between two occurrences counts for one of them only.
+            tolerance = ((due - before) / 2) - TimeSpan.FromTicks(1);
+        }
+
+        return tolerance;
+    }
+
     /// <summary>The start of a sentence about a target that never succeeded.</summary>
     private static string None(EvaluationTarget target, EvaluationContext context) =>
         NewestFromTheFuture(target.Recent, context.Now) is not null
@@ -150,6 +176,20 @@ internal static class AvailabilityRules
         foreach (var run in newestFirst)
         {
             if (run.Outcome == RunOutcome.Succeeded && !HealthEvaluator.IsFromTheFuture(run, now))
+            {
+                return run;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The newest run among <paramref name="newestFirst"/> that completed, whatever its outcome, and is not from the future.</summary>
+    private static HistoryRun? NewestCompletedBefore(IReadOnlyList<HistoryRun> newestFirst, DateTimeOffset now)
+    {
+        foreach (var run in newestFirst)
+        {
+            if (run.Outcome != RunOutcome.Running && !HealthEvaluator.IsFromTheFuture(run, now))
             {
                 return run;
             }

@@ -12,6 +12,9 @@ internal sealed record EvaluationRules(
     TimeSpan AbandonAfter,
     int SkipsBeforeAlert)
 {
+    /// <summary>The schedule is a learned period of unevenly spaced runs: it says when a run is due, not how many a window holds.</summary>
+    internal bool UnevenSchedule { get; init; }
+
     internal string MaxLabel => RuntimeLearned ? "learned normal maximum" : "maximum";
 
     internal string MinLabel => RuntimeLearned ? "learned normal minimum" : "minimum";
@@ -36,7 +39,10 @@ internal sealed record EvaluationRules(
             !explicitRuntime && learned is not null,
             expectation?.FailuresTolerated ?? 0,
             expectation?.AbandonAfter ?? DefaultBound(maxRuntime),
-            expectation?.SkipsBeforeAlert ?? ScriptExpectation.DefaultSkipsBeforeAlert);
+            expectation?.SkipsBeforeAlert ?? ScriptExpectation.DefaultSkipsBeforeAlert)
+        {
+            UnevenSchedule = scheduleLearned && learned?.Uneven == true,
+        };
     }
 
     internal string DescribeSchedule() => Schedule switch

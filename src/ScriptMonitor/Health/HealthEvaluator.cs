@@ -178,8 +178,9 @@ internal static class HealthEvaluator
             return [new HealthReason(worst, null, summary) { Facts = counted }, .. Ordered(problems)];
         }
 
-        // Enough hosts ran: a late host of an "at least k" set is shown on the host, not raised for the script.
-        var raised = problems.Where(r => !AvailabilityStates.Contains(r.State)).ToList();
+        // Enough hosts ran: a late host of an "at least k" set is shown on the host, not raised for the script; nor is
+        // one that ran too rarely, which is the same host seen over its last few occurrences.
+        var raised = problems.Where(r => !AvailabilityStates.Contains(r.State) && r.State != HealthState.TooRare).ToList();
         if (raised.Count > 0 || rules.Schedule is null)
         {
             return Ordered(raised);

@@ -10,6 +10,12 @@ namespace ScriptMonitor.Health;
 public sealed record LearnedExpectation(TimeSpan Period, TimeSpan Grace, TimeSpan RuntimeMedian, TimeSpan RuntimeLow, TimeSpan RuntimeHigh, int SampleCount)
 {
     /// <summary>
+    /// Whether the runs are unevenly spaced (two hours by day, fourteen at night), so that the period is the longest
+    /// interval that recurs: when a run is due, but not how many runs a window should hold.
+    /// </summary>
+    internal bool Uneven { get; init; }
+
+    /// <summary>
     /// The learned values as an expectation to save: the period as its schedule, the band as its runtime limits,
     /// everything else from <paramref name="basis"/> (or the defaults).
     /// </summary>

@@ -13,7 +13,7 @@ internal static class RateRules
     internal static HealthReason? Rate(EvaluationTarget target, EvaluationContext context, EvaluationRules rules)
     {
         var now = context.Now;
-        if (Window(rules, now) is not { } window || window.Expected == 0)
+        if (rules.UnevenSchedule || Window(rules, now) is not { } window || window.Expected == 0)
         {
             return null;
         }
@@ -48,14 +48,14 @@ internal static class RateRules
         }
 
         string Between() => $"between {Timestamps.Format(window.Start)} and {Timestamps.Format(now)}";
-        if (Busiest(target, context, window, perHost) is { } busiest && busiest.Count.Count > window.Expected * HealthEvaluator.TooOftenRatio)
+        if (Busiest(target, context, window, perHost) is { } busiest && busiest.Count.Count > window.Scheduled * HealthEvaluator.TooOftenRatio)
         {
             return new HealthReason(
                 HealthState.TooOften,
                 target.Host ?? busiest.Host,
-                $"{busiest.Count} runs on {busiest.Host} started {Between()}, but {rules.DescribeSchedule()} means {window.Expected}")
+                $"{busiest.Count} runs on {busiest.Host} started {Between()}, but {rules.DescribeSchedule()} means {window.Scheduled}")
             {
-                Facts = new HealthFacts { ObservedCount = busiest.Count.Count, ObservedCountIsLowerBound = !busiest.Count.Exact, LimitCount = window.Expected },
+                Facts = new HealthFacts { ObservedCount = busiest.Count.Count, ObservedCountIsLowerBound = !busiest.Count.Exact, LimitCount = window.Scheduled },
             };
         }
 
@@ -81,7 +81,7 @@ internal static class RateRules
     /// reach back past the window's start (or are all it has); else from the store's count per host the target may
     /// have run on, and "at least" what the history shows until the store has answered.
     /// </summary>
-    private static (string Host, Tally Count)? Busiest(EvaluationTarget target, EvaluationContext context, (DateTimeOffset Start, int Expected) window, List<(string Host, int Count)> perHost)
+    private static (string Host, Tally Count)? Busiest(EvaluationTarget target, EvaluationContext context, RateWindow window, List<(string Host, int Count)> perHost)
     {
         var history = context.History;
         if (!history.IsTruncated || (history.RecentRuns.Count > 0 && history.RecentRuns[^1].StartedAt < window.Start))
@@ -137,12 +137,21 @@ internal static class RateRules
         return floor < value ? floor + HealthEvaluator.StoredResolution : floor;
     }
 
-    private static (DateTimeOffset Start, int Expected)? Window(EvaluationRules rules, DateTimeOffset now)
+    /// <summary>
+    /// The window's start; the occurrences in it that are due (past their grace), which too few runs are held
+    /// against; and every occurrence in it, up to the instant of the evaluation, which too many runs are held against.
+    /// </summary>
+    private readonly record struct RateWindow(DateTimeOffset Start, int Expected, int Scheduled);
+
+    /// <summary>Enough for a minutely job with any sane grace (a week), and a bound on the count for an absurd one.</summary>
+    private const int MaxScheduledInWindow = 10_080;
+
+    private static RateWindow? Window(EvaluationRules rules, DateTimeOffset now)
     {
         switch (rules.Schedule)
         {
             case PeriodSchedule { Period: var period }:
-                return (now - (period * HealthEvaluator.RateWindowOccurrences), HealthEvaluator.RateWindowOccurrences);
+                return new RateWindow(now - (period * HealthEvaluator.RateWindowOccurrences), HealthEvaluator.RateWindowOccurrences, HealthEvaluator.RateWindowOccurrences);
             case CronSchedule cron:
                 var found = 0;
                 DateTimeOffset? start = null;
@@ -154,7 +163,17 @@ internal static class RateRules
                     cursor = occurrence - TimeSpan.FromTicks(1);
                 }
 
-                return start is { } first ? (first - HealthEvaluator.EarlyStartTolerance, found) : null;
+                // The window reaches from an early start of its first occurrence to now: the occurrences in its early
+                // margin and within the grace before now have mostly started too, and are counted with it. Held
+                // against the due ones alone, a minutely job with 5 minutes of grace ran "too often" every few
+                // minutes: 16 runs in a window of 6 due occurrences.
+                if (start is not { } first)
+                {
+                    return null;
+                }
+
+                var from = first - HealthEvaluator.EarlyStartTolerance;
+                return new RateWindow(from, found, Math.Max(found, cron.CountBetween(from - TimeSpan.FromTicks(1), now, MaxScheduledInWindow)));
             default:
                 return null;
         }

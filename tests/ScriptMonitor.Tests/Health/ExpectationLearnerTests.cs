@@ -24,8 +24,8 @@ public sealed class ExpectationLearnerTests
         Assert.Equal(TimeSpan.FromHours(1), learned.Period);
         Assert.Equal(ScriptHistory.Depth, learned.SampleCount);
         Assert.InRange(learned.RuntimeMedian, TimeSpan.FromSeconds(55), TimeSpan.FromSeconds(65));
-        Assert.InRange(learned.RuntimeLow, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(50));
-        Assert.InRange(learned.RuntimeHigh, TimeSpan.FromSeconds(70), TimeSpan.FromSeconds(90));
+        Assert.InRange(learned.RuntimeLow, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(14));
+        Assert.InRange(learned.RuntimeHigh, TimeSpan.FromSeconds(270), TimeSpan.FromSeconds(330));
         Assert.All(runs.TakeLast(ScriptHistory.Depth), r => Assert.InRange(r.Duration!.Value, learned.RuntimeLow, learned.RuntimeHigh));
         Assert.Equal(TimeSpan.FromMinutes(15), learned.Grace);
     }
@@ -58,16 +58,16 @@ public sealed class ExpectationLearnerTests
 
         Assert.Equal(TimeSpan.FromHours(1), learned.Period);
         Assert.Equal(TimeSpan.FromSeconds(62), learned.RuntimeMedian);
-        Assert.True(learned.RuntimeHigh < TimeSpan.FromMinutes(2), learned.Describe());
+        Assert.Equal(TimeSpan.FromSeconds(310), learned.RuntimeHigh);
     }
 
     [Fact]
-    public void Runtimes_that_never_vary_still_get_a_band_of_a_quarter_either_side()
+    public void Runtimes_that_never_vary_still_get_a_band_of_five_times_either_side()
     {
         var learned = Learn(Every(TimeSpan.FromHours(1), Start, 10, TimeSpan.FromSeconds(100)));
 
-        Assert.Equal(TimeSpan.FromSeconds(75), learned.RuntimeLow);
-        Assert.Equal(TimeSpan.FromSeconds(125), learned.RuntimeHigh);
+        Assert.Equal(TimeSpan.FromSeconds(20), learned.RuntimeLow);
+        Assert.Equal(TimeSpan.FromSeconds(500), learned.RuntimeHigh);
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public sealed class ExpectationLearnerTests
         var expectation = learned.ToExpectation(Script, basis);
 
         Assert.Equal(Schedule.Every(TimeSpan.FromHours(1)), expectation.Schedule);
-        Assert.Equal(TimeSpan.FromSeconds(75), expectation.MinRuntime);
-        Assert.Equal(TimeSpan.FromSeconds(125), expectation.MaxRuntime);
+        Assert.Equal(TimeSpan.FromSeconds(20), expectation.MinRuntime);
+        Assert.Equal(TimeSpan.FromSeconds(500), expectation.MaxRuntime);
         Assert.Equal(HostRequirement.Each("db1"), expectation.Hosts);
         Assert.Equal(["ops"], expectation.Tags);
     }

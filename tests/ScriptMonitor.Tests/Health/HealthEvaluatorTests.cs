@@ -152,7 +152,7 @@ public sealed class HealthEvaluatorTests
         },
         {
             "no expectation, learned runtime, a run ten times as long", null, [Ok(Now.AddMinutes(-30), TimeSpan.FromMinutes(10)), .. Every(Hour, Now.AddMinutes(-90), 10)],
-            HealthState.RuntimeTooLong, "the last successful run (started 2026-03-02 11:30:00+00:00) took 10m, longer than the learned normal maximum 1m 15s"
+            HealthState.RuntimeTooLong, "the last successful run (started 2026-03-02 11:30:00+00:00) took 10m, longer than the learned normal maximum 5m"
         },
     };
 
