@@ -54,7 +54,10 @@ fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-dotnet test ScriptMonitor.slnx -c Release "$@" 2>&1 | tee "$log"
+# The exec tests check that signals reach the job as they would without scriptmon, so the suite itself must not run
+# with them ignored: a shell without job control starts its background commands with SIGINT and SIGQUIT ignored,
+# and every process under them would inherit that. A shell cannot undo it (POSIX), env --default-signal can.
+env --default-signal=INT,QUIT,TERM,HUP dotnet test ScriptMonitor.slnx -c Release "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # dotnet test prints one "Passed!/Failed! - Failed: F, Passed: P, Skipped: S, Total: T" line per test project.
