@@ -19,7 +19,13 @@ public sealed class ExecSignalTests : IDisposable
     /// </summary>
     private const string WaitWithoutChildren = "mkfifo wake; exec 3<>wake; touch ready; while [ ! -e stop ]; do read -r _ <&3; done";
 
-    private readonly Sandbox _sandbox = new();
+    private readonly Sandbox _sandbox;
+
+    public ExecSignalTests()
+    {
+        InheritedSignals.RequireDefaults();
+        _sandbox = new Sandbox();
+    }
 
     public void Dispose() => _sandbox.Dispose();
 

@@ -15,7 +15,13 @@ public sealed class ExecTerminalTests : IDisposable
     /// <summary>The job notes its process group, the terminal's foreground group, its parent (scriptmon) and the parent's group.</summary>
     private const string NoteGroups = "set -- $(sed 's/.*) //' /proc/$$/stat); g=$3; f=$6; set -- $(sed 's/.*) //' /proc/$PPID/stat); echo \"$g $f $PPID $3\" >> groups";
 
-    private readonly Sandbox _sandbox = new();
+    private readonly Sandbox _sandbox;
+
+    public ExecTerminalTests()
+    {
+        InheritedSignals.RequireDefaults();
+        _sandbox = new Sandbox();
+    }
 
     public void Dispose() => _sandbox.Dispose();
 
