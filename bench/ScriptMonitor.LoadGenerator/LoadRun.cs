@@ -138,7 +138,7 @@ internal static class LoadRun
             return new HttpRequestMessage(HttpMethod.Post, $"/metrics/job/scriptmon/script/script-{script:D5}") { Content = new StringContent(metrics, Encoding.UTF8, "text/plain") };
         }
 
-        // The id is made when the run is sent, a version 7 UUID as scriptmon makes them (RunValidation.NewRunId).
+        // The id is made when the run is sent, a version 7 UUID as scriptmon makes them (ScriptRun.NewId).
         var json = string.Create(CultureInfo.InvariantCulture, $$"""{"id":"{{Guid.CreateVersion7(completed)}}","script":"script-{{script:D5}}","host":"host-{{host:D2}}","startedAt":"{{startedAt:O}}","completedAt":"{{completed:O}}","outcome":"{{(failed ? "failed" : "succeeded")}}","exitCode":{{(failed ? 1 : 0)}},"output":"{{output}}"}""");
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

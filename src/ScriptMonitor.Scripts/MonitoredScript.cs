@@ -209,7 +209,7 @@ public abstract partial class MonitoredScript
             // The start is taken once the lock is held: waiting for set-up is not runtime. It is recorded while Main
             // runs, with this process as the runner, so a hung run shows as running and a killed one as abandoned.
             var startedAt = _options.TimeProvider.GetUtcNow();
-            var started = new ScriptRun(Guid.CreateVersion7(startedAt), Name, RunValidation.ThisHost, startedAt, null, RunOutcome.Running, null, null);
+            var started = new ScriptRun(ScriptRun.NewId(startedAt), Name, RunValidation.ThisHost, startedAt, null, RunOutcome.Running, null, null);
             using var recorder = new RunRecorder(Connect, new RunSpool(settings.SpoolDirectory, _options.TimeProvider, logger), logger, _options.TimeProvider);
             recorder.BeginStart(started);
             var result = await RunMainAsync(logger, signals).ConfigureAwait(false);

@@ -150,7 +150,7 @@ internal static class ExecCommand
                 context.Logger.LogLockUnusable(job.Name, e.Message, ExitCodes.OwnFailure);
                 var clock = RunClock.Start(context.Time);
                 recorder.Complete(new ScriptRun(
-                    Guid.CreateVersion7(clock.StartedAt), job.Name, hostname, clock.StartedAt, clock.StartedAt, RunOutcome.Failed, ExitCodes.OwnFailure,
+                    ScriptRun.NewId(clock.StartedAt), job.Name, hostname, clock.StartedAt, clock.StartedAt, RunOutcome.Failed, ExitCodes.OwnFailure,
                     $"[scriptmon] not started: lock directory {e.Directory} cannot be used: {e.Reason} (exit status {ExitCodes.OwnFailure})"));
                 return ExitCodes.OwnFailure;
             }
@@ -167,7 +167,7 @@ internal static class ExecCommand
         using (scriptLock)
         {
             var clock = RunClock.Start(context.Time);
-            var run = new ScriptRun(Guid.CreateVersion7(clock.StartedAt), job.Name, hostname, clock.StartedAt, null, RunOutcome.Running, null, null);
+            var run = new ScriptRun(ScriptRun.NewId(clock.StartedAt), job.Name, hostname, clock.StartedAt, null, RunOutcome.Running, null, null);
             var (outcome, completedAt, tail, started) = RunJob(context, job, environment, clock, recorder, scriptLock, request, run);
             var message = outcome.Describe(job.Timeout, job.Grace);
             var completed = run with

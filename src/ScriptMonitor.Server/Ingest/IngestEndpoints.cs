@@ -182,7 +182,7 @@ internal static class IngestEndpoints
             return forbidden;
         }
 
-        var run = new ScriptRun(record.Id ?? Guid.CreateVersion7(), record.Script!, record.Host!, record.StartedAt!.Value, null, RunOutcome.Running, null, null);
+        var run = new ScriptRun(record.Id ?? ScriptRun.NewId(clock.GetUtcNow()), record.Script!, record.Host!, record.StartedAt!.Value, null, RunOutcome.Running, null, null);
         var result = await queue.SubmitAsync(new RunDelivery(run, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         return Answer(result);
     }

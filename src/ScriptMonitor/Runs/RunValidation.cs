@@ -148,7 +148,7 @@ public static class RunValidation
         errors.Add(HostnameError(hostname, nameof(hostname)));
         errors.ThrowIfAny();
         return new ScriptRun(
-            NewRunId(now),
+            ScriptRun.NewId(now),
             name,
             Hostname(hostname, nameof(hostname)),
             Timestamps.Normalize(startedAt.Value),
@@ -168,7 +168,7 @@ public static class RunValidation
         RunnerErrors(runner, nameof(runner), errors);
         errors.ThrowIfAny();
         return new ScriptRun(
-            runId ?? NewRunId(now),
+            runId ?? ScriptRun.NewId(now),
             name,
             Hostname(hostname, nameof(hostname)),
             Timestamps.Normalize(startedAt),
@@ -240,12 +240,6 @@ public static class RunValidation
 
     /// <summary>The broken rule of a host name, or null when it is a valid one or null (this machine).</summary>
     internal static FieldError? HostnameError(string? value, string path) => value is null ? null : IdentifierError(value, path, "host name");
-
-    /// <summary>
-    /// A new run's id: a version 7 UUID of the instant it is made, so that ids are made in about the order runs are
-    /// written and a store's index of ids grows at its end instead of taking each new id on a random page of a large tree.
-    /// </summary>
-    internal static Guid NewRunId(DateTimeOffset now) => Guid.CreateVersion7(now);
 
     /// <summary>The broken rule of an instant a store keeps, or null when it may be kept.</summary>
     internal static FieldError? InstantError(DateTimeOffset value, string path, DateTimeOffset now)

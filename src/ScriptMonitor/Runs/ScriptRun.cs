@@ -27,6 +27,15 @@ public sealed record ScriptRun(
     /// </summary>
     public const int MaxOutputLength = 10 * 1024;
 
+    /// <summary>
+    /// A new run id: a version 7 UUID of the instant it is made, so that ids are made in about the order runs are
+    /// written and a store's index of ids grows at its end instead of taking each new id on a random page. A clock
+    /// set before 1970, which such an id cannot hold, gets a random id: a bad clock never stops a run being recorded.
+    /// </summary>
+    /// <param name="madeAt">When the id is made.</param>
+    public static Guid NewId(DateTimeOffset madeAt) =>
+        madeAt >= DateTimeOffset.UnixEpoch ? Guid.CreateVersion7(madeAt) : Guid.NewGuid();
+
     /// <summary>The process that recorded the start and will record the end, where it is known.</summary>
     public RunnerProcess? Runner { get; init; }
 

@@ -166,4 +166,17 @@ public sealed class RunValidationTests
         Assert.Equal("--until (2026-03-02 11:00:00+00:00) must not be before --since (2026-03-02 12:00:00+00:00).", field.Describe(path => options[path]));
         Assert.Equal(field.Message, field.Describe(path => path));
     }
+
+    [Fact]
+    public void A_new_run_id_grows_with_the_instant_it_is_made_and_a_clock_before_1970_still_gets_one()
+    {
+        var earlier = ScriptRun.NewId(new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero));
+        var later = ScriptRun.NewId(new DateTimeOffset(2026, 3, 2, 12, 0, 1, TimeSpan.FromHours(1)).AddHours(1));
+        var broken = ScriptRun.NewId(new DateTimeOffset(1969, 12, 31, 23, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal(7, earlier.Version);
+        Assert.True(earlier.CompareTo(later) < 0, $"{earlier} was made before {later}");
+        Assert.NotEqual(Guid.Empty, broken);
+        Assert.Equal(4, broken.Version);
+    }
 }
