@@ -2,46 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using ScriptMonitor.Access;
-using ScriptMonitor.Application.Access;
-using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Server.Tests.Support;
 
 namespace ScriptMonitor.Server.Tests.Ingest;
 
-public sealed class IngestEndpointTests : IAsyncLifetime
+public sealed class IngestEndpointTests : IngestServerTests
 {
     private static readonly Uri Runs = new("/api/v1/runs", UriKind.Relative);
-
-    private readonly TempFolder _folder = new();
-    private ServerProcess? _server;
-    private string _database = string.Empty;
-    private string _ingest = string.Empty;
-    private string _read = string.Empty;
-
-    public async Task InitializeAsync()
-    {
-        _database = _folder.File("scriptmon.db");
-        using (var store = ScriptRunStores.Open(_database))
-        {
-            var keys = new KeyService(store, TimeProvider.System);
-            _ingest = (await keys.CreateAsync("db1", KeyScope.Ingest, ["backup-*"], "cli")).Secret;
-            _read = (await keys.CreateAsync("grafana", KeyScope.Read, [], "cli")).Secret;
-        }
-
-        _server = await ServerProcess.Start(_database).WaitUntilListeningAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        _folder.Dispose();
-    }
 
     [Fact]
     public async Task A_finished_run_is_stored_once_however_often_it_is_sent_with_its_exact_instants()
@@ -49,8 +16,8 @@ public sealed class IngestEndpointTests : IAsyncLifetime
         var id = Guid.NewGuid();
         var body = Run(id, "backup-db", startedAt: "2026-11-29T01:00:00.123456+02:00", completedAt: "2026-11-29T01:00:42.5+02:00");
 
-        using var first = await PostAsync(_ingest, body);
-        using var retry = await PostAsync(_ingest, body);
+        using var first = await PostRunAsync(IngestKey, body);
+        using var retry = await PostRunAsync(IngestKey, body);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
@@ -79,7 +46,7 @@ public sealed class IngestEndpointTests : IAsyncLifetime
     [InlineData("null", "", "json")]
     public async Task A_body_that_is_not_the_run_json_is_400_naming_the_field_and_stores_nothing(string body, string field, string rule)
     {
-        using var response = await PostAsync(_ingest, body);
+        using var response = await PostRunAsync(IngestKey, body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = Assert.Single(Errors(await response.Content.ReadAsStringAsync()));
@@ -96,7 +63,7 @@ public sealed class IngestEndpointTests : IAsyncLifetime
         var body = Run(id, "backup-db").Replace("\"disk full\\n\"", "\"bad byte \\udcff, \\\"quoted\\\" \\ud83d\\ude00\\n\"", StringComparison.Ordinal);
         Assert.Contains("udcff", body, StringComparison.Ordinal);
 
-        using var response = await PostAsync(_ingest, body);
+        using var response = await PostRunAsync(IngestKey, body);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal("bad byte \uFFFD, \"quoted\" \U0001F600\n", Assert.Single(await StoredRunsAsync("backup-db")).Output);
@@ -105,8 +72,8 @@ public sealed class IngestEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_body_without_a_json_content_type_is_415_and_no_body_is_400()
     {
-        using var client = _server!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _ingest);
+        using var client = Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", IngestKey);
 
         using var plain = await client.PostAsync(Runs, new StringContent(Run(Guid.NewGuid(), "backup-db"), Encoding.UTF8, "text/plain"));
         using var empty = await client.PostAsync(Runs, new StringContent(string.Empty, Encoding.UTF8, "application/json"));
@@ -121,11 +88,9 @@ public sealed class IngestEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_run_of_the_wrong_form_in_a_batch_is_named_by_its_position()
     {
-        using var client = _server!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _ingest);
         var body = $"[{Run(Guid.NewGuid(), "backup-db")}, {{\"id\":\"{Guid.NewGuid()}\",\"startedAt\":5}}]";
 
-        using var response = await client.PostAsync(new Uri("/api/v1/runs/batch", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await PostAsync("/api/v1/runs/batch", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("[1].startedAt", Assert.Single(Errors(await response.Content.ReadAsStringAsync())).Path);
@@ -133,9 +98,9 @@ public sealed class IngestEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_ingest_key_records_only_the_scripts_its_patterns_allow()
+    public async Task AnIngestKey_key_records_only_the_scripts_its_patterns_allow()
     {
-        using var response = await PostAsync(_ingest, Run(Guid.NewGuid(), "report-daily"));
+        using var response = await PostRunAsync(IngestKey, Run(Guid.NewGuid(), "report-daily"));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("may not record runs of 'report-daily'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -143,10 +108,10 @@ public sealed class IngestEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_read_key_cannot_record_and_no_key_is_401()
+    public async Task AReadKey_key_cannot_record_and_no_key_is_401()
     {
-        using var read = await PostAsync(_read, Run(Guid.NewGuid(), "backup-read"));
-        using var none = await PostAsync(null, Run(Guid.NewGuid(), "backup-none"));
+        using var read = await PostRunAsync(ReadKey, Run(Guid.NewGuid(), "backup-read"));
+        using var none = await PostRunAsync(null, Run(Guid.NewGuid(), "backup-none"));
 
         Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
@@ -157,7 +122,7 @@ public sealed class IngestEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Missing_fields_are_400_listing_each_by_its_json_name()
     {
-        using var response = await PostAsync(_ingest, """{"script":"backup-x","outcome":"ok"}""");
+        using var response = await PostRunAsync(IngestKey, """{"script":"backup-x","outcome":"ok"}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -169,9 +134,9 @@ public sealed class IngestEndpointTests : IAsyncLifetime
     public async Task Broken_rules_are_400_naming_the_field_and_nothing_is_stored()
     {
         var future = DateTimeOffset.UtcNow.AddDays(3).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        using var reversed = await PostAsync(_ingest, Run(Guid.NewGuid(), "backup-rev", startedAt: "2026-11-29T02:00:00Z", completedAt: "2026-11-29T01:00:00Z"));
-        using var ahead = await PostAsync(_ingest, Run(Guid.NewGuid(), "backup-future", startedAt: future, completedAt: future));
-        using var control = await PostAsync(_ingest, Run(Guid.NewGuid(), "backup-\u0007bell"));
+        using var reversed = await PostRunAsync(IngestKey, Run(Guid.NewGuid(), "backup-rev", startedAt: "2026-11-29T02:00:00Z", completedAt: "2026-11-29T01:00:00Z"));
+        using var ahead = await PostRunAsync(IngestKey, Run(Guid.NewGuid(), "backup-future", startedAt: future, completedAt: future));
+        using var control = await PostRunAsync(IngestKey, Run(Guid.NewGuid(), "backup-\u0007bell"));
 
         Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
         var error = Assert.Single(Errors(await reversed.Content.ReadAsStringAsync()));
@@ -190,7 +155,7 @@ public sealed class IngestEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_body_that_is_not_json_is_a_400_problem()
     {
-        using var response = await PostAsync(_ingest, "{ this is not json");
+        using var response = await PostRunAsync(IngestKey, "{ this is not json");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -213,21 +178,5 @@ public sealed class IngestEndpointTests : IAsyncLifetime
         [.. JsonDocument.Parse(problem).RootElement.GetProperty("errors").EnumerateArray()
             .Select(e => (e.GetProperty("path").GetString()!, e.GetProperty("rule").GetString()!, e.GetProperty("message").GetString()!))];
 
-    private async Task<HttpResponseMessage> PostAsync(string? key, string json)
-    {
-        using var client = _server!.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Runs) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        if (key is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-
-        return await client.SendAsync(request);
-    }
-
-    private async Task<IReadOnlyList<ScriptRun>> StoredRunsAsync(string script)
-    {
-        using var store = ScriptRunStores.Open(_database);
-        return await store.ListRunsAsync(new RunQuery(script));
-    }
+    private Task<HttpResponseMessage> PostRunAsync(string? key, string json) => PostAsync(Runs.OriginalString, json, key);
 }

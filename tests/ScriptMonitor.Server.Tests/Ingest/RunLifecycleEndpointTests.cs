@@ -1,47 +1,14 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
-using ScriptMonitor.Access;
-using ScriptMonitor.Application.Access;
 using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Server.Tests.Support;
 
 namespace ScriptMonitor.Server.Tests.Ingest;
 
 /// <summary>Starts and completions over HTTP, conflicts, and how a run arrived, on one server and its SQLite file.</summary>
-public sealed class RunLifecycleEndpointTests : IAsyncLifetime
+public sealed class RunLifecycleEndpointTests : IngestServerTests
 {
-    private readonly TempFolder _folder = new();
-    private ServerProcess? _server;
-    private string _database = string.Empty;
-    private string _ingest = string.Empty;
-    private string _read = string.Empty;
-
-    public async Task InitializeAsync()
-    {
-        _database = _folder.File("scriptmon.db");
-        using (var store = ScriptRunStores.Open(_database))
-        {
-            var keys = new KeyService(store, TimeProvider.System);
-            _ingest = (await keys.CreateAsync("db1", KeyScope.Ingest, ["backup-*"], "cli")).Secret;
-            _read = (await keys.CreateAsync("grafana", KeyScope.Read, [], "cli")).Secret;
-        }
-
-        _server = await ServerProcess.Start(_database).WaitUntilListeningAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        _folder.Dispose();
-    }
-
     [Fact]
     public async Task A_start_then_its_completion_record_one_run_and_a_repeated_completion_is_200_but_another_is_409()
     {
@@ -85,7 +52,7 @@ public sealed class RunLifecycleEndpointTests : IAsyncLifetime
     public async Task Completing_an_unknown_run_is_404_and_one_of_a_script_the_key_may_not_record_is_403()
     {
         var foreign = Guid.NewGuid();
-        using (var store = ScriptRunStores.Open(_database))
+        using (var store = ScriptRunStores.Open(Database))
         {
             await store.RecordStartAsync("report-daily", new DateTimeOffset(2026, 11, 29, 1, 0, 0, TimeSpan.Zero), "web1", foreign);
         }
@@ -176,27 +143,13 @@ public sealed class RunLifecycleEndpointTests : IAsyncLifetime
     private static async Task<bool> StoredAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("stored").GetBoolean();
 
-    private async Task<HttpResponseMessage> PostAsync(string path, string json)
-    {
-        using var client = _server!.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _ingest);
-        return await client.SendAsync(request);
-    }
-
     private async Task<JsonDocument> GetRunAsync(Guid id)
     {
-        using var client = _server!.CreateClient();
+        using var client = Server.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/v1/runs/{id}", UriKind.Relative));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _read);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ReadKey);
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-    }
-
-    private async Task<IReadOnlyList<ScriptRun>> StoredRunsAsync(string script)
-    {
-        using var store = ScriptRunStores.Open(_database);
-        return await store.ListRunsAsync(new RunQuery(script));
     }
 }

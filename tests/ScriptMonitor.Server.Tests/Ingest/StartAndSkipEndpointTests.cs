@@ -1,12 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
-using ScriptMonitor.Access;
-using ScriptMonitor.Application.Access;
 using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Server.Tests.Support;
 
 namespace ScriptMonitor.Server.Tests.Ingest;
 
@@ -14,34 +9,8 @@ namespace ScriptMonitor.Server.Tests.Ingest;
 /// What <c>scriptmon exec</c> sends a server: a run's start (outcome running, no completion) that the whole run sent
 /// again completes, and runs skipped for a held lock.
 /// </summary>
-public sealed class StartAndSkipEndpointTests : IAsyncLifetime
+public sealed class StartAndSkipEndpointTests : IngestServerTests
 {
-    private readonly TempFolder _folder = new();
-    private ServerProcess? _server;
-    private string _database = string.Empty;
-    private string _ingest = string.Empty;
-
-    public async Task InitializeAsync()
-    {
-        _database = _folder.File("scriptmon.db");
-        using (var store = ScriptRunStores.Open(_database))
-        {
-            _ingest = (await new KeyService(store, TimeProvider.System).CreateAsync("db1", KeyScope.Ingest, ["backup-*"], "cli")).Secret;
-        }
-
-        _server = await ServerProcess.Start(_database).WaitUntilListeningAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        _folder.Dispose();
-    }
-
     [Fact]
     public async Task A_start_is_stored_running_and_the_whole_run_sent_later_completes_it()
     {
@@ -88,7 +57,7 @@ public sealed class StartAndSkipEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         Assert.Equal(["id", "holder"], Paths(await missing.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.Forbidden, outOfScope.StatusCode);
-        using var store = ScriptRunStores.Open(_database);
+        using var store = ScriptRunStores.Open(Database);
         var skip = Assert.Single(await store.ListSkipsAsync("backup-db"));
         Assert.Equal(id, skip.EventId);
         Assert.Equal("pid 4242", skip.Holder);
@@ -96,18 +65,4 @@ public sealed class StartAndSkipEndpointTests : IAsyncLifetime
 
     private static List<string> Paths(string problem) =>
         [.. JsonDocument.Parse(problem).RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()!)];
-
-    private async Task<HttpResponseMessage> PostAsync(string path, string json)
-    {
-        using var client = _server!.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _ingest);
-        return await client.SendAsync(request);
-    }
-
-    private async Task<IReadOnlyList<ScriptRun>> StoredRunsAsync(string script)
-    {
-        using var store = ScriptRunStores.Open(_database);
-        return await store.ListRunsAsync(new RunQuery(script));
-    }
 }
