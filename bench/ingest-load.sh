@@ -84,25 +84,26 @@ stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000000 / hz }' "/proc/$1/stat"; }
 
 results=()
+# Sends load for $1 seconds with the chosen client and prints its figures from "runs=" on. wrk sends the same runs
+# (bench/ingest-wrk.lua) at a fraction of the .NET client's CPU per request; Pushgateway always gets the .NET client.
+send_load() { # seconds kind port key
+    if [ "$LOADGEN" = wrk ] && [ "$2" != pushgateway ]; then
+        KEY="$4" wrk -t2 "-c$CONNECTIONS" "-d${1}s" -s bench/ingest-wrk.lua "http://127.0.0.1:$3" | grep '^runs='
+    else
+        "${loadgen[@]}" load "$2" "http://127.0.0.1:$3/" "$4" "$CONNECTIONS" "$1" | cut -f2-
+    fi
+}
+
 run_load() { # name kind port key server-pid
     say "$1: ${SECONDS_PER_TARGET}s, $CONNECTIONS connections..."
     local before line runs
     # Steady state: the JIT compiles the hot paths during the first seconds (a quarter of the server's CPU in a 10 s
     # run), which a long-running server pays once. The same warm-up for every target.
-    if [ "$LOADGEN" = wrk ] && [ "$2" != pushgateway ]; then
-        # wrk sends the same runs (bench/ingest-wrk.lua) at a fraction of the .NET client's CPU per request.
-        if [ "$WARMUP_SECONDS" -gt 0 ]; then
-            KEY="$4" wrk -t2 "-c$CONNECTIONS" "-d${WARMUP_SECONDS}s" -s bench/ingest-wrk.lua "http://127.0.0.1:$3" >/dev/null
-        fi
-        before="$(cpu_us "$5")"
-        line="$1	$(KEY="$4" wrk -t2 "-c$CONNECTIONS" "-d${SECONDS_PER_TARGET}s" -s bench/ingest-wrk.lua "http://127.0.0.1:$3" | grep '^runs=')"
-    else
-        if [ "$WARMUP_SECONDS" -gt 0 ]; then
-            "${loadgen[@]}" load "$2" "http://127.0.0.1:$3/" "$4" "$CONNECTIONS" "$WARMUP_SECONDS" >/dev/null
-        fi
-        before="$(cpu_us "$5")"
-        line="$("${loadgen[@]}" load "$2" "http://127.0.0.1:$3/" "$4" "$CONNECTIONS" "$SECONDS_PER_TARGET" | sed "s/^[a-z]*/$1/")"
+    if [ "$WARMUP_SECONDS" -gt 0 ]; then
+        send_load "$WARMUP_SECONDS" "$2" "$3" "$4" >/dev/null
     fi
+    before="$(cpu_us "$5")"
+    line="$1	$(send_load "$SECONDS_PER_TARGET" "$2" "$3" "$4")"
     runs="$(echo "$line" | sed -E 's/.*runs=([0-9]+).*/\1/')"
     results+=("$line	server_cpu_us_per_run=$(( ($(cpu_us "$5") - before) / (runs > 0 ? runs : 1) ))")
 }
