@@ -12,6 +12,7 @@ public sealed class CheckPolicy
     {
         [HealthState.Up] = CheckStatus.Ok,
         [HealthState.Paused] = CheckStatus.Ok,
+        [HealthState.Maintenance] = CheckStatus.Ok,
         [HealthState.Learning] = CheckStatus.Ok,
         [HealthState.TooOften] = CheckStatus.Warning,
         [HealthState.TooRare] = CheckStatus.Warning,
