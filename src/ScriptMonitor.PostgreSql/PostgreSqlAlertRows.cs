@@ -147,7 +147,8 @@ internal sealed class PostgreSqlAlertRows(PostgreSqlSession session) : IAlertRow
     public Task<IReadOnlyList<Notification>> ClaimDueAsync(LeaderLease lease, DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         session.InTransactionAsync<IReadOnlyList<Notification>>("claim due notifications", IsolationLevel.ReadCommitted, async connection =>
         {
-            await CheckLeaseAsync(connection, lease, cancellationToken).ConfigureAwait(false);
+            // A claim writes nothing: the lease is checked without holding its row, so a read-only standby answers it too.
+            await CheckLeaseAsync(connection, lease, cancellationToken, holdRow: false).ConfigureAwait(false);
             await using var command = Command(
                 connection,
                 $"SELECT {NotificationColumns} FROM {_schema}.notifications WHERE status = '{Pending}' AND next_attempt_at <= $1 ORDER BY next_attempt_at, created_at, event_id LIMIT $2",
@@ -412,11 +413,11 @@ internal sealed class PostgreSqlAlertRows(PostgreSqlSession session) : IAlertRow
     /// stays locked (shared) until the write's transaction ends: another instance's take waits for it, so the lease
     /// cannot change hands between this check and the commit.
     /// </summary>
-    private async ValueTask CheckLeaseAsync(NpgsqlConnection connection, LeaderLease lease, CancellationToken cancellationToken)
+    private async ValueTask CheckLeaseAsync(NpgsqlConnection connection, LeaderLease lease, CancellationToken cancellationToken, bool holdRow = true)
     {
         await using var command = Command(
             connection,
-            $"SELECT count(*) FROM (SELECT 1 FROM {_schema}.leader_lease WHERE id = 1 AND holder = $1 AND token = $2 AND expires_at > now() FOR SHARE) AS held",
+            $"SELECT count(*) FROM (SELECT 1 FROM {_schema}.leader_lease WHERE id = 1 AND holder = $1 AND token = $2 AND expires_at > now(){(holdRow ? " FOR SHARE" : string.Empty)}) AS held",
             Text(lease.Holder),
             BigInt(lease.Token));
         if ((long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
