@@ -10,21 +10,6 @@ namespace ScriptMonitor.Alerts;
 /// </summary>
 public static class MaintenanceWindowValidation
 {
-    /// <summary>Exactly one of the script and the tag is given.</summary>
-    internal const string OneTargetRule = "one-target";
-
-    /// <summary>Exactly one of the cron expression and the first opening is given.</summary>
-    internal const string CronOrStartRule = "cron-or-start";
-
-    /// <summary>An interval is given only with a first opening, never with a cron expression.</summary>
-    internal const string EveryNeedsStartRule = "every-needs-start";
-
-    /// <summary>A window that opens again and again has a duration: a window without one is a pause.</summary>
-    internal const string DurationRequiredRule = "duration-required";
-
-    /// <summary>A window that opens every interval closes before it opens again.</summary>
-    internal const string ShorterThanEveryRule = "shorter-than-every";
-
     /// <summary>
     /// The shortest interval: cron starts jobs a minute apart at the most, and a window that opens more often would
     /// have the evaluation woken for it more often than any job could change.
@@ -69,7 +54,7 @@ public static class MaintenanceWindowValidation
         if ((window.ScriptName is null) == (window.Tag is null))
         {
             var which = window.ScriptName is null ? "one of them must be given" : "not both";
-            errors.Add(new FieldError(Script, OneTargetRule, $"{Script} or {Tag} must name what the window is for: {which}.") { OtherPath = Tag });
+            errors.Add(new FieldError(Script, FieldRules.OneOf, $"{Script} or {Tag} must name what the window is for: {which}.") { OtherPath = Tag });
             return;
         }
 
@@ -121,12 +106,13 @@ public static class MaintenanceWindowValidation
 
     private static void Start(MaintenanceWindow window, FieldErrorList errors)
     {
-        if ((window.Cron is null) == (window.StartsAt is null))
+        if (window.Cron is null && window.StartsAt is null)
         {
-            var which = window.Cron is null
-                ? "one of them must be given (a pause starts at an instant too)"
-                : "not both: a cron window opens at each instant its expression names";
-            errors.Add(new FieldError(Cron, CronOrStartRule, $"{Cron} or {StartsAt} must say when the window opens: {which}.") { OtherPath = StartsAt });
+            errors.Add(new FieldError(StartsAt, FieldRules.Required, $"{StartsAt} or {Cron} must say when the window opens; a pause starts at an instant too.") { OtherPath = Cron });
+        }
+        else if (window.Cron is not null && window.StartsAt is not null)
+        {
+            errors.Add(new FieldError(StartsAt, FieldRules.OneOf, $"{StartsAt} must not be given with {Cron}: a cron window opens at each instant its expression names.") { OtherPath = Cron });
         }
 
         if (window.StartsAt is { } start && start < Timestamps.Earliest)
@@ -136,7 +122,7 @@ public static class MaintenanceWindowValidation
 
         if (window.Every is not null && window.Cron is not null)
         {
-            errors.Add(new FieldError(Every, EveryNeedsStartRule, $"{Every} must not be given with {Cron}: a window opens at each instant its cron expression names, or every interval from its start.") { OtherPath = Cron });
+            errors.Add(new FieldError(Every, FieldRules.OneOf, $"{Every} must not be given with {Cron}: a window opens at each instant its cron expression names, or every interval from its start.") { OtherPath = Cron });
         }
     }
 
@@ -148,7 +134,7 @@ public static class MaintenanceWindowValidation
             if (window.Cron is not null || window.Every is not null)
             {
                 var by = window.Cron is not null ? Cron : Every;
-                errors.Add(new FieldError(Duration, DurationRequiredRule, $"{Duration} must be given for a window that opens again and again ({by}); a window without one is a pause until it is removed.") { OtherPath = by });
+                errors.Add(new FieldError(Duration, FieldRules.Required, $"{Duration} must be given for a window that opens again and again ({by}); a window without one is a pause until it is removed.") { OtherPath = by });
             }
 
             return;
@@ -162,7 +148,7 @@ public static class MaintenanceWindowValidation
 
         if (everyValid && duration >= window.Every!.Value)
         {
-            errors.Add(new FieldError(Duration, ShorterThanEveryRule, $"{Duration} ({DurationText.Format(duration)}) must be shorter than {Every} ({DurationText.Format(window.Every.Value)}): the window closes before it opens again.") { OtherPath = Every });
+            errors.Add(new FieldError(Duration, FieldRules.Range, $"{Duration} ({DurationText.Format(duration)}) must be shorter than {Every} ({DurationText.Format(window.Every.Value)}): the window closes before it opens again.") { OtherPath = Every });
         }
     }
 

@@ -171,20 +171,16 @@ internal static class HealthEvaluator
         var closes = DateTimeOffset.MinValue;
         foreach (var window in windows)
         {
-            try
+            if (Read(window, () => window.IsPause ? window.IsOpenAt(now) : window.ClosesAt(now) > closes))
             {
                 if (window.IsPause)
                 {
-                    pause ??= window.IsOpenAt(now) ? window : null;
+                    pause ??= window;
                 }
-                else if (window.ClosesAt(now) is { } end && end > closes)
+                else
                 {
-                    (open, closes) = (window, end);
+                    (open, closes) = (window, window.ClosesAt(now)!.Value);
                 }
-            }
-            catch (ValidationException e)
-            {
-                throw new InvalidOperationException($"its maintenance window {window.Name} cannot be read: {e.Message}", e);
             }
         }
 
@@ -199,10 +195,26 @@ internal static class HealthEvaluator
 
         return open is null
             ? null
-            : new HealthReason(HealthState.Maintenance, null, $"{name} is in maintenance window {open.Name}{TagOf(open)} until {open.FormatInZone(closes)}")
+            : new HealthReason(HealthState.Maintenance, null, $"{name} is in maintenance window {open.Name}{TagOf(open)} until {Read(open, () => open.FormatInZone(closes))}")
             {
                 Facts = facts with { WindowName = open.Name, WindowEndsAt = closes },
             };
+    }
+
+    /// <summary>
+    /// Asks a stored window something; one whose zone or expression this machine cannot read (stored before a zone
+    /// was removed from its tz database, say) makes the script unknown, naming the window, rather than silently open or closed.
+    /// </summary>
+    private static T Read<T>(MaintenanceWindow window, Func<T> question)
+    {
+        try
+        {
+            return question();
+        }
+        catch (ValidationException e)
+        {
+            throw new InvalidOperationException($"its maintenance window {window.Name} cannot be read: {e.Message}", e);
+        }
     }
 
     private static string TagOf(MaintenanceWindow window) => window.Tag is { } tag ? $" of tag {tag}" : string.Empty;
@@ -213,7 +225,7 @@ internal static class HealthEvaluator
         DateTimeOffset? first = null;
         foreach (var window in windows)
         {
-            if (window.NextChangeAfter(now) is { } change && (first is null || change < first))
+            if (Read(window, () => window.NextChangeAfter(now)) is { } change && (first is null || change < first))
             {
                 first = change;
             }

@@ -16,23 +16,23 @@ public sealed class MaintenanceWindowValidationTests
     public static TheoryData<MaintenanceWindow, string, string> BrokenFields => new()
     {
         { Nightly with { Name = "" }, "window.Name", FieldRules.Length },
-        { Nightly with { ScriptName = null }, "window.ScriptName", MaintenanceWindowValidation.OneTargetRule },
-        { Nightly with { Tag = "ops" }, "window.ScriptName", MaintenanceWindowValidation.OneTargetRule },
+        { Nightly with { ScriptName = null }, "window.ScriptName", FieldRules.OneOf },
+        { Nightly with { Tag = "ops" }, "window.ScriptName", FieldRules.OneOf },
         { Nightly with { ScriptName = "back\nup" }, "window.ScriptName", FieldRules.ControlCharacters },
         { Once with { Tag = " ops" }, "window.Tag", FieldRules.SurroundingWhiteSpace },
         { Nightly with { Cron = "0 2 * *" }, "window.Cron", FieldRules.CronExpression },
         { Nightly with { TimeZone = "Mars/Olympus_Mons" }, "window.TimeZone", FieldRules.TimeZone },
         { Once with { TimeZone = "Mars/Olympus_Mons" }, "window.TimeZone", FieldRules.TimeZone },
-        { Nightly with { StartsAt = Start }, "window.Cron", MaintenanceWindowValidation.CronOrStartRule },
-        { Once with { StartsAt = null }, "window.Cron", MaintenanceWindowValidation.CronOrStartRule },
+        { Nightly with { StartsAt = Start }, "window.StartsAt", FieldRules.OneOf },
+        { Once with { StartsAt = null }, "window.StartsAt", FieldRules.Required },
         { Once with { StartsAt = DateTimeOffset.UnixEpoch.AddDays(-1) }, "window.StartsAt", FieldRules.NotBefore1970 },
-        { Nightly with { Duration = null }, "window.Duration", MaintenanceWindowValidation.DurationRequiredRule },
-        { Once with { Every = TimeSpan.FromDays(1), Duration = null }, "window.Duration", MaintenanceWindowValidation.DurationRequiredRule },
+        { Nightly with { Duration = null }, "window.Duration", FieldRules.Required },
+        { Once with { Every = TimeSpan.FromDays(1), Duration = null }, "window.Duration", FieldRules.Required },
         { Once with { Duration = TimeSpan.Zero }, "window.Duration", FieldRules.Range },
         { Once with { Duration = TimeSpan.FromMinutes(-5) }, "window.Duration", FieldRules.Range },
         { Once with { Every = TimeSpan.FromSeconds(30), Duration = TimeSpan.FromSeconds(10) }, "window.Every", FieldRules.Range },
-        { Once with { Every = Hour }, "window.Duration", MaintenanceWindowValidation.ShorterThanEveryRule },
-        { Once with { Every = Hour, Duration = TimeSpan.FromHours(2) }, "window.Duration", MaintenanceWindowValidation.ShorterThanEveryRule },
+        { Once with { Every = Hour }, "window.Duration", FieldRules.Range },
+        { Once with { Every = Hour, Duration = TimeSpan.FromHours(2) }, "window.Duration", FieldRules.Range },
     };
 
     [Theory]
@@ -52,7 +52,7 @@ public sealed class MaintenanceWindowValidationTests
         var error = Assert.Throws<ValidationException>(() => MaintenanceWindowValidation.Validate(Nightly with { Every = TimeSpan.FromDays(1) }));
 
         var field = Assert.Single(error.Errors);
-        Assert.Equal(("window.Every", MaintenanceWindowValidation.EveryNeedsStartRule, "window.Cron"), (field.Path, field.Rule, field.OtherPath));
+        Assert.Equal(("window.Every", FieldRules.OneOf, "window.Cron"), (field.Path, field.Rule, field.OtherPath));
         Assert.Equal("--every must not be given with --cron: a window opens at each instant its cron expression names, or every interval from its start.", field.Describe(p => p switch
         {
             "window.Every" => "--every",
