@@ -138,3 +138,34 @@ public sealed class MaintenanceCommandTests : IDisposable
         Assert.Equal("a", window.GetProperty("script").GetString());
     }
 }
+
+/// <summary><c>maintenance</c> against a running scriptmon-server, as against a store: an admin key changes, a read key lists.</summary>
+public sealed class MaintenanceThroughServerTests(QueriedServer server) : IClassFixture<QueriedServer>
+{
+    [Fact]
+    public void A_window_added_through_the_server_shows_in_its_status_and_the_same_rules_and_scopes_hold()
+    {
+        using var admin = server.Sandbox(server.Admin);
+        using var read = server.Sandbox(server.Read);
+
+        var added = admin.Run("maintenance", "add", "deploy", "--script", "report", "--duration", "1h", "--json");
+        var status = read.Run("status", "--json").Json().GetProperty("scripts").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "report");
+        var listed = read.Run("maintenance", "list");
+        var taken = admin.Run("maintenance", "add", "deploy", "--tag", "ops", "--duration", "1h");
+        var broken = admin.Run("maintenance", "add", "other", "--script", "report", "--every", "1h", "--duration", "2h");
+        var notAdmin = read.Run("maintenance", "remove", "deploy");
+        var removed = admin.Run("maintenance", "remove", "deploy");
+
+        Assert.True(added.ExitCode == 0, added.ToString());
+        Assert.Equal("added", added.Json().GetProperty("change").GetString());
+        Assert.Equal("Maintenance", status.GetProperty("health").GetString());
+        Assert.Contains("deploy", listed.Stdout, StringComparison.Ordinal);
+        Assert.True(taken.ExitCode == 2, taken.ToString());
+        Assert.Contains("409", taken.Stderr, StringComparison.Ordinal);
+        Assert.True(broken.ExitCode == 2, broken.ToString());
+        Assert.Contains("--duration (2h) must be shorter than --every (1h)", broken.Stderr, StringComparison.Ordinal);
+        Assert.True(notAdmin.ExitCode == 3, notAdmin.ToString());
+        Assert.True(removed.ExitCode == 0, removed.ToString());
+        Assert.False(File.Exists(admin.Database), "changing through a server creates no store of its own");
+    }
+}
