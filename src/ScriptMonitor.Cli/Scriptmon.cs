@@ -51,6 +51,7 @@ internal static class Scriptmon
             DbCommand.Create(context),
             KeyCommand.Create(context),
             CrontabCommand.Create(context),
+            MaintenanceCommand.Create(context),
         };
 
         // Every command keeps its files off closed descriptors 0, 1 and 2; exec's job gets them closed again.
@@ -131,6 +132,7 @@ internal static class Scriptmon
         "prune" => PruneCommand.Fields,
         "import" when command.Parents.OfType<Command>().Any(parent => parent.Name == CrontabCommand.Name) => CrontabCommand.Fields,
         "create" or "revoke" when command.Parents.OfType<Command>().Any(parent => parent.Name == KeyCommand.Name) => KeyCommand.Fields,
+        "add" or "remove" when command.Parents.OfType<Command>().Any(parent => parent.Name == MaintenanceCommand.Name) => MaintenanceCommand.Fields,
         CheckCommand.Name => CheckCommand.Fields,
         _ => NoFields,
     };

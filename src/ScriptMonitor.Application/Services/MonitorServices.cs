@@ -4,6 +4,7 @@ using ScriptMonitor.Application.Checks;
 using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.Expectations;
 using ScriptMonitor.Application.History;
+using ScriptMonitor.Application.Maintenance;
 using ScriptMonitor.Application.Recording;
 using ScriptMonitor.Application.Remote;
 using ScriptMonitor.Application.Status;
@@ -55,6 +56,9 @@ public sealed class MonitorServices
 
     /// <summary>The expectations.</summary>
     public IExpectations Expectations => _server is null ? new StoreExpectations(Store, _timeProvider) : new RemoteExpectations(_server, _timeProvider);
+
+    /// <summary>The maintenance windows and pauses.</summary>
+    public IMaintenanceWindows Maintenance => _server is null ? new StoreMaintenanceWindows(Store, _timeProvider) : new RemoteMaintenanceWindows(_server, _timeProvider);
 
     /// <summary>The API keys of the store, as its host's command line manages them.</summary>
     /// <exception cref="ConfigurationException">The location is a server.</exception>

@@ -27,4 +27,7 @@ namespace ScriptMonitor.Application.Views;
 [JsonSerializable(typeof(KeyCreatedView))]
 [JsonSerializable(typeof(KeyRevokedView))]
 [JsonSerializable(typeof(Crontabs.CrontabImportView))]
+[JsonSerializable(typeof(MaintenanceWindowView))]
+[JsonSerializable(typeof(MaintenanceListView))]
+[JsonSerializable(typeof(MaintenanceRemovedView))]
 public sealed partial class ViewJsonContext : JsonSerializerContext;

@@ -27,6 +27,7 @@ internal static class NativeApi
         api.MapScriptEndpoints();
         api.MapCheckEndpoints();
         api.MapExpectationEndpoints();
+        api.MapMaintenanceEndpoints();
         api.MapKeyEndpoints();
 
         // The API's description holds no data, so it needs no key.
