@@ -95,4 +95,5 @@ public sealed record ChannelRequest(
 [JsonSerializable(typeof(ChannelTestView))]
 [JsonSerializable(typeof(ChannelRequest))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(string[]))]
 public sealed partial class ChannelJsonContext : JsonSerializerContext;
