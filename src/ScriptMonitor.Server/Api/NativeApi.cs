@@ -28,6 +28,7 @@ internal static class NativeApi
         api.MapCheckEndpoints();
         api.MapExpectationEndpoints();
         api.MapKeyEndpoints();
+        api.MapChannelEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);
