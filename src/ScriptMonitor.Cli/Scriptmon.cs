@@ -50,6 +50,7 @@ internal static class Scriptmon
             PruneCommand.Create(context),
             DbCommand.Create(context),
             KeyCommand.Create(context),
+            ChannelCommand.Create(context),
             CrontabCommand.Create(context),
             MaintenanceCommand.Create(context),
         };
@@ -133,6 +134,7 @@ internal static class Scriptmon
         "import" when command.Parents.OfType<Command>().Any(parent => parent.Name == CrontabCommand.Name) => CrontabCommand.Fields,
         "create" or "revoke" when command.Parents.OfType<Command>().Any(parent => parent.Name == KeyCommand.Name) => KeyCommand.Fields,
         "add" or "remove" when command.Parents.OfType<Command>().Any(parent => parent.Name == MaintenanceCommand.Name) => MaintenanceCommand.Fields,
+        "add" or "remove" or "test" when command.Parents.OfType<Command>().Any(parent => parent.Name == ChannelCommand.Name) => ChannelCommand.Fields,
         CheckCommand.Name => CheckCommand.Fields,
         _ => NoFields,
     };

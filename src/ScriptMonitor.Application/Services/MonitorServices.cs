@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ScriptMonitor.Application.Access;
+using ScriptMonitor.Application.Alerts;
 using ScriptMonitor.Application.Checks;
 using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.Expectations;
@@ -59,6 +60,8 @@ public sealed class MonitorServices
 
     /// <summary>The maintenance windows and pauses.</summary>
     public IMaintenanceWindows Maintenance => _server is null ? new StoreMaintenanceWindows(Store, _timeProvider) : new RemoteMaintenanceWindows(_server, _timeProvider);
+    /// <summary>The channels notifications go to: a store's directly, a server's through its API.</summary>
+    public IChannels Channels => _server is null ? new StoreChannels(Store, _timeProvider) : new RemoteChannels(_server);
 
     /// <summary>The API keys of the store, as its host's command line manages them.</summary>
     /// <exception cref="ConfigurationException">The location is a server.</exception>

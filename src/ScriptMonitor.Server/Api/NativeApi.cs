@@ -29,6 +29,7 @@ internal static class NativeApi
         api.MapExpectationEndpoints();
         api.MapMaintenanceEndpoints();
         api.MapKeyEndpoints();
+        api.MapChannelEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);
