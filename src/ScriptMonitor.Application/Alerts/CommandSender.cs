@@ -18,6 +18,13 @@ internal sealed class CommandSender : INotificationSender
 
     public ChannelKind Kind => ChannelKind.Command;
 
+    /// <summary>The variables of the server's environment a command channel's program inherits; every <c>LC_*</c> too.</summary>
+    private static readonly HashSet<string> InheritedVariables = new(StringComparer.Ordinal)
+    {
+        "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TMPDIR",
+        "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+    };
+
     public async Task<SendResult> SendAsync(AlertChannel channel, AlertEvent alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
@@ -34,6 +41,16 @@ internal sealed class CommandSender : INotificationSender
         foreach (var argument in ChannelValidation.Arguments(channel.Settings.GetValueOrDefault(ChannelSettings.Args)) ?? [])
         {
             start.ArgumentList.Add(argument);
+        }
+
+        // The server's own environment holds its secrets (a database connection string with its password, keys):
+        // the program gets what a login would give it, and the event.
+        foreach (var name in start.Environment.Keys.ToList())
+        {
+            if (!InheritedVariables.Contains(name) && !name.StartsWith("LC_", StringComparison.Ordinal))
+            {
+                start.Environment.Remove(name);
+            }
         }
 
         foreach (var (name, value) in Environment(channel, alert))

@@ -36,6 +36,31 @@ public sealed class CommandSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task The_program_does_not_inherit_the_servers_secrets_but_keeps_its_path_and_home()
+    {
+        // A name of this test's own, so that no other test reads or writes it.
+        var secret = $"SCRIPTMON_TEST_SECRET_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(secret, "Password=hunter2");
+        try
+        {
+            var script = Script("env | cut -d= -f1 | sort > \"$1/names.txt\"");
+
+            var result = await new CommandSender().SendAsync(Channel(script, _directory.Path), AlertEvents.Late(), CancellationToken.None);
+
+            Assert.Equal(SendResult.Success, result);
+            var names = await File.ReadAllLinesAsync(_directory.File("names.txt"));
+            Assert.DoesNotContain(secret, names);
+            Assert.Contains("PATH", names);
+            Assert.Contains("SCRIPTMON_EVENT_ID", names);
+            Assert.All(names, name => Assert.True(name.StartsWith("SCRIPTMON_", StringComparison.Ordinal) || name is "PATH" or "HOME" or "USER" or "LOGNAME" or "SHELL" or "LANG" or "LANGUAGE" or "TZ" or "TMPDIR" or "PWD" or "SHLVL" or "_" || name.StartsWith("LC_", StringComparison.Ordinal) || name.Contains("proxy", StringComparison.OrdinalIgnoreCase), name));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(secret, null);
+        }
+    }
+
+    [Fact]
     public async Task A_failing_program_is_retried_with_the_end_of_its_output_in_the_error()
     {
         var script = Script("echo 'token rejected' >&2; exit 3");
