@@ -53,6 +53,9 @@ public sealed class MonitorServices
     /// <summary>The monitoring checks.</summary>
     public IHealthCheck Checks => _server is null ? new StoreHealthCheck(Store, _timeProvider, _logger) : new RemoteHealthCheck(_server);
 
+    /// <summary>The flips and notifications the alert loop recorded.</summary>
+    public Alerts.IAlertHistory AlertHistory => _server is null ? new Alerts.StoreAlertHistory(Store) : new RemoteAlertHistory(_server);
+
     /// <summary>The expectations.</summary>
     public IExpectations Expectations => _server is null ? new StoreExpectations(Store, _timeProvider) : new RemoteExpectations(_server, _timeProvider);
 

@@ -27,4 +27,6 @@ namespace ScriptMonitor.Application.Views;
 [JsonSerializable(typeof(KeyCreatedView))]
 [JsonSerializable(typeof(KeyRevokedView))]
 [JsonSerializable(typeof(Crontabs.CrontabImportView))]
+[JsonSerializable(typeof(FlipsView))]
+[JsonSerializable(typeof(NotificationsView))]
 public sealed partial class ViewJsonContext : JsonSerializerContext;

@@ -18,6 +18,13 @@ public sealed record ScriptHealth(string ScriptName, HealthState State, IReadOnl
     public HistoryRun? LastSuccess { get; init; }
 
     /// <summary>
+    /// The earliest instant after <see cref="EvaluatedAt"/> at which time alone, with no new run, skip or expectation,
+    /// could change this evaluation (a deadline passing, a run outliving its bound, a pause ending); null when only new
+    /// data can. Evaluating again then, and whenever the script's data changes, sees every change of its state.
+    /// </summary>
+    public DateTimeOffset? RecheckAt { get; init; }
+
+    /// <summary>
     /// Counts the evaluation could only give as "at least" from the recent runs, for the monitor to ask the store and
     /// evaluate again with the exact numbers.
     /// </summary>
