@@ -19,7 +19,7 @@ public sealed class PostgreSqlScriptRunStore : ScriptRunStoreBase
     private readonly PostgreSqlSession _session;
 
     private PostgreSqlScriptRunStore(PostgreSqlSession session, PostgreSqlExpectationRows expectations, TimeProvider timeProvider)
-        : base(new PostgreSqlRunRows(session), expectations, new PostgreSqlReadModel(session, expectations), new PostgreSqlKeyRows(session), timeProvider)
+        : base(new PostgreSqlRunRows(session), expectations, new PostgreSqlReadModel(session, expectations), new PostgreSqlKeyRows(session), new PostgreSqlAlertRows(session), timeProvider)
     {
         _session = session;
     }

@@ -1,4 +1,5 @@
 using ScriptMonitor.Access;
+using ScriptMonitor.Alerts;
 using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 
@@ -93,6 +94,52 @@ internal sealed class DiscardingStore : IScriptRunStore
         Task.FromResult<IReadOnlyList<ScriptSnapshot>>([]);
 
     public Task<long> CountRunsAsync(RunQuery query, CancellationToken cancellationToken = default) => Task.FromResult(0L);
+
+    public Task<bool> SaveMaintenanceWindowAsync(MaintenanceWindow window, bool replace = false, CancellationToken cancellationToken = default) => Task.FromResult(true);
+
+    public Task<IReadOnlyList<MaintenanceWindow>> ListMaintenanceWindowsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<MaintenanceWindow>>([]);
+
+    public Task<bool> RemoveMaintenanceWindowAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult(false);
+
+    public Task<IReadOnlyList<ScriptChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ScriptChange>>([]);
+
+    public Task<LeaderLease?> TryTakeLeaseAsync(string holder, TimeSpan duration, CancellationToken cancellationToken = default) =>
+        Task.FromResult<LeaderLease?>(new LeaderLease(holder, 1, DateTimeOffset.UtcNow + duration));
+
+    public Task<LeaderLease?> GetLeaseAsync(CancellationToken cancellationToken = default) => Task.FromResult<LeaderLease?>(null);
+
+    public Task ReleaseLeaseAsync(LeaderLease lease, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<StateFlip> RecordFlipAsync(StateFlip flip, IReadOnlyList<Notification> notifications, LeaderLease lease, CancellationToken cancellationToken = default) =>
+        Task.FromResult(flip);
+
+    public Task<IReadOnlyList<StateFlip>> ReadLatestFlipsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<StateFlip>>([]);
+
+    public Task<IReadOnlyList<StateFlip>> ListFlipsAsync(string? scriptName = null, DateTimeOffset? before = null, int limit = RunQuery.DefaultLimit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<StateFlip>>([]);
+
+    public Task EnqueueNotificationsAsync(IReadOnlyList<Notification> notifications, LeaderLease lease, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<Notification>> ClaimDueNotificationsAsync(LeaderLease lease, DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Notification>>([]);
+
+    public Task RecordDeliveryAsync(DeliveryOutcome outcome, LeaderLease lease, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<Notification>> ListNotificationsAsync(string? scriptName = null, string? channelName = null, DateTimeOffset? before = null, int limit = RunQuery.DefaultLimit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Notification>>([]);
+
+    public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryAttemptsAsync(Guid eventId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<DeliveryOutcome>>([]);
+
+    public Task<OutboxDepth> GetOutboxDepthAsync(CancellationToken cancellationToken = default) => Task.FromResult(new OutboxDepth(0, null, 0));
+
+    public Task<bool> SaveChannelAsync(AlertChannel channel, bool replace = false, CancellationToken cancellationToken = default) => Task.FromResult(true);
+
+    public Task<IReadOnlyList<AlertChannel>> ListChannelsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<AlertChannel>>([]);
+
+    public Task<bool> RemoveChannelAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult(false);
 
     public void Dispose()
     {

@@ -33,6 +33,28 @@ public interface IExpectationStore
     Task<bool> RemoveExpectationAsync(string scriptName, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Adds a maintenance window, or replaces the one of its name. The scripts it is for (its script, or every script
+    /// whose expectation has its tag) appear in the change feed (<see cref="Alerts.IAlertStore.ReadChangesAsync"/>), so
+    /// that the alert loop evaluates them again.
+    /// </summary>
+    /// <param name="window">The window; every field is checked first.</param>
+    /// <param name="replace">True to replace a window of the same name; false to refuse it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when saved; false when the name is taken and <paramref name="replace"/> is false.</returns>
+    /// <exception cref="ArgumentException">A field breaks a rule; the message names it, and nothing is written.</exception>
+    Task<bool> SaveMaintenanceWindowAsync(Alerts.MaintenanceWindow window, bool replace = false, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every maintenance window, by name.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<Alerts.MaintenanceWindow>> ListMaintenanceWindowsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a maintenance window; the scripts it was for appear in the change feed.</summary>
+    /// <param name="name">The window's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when there was one to remove.</returns>
+    Task<bool> RemoveMaintenanceWindowAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Reads, in one pass, the expectation and recent history of every script that has runs or an expectation
     /// (or only of <paramref name="scriptNames"/>), by script name. The last success per host is given at least
     /// for every host an expectation lists.

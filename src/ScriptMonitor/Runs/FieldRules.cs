@@ -89,4 +89,13 @@ public static class FieldRules
 
     /// <summary>An audit entry's action must be a short dotted word such as <c>key.create</c>.</summary>
     public const string AuditAction = "audit-action";
+
+    /// <summary>Exactly one of two fields must be given (a window is for a script or a tag; by cron or by instant).</summary>
+    public const string OneOf = "one-of";
+
+    /// <summary>A kind or state must be one of the values it has.</summary>
+    public const string Choice = "choice";
+
+    /// <summary>A notification written with a flip must be about the flip's script.</summary>
+    public const string MatchesFlip = "matches-flip";
 }

@@ -8,14 +8,15 @@ namespace ScriptMonitor.Stores;
 /// What every store does the same, written once: every argument is checked before anything is written, runs get
 /// their ids and this host's name, a duplicate start is refused, runtime statistics are computed from the runtimes a
 /// backend reads. A backend derives from this and supplies its SQL by role: runs (<see cref="IRunRows"/>),
-/// expectations (<see cref="IExpectationRows"/>), keys and the audit list (<see cref="IKeyRows"/>) and the reads of every script at once (<see cref="IStoreReadModel"/>).
+/// expectations (<see cref="IExpectationRows"/>), keys and the audit list (<see cref="IKeyRows"/>), the alert loop's rows (<see cref="IAlertRows"/>) and the reads of every script at once (<see cref="IStoreReadModel"/>).
 /// </summary>
-public abstract class ScriptRunStoreBase : IScriptRunStore
+public abstract partial class ScriptRunStoreBase : IScriptRunStore
 {
     private readonly IRunRows _runs;
     private readonly IExpectationRows _expectations;
     private readonly IStoreReadModel _readModel;
     private readonly IKeyRows _keys;
+    private readonly IAlertRows _alerts;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the store over a backend's SQL.</summary>
@@ -23,10 +24,12 @@ public abstract class ScriptRunStoreBase : IScriptRunStore
     /// <param name="expectations">The SQL of expectations.</param>
     /// <param name="readModel">The reads of every script at once.</param>
     /// <param name="keys">The SQL of API keys and the audit list.</param>
+    /// <param name="alerts">The SQL of the alert loop: change feed, lease, flips, outbox, channels, maintenance windows.</param>
     /// <param name="timeProvider">The clock that judges "in the future" and stamps expectation changes.</param>
-    protected ScriptRunStoreBase(IRunRows runs, IExpectationRows expectations, IStoreReadModel readModel, IKeyRows keys, TimeProvider timeProvider)
+    protected ScriptRunStoreBase(IRunRows runs, IExpectationRows expectations, IStoreReadModel readModel, IKeyRows keys, IAlertRows alerts, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(alerts);
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(expectations);
         ArgumentNullException.ThrowIfNull(readModel);
@@ -35,6 +38,7 @@ public abstract class ScriptRunStoreBase : IScriptRunStore
         _expectations = expectations;
         _readModel = readModel;
         _keys = keys;
+        _alerts = alerts;
         _timeProvider = timeProvider;
     }
 
