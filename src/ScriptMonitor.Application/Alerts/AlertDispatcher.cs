@@ -3,6 +3,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 using ScriptMonitor.Alerts;
+using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Application.Alerts;
 

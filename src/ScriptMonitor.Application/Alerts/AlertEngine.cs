@@ -35,6 +35,7 @@ public sealed partial class AlertEngine
     private LeaderLease? _lease;
     private long _lastTickTicks;
     private long _lastEvaluatedTicks;
+    private readonly DateTimeOffset _createdAt;
 
     /// <summary>Creates the loop's engine.</summary>
     /// <param name="store">The store, whose alert tables it reads and writes.</param>
@@ -58,6 +59,7 @@ public sealed partial class AlertEngine
         InstanceId = instanceId;
         _feedLag = feedInCommitOrder ? TimeSpan.Zero : TimeSpan.FromSeconds(options.FeedLagSeconds);
         _policy = new AlertPolicySettings(options.StaleAfter, options.Flapping.MaxFlips, options.Flapping.Window);
+        _createdAt = time.GetUtcNow();
     }
 
     /// <summary>Raised after notifications were written to the outbox, so that the dispatcher delivers them at once.</summary>
@@ -88,8 +90,9 @@ public sealed partial class AlertEngine
     /// </summary>
     public TimeSpan LagAt(DateTimeOffset now)
     {
-        var since = Lease is not null ? LastEvaluatedAt : LastTickAt;
-        return since is { } at ? (now > at ? now - at : TimeSpan.Zero) : TimeSpan.MaxValue;
+        // Before its first tick the loop is as late as the time since it was made.
+        var since = (Lease is not null ? LastEvaluatedAt : LastTickAt) ?? _createdAt;
+        return now > since ? now - since : TimeSpan.Zero;
     }
 
     /// <summary>One tick: renews or takes the lease, and as the leader reads the feed, evaluates and records.</summary>

@@ -65,7 +65,7 @@ internal static partial class AlertEventBuilder
             At = at,
             TimeZone = zone.Id,
             DownFor = downFor,
-            LastRunId = lastRun?.Id,
+            LastRunId = lastRun?.RunId,
             LastExitCode = lastRun?.ExitCode,
             LastRunDuration = lastRun?.Duration,
             OutputTail = string.IsNullOrEmpty(output) ? null : output.Length > OutputTailLength ? output[^OutputTailLength..] : output,

@@ -1,4 +1,5 @@
 using ScriptMonitor.Server.Access;
+using ScriptMonitor.Server.Alerts;
 using ScriptMonitor.Server.Hosting;
 using ScriptMonitor.Server.Ingest;
 
@@ -28,6 +29,7 @@ internal static class NativeApi
         api.MapCheckEndpoints();
         api.MapExpectationEndpoints();
         api.MapKeyEndpoints();
+        api.MapAlertEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);
