@@ -5,7 +5,8 @@
 # The PostgreSQL tests start a throwaway PostgreSQL server of their own (initdb, pg_ctl) unless
 # SCRIPTMON_TEST_POSTGRES names one. This script makes sure the server binaries are there: on PATH, else
 # Debian's /usr/lib/postgresql/*/bin, else it installs Debian's postgresql-15. It installs promtool (Debian's
-# prometheus package) the same way when it is missing, and Debian's cron daemon (package cron).
+# prometheus package) the same way when it is missing, Debian's cron daemon (package cron) and the SMTP server
+# aiosmtpd (package python3-aiosmtpd).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -50,6 +51,16 @@ if [ ! -x /usr/sbin/cron ]; then
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
     $sudo apt-get update || exit 1
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends cron || exit 1
+fi
+
+# Email channels are tested against a real SMTP server, Debian's aiosmtpd (package python3-aiosmtpd), run by
+# Debian's own python3.
+if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+    echo "test.sh: aiosmtpd not found; installing python3-aiosmtpd" >&2
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update || exit 1
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends python3-aiosmtpd || exit 1
 fi
 
 log=$(mktemp)
