@@ -8,7 +8,7 @@ namespace ScriptMonitor.Alerts;
 /// A window without a duration is a pause until it is removed, shown as <see cref="Health.HealthState.Paused"/>.
 /// </summary>
 /// <param name="Name">Its name, unique among windows, by the rules of a script's name.</param>
-public sealed record MaintenanceWindow(string Name)
+public sealed partial record MaintenanceWindow(string Name)
 {
     /// <summary>The script it is for; null when it is for a tag. Exactly one of this and <see cref="Tag"/> is set.</summary>
     public string? ScriptName { get; init; }

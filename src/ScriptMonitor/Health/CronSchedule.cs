@@ -127,7 +127,9 @@ public sealed record CronSchedule : Schedule
 
     private static DateTimeOffset? Utc(DateTime? utc) => utc is { } value ? new DateTimeOffset(value.Ticks, TimeSpan.Zero) : null;
 
-    private static TimeZoneInfo FindZone(string timeZone)
+    /// <summary>The system's zone of an IANA id.</summary>
+    /// <exception cref="ValidationException">The zone is empty or unknown (the field <c>timeZone</c>, the rule <c>time-zone</c>).</exception>
+    internal static TimeZoneInfo FindZone(string timeZone)
     {
         const string Parameter = TimeZoneParameter;
         if (timeZone.Length == 0)

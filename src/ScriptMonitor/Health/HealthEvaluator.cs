@@ -1,3 +1,4 @@
+using ScriptMonitor.Alerts;
 using ScriptMonitor.Runs;
 
 namespace ScriptMonitor.Health;
@@ -73,7 +74,8 @@ internal static class HealthEvaluator
 
         try
         {
-            return EvaluateCore(snapshot, now, counts);
+            var health = EvaluateCore(snapshot, now, counts);
+            return snapshot.MaintenanceWindows.Count == 0 ? health : health with { WindowChangeAt = NextWindowChange(snapshot.MaintenanceWindows, now) };
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -119,6 +121,11 @@ internal static class HealthEvaluator
             return Result([new HealthReason(HealthState.Paused, null, $"alerts for {name} are paused {until}") { Facts = new HealthFacts { LastSuccessAt = history.LastSuccess?.StartedAt } }], []);
         }
 
+        if (snapshot.MaintenanceWindows.Count > 0 && MaintenanceReason(name, snapshot.MaintenanceWindows, history.LastSuccess, now) is { } silenced)
+        {
+            return Result([silenced], []);
+        }
+
         if (history.RecentRuns.Count == 0 && history.InProgress.Count == 0 && history.RecentSkips.Count == 0)
         {
             var expected = expectation?.Schedule is { } s ? $", expected {s.Describe()}" : string.Empty;
@@ -152,6 +159,81 @@ internal static class HealthEvaluator
         }
 
         return Result(combined, hosts);
+    }
+
+    /// <summary>
+    /// The reason a window open at <paramref name="now"/> gives: a pause (<see cref="HealthState.Paused"/>) before a
+    /// window with an end, and of those the one that closes last, since the script stays silent until then. Null when
+    /// no window is open.
+    /// </summary>
+    private static HealthReason? MaintenanceReason(string name, IReadOnlyList<MaintenanceWindow> windows, HistoryRun? lastSuccess, DateTimeOffset now)
+    {
+        MaintenanceWindow? pause = null;
+        MaintenanceWindow? open = null;
+        var closes = DateTimeOffset.MinValue;
+        foreach (var window in windows)
+        {
+            if (Read(window, () => window.IsPause ? window.IsOpenAt(now) : window.ClosesAt(now) > closes))
+            {
+                if (window.IsPause)
+                {
+                    pause ??= window;
+                }
+                else
+                {
+                    (open, closes) = (window, window.ClosesAt(now)!.Value);
+                }
+            }
+        }
+
+        var facts = new HealthFacts { LastSuccessAt = lastSuccess?.StartedAt };
+        if (pause is not null)
+        {
+            return new HealthReason(HealthState.Paused, null, $"alerts for {name} are paused by maintenance window {pause.Name}{TagOf(pause)} until it is removed")
+            {
+                Facts = facts with { WindowName = pause.Name },
+            };
+        }
+
+        return open is null
+            ? null
+            : new HealthReason(HealthState.Maintenance, null, $"{name} is in maintenance window {open.Name}{TagOf(open)} until {Read(open, () => open.FormatInZone(closes))}")
+            {
+                Facts = facts with { WindowName = open.Name, WindowEndsAt = closes },
+            };
+    }
+
+    /// <summary>
+    /// Asks a stored window something; one whose zone or expression this machine cannot read (stored before a zone
+    /// was removed from its tz database, say) makes the script unknown, naming the window, rather than silently open or closed.
+    /// </summary>
+    private static T Read<T>(MaintenanceWindow window, Func<T> question)
+    {
+        try
+        {
+            return question();
+        }
+        catch (ValidationException e)
+        {
+            throw new InvalidOperationException($"its maintenance window {window.Name} cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static string TagOf(MaintenanceWindow window) => window.Tag is { } tag ? $" of tag {tag}" : string.Empty;
+
+    /// <summary>The first instant after <paramref name="now"/> at which one of the windows opens or closes.</summary>
+    private static DateTimeOffset? NextWindowChange(IReadOnlyList<MaintenanceWindow> windows, DateTimeOffset now)
+    {
+        DateTimeOffset? first = null;
+        foreach (var window in windows)
+        {
+            if (Read(window, () => window.NextChangeAfter(now)) is { } change && (first is null || change < first))
+            {
+                first = change;
+            }
+        }
+
+        return first;
     }
 
     private static HealthReason LearningReason(string name, ScriptHistory history)

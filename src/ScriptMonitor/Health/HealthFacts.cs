@@ -39,4 +39,10 @@ public sealed record HealthFacts
 
     /// <summary>The exit code of the run the reason is about, where there is one.</summary>
     public int? ExitCode { get; init; }
+
+    /// <summary>The maintenance window that pauses the script or holds it in maintenance.</summary>
+    public string? WindowName { get; init; }
+
+    /// <summary>When the maintenance window in force closes; null for a pause, which lasts until it is removed.</summary>
+    public DateTimeOffset? WindowEndsAt { get; init; }
 }

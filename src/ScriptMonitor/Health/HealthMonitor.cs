@@ -40,6 +40,7 @@ public sealed class HealthMonitor
     public async Task<IReadOnlyList<ScriptHealth>> EvaluateAsync(IReadOnlyCollection<string>? scriptNames = null, string? tag = null, IReadOnlyCollection<ScriptRun>? abandoned = null, CancellationToken cancellationToken = default)
     {
         var snapshots = await _store.ReadSnapshotsAsync(scriptNames, cancellationToken).ConfigureAwait(false);
+        var windows = await _store.ListMaintenanceWindowsAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
         var gone = abandoned is { Count: > 0 } ? abandoned.ToLookup(r => r.ScriptName, StringComparer.Ordinal) : null;
         var results = new List<ScriptHealth>(snapshots.Count);
@@ -47,7 +48,7 @@ public sealed class HealthMonitor
         {
             if (tag is null || (given.Expectation?.Tags.Contains(tag, StringComparer.Ordinal) ?? false))
             {
-                var snapshot = gone is not null && gone.Contains(given.ScriptName) ? WithAbandoned(given, gone[given.ScriptName], now) : given;
+                var snapshot = WithWindows(gone is not null && gone.Contains(given.ScriptName) ? WithAbandoned(given, gone[given.ScriptName], now) : given, windows);
                 results.Add(await EvaluateExactlyAsync(snapshot, now, _count, cancellationToken).ConfigureAwait(false));
             }
         }
@@ -62,9 +63,31 @@ public sealed class HealthMonitor
     {
         RunValidation.ScriptName(scriptName, nameof(scriptName));
         var snapshots = await _store.ReadSnapshotsAsync([scriptName], cancellationToken).ConfigureAwait(false);
-        var snapshot = snapshots.Count > 0 ? snapshots[0] : new ScriptSnapshot(scriptName, null, ScriptHistory.Empty);
+        var windows = await _store.ListMaintenanceWindowsAsync(cancellationToken).ConfigureAwait(false);
+        var snapshot = WithWindows(snapshots.Count > 0 ? snapshots[0] : new ScriptSnapshot(scriptName, null, ScriptHistory.Empty), windows);
         var now = _timeProvider.GetUtcNow();
         return await EvaluateExactlyAsync(snapshot, now, _count, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The snapshot with the maintenance windows that are for its script: its own and those of its tags.</summary>
+    internal static ScriptSnapshot WithWindows(ScriptSnapshot snapshot, IReadOnlyList<Alerts.MaintenanceWindow> windows)
+    {
+        if (windows.Count == 0)
+        {
+            return snapshot;
+        }
+
+        var tags = snapshot.Expectation?.Tags ?? [];
+        List<Alerts.MaintenanceWindow>? applying = null;
+        foreach (var window in windows)
+        {
+            if (window.AppliesTo(snapshot.ScriptName, tags))
+            {
+                (applying ??= []).Add(window);
+            }
+        }
+
+        return applying is null ? snapshot : snapshot with { MaintenanceWindows = applying };
     }
 
     /// <summary>The snapshot with the given runs in progress ended as abandoned at <paramref name="now"/>.</summary>

@@ -25,6 +25,12 @@ public sealed record ScriptHealth(string ScriptName, HealthState State, IReadOnl
     public DateTimeOffset? RecheckAt { get; init; }
 
     /// <summary>
+    /// The first instant after <see cref="EvaluatedAt"/> at which a maintenance window of the script opens or closes
+    /// (or a pause window begins), so that whoever evaluates again by the clock knows when; null when none will.
+    /// </summary>
+    public DateTimeOffset? WindowChangeAt { get; init; }
+
+    /// <summary>
     /// Counts the evaluation could only give as "at least" from the recent runs, for the monitor to ask the store and
     /// evaluate again with the exact numbers.
     /// </summary>

@@ -11,4 +11,10 @@ public sealed record ScriptSnapshot(string ScriptName, ScriptExpectation? Expect
     /// was read. Such a script is evaluated as <see cref="HealthState.Unknown"/> with this reason, and the others as usual.
     /// </summary>
     public string? Problem { get; init; }
+
+    /// <summary>
+    /// The maintenance windows for the script (its own, and those of its expectation's tags), as the monitor read
+    /// them for this evaluation; empty when there are none.
+    /// </summary>
+    internal IReadOnlyList<Alerts.MaintenanceWindow> MaintenanceWindows { get; init; } = [];
 }

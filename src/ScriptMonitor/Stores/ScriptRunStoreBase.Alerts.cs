@@ -143,7 +143,8 @@ public abstract partial class ScriptRunStoreBase
     public Task<bool> SaveMaintenanceWindowAsync(MaintenanceWindow window, bool replace = false, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return _alerts.SaveMaintenanceWindowAsync(AlertValidation.Window(window, nameof(window), Now), replace, cancellationToken);
+        // The window's own rules first, so the store refuses what the evaluation could not read; then the store's (its creation instant).
+        return _alerts.SaveMaintenanceWindowAsync(AlertValidation.Window(MaintenanceWindowValidation.Validate(window), nameof(window), Now), replace, cancellationToken);
     }
 
     /// <inheritdoc/>
