@@ -38,7 +38,7 @@ public sealed partial class AlertDispatcher
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where it says what failed.</param>
     public AlertDispatcher(IScriptRunStore store, AlertOptions options, TimeProvider time, ILogger logger)
-        : this(store, options, time, logger, NotificationSenderSet.Create(options, time))
+        : this(store, options, time, logger, NotificationSenders.Every)
     {
     }
 

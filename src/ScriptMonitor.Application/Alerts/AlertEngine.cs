@@ -31,6 +31,7 @@ public sealed partial class AlertEngine
     private readonly Dictionary<string, DateTimeOffset> _dueAt = new(StringComparer.Ordinal);
     private readonly Queue<(DateTimeOffset At, long Cursor)> _cursors = new();
     private long _cursor;
+    private IReadOnlyList<MaintenanceWindow>? _windows;
     private bool _started;
     private LeaderLease? _lease;
     private long _lastTickTicks;
@@ -170,6 +171,15 @@ public sealed partial class AlertEngine
         }
 
         var names = await ReadFeedAsync(now, cancellationToken).ConfigureAwait(false);
+
+        // A window added, changed or removed changes the state of every script it names, and writes no script's row.
+        var windows = await _store.ListMaintenanceWindowsAsync(cancellationToken).ConfigureAwait(false);
+        if (_windows is not null && !windows.SequenceEqual(_windows))
+        {
+            names.UnionWith(_seen.Keys);
+        }
+
+        _windows = windows;
         while (_due.TryPeek(out var name, out var at) && at <= now)
         {
             _due.Dequeue();
@@ -343,6 +353,11 @@ public sealed partial class AlertEngine
                 next = recheck;
             }
 
+            if (health.WindowChangeAt is { } window && window < next)
+            {
+                next = window;
+            }
+
             if (decision.NextDue is { } due && due < next)
             {
                 next = due;
@@ -366,7 +381,7 @@ public sealed partial class AlertEngine
         foreach (var notice in decision.Notices)
         {
             var id = Guid.CreateVersion7(now);
-            var alert = AlertEventBuilder.Build(id, notice.Kind, health, decision.Flip?.From ?? memory.State, memory.DownSince, lastRun, _options.Flapping.Window, now);
+            var alert = AlertEventBuilder.Build(id, notice.Kind, health, decision.Flip?.From ?? memory.State, memory.DownSince, lastRun, now);
             notifications.Add(new Notification(id, notice.Channel.Name, health.ScriptName, notice.Kind, now, AlertEventBuilder.Serialize(alert)) { NextAttemptAt = now });
         }
 
@@ -396,6 +411,7 @@ public sealed partial class AlertEngine
         _dueAt.Clear();
         _cursors.Clear();
         _cursor = 0;
+        _windows = null;
     }
 
     private static DateTimeOffset? Read(ref long ticks)
