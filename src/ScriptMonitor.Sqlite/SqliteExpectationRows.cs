@@ -12,6 +12,8 @@ namespace ScriptMonitor.Sqlite;
 /// </summary>
 internal sealed class SqliteExpectationRows(SqliteSession session) : IExpectationRows
 {
+    private readonly SqliteChangeFeed _feed = new(session);
+
     internal const string Columns =
         "script_name, period_us, cron, time_zone, grace_us, min_runtime_us, max_runtime_us, host_mode, hosts, min_hosts, failures_tolerated, paused, paused_until, tags, abandon_after_us, skips_before_alert";
 
@@ -54,6 +56,7 @@ internal sealed class SqliteExpectationRows(SqliteSession session) : IExpectatio
             command.Parameters.AddWithValue("$skips", expectation.SkipsBeforeAlert);
             command.Parameters.AddWithValue("$updated", Timestamps.ToUnixMicroseconds(updatedAt));
             command.ExecuteNonQuery();
+            _feed.Bump(expectation.ScriptName, transaction);
             return true;
         }));
 
@@ -76,11 +79,17 @@ internal sealed class SqliteExpectationRows(SqliteSession session) : IExpectatio
         }));
 
     public Task<bool> RemoveAsync(string scriptName, CancellationToken cancellationToken) =>
-        Task.FromResult(session.Use(_ =>
+        Task.FromResult(session.InTransaction(write: true, transaction =>
         {
-            using var command = session.Command("DELETE FROM expectations WHERE script_name = $name");
+            using var command = session.Command("DELETE FROM expectations WHERE script_name = $name", transaction);
             command.Parameters.AddWithValue("$name", scriptName);
-            return command.ExecuteNonQuery() > 0;
+            if (command.ExecuteNonQuery() == 0)
+            {
+                return false;
+            }
+
+            _feed.Bump(scriptName, transaction);
+            return true;
         }));
 
     /// <summary>Reads expectations into <paramref name="into"/>, a row that cannot be read as the problem of its script.</summary>

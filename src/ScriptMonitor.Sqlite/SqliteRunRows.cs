@@ -7,13 +7,17 @@ using static ScriptMonitor.Sqlite.SqliteRows;
 
 namespace ScriptMonitor.Sqlite;
 
-/// <summary>The SQL of runs and skip events in the SQLite file; a write is one immediate transaction.</summary>
+/// <summary>
+/// The SQL of runs and skip events in the SQLite file; a write is one immediate transaction, which also moves the
+/// script up the change feed (<see cref="SqliteChangeFeed"/>).
+/// </summary>
 internal sealed class SqliteRunRows : IRunRows
 {
     /// <summary>Rows deleted per prune transaction: small enough that a waiting writer never notices.</summary>
     private const int PruneBatchSize = 2_000;
 
     private readonly SqliteSession _session;
+    private readonly SqliteChangeFeed _feed;
     private readonly SqliteCommand _addScript;
     private readonly SqliteCommand _insertRun;
     private readonly SqliteCommand _insertNewRun;
@@ -24,6 +28,7 @@ internal sealed class SqliteRunRows : IRunRows
     internal SqliteRunRows(SqliteSession session)
     {
         _session = session;
+        _feed = new SqliteChangeFeed(session);
         _addScript = session.Prepare("INSERT OR IGNORE INTO scripts (name) VALUES ($name)", "$name");
         const string InsertRunSql = $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output, $boot_id, $pid, $pid_started, $pid_ns, $received, $skew, $delivery)";
         string[] runParameters = ["$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output", "$boot_id", "$pid", "$pid_started", "$pid_ns", "$received", "$skew", "$delivery"];
@@ -66,6 +71,7 @@ internal sealed class SqliteRunRows : IRunRows
         {
             var done = RunLifecycle.Complete(runId, RunById(runId, transaction), completion);
             UpdateCompletion(done, transaction);
+            _feed.Bump(done.ScriptName, transaction);
             return done;
         }));
 
@@ -75,13 +81,20 @@ internal sealed class SqliteRunRows : IRunRows
             // One immediate transaction holds the file's write lock: no other writer can slip in between a read and
             // its write, and a run earlier in the batch is read back like any stored one.
             var results = new RunImportResult[runs.Count];
+
+            // A batch holds many runs of few scripts: each script is added and moved up the feed once per batch.
+            var changed = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < runs.Count; i++)
             {
                 // Most runs are new: inserted in one statement, and only an id already taken is read and judged.
                 var run = runs[i];
                 if (Execute(_insertNewRun, run, transaction) > 0)
                 {
-                    AddScript(run.ScriptName, transaction);
+                    if (changed.Add(run.ScriptName))
+                    {
+                        AddScript(run.ScriptName, transaction);
+                    }
+
                     results[i] = new RunImportResult(run.RunId, RunImportStatus.Stored);
                     continue;
                 }
@@ -90,7 +103,13 @@ internal sealed class SqliteRunRows : IRunRows
                 if (results[i].Status == RunImportStatus.Stored)
                 {
                     UpdateCompletion(run, transaction);
+                    changed.Add(run.ScriptName);
                 }
+            }
+
+            foreach (var scriptName in changed)
+            {
+                _feed.Bump(scriptName, transaction);
             }
 
             return results;
@@ -105,6 +124,7 @@ internal sealed class SqliteRunRows : IRunRows
             }
 
             UpdateCompletion(abandoned, transaction);
+            _feed.Bump(abandoned.ScriptName, transaction);
             return true;
         }));
 
@@ -175,7 +195,13 @@ internal sealed class SqliteRunRows : IRunRows
             command.Parameters.AddWithValue("$host", skip.Hostname);
             command.Parameters.AddWithValue("$at", Timestamps.ToUnixMicroseconds(skip.SkippedAt));
             command.Parameters.AddWithValue("$holder", skip.Holder);
-            return command.ExecuteNonQuery() > 0;
+            if (command.ExecuteNonQuery() == 0)
+            {
+                return false;
+            }
+
+            _feed.Bump(skip.ScriptName, transaction);
+            return true;
         }));
 
     public Task<IReadOnlyList<ScriptSkip>> ListSkipsAsync(string scriptName, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
@@ -381,6 +407,7 @@ internal sealed class SqliteRunRows : IRunRows
     {
         AddScript(run.ScriptName, transaction);
         Execute(_insertRun, run, transaction);
+        _feed.Bump(run.ScriptName, transaction);
     }
 
     /// <summary>Runs one of the prepared inserts of a whole run; how many rows it inserted.</summary>

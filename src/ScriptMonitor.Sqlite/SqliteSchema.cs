@@ -171,6 +171,115 @@ internal static class SqliteSchema
         {
             KeepsOlderWriters = true,
         },
+        new(
+            "the alert loop: change feed, flips, outbox, channels, maintenance windows, leader lease",
+            """
+            -- The change feed: every write of a script's runs, skips or expectation (and of a maintenance window for it)
+            -- gives the script the next number, max + 1 under the write lock, so numbers grow in commit order. Its own
+            -- table rather than a column of scripts: a script with only an expectation has no row in scripts, and must
+            -- not get one (it would be listed, and stay listed after the expectation goes). Existing scripts are
+            -- numbered once, so that a reader starting at 0 sees every one.
+            CREATE TABLE script_changes (
+                script_name TEXT    NOT NULL PRIMARY KEY,
+                change_seq  INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX script_changes_by_seq ON script_changes (change_seq);
+            INSERT INTO script_changes (script_name, change_seq)
+                SELECT name, ROW_NUMBER() OVER (ORDER BY name)
+                FROM (SELECT name FROM scripts UNION SELECT script_name FROM expectations);
+
+            -- Every change of a script's evaluated state; states by name, facts as JSON, instants in microseconds.
+            CREATE TABLE flips (
+                id             INTEGER PRIMARY KEY AUTOINCREMENT,
+                script_name    TEXT    NOT NULL,
+                at             INTEGER NOT NULL,
+                from_state     TEXT,
+                to_state       TEXT    NOT NULL,
+                reason_state   TEXT    NOT NULL,
+                reason_host    TEXT,
+                reason_message TEXT    NOT NULL,
+                facts          TEXT    NOT NULL,
+                quiet          INTEGER NOT NULL CHECK (quiet IN (0, 1))
+            );
+            CREATE INDEX flips_by_script ON flips (script_name, at, id);
+            CREATE INDEX flips_by_time ON flips (at, id);
+
+            -- The outbox: one row per notification per channel, written with its flip, delivered at least once.
+            CREATE TABLE notifications (
+                event_id        BLOB    NOT NULL PRIMARY KEY,
+                channel         TEXT    NOT NULL,
+                script_name     TEXT    NOT NULL,
+                kind            TEXT    NOT NULL,
+                created_at      INTEGER NOT NULL,
+                payload         TEXT    NOT NULL,
+                flip_id         INTEGER,
+                status          TEXT    NOT NULL CHECK (status IN ('Pending', 'Delivered', 'Failed')),
+                attempts        INTEGER NOT NULL,
+                next_attempt_at INTEGER,
+                last_error      TEXT,
+                delivered_at    INTEGER
+            );
+            -- What the dispatcher claims: few rows, so a small partial index.
+            CREATE INDEX notifications_due ON notifications (next_attempt_at, created_at) WHERE status = 'Pending';
+            CREATE INDEX notifications_by_time ON notifications (created_at);
+            CREATE INDEX notifications_by_script ON notifications (script_name, created_at);
+            CREATE INDEX notifications_by_channel ON notifications (channel, created_at);
+            -- The outbox's depth for the monitor's metrics, without a scan of every notification ever sent.
+            CREATE INDEX notifications_failed ON notifications (created_at) WHERE status = 'Failed';
+
+            -- Every attempt to deliver a notification, kept.
+            CREATE TABLE delivery_attempts (
+                id        INTEGER PRIMARY KEY,
+                event_id  BLOB    NOT NULL,
+                at        INTEGER NOT NULL,
+                delivered INTEGER NOT NULL CHECK (delivered IN (0, 1)),
+                error     TEXT,
+                retry_at  INTEGER,
+                gone      INTEGER NOT NULL CHECK (gone IN (0, 1))
+            );
+            CREATE INDEX delivery_attempts_by_event ON delivery_attempts (event_id, id);
+
+            -- Where notifications go: settings, secrets and the routing lists as JSON.
+            CREATE TABLE channels (
+                name            TEXT    NOT NULL PRIMARY KEY,
+                kind            TEXT    NOT NULL,
+                settings        TEXT    NOT NULL,
+                secrets         TEXT    NOT NULL,
+                tags            TEXT    NOT NULL,
+                scripts         TEXT    NOT NULL,
+                repeat_every_us INTEGER,
+                created_at      INTEGER NOT NULL,
+                broken_since    INTEGER,
+                broken_reason   TEXT
+            ) WITHOUT ROWID;
+
+            -- When a script, or every script with a tag, is not expected to behave.
+            CREATE TABLE maintenance_windows (
+                name        TEXT    NOT NULL PRIMARY KEY,
+                script_name TEXT,
+                tag         TEXT,
+                cron        TEXT,
+                starts_at   INTEGER,
+                every_us    INTEGER,
+                duration_us INTEGER,
+                time_zone   TEXT    NOT NULL,
+                created_at  INTEGER NOT NULL,
+                CHECK ((script_name IS NULL) <> (tag IS NULL))
+            ) WITHOUT ROWID;
+
+            -- Who evaluates and delivers: one row; the token grows each time the lease is granted anew.
+            CREATE TABLE leader_lease (
+                id         INTEGER PRIMARY KEY CHECK (id = 1),
+                holder     TEXT    NOT NULL,
+                token      INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            );
+            """)
+        {
+            // Only adds: a build of version 8 still writes runs, but they reach the loop by its due-time rechecks
+            // rather than the feed until the host is upgraded.
+            KeepsOlderWriters = true,
+        },
     ];
 
     /// <summary>

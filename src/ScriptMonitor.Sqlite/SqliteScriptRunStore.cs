@@ -18,7 +18,7 @@ public sealed class SqliteScriptRunStore : ScriptRunStoreBase
     private readonly SqliteSession _session;
 
     private SqliteScriptRunStore(SqliteSession session, SqliteExpectationRows expectations, TimeProvider timeProvider)
-        : base(new SqliteRunRows(session), expectations, new SqliteReadModel(session, expectations), new SqliteKeyRows(session), new SqliteAlertRows(session), timeProvider)
+        : base(new SqliteRunRows(session), expectations, new SqliteReadModel(session, expectations), new SqliteKeyRows(session), new SqliteAlertRows(session, timeProvider), timeProvider)
     {
         _session = session;
     }

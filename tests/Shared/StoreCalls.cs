@@ -1,6 +1,7 @@
 // Compiled into the storage tests and into the RunWriter fixture, which makes the same calls as another user.
 using System.Globalization;
 using ScriptMonitor.Access;
+using ScriptMonitor.Alerts;
 using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 
@@ -48,7 +49,16 @@ public static class StoreCalls
     /// <summary>The hash of a key <see cref="SeedAsync"/> adds, for the lookup.</summary>
     private static readonly byte[] SeededKeyHash = [.. Enumerable.Range(1, KeyValidation.SecretHashLength).Select(i => (byte)i)];
 
-    /// <summary>Records what the calls need: two runs in progress, old runs to prune, an old skip, an expectation, a key to revoke.</summary>
+    /// <summary>The instance that holds the alert lease <see cref="SeedAsync"/> takes.</summary>
+    private const string Holder = "contract-calls-instance";
+
+    /// <summary>A notification <see cref="SeedAsync"/> puts in the outbox, for the delivery.</summary>
+    private static readonly Guid SeededEvent = Guid.Parse("0c0a3b7e-3d44-4d6f-9f55-1f6b8e0d2a03");
+
+    /// <summary>
+    /// Records what the calls need: two runs in progress, old runs to prune, an old skip, an expectation, a key to
+    /// revoke, the alert lease, a notification to deliver, a channel and a maintenance window to remove.
+    /// </summary>
     public static async Task SeedAsync(IScriptRunStore store, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -63,6 +73,10 @@ public static class StoreCalls
         await store.RecordSkipAsync(new ScriptSkip(Guid.NewGuid(), Script, Host, now.AddDays(-9), "pid 1"));
         await store.SetExpectationAsync(new ScriptExpectation(Script) { Schedule = Schedule.Every(TimeSpan.FromHours(1)) });
         await store.AddKeyAsync(new ApiKey("seededaa", "seeded", KeyScope.Read, [], now.AddDays(-1), AuditEntry.CommandLine), SeededKeyHash);
+        var lease = await store.TryTakeLeaseAsync(Holder, TimeSpan.FromHours(1)) ?? throw new InvalidOperationException("The seeded store's lease is held.");
+        await store.EnqueueNotificationsAsync([new Notification(SeededEvent, "seeded-channel", Script, NotificationKind.Down, now.AddMinutes(-10), "{}")], lease);
+        await store.SaveChannelAsync(Channel("seeded-channel"));
+        await store.SaveMaintenanceWindowAsync(new MaintenanceWindow("seeded-window") { ScriptName = Script, StartsAt = now.AddDays(1), Duration = TimeSpan.FromHours(1) });
     }
 
     /// <summary>The calls, at <paramref name="now"/>.</summary>
@@ -101,7 +115,39 @@ public static class StoreCalls
         new("RevokeKeyAsync", true, s => RevokeAsync(s, "seeded", now)),
         new("RecordAuditAsync", true, s => s.RecordAuditAsync(new AuditEntry(now.AddMinutes(-1), "seeded", "script.pause", Script))),
         new("ListAuditAsync", false, s => s.ListAuditAsync()),
+        new("SaveMaintenanceWindowAsync", true, s => s.SaveMaintenanceWindowAsync(new MaintenanceWindow("called-window") { Tag = "db", Cron = "0 3 * * 0", Duration = TimeSpan.FromHours(1) })),
+        new("ListMaintenanceWindowsAsync", false, s => s.ListMaintenanceWindowsAsync()),
+        new("RemoveMaintenanceWindowAsync", true, s => s.RemoveMaintenanceWindowAsync("seeded-window")),
+        new("ReadChangesAsync", false, s => s.ReadChangesAsync(0, 100)),
+        new("GetLeaseAsync", false, s => s.GetLeaseAsync()),
+        new("TryTakeLeaseAsync", true, s => s.TryTakeLeaseAsync(Holder, TimeSpan.FromHours(1))),
+        new("RecordFlipAsync", true, async s => await s.RecordFlipAsync(
+            new StateFlip(0, Script, now, HealthState.Up, HealthState.Late, new HealthReason(HealthState.Late, null, "late")),
+            [new Notification(Guid.NewGuid(), "seeded-channel", Script, NotificationKind.Down, now, "{}")],
+            await LeaseAsync(s))),
+        new("ReadLatestFlipsAsync", false, s => s.ReadLatestFlipsAsync()),
+        new("ListFlipsAsync", false, s => s.ListFlipsAsync(Script)),
+        new("EnqueueNotificationsAsync", true, async s => await s.EnqueueNotificationsAsync([new Notification(Guid.NewGuid(), "seeded-channel", Script, NotificationKind.Repeat, now, "{}")], await LeaseAsync(s))),
+        new("ClaimDueNotificationsAsync", false, async s => await s.ClaimDueNotificationsAsync(await LeaseAsync(s), now, 10)),
+        new("RecordDeliveryAsync", true, async s => await s.RecordDeliveryAsync(new DeliveryOutcome(SeededEvent, now, Delivered: true, Error: null), await LeaseAsync(s))),
+        new("ListNotificationsAsync", false, s => s.ListNotificationsAsync(Script)),
+        new("ListDeliveryAttemptsAsync", false, s => s.ListDeliveryAttemptsAsync(SeededEvent)),
+        new("GetOutboxDepthAsync", false, s => s.GetOutboxDepthAsync()),
+        new("SaveChannelAsync", true, s => s.SaveChannelAsync(Channel("called-channel"))),
+        new("ListChannelsAsync", false, s => s.ListChannelsAsync()),
+        new("RemoveChannelAsync", true, s => s.RemoveChannelAsync("seeded-channel")),
+        new("ReleaseLeaseAsync", true, async s => await s.ReleaseLeaseAsync(await LeaseAsync(s))),
     ];
+
+    private static AlertChannel Channel(string name) => new(name, ChannelKind.Webhook)
+    {
+        Settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["url"] = "https://hooks.example.com/contract" },
+        Secrets = new Dictionary<string, string>(StringComparer.Ordinal) { ["header.Authorization"] = "Bearer contract" },
+    };
+
+    /// <summary>The lease <see cref="SeedAsync"/> took, read as the loop holding it would know it.</summary>
+    private static async Task<LeaderLease> LeaseAsync(IScriptRunStore store) =>
+        await store.GetLeaseAsync() ?? throw new InvalidOperationException("The seeded lease is gone.");
 
     /// <summary>A revocation that must find its key: false would be a store that lost it, not one that failed.</summary>
     private static async Task RevokeAsync(IScriptRunStore store, string name, DateTimeOffset now)
