@@ -9,12 +9,13 @@ namespace ScriptMonitor.Health;
 /// each script again at that instant (and when its data changes) sees every change without a pass over every script.
 /// </summary>
 /// <remarks>
-/// Early is harmless (an evaluation that finds nothing new) and late is a missed alert, so every candidate errs early,
-/// and each lies a little past its boundary, since the rules compare strictly.
+/// Early is harmless (an evaluation that finds nothing new) and late is a missed alert, so every candidate errs early.
+/// Some rules change at a boundary and some just after it (they compare strictly), so each boundary is a candidate
+/// twice: at it, and <see cref="PastBoundary"/> after it.
 /// </remarks>
 internal static class RecheckRules
 {
-    /// <summary>How far past a boundary the evaluation is asked for: the rules say "later than", not "at".</summary>
+    /// <summary>How far past a boundary the second look is: for the rules that say "later than", not "at".</summary>
     internal static readonly TimeSpan PastBoundary = TimeSpan.FromMilliseconds(1);
 
     /// <summary>The earliest instant after <paramref name="now"/> at which the evaluation could change; null for none.</summary>
@@ -59,12 +60,9 @@ internal static class RecheckRules
             case PeriodSchedule { Period: var period }:
                 foreach (var start in LastStarts(snapshot, rules, now))
                 {
-                    // Late after one period and its grace; missing after several periods.
+                    // Late after one period and its grace; missing once enough periods passed.
                     earliest.Add(start + period + rules.Grace);
-                    for (var missed = 1; missed <= HealthEvaluator.MissedForMissing; missed++)
-                    {
-                        earliest.Add(start + (period * missed));
-                    }
+                    earliest.Add(start + (period * HealthEvaluator.MissedForMissing));
                 }
 
                 // A run leaves the rate window one window after it started.
@@ -142,7 +140,12 @@ internal static class RecheckRules
                 return;
             }
 
-            at += PastBoundary;
+            Take(at);
+            Take(at + PastBoundary);
+        }
+
+        private void Take(DateTimeOffset at)
+        {
             if (at > now && (Value is null || at < Value))
             {
                 Value = at;

@@ -43,7 +43,7 @@ public sealed class RecheckTests
             Assert.Equal((because, first.State), (because, Evaluate(expectation, runs, at).State));
         }
 
-        Assert.Equal((because, first.State), (because, Evaluate(expectation, runs, until - TimeSpan.FromMilliseconds(2)).State));
+        Assert.Equal((because, first.State), (because, Evaluate(expectation, runs, until - TimeSpan.FromTicks(1)).State));
     }
 
     [Fact]
@@ -52,8 +52,13 @@ public sealed class RecheckTests
         var health = Evaluate(Hourly, [Ok(Now.AddMinutes(-30))], Now);
 
         Assert.Equal(HealthState.Up, health.State);
-        Assert.Equal(Now.AddMinutes(-30) + TimeSpan.FromHours(1) + TimeSpan.FromMinutes(10) + RecheckRules.PastBoundary, health.RecheckAt);
-        Assert.Equal(HealthState.Late, Evaluate(Hourly, [Ok(Now.AddMinutes(-30))], health.RecheckAt!.Value).State);
+        Assert.Equal(Now.AddMinutes(-30) + TimeSpan.FromHours(1) + TimeSpan.FromMinutes(10), health.RecheckAt);
+
+        // At the boundary itself the run is still on time ("later than"); the next look is just after it.
+        var atBoundary = Evaluate(Hourly, [Ok(Now.AddMinutes(-30))], health.RecheckAt!.Value);
+        Assert.Equal(HealthState.Up, atBoundary.State);
+        Assert.Equal(health.RecheckAt + RecheckRules.PastBoundary, atBoundary.RecheckAt);
+        Assert.Equal(HealthState.Late, Evaluate(Hourly, [Ok(Now.AddMinutes(-30))], atBoundary.RecheckAt!.Value).State);
     }
 
     [Fact]
@@ -63,8 +68,8 @@ public sealed class RecheckTests
         var health = Evaluate(Hourly, runs, Now);
 
         Assert.Equal(HealthState.Late, health.State);
-        Assert.Equal(Now.AddMinutes(10) + RecheckRules.PastBoundary, health.RecheckAt);
-        Assert.Equal(HealthState.Missing, Evaluate(Hourly, runs, health.RecheckAt!.Value).State);
+        Assert.Equal(Now.AddMinutes(10), health.RecheckAt);
+        Assert.Equal(HealthState.Missing, Evaluate(Hourly, runs, health.RecheckAt!.Value + RecheckRules.PastBoundary).State);
     }
 
     [Fact]
@@ -74,15 +79,15 @@ public sealed class RecheckTests
         var runs = new[] { Running(Now.AddMinutes(-5)), Ok(Now.AddMinutes(-50)) };
         var health = Evaluate(expectation, runs, Now);
 
-        Assert.Equal(Now.AddMinutes(25) + RecheckRules.PastBoundary, health.RecheckAt);
-        Assert.Equal(HealthState.RunningTooLong, Evaluate(expectation, runs, health.RecheckAt!.Value).State);
+        Assert.Equal(Now.AddMinutes(25), health.RecheckAt);
+        Assert.Equal(HealthState.RunningTooLong, Evaluate(expectation, runs, health.RecheckAt!.Value + RecheckRules.PastBoundary).State);
     }
 
     [Fact]
     public void A_pause_is_rechecked_when_it_ends_and_a_pause_without_end_never()
     {
         var until = Now.AddHours(1);
-        Assert.Equal(until + RecheckRules.PastBoundary, Evaluate(Hourly with { Paused = true, PausedUntil = until }, [Ok(Now.AddHours(-5))], Now).RecheckAt);
+        Assert.Equal(until, Evaluate(Hourly with { Paused = true, PausedUntil = until }, [Ok(Now.AddHours(-5))], Now).RecheckAt);
         Assert.Null(Evaluate(Hourly with { Paused = true }, [Ok(Now.AddHours(-5))], Now).RecheckAt);
     }
 
@@ -93,6 +98,6 @@ public sealed class RecheckTests
         var health = Evaluate(expectation, [Ok(Utc(2026, 3, 2, 1, 30))], Now);
 
         // 02:30 in Berlin (UTC+1 in March before the change) is 01:30 UTC; the next occurrence is tomorrow's, when the rate window moves.
-        Assert.Equal(Utc(2026, 3, 3, 1, 30) + RecheckRules.PastBoundary, health.RecheckAt);
+        Assert.Equal(Utc(2026, 3, 3, 1, 30), health.RecheckAt);
     }
 }

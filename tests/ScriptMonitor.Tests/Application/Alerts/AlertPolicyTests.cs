@@ -56,7 +56,8 @@ public sealed class AlertPolicyTests
     [MemberData(nameof(Sequences))]
     public void Tells_what_the_design_says(string because, HealthState[] states, NotificationKind?[] expected)
     {
-        Assert.Equal((because, expected.ToList()), (because, Tell([Ops], states)));
+        static string Line(string because, IEnumerable<NotificationKind?> kinds) => because + ": " + string.Join(", ", kinds.Select(k => k?.ToString() ?? "-"));
+        Assert.Equal(Line(because, expected), Line(because, Tell([Ops], states)));
     }
 
     [Fact]
