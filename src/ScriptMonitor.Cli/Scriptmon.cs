@@ -50,6 +50,7 @@ internal static class Scriptmon
             PruneCommand.Create(context),
             DbCommand.Create(context),
             KeyCommand.Create(context),
+            ChannelCommand.Create(context),
             CrontabCommand.Create(context),
         };
 
@@ -131,6 +132,7 @@ internal static class Scriptmon
         "prune" => PruneCommand.Fields,
         "import" when command.Parents.OfType<Command>().Any(parent => parent.Name == CrontabCommand.Name) => CrontabCommand.Fields,
         "create" or "revoke" when command.Parents.OfType<Command>().Any(parent => parent.Name == KeyCommand.Name) => KeyCommand.Fields,
+        "add" or "remove" or "test" when command.Parents.OfType<Command>().Any(parent => parent.Name == ChannelCommand.Name) => ChannelCommand.Fields,
         CheckCommand.Name => CheckCommand.Fields,
         _ => NoFields,
     };

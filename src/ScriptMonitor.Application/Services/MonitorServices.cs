@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ScriptMonitor.Application.Access;
+using ScriptMonitor.Application.Alerts;
 using ScriptMonitor.Application.Checks;
 using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.Expectations;
@@ -58,6 +59,9 @@ public sealed class MonitorServices
 
     /// <summary>The expectations.</summary>
     public IExpectations Expectations => _server is null ? new StoreExpectations(Store, _timeProvider) : new RemoteExpectations(_server, _timeProvider);
+
+    /// <summary>The channels notifications go to: a store's directly, a server's through its API.</summary>
+    public IChannels Channels => _server is null ? new StoreChannels(Store, _timeProvider) : new RemoteChannels(_server);
 
     /// <summary>The API keys of the store, as its host's command line manages them.</summary>
     /// <exception cref="ConfigurationException">The location is a server.</exception>

@@ -30,6 +30,7 @@ internal static class NativeApi
         api.MapExpectationEndpoints();
         api.MapKeyEndpoints();
         api.MapAlertEndpoints();
+        api.MapChannelEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);

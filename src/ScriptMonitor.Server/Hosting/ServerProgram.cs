@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration.Memory;
 using ScriptMonitor.Application.Access;
+using ScriptMonitor.Application.Alerts;
 using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.Services;
 using ScriptMonitor.Application.Views;
@@ -106,6 +107,7 @@ internal static class ServerProgram
             ProgramName));
         builder.Services.AddSingleton(new KeyService(store.Runs, TimeProvider.System));
         builder.AddAlerts(store);
+        builder.Services.AddSingleton(new ChannelService(store.Runs, TimeProvider.System));
         builder.Services.AddSingleton<ICallerKeys, StoreCallerKeys>();
         builder.Services.AddSingleton(Options.Create(builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions()));
         builder.Services.AddSingleton<IngestQueue>();
@@ -122,6 +124,7 @@ internal static class ServerProgram
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ViewJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(1, ServerJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(2, ChannelJsonContext.Default);
         });
 
         var app = builder.Build();
