@@ -31,6 +31,7 @@ public sealed partial class AlertEngine
     private readonly Dictionary<string, DateTimeOffset> _dueAt = new(StringComparer.Ordinal);
     private readonly Queue<(DateTimeOffset At, long Cursor)> _cursors = new();
     private long _cursor;
+    private long _leaseRenewedAt;
     private IReadOnlyList<MaintenanceWindow>? _windows;
     private bool _started;
     private LeaderLease? _lease;
@@ -128,13 +129,38 @@ public sealed partial class AlertEngine
         }
     }
 
+    /// <summary>Three ticks, and at least the second the store allows: renewed every tick, it lapses only when ticks stop.</summary>
+    private TimeSpan LeaseDuration => TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, _options.Tick.Ticks * 3));
+
+    /// <summary>
+    /// Renews the lease within a long tick (a start that evaluates every script, a burst of changes), before a third
+    /// of it is gone, so that the leader does not lose it by working.
+    /// </summary>
+    private async Task<LeaderLease> KeepLeaseAsync(LeaderLease lease, CancellationToken cancellationToken)
+    {
+        if (_time.GetTimestamp() - _leaseRenewedAt < LeaseDuration.Ticks / 3 * System.Diagnostics.Stopwatch.Frequency / TimeSpan.TicksPerSecond)
+        {
+            return lease;
+        }
+
+        var renewed = await _store.TryTakeLeaseAsync(InstanceId, LeaseDuration, cancellationToken).ConfigureAwait(false);
+        if (renewed is null || renewed.Token != lease.Token)
+        {
+            throw new LeaseLostException();
+        }
+
+        _leaseRenewedAt = _time.GetTimestamp();
+        Volatile.Write(ref _lease, renewed);
+        return renewed;
+    }
+
     private async Task<bool> TickCoreAsync(CancellationToken cancellationToken)
     {
-        var duration = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, _options.Tick.Ticks * 3));
         LeaderLease? lease;
+        var asked = _time.GetTimestamp();
         try
         {
-            lease = await _store.TryTakeLeaseAsync(InstanceId, duration, cancellationToken).ConfigureAwait(false);
+            lease = await _store.TryTakeLeaseAsync(InstanceId, LeaseDuration, cancellationToken).ConfigureAwait(false);
         }
         catch (StoreUnavailableException e)
         {
@@ -163,6 +189,7 @@ public sealed partial class AlertEngine
         }
 
         Volatile.Write(ref _lease, lease);
+        _leaseRenewedAt = asked;
         var now = _time.GetUtcNow();
         if (!_started)
         {
@@ -192,6 +219,7 @@ public sealed partial class AlertEngine
 
         if (names.Count > 0)
         {
+            LogEvaluating(_logger, names.Count, _cursor);
             await EvaluateAsync(names, lease, now, cancellationToken).ConfigureAwait(false);
         }
 
@@ -296,6 +324,7 @@ public sealed partial class AlertEngine
         foreach (var batch in names.Chunk(EvaluationBatch))
         {
             IReadOnlyList<ScriptHealth> evaluated;
+            lease = await KeepLeaseAsync(lease, cancellationToken).ConfigureAwait(false);
             try
             {
                 evaluated = await _monitor.EvaluateAsync(batch, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -315,6 +344,7 @@ public sealed partial class AlertEngine
             foreach (var health in evaluated)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                lease = await KeepLeaseAsync(lease, cancellationToken).ConfigureAwait(false);
                 await DecideAsync(health, channels, lease, now, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -419,6 +449,9 @@ public sealed partial class AlertEngine
         var value = Volatile.Read(ref ticks);
         return value == 0 ? null : new DateTimeOffset(value, TimeSpan.Zero);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Alerts: evaluating {Count} scripts (feed cursor {Cursor})")]
+    private static partial void LogEvaluating(ILogger logger, int count, long cursor);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: {Instance} leads the evaluation now (lease token {Token})")]
     private static partial void LogLeading(ILogger logger, string instance, long token);
