@@ -52,6 +52,7 @@ internal static class Scriptmon
             KeyCommand.Create(context),
             ChannelCommand.Create(context),
             CrontabCommand.Create(context),
+            MaintenanceCommand.Create(context),
         };
 
         // Every command keeps its files off closed descriptors 0, 1 and 2; exec's job gets them closed again.
@@ -133,6 +134,7 @@ internal static class Scriptmon
         "import" when command.Parents.OfType<Command>().Any(parent => parent.Name == CrontabCommand.Name) => CrontabCommand.Fields,
         "create" or "revoke" when command.Parents.OfType<Command>().Any(parent => parent.Name == KeyCommand.Name) => KeyCommand.Fields,
         "add" or "remove" or "test" when command.Parents.OfType<Command>().Any(parent => parent.Name == ChannelCommand.Name) => ChannelCommand.Fields,
+        "add" or "remove" when command.Parents.OfType<Command>().Any(parent => parent.Name == MaintenanceCommand.Name) => MaintenanceCommand.Fields,
         CheckCommand.Name => CheckCommand.Fields,
         _ => NoFields,
     };

@@ -19,6 +19,7 @@ internal sealed class PostgreSqlExpectationRows(PostgreSqlSession session) : IEx
         // One statement: a new script is inserted, a changed one updated; equal values match no row and change nothing,
         // not even updated_at.
         var sql = $"""
+            WITH written AS (
             INSERT INTO {_schema}.expectations AS stored ({Columns}, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
             ON CONFLICT (script_name) DO UPDATE
@@ -35,6 +36,9 @@ internal sealed class PostgreSqlExpectationRows(PostgreSqlSession session) : IEx
                       (EXCLUDED.period, EXCLUDED.cron, EXCLUDED.time_zone, EXCLUDED.grace, EXCLUDED.min_runtime, EXCLUDED.max_runtime,
                        EXCLUDED.host_mode, EXCLUDED.hosts, EXCLUDED.min_hosts, EXCLUDED.failures_tolerated, EXCLUDED.paused,
                        EXCLUDED.paused_until, EXCLUDED.tags, EXCLUDED.abandon_after, EXCLUDED.skips_before_alert)
+            RETURNING stored.script_name),
+            {PostgreSqlChangeFeed.Cte(_schema, "written")}
+            SELECT count(*) FROM written
             """;
         var (period, cron, zone) = expectation.Schedule switch
         {
@@ -65,7 +69,7 @@ internal sealed class PostgreSqlExpectationRows(PostgreSqlSession session) : IEx
         return session.WithConnectionAsync("set an expectation", async connection =>
         {
             await using var command = Command(connection, sql, parameters);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
         }, cancellationToken);
     }
 
@@ -89,8 +93,11 @@ internal sealed class PostgreSqlExpectationRows(PostgreSqlSession session) : IEx
     public Task<bool> RemoveAsync(string scriptName, CancellationToken cancellationToken) =>
         session.WithConnectionAsync("remove an expectation", async connection =>
         {
-            await using var command = Command(connection, $"DELETE FROM {_schema}.expectations WHERE script_name = $1", Text(scriptName));
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+            await using var command = Command(
+                connection,
+                $"WITH gone AS (DELETE FROM {_schema}.expectations WHERE script_name = $1 RETURNING script_name), {PostgreSqlChangeFeed.Cte(_schema, "gone")} SELECT count(*) FROM gone",
+                Text(scriptName));
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
         }, cancellationToken);
 
     /// <summary>Reads expectations into <paramref name="into"/>, a row that cannot be read as the problem of its script.</summary>

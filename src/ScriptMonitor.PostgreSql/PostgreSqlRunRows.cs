@@ -50,15 +50,19 @@ internal sealed class PostgreSqlRunRows : IRunRows
                 SELECT {RunValues} WHERE {ServerClockCheck}
                 ON CONFLICT (run_id) DO NOTHING
                 RETURNING script_name),
-            script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM run ON CONFLICT DO NOTHING)
+            script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM run ON CONFLICT DO NOTHING),
+            {PostgreSqlChangeFeed.Cte(_schema, "run")}
             SELECT (SELECT count(*) FROM run), now()
             """;
 
         // One statement completes a run that may still be completed; only when it matches nothing is the run read to say why.
         _completeRunSql = $"""
-            UPDATE {_schema}.runs SET completed_at = $2, outcome = $3, exit_code = $4, output = $5
-            WHERE run_id = $1 AND outcome IN ({SqlList(RunLifecycle.Completable)}) AND started_at <= $2 AND $2 <= now() + $6
-            RETURNING {RunColumns}
+            WITH done AS (
+                UPDATE {_schema}.runs SET completed_at = $2, outcome = $3, exit_code = $4, output = $5
+                WHERE run_id = $1 AND outcome IN ({SqlList(RunLifecycle.Completable)}) AND started_at <= $2 AND $2 <= now() + $6
+                RETURNING {RunColumns}),
+            {PostgreSqlChangeFeed.Cte(_schema, "done")}
+            SELECT {RunColumns} FROM done
             """;
         // A batch: the stored runs of its ids, locked in id order (so that writers of overlapping batches queue
         // rather than deadlock), with the server's time; then its new runs in one statement, in id order too.
@@ -159,12 +163,18 @@ internal sealed class PostgreSqlRunRows : IRunRows
 
             await using var update = Command(
                 connection,
-                $"UPDATE {_schema}.runs SET completed_at = $2, outcome = $3, output = $4 WHERE run_id = $1 AND outcome = {(int)RunLifecycle.Abandonable}",
+                $"""
+                WITH done AS (
+                    UPDATE {_schema}.runs SET completed_at = $2, outcome = $3, output = $4 WHERE run_id = $1 AND outcome = {(int)RunLifecycle.Abandonable}
+                    RETURNING script_name),
+                {PostgreSqlChangeFeed.Cte(_schema, "done")}
+                SELECT count(*) FROM done
+                """,
                 Uuid(runId),
                 TimestampTz(abandoned.CompletedAt),
                 Outcome(abandoned.Outcome),
                 Text(abandoned.Output));
-            return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+            return (long)(await update.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
         }, cancellationToken);
 
     public ScriptRun? LastRun(string scriptName, RunOutcome outcome) =>
@@ -219,7 +229,8 @@ internal sealed class PostgreSqlRunRows : IRunRows
                 INSERT INTO {_schema}.skips ({SkipColumns}) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING script_name),
-            script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM skip ON CONFLICT DO NOTHING)
+            script AS (INSERT INTO {_schema}.scripts (name) SELECT script_name FROM skip ON CONFLICT DO NOTHING),
+            {PostgreSqlChangeFeed.Cte(_schema, "skip")}
             SELECT count(*) FROM skip
             """;
         return _session.WithConnectionAsync("record a skipped run", async connection =>
@@ -509,6 +520,16 @@ internal sealed class PostgreSqlRunRows : IRunRows
             }
 
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Each script of the batch moves up the feed once, however many of its runs the batch holds.
+        if (inserts.Count + updates.Count > 0)
+        {
+            await using var feed = Command(
+                connection,
+                PostgreSqlChangeFeed.OfNames(_schema),
+                TextArray(inserts.Values.Concat(updates.Values).Select(r => r.ScriptName).Distinct(StringComparer.Ordinal)));
+            await feed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return results;

@@ -165,6 +165,117 @@ internal static class PostgreSqlSchema
         {
             KeepsOlderWriters = true,
         },
+        new(
+            "the alert loop: change feed, flips, outbox, channels, maintenance windows, leader lease",
+            """
+            -- The change feed: every write of a script's runs, skips or expectation (and of a maintenance window for it)
+            -- gives the script the next number of a sequence, taken after the script's row is locked, so that of two
+            -- writers of one script the one that commits last has the higher number. Writers of different scripts
+            -- commit out of number order: a reader re-reads a short window behind its cursor. A table of its own
+            -- rather than a column of scripts: a script with only an expectation has no row in scripts and must not
+            -- get one. Existing scripts are numbered once, so that a reader starting at 0 sees every one.
+            CREATE SEQUENCE {schema}.change_seq AS bigint;
+            CREATE TABLE {schema}.script_changes (
+                script_name text COLLATE "C" NOT NULL PRIMARY KEY,
+                change_seq  bigint NOT NULL
+            );
+            CREATE INDEX script_changes_by_seq ON {schema}.script_changes (change_seq);
+            INSERT INTO {schema}.script_changes (script_name, change_seq)
+                SELECT name, nextval('{schema}.change_seq')
+                FROM (SELECT name FROM {schema}.scripts UNION SELECT script_name FROM {schema}.expectations ORDER BY 1) AS known;
+
+            -- Every change of a script's evaluated state; states by name, the reason's facts as JSON.
+            CREATE TABLE {schema}.flips (
+                id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                script_name    text COLLATE "C" NOT NULL,
+                at             timestamptz NOT NULL,
+                from_state     text,
+                to_state       text        NOT NULL,
+                reason_state   text        NOT NULL,
+                reason_host    text,
+                reason_message text        NOT NULL,
+                facts          jsonb       NOT NULL,
+                quiet          boolean     NOT NULL
+            );
+            CREATE INDEX flips_by_script ON {schema}.flips (script_name, at, id);
+            CREATE INDEX flips_by_time ON {schema}.flips (at, id);
+
+            -- The outbox: one row per notification per channel, written with its flip, delivered at least once.
+            CREATE TABLE {schema}.notifications (
+                event_id        uuid        NOT NULL PRIMARY KEY,
+                channel         text COLLATE "C" NOT NULL,
+                script_name     text COLLATE "C" NOT NULL,
+                kind            text        NOT NULL,
+                created_at      timestamptz NOT NULL,
+                payload         text        NOT NULL,
+                flip_id         bigint,
+                status          text        NOT NULL CHECK (status IN ('Pending', 'Delivered', 'Failed')),
+                attempts        integer     NOT NULL,
+                next_attempt_at timestamptz,
+                last_error      text,
+                delivered_at    timestamptz
+            );
+            -- What the dispatcher claims, and the outbox's depth: few rows, so small partial indexes.
+            CREATE INDEX notifications_due ON {schema}.notifications (next_attempt_at, created_at) WHERE status = 'Pending';
+            CREATE INDEX notifications_failed ON {schema}.notifications (created_at) WHERE status = 'Failed';
+            CREATE INDEX notifications_by_time ON {schema}.notifications (created_at);
+            CREATE INDEX notifications_by_script ON {schema}.notifications (script_name, created_at);
+            CREATE INDEX notifications_by_channel ON {schema}.notifications (channel, created_at);
+
+            -- Every attempt to deliver a notification, kept.
+            CREATE TABLE {schema}.delivery_attempts (
+                id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                event_id  uuid        NOT NULL,
+                at        timestamptz NOT NULL,
+                delivered boolean     NOT NULL,
+                error     text,
+                retry_at  timestamptz,
+                gone      boolean     NOT NULL
+            );
+            CREATE INDEX delivery_attempts_by_event ON {schema}.delivery_attempts (event_id, id);
+
+            -- Where notifications go: settings, secrets and the routing lists as JSON.
+            CREATE TABLE {schema}.channels (
+                name          text COLLATE "C" NOT NULL PRIMARY KEY,
+                kind          text        NOT NULL,
+                settings      jsonb       NOT NULL,
+                secrets       jsonb       NOT NULL,
+                tags          jsonb       NOT NULL,
+                scripts       jsonb       NOT NULL,
+                repeat_every  interval,
+                created_at    timestamptz NOT NULL,
+                broken_since  timestamptz,
+                broken_reason text
+            );
+
+            -- When a script, or every script with a tag, is not expected to behave.
+            CREATE TABLE {schema}.maintenance_windows (
+                name        text COLLATE "C" NOT NULL PRIMARY KEY,
+                script_name text COLLATE "C",
+                tag         text COLLATE "C",
+                cron        text,
+                starts_at   timestamptz,
+                every       interval,
+                duration    interval,
+                time_zone   text        NOT NULL,
+                created_at  timestamptz NOT NULL,
+                CHECK ((script_name IS NULL) <> (tag IS NULL))
+            );
+
+            -- Who evaluates and delivers: one row, judged by the database's clock so that instances whose clocks
+            -- disagree still agree on it; the token grows each time the lease is granted anew.
+            CREATE TABLE {schema}.leader_lease (
+                id         integer     NOT NULL PRIMARY KEY CHECK (id = 1),
+                holder     text        NOT NULL,
+                token      bigint      NOT NULL,
+                expires_at timestamptz NOT NULL
+            );
+            """)
+        {
+            // Only adds: a build of the version before still writes runs, but they reach the loop by its due-time
+            // rechecks rather than the feed until the host is upgraded.
+            KeepsOlderWriters = true,
+        },
     ];
 
     /// <summary>The first version whose rows record the oldest writer the store accepts.</summary>

@@ -5,6 +5,7 @@ using ScriptMonitor.Application.Checks;
 using ScriptMonitor.Application.Configuration;
 using ScriptMonitor.Application.Expectations;
 using ScriptMonitor.Application.History;
+using ScriptMonitor.Application.Maintenance;
 using ScriptMonitor.Application.Recording;
 using ScriptMonitor.Application.Remote;
 using ScriptMonitor.Application.Status;
@@ -62,6 +63,9 @@ public sealed class MonitorServices
 
     /// <summary>The channels notifications go to: a store's directly, a server's through its API.</summary>
     public IChannels Channels => _server is null ? new StoreChannels(Store, _timeProvider) : new RemoteChannels(_server);
+
+    /// <summary>The maintenance windows and pauses.</summary>
+    public IMaintenanceWindows Maintenance => _server is null ? new StoreMaintenanceWindows(Store, _timeProvider) : new RemoteMaintenanceWindows(_server, _timeProvider);
 
     /// <summary>The API keys of the store, as its host's command line manages them.</summary>
     /// <exception cref="ConfigurationException">The location is a server.</exception>

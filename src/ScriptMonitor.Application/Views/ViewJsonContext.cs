@@ -29,4 +29,7 @@ namespace ScriptMonitor.Application.Views;
 [JsonSerializable(typeof(Crontabs.CrontabImportView))]
 [JsonSerializable(typeof(FlipsView))]
 [JsonSerializable(typeof(NotificationsView))]
+[JsonSerializable(typeof(MaintenanceWindowView))]
+[JsonSerializable(typeof(MaintenanceListView))]
+[JsonSerializable(typeof(MaintenanceRemovedView))]
 public sealed partial class ViewJsonContext : JsonSerializerContext;

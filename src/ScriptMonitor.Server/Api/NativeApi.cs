@@ -28,6 +28,7 @@ internal static class NativeApi
         api.MapScriptEndpoints();
         api.MapCheckEndpoints();
         api.MapExpectationEndpoints();
+        api.MapMaintenanceEndpoints();
         api.MapKeyEndpoints();
         api.MapAlertEndpoints();
         api.MapChannelEndpoints();

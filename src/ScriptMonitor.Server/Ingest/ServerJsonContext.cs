@@ -19,6 +19,7 @@ namespace ScriptMonitor.Server.Ingest;
 [JsonSerializable(typeof(ScriptView))]
 [JsonSerializable(typeof(ExpectationPatchRequest))]
 [JsonSerializable(typeof(PauseRequest))]
+[JsonSerializable(typeof(MaintenanceWindowRequest))]
 [JsonSerializable(typeof(KeyCreateRequest))]
 [JsonSerializable(typeof(AuditListView))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -49,7 +49,7 @@ public sealed class ReadRouteTests(ApiServer api) : IClassFixture<ApiServer>
         var problem = await JsonAsync(response);
         var errors = problem.GetProperty("errors").EnumerateArray().ToList();
         Assert.Equal(["limit", "state"], errors.Select(e => e.GetProperty("path").GetString()).Order());
-        Assert.Contains("Up, Paused, Learning", errors.Single(e => e.GetProperty("path").GetString() == "state").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Up, Paused, Maintenance, Learning", errors.Single(e => e.GetProperty("path").GetString() == "state").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class MetricsEndpointTests
         var completed = (started.AddSeconds(42).UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerSecond;
         Assert.Contains($"scriptmon_script_last_success_timestamp_seconds{{script=\"backup\"}} {completed.ToString("R", CultureInfo.InvariantCulture)}\n", page, StringComparison.Ordinal);
         Assert.Contains("scriptmon_script_last_run_duration_seconds{script=\"we\\\"ird\\\\name\"} 3\n", page, StringComparison.Ordinal);
-        Assert.Equal(16, page.Split('\n').Count(line => line.StartsWith("scriptmon_script_state{script=\"backup\"", StringComparison.Ordinal)));
+        Assert.Equal(Enum.GetValues<ScriptMonitor.Health.HealthState>().Length, page.Split('\n').Count(line => line.StartsWith("scriptmon_script_state{script=\"backup\"", StringComparison.Ordinal)));
     }
 
     /// <summary>Prometheus' own linter, from Debian's prometheus package (test.sh installs it where it is missing).</summary>

@@ -303,6 +303,8 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
                 GRANT SELECT, INSERT ON scriptmon.skips TO {role};
                 GRANT DELETE ON scriptmon.runs, scriptmon.skips TO {role};
                 GRANT SELECT, INSERT, UPDATE, DELETE ON scriptmon.expectations TO {role};
+                GRANT SELECT, INSERT, UPDATE ON scriptmon.script_changes TO {role};
+                GRANT USAGE ON SEQUENCE scriptmon.change_seq TO {role};
                 """,
                 database);
             var asWriter = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = password }.ConnectionString;
