@@ -78,7 +78,7 @@ internal static class AddressGuard
         [10, ..] => "private (10.0.0.0/8)",
         [172, >= 16 and <= 31, ..] => "private (172.16.0.0/12)",
         [192, 168, ..] => "private (192.168.0.0/16)",
-        [169, 254, 169, 254] => "the cloud metadata service (169.254.169.254)",
+        [169, 254, 169, 254] => "the cloud metadata service (link-local)",
         [169, 254, ..] => "link-local (169.254.0.0/16)",
         [100, >= 64 and <= 127, ..] => "carrier-grade NAT (100.64.0.0/10)",
         [192, 0, 0, ..] => "reserved for protocol assignments (192.0.0.0/24)",

@@ -49,13 +49,13 @@ internal static class AlertHttp
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        var refused = new List<string>();
+        var refused = new List<(IPAddress Address, string Why)>();
         Exception? last = null;
         foreach (var address in addresses)
         {
             if (AddressGuard.Refusal(address) is { } why)
             {
-                refused.Add($"{address} is {why}");
+                refused.Add((address, why));
                 continue;
             }
 
@@ -82,8 +82,15 @@ internal static class AlertHttp
             throw last;
         }
 
-        throw new PrivateAddressException(
-            $"{host} is refused: {string.Join("; ", refused)}; a channel reaches such addresses only with its allow_private setting true.");
+        if (refused.Count == 0)
+        {
+            throw new SocketException((int)SocketError.HostNotFound);
+        }
+
+        var what = literal is not null
+            ? $"{literal} is {refused[0].Why}"
+            : $"{host} resolves to {string.Join(", ", refused.Select(r => $"{r.Address}, which is {r.Why}"))}";
+        throw new PrivateAddressException($"refused: {what}; a channel reaches such addresses only with its allow_private setting true.");
     }
 
     private static string Version()
