@@ -10,6 +10,7 @@ namespace ScriptMonitor.Sqlite;
 internal sealed class SqliteChangeFeed
 {
     private readonly SqliteCommand _bump;
+    private readonly SqliteCommand _bumpMany;
 
     internal SqliteChangeFeed(SqliteSession session)
     {
@@ -21,6 +22,30 @@ internal sealed class SqliteChangeFeed
             ON CONFLICT (script_name) DO UPDATE SET change_seq = excluded.change_seq
             """,
             "$name");
+        _bumpMany = session.Prepare(
+            """
+            INSERT INTO script_changes (script_name, change_seq)
+            SELECT value, (SELECT coalesce(max(change_seq), 0) FROM script_changes) + key + 1 FROM json_each($names) WHERE true
+            ON CONFLICT (script_name) DO UPDATE SET change_seq = excluded.change_seq
+            """,
+            "$names");
+    }
+
+    /// <summary>
+    /// Gives each of <paramref name="scriptNames"/> (distinct) the next numbers, in one statement: a batch of runs of
+    /// hundreds of scripts pays one statement for the feed, not one per script.
+    /// </summary>
+    internal void Bump(IReadOnlyCollection<string> scriptNames, SqliteTransaction transaction)
+    {
+        if (scriptNames.Count == 1)
+        {
+            Bump(scriptNames.First(), transaction);
+            return;
+        }
+
+        _bumpMany.Transaction = transaction;
+        _bumpMany.Parameters[0].Value = SqliteRows.JsonArray(scriptNames);
+        _bumpMany.ExecuteNonQuery();
     }
 
     /// <summary>Gives <paramref name="scriptName"/> the next number, in <paramref name="transaction"/>.</summary>

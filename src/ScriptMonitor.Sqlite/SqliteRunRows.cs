@@ -19,6 +19,7 @@ internal sealed class SqliteRunRows : IRunRows
     private readonly SqliteSession _session;
     private readonly SqliteChangeFeed _feed;
     private readonly SqliteCommand _addScript;
+    private readonly SqliteCommand _addScripts;
     private readonly SqliteCommand _insertRun;
     private readonly SqliteCommand _insertNewRun;
     private readonly SqliteCommand _lastRunWithOutcome;
@@ -30,6 +31,7 @@ internal sealed class SqliteRunRows : IRunRows
         _session = session;
         _feed = new SqliteChangeFeed(session);
         _addScript = session.Prepare("INSERT OR IGNORE INTO scripts (name) VALUES ($name)", "$name");
+        _addScripts = session.Prepare("INSERT OR IGNORE INTO scripts (name) SELECT value FROM json_each($names)", "$names");
         const string InsertRunSql = $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output, $boot_id, $pid, $pid_started, $pid_ns, $received, $skew, $delivery)";
         string[] runParameters = ["$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output", "$boot_id", "$pid", "$pid_started", "$pid_ns", "$received", "$skew", "$delivery"];
         _insertRun = session.Prepare(InsertRunSql, runParameters);
@@ -82,7 +84,9 @@ internal sealed class SqliteRunRows : IRunRows
             // its write, and a run earlier in the batch is read back like any stored one.
             var results = new RunImportResult[runs.Count];
 
-            // A batch holds many runs of few scripts: each script is added and moved up the feed once per batch.
+            // A batch holds many runs of few scripts: its scripts are added, and moved up the feed, once per batch
+            // and each in one statement, rather than once per run.
+            var added = new HashSet<string>(StringComparer.Ordinal);
             var changed = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < runs.Count; i++)
             {
@@ -90,11 +94,8 @@ internal sealed class SqliteRunRows : IRunRows
                 var run = runs[i];
                 if (Execute(_insertNewRun, run, transaction) > 0)
                 {
-                    if (changed.Add(run.ScriptName))
-                    {
-                        AddScript(run.ScriptName, transaction);
-                    }
-
+                    added.Add(run.ScriptName);
+                    changed.Add(run.ScriptName);
                     results[i] = new RunImportResult(run.RunId, RunImportStatus.Stored);
                     continue;
                 }
@@ -107,9 +108,16 @@ internal sealed class SqliteRunRows : IRunRows
                 }
             }
 
-            foreach (var scriptName in changed)
+            if (added.Count > 0)
             {
-                _feed.Bump(scriptName, transaction);
+                _addScripts.Transaction = transaction;
+                _addScripts.Parameters[0].Value = JsonArray(added);
+                _addScripts.ExecuteNonQuery();
+            }
+
+            if (changed.Count > 0)
+            {
+                _feed.Bump(changed, transaction);
             }
 
             return results;

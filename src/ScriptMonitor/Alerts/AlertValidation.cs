@@ -31,7 +31,7 @@ internal static class AlertValidation
     /// <summary>The longest setting or secret value (a body template is the longest of them).</summary>
     internal const int MaxValueLength = 65_536;
 
-    /// <summary>The longest payload of a notification, and the longest error of an attempt.</summary>
+    /// <summary>The longest payload of a notification.</summary>
     internal const int MaxPayloadLength = 1_048_576;
 
     /// <summary>The longest error kept of an attempt; a longer one keeps its end, where the cause usually is.</summary>
@@ -267,7 +267,7 @@ internal static class AlertValidation
         foreach (var (key, value) in values)
         {
             var item = $"{path}[{key}]";
-            errors.Add(RunValidation.IdentifierError(key, $"{path} key", "setting name"));
+            errors.Add(RunValidation.IdentifierError(key, item, "setting name"));
             errors.Add(TextError(value, item, MaxValueLength));
         }
     }
