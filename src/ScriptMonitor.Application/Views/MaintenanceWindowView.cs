@@ -42,7 +42,7 @@ public sealed record MaintenanceWindowView(
     public static MaintenanceWindowView From(MaintenanceWindow window, DateTimeOffset now, string? change = null)
     {
         ArgumentNullException.ThrowIfNull(window);
-        var open = window.IsOpenAt(now);
+        var (open, closes, opens) = Times(window, now);
         return new MaintenanceWindowView(
             window.Name,
             window.ScriptName,
@@ -55,8 +55,8 @@ public sealed record MaintenanceWindowView(
             window.TimeZone,
             Timestamps.FormatIso(window.CreatedAt),
             open,
-            open ? Iso(window.ClosesAt(now)) : null,
-            open ? null : Iso(window.NextOpeningAfter(now)))
+            Iso(closes),
+            Iso(opens))
         {
             Change = change,
         };
@@ -74,6 +74,22 @@ public sealed record MaintenanceWindowView(
             { Every: not null } => "interval",
             _ => "once",
         };
+    }
+
+    /// <summary>
+    /// Whether the window is open, and when it closes or opens; a stored window this machine cannot read (its zone
+    /// is gone from the tz database) is listed as closed with neither, so that it can still be seen and removed.
+    /// </summary>
+    private static (bool Open, DateTimeOffset? Closes, DateTimeOffset? Opens) Times(MaintenanceWindow window, DateTimeOffset now)
+    {
+        try
+        {
+            return window.IsOpenAt(now) ? (true, window.ClosesAt(now), null) : (false, null, window.NextOpeningAfter(now));
+        }
+        catch (Runs.ValidationException)
+        {
+            return (false, null, null);
+        }
     }
 
     private static string? Iso(DateTimeOffset? instant) => instant is { } value ? Timestamps.FormatIso(value) : null;
