@@ -114,4 +114,16 @@ public sealed class AlertLoopTests
         Assert.Equal("Delivered", notification.GetProperty("status").GetString());
         Assert.True(notification.GetProperty("attempts").GetInt32() >= 2);
     }
+
+    [Fact]
+    public async Task The_heartbeat_url_is_called_every_tick_for_a_dead_mans_switch()
+    {
+        await using var harness = new AlertHarness();
+        using var switchboard = new HttpReceiver();
+        await harness.StartAsync($"--Alerts:HeartbeatUrl={switchboard.Url}ping/scriptmon");
+
+        await WaitForAsync(switchboard, 3, Bound);
+        Assert.True(switchboard.Requests.Count >= 3, harness.Server!.Output);
+        Assert.All(switchboard.Requests.Take(3), r => Assert.Equal(("GET", "/ping/scriptmon"), (r.Method, r.PathAndQuery)));
+    }
 }
