@@ -53,6 +53,8 @@ internal static class Scriptmon
             ChannelCommand.Create(context),
             CrontabCommand.Create(context),
             MaintenanceCommand.Create(context),
+            AlertHistoryCommands.CreateFlips(context),
+            AlertHistoryCommands.CreateNotifications(context),
         };
 
         // Every command keeps its files off closed descriptors 0, 1 and 2; exec's job gets them closed again.
@@ -133,8 +135,10 @@ internal static class Scriptmon
         "prune" => PruneCommand.Fields,
         "import" when command.Parents.OfType<Command>().Any(parent => parent.Name == CrontabCommand.Name) => CrontabCommand.Fields,
         "create" or "revoke" when command.Parents.OfType<Command>().Any(parent => parent.Name == KeyCommand.Name) => KeyCommand.Fields,
-        "add" or "remove" when command.Parents.OfType<Command>().Any(parent => parent.Name == MaintenanceCommand.Name) => MaintenanceCommand.Fields,
         "add" or "remove" or "test" when command.Parents.OfType<Command>().Any(parent => parent.Name == ChannelCommand.Name) => ChannelCommand.Fields,
+        "add" or "remove" when command.Parents.OfType<Command>().Any(parent => parent.Name == MaintenanceCommand.Name) => MaintenanceCommand.Fields,
+        "flips" => AlertHistoryCommands.Fields,
+        "list" when command.Parents.OfType<Command>().Any(parent => parent.Name == "notifications") => AlertHistoryCommands.Fields,
         CheckCommand.Name => CheckCommand.Fields,
         _ => NoFields,
     };

@@ -62,6 +62,9 @@ internal static class PostgreSqlConnectionString
     /// <exception cref="ArgumentException">The text is empty, malformed, or names no host.</exception>
     internal static NpgsqlConnectionStringBuilder Parse(string connectionString) => ParseWithSchema(connectionString).Settings;
 
+    /// <summary>Seconds of silence on a connection before TCP keepalive probes it (then one probe a second).</summary>
+    internal const int TcpKeepAliveSeconds = 5;
+
     /// <summary>Parses either form into Npgsql's settings, with ScriptMonitor's defaults filled in, and the schema it names.</summary>
     /// <exception cref="ArgumentException">The text is empty, malformed, names no host, or names a schema that breaks the rule of names.</exception>
     internal static (NpgsqlConnectionStringBuilder Settings, string? Schema) ParseWithSchema(string connectionString)
@@ -93,6 +96,17 @@ internal static class PostgreSqlConnectionString
         if (!builder.Keys.Cast<string>().Contains(MaxPoolSizeKeyword, StringComparer.OrdinalIgnoreCase))
         {
             builder.MaxPoolSize = Math.Max(PostgreSqlStoreOptions.DefaultMaxPoolSize, builder.MinPoolSize);
+        }
+
+        // TCP keepalive unless the text says otherwise: a peer that froze or a network that dropped away is noticed in
+        // seconds rather than the system's two hours, so a server that leads the alert loop loses its connections, and
+        // with them its lease, as soon as it can no longer reach the database.
+        var keys = builder.Keys.Cast<string>().ToList();
+        if (!keys.Exists(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).StartsWith("TcpKeepAlive", StringComparison.OrdinalIgnoreCase)))
+        {
+            builder.TcpKeepAlive = true;
+            builder.TcpKeepAliveTime = TcpKeepAliveSeconds;
+            builder.TcpKeepAliveInterval = 1;
         }
 
         // The store sets no session state (its one advisory lock ends with its transaction), so a pooled connection

@@ -101,19 +101,31 @@ public sealed class HttpReceiver : IDisposable
                 return;
             }
 
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
-            var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-            var request = new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, headers, body);
-            var (status, answer) = Answer(request);
-            _requests.Enqueue(request);
-            context.Response.StatusCode = status;
-            var bytes = Encoding.UTF8.GetBytes(answer);
-            context.Response.ContentType = "text/plain";
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-            _arrived.Writer.TryWrite(request);
+            try
+            {
+                await AnswerAsync(context);
+            }
+            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The sender went away mid-request (a server killed while it sent): the next request is served all the same.
+            }
         }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
+        var request = new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, headers, body);
+        var (status, answer) = Answer(request);
+        _requests.Enqueue(request);
+        context.Response.StatusCode = status;
+        var bytes = Encoding.UTF8.GetBytes(answer);
+        context.Response.ContentType = "text/plain";
+        await context.Response.OutputStream.WriteAsync(bytes);
+        context.Response.Close();
+        _arrived.Writer.TryWrite(request);
     }
 }
 

@@ -55,13 +55,17 @@ public sealed class MonitorServices
     /// <summary>The monitoring checks.</summary>
     public IHealthCheck Checks => _server is null ? new StoreHealthCheck(Store, _timeProvider, _logger) : new RemoteHealthCheck(_server);
 
+    /// <summary>The flips and notifications the alert loop recorded.</summary>
+    public Alerts.IAlertHistory AlertHistory => _server is null ? new Alerts.StoreAlertHistory(Store) : new RemoteAlertHistory(_server);
+
     /// <summary>The expectations.</summary>
     public IExpectations Expectations => _server is null ? new StoreExpectations(Store, _timeProvider) : new RemoteExpectations(_server, _timeProvider);
 
-    /// <summary>The maintenance windows and pauses.</summary>
-    public IMaintenanceWindows Maintenance => _server is null ? new StoreMaintenanceWindows(Store, _timeProvider) : new RemoteMaintenanceWindows(_server, _timeProvider);
     /// <summary>The channels notifications go to: a store's directly, a server's through its API.</summary>
     public IChannels Channels => _server is null ? new StoreChannels(Store, _timeProvider) : new RemoteChannels(_server);
+
+    /// <summary>The maintenance windows and pauses.</summary>
+    public IMaintenanceWindows Maintenance => _server is null ? new StoreMaintenanceWindows(Store, _timeProvider) : new RemoteMaintenanceWindows(_server, _timeProvider);
 
     /// <summary>The API keys of the store, as its host's command line manages them.</summary>
     /// <exception cref="ConfigurationException">The location is a server.</exception>

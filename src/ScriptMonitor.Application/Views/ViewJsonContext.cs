@@ -27,6 +27,8 @@ namespace ScriptMonitor.Application.Views;
 [JsonSerializable(typeof(KeyCreatedView))]
 [JsonSerializable(typeof(KeyRevokedView))]
 [JsonSerializable(typeof(Crontabs.CrontabImportView))]
+[JsonSerializable(typeof(FlipsView))]
+[JsonSerializable(typeof(NotificationsView))]
 [JsonSerializable(typeof(MaintenanceWindowView))]
 [JsonSerializable(typeof(MaintenanceListView))]
 [JsonSerializable(typeof(MaintenanceRemovedView))]

@@ -1,4 +1,5 @@
 using ScriptMonitor.Server.Access;
+using ScriptMonitor.Server.Alerts;
 using ScriptMonitor.Server.Hosting;
 using ScriptMonitor.Server.Ingest;
 
@@ -29,6 +30,7 @@ internal static class NativeApi
         api.MapExpectationEndpoints();
         api.MapMaintenanceEndpoints();
         api.MapKeyEndpoints();
+        api.MapAlertEndpoints();
         api.MapChannelEndpoints();
 
         // The API's description holds no data, so it needs no key.

@@ -17,11 +17,17 @@ internal static class HealthEndpoints
         routes.MapGet(RoutePrefixes.Ready, ReadyAsync);
     }
 
-    private static async Task<IResult> ReadyAsync(ServerStore store, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(ServerStore store, HttpContext http, HttpResponse response, TimeProvider time, CancellationToken cancellationToken)
     {
         try
         {
             await store.Runs.GetLastActivityAsync(ProbeScriptName, cancellationToken).ConfigureAwait(false);
+            if (Alerts.AlertServices.NotReadyReason(http.RequestServices, time.GetUtcNow()) is { } lagging)
+            {
+                response.Headers.RetryAfter = RetryAfterSeconds;
+                return Results.Text(lagging + "\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
             return Results.Text("ready\n");
         }
         catch (StoreUnavailableException)

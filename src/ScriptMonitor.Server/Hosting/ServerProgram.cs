@@ -10,6 +10,7 @@ using ScriptMonitor.Server.Ingest;
 using ScriptMonitor.Server.Metrics;
 using Microsoft.Extensions.Options;
 using ScriptMonitor.Server.Health;
+using ScriptMonitor.Server.Alerts;
 
 namespace ScriptMonitor.Server.Hosting;
 
@@ -105,6 +106,7 @@ internal static class ServerProgram
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("ScriptMonitor.Server"),
             ProgramName));
         builder.Services.AddSingleton(new KeyService(store.Runs, TimeProvider.System));
+        builder.AddAlerts(store);
         builder.Services.AddSingleton(new ChannelService(store.Runs, TimeProvider.System));
         builder.Services.AddSingleton<ICallerKeys, StoreCallerKeys>();
         builder.Services.AddSingleton(Options.Create(builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions()));

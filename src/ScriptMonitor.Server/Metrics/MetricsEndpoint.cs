@@ -1,6 +1,8 @@
 using ScriptMonitor.Application.Services;
 using ScriptMonitor.Access;
 using ScriptMonitor.Server.Access;
+using ScriptMonitor.Server.Alerts;
+using ScriptMonitor.Application.Alerts;
 using ScriptMonitor.Server.Hosting;
 
 namespace ScriptMonitor.Server.Metrics;
@@ -30,6 +32,9 @@ internal static class MetricsEndpoint
         using var page = new StringWriter(new System.Text.StringBuilder(status.Scripts.Count * BytesPerScript), System.Globalization.CultureInfo.InvariantCulture);
         ScriptMetricsWriter.Write(status, page);
         http.RequestServices.GetRequiredService<InstanceMetrics>().Write(page);
+        var alerts = http.RequestServices;
+        var depth = await alerts.GetRequiredService<ServerStore>().Runs.GetOutboxDepthAsync(cancellationToken).ConfigureAwait(false);
+        AlertMetrics.Write(page, alerts.GetRequiredService<AlertEngine>(), alerts.GetRequiredService<AlertDispatcher>(), depth, alerts.GetRequiredService<TimeProvider>().GetUtcNow());
         http.Response.ContentType = ContentType;
         await http.Response.WriteAsync(page.ToString(), cancellationToken).ConfigureAwait(false);
     }

@@ -104,6 +104,7 @@ internal static class HealthEvaluator
         var history = snapshot.History;
         var learned = ExpectationLearner.Learn(history);
         var context = new EvaluationContext(name, history, now, counts);
+        EvaluationRules? rules = null;
         ScriptHealth Result(IReadOnlyList<HealthReason> reasons, IReadOnlyList<HostHealth> hosts) =>
             new(name, reasons[0].State, reasons, hosts, now)
             {
@@ -111,6 +112,7 @@ internal static class HealthEvaluator
                 Learned = learned,
                 LastSuccess = history.LastSuccess,
                 CountsNeeded = context.Requests,
+                RecheckAt = RecheckRules.Next(snapshot, rules, now),
             };
 
         if (expectation is not null && expectation.IsPausedAt(now))
@@ -130,7 +132,7 @@ internal static class HealthEvaluator
             return Result([new HealthReason(HealthState.NeverRan, null, $"no run of {name} has been recorded{expected}")], []);
         }
 
-        var rules = EvaluationRules.For(expectation, learned);
+        rules = EvaluationRules.For(expectation, learned);
         var learning = rules.Schedule is null ? LearningReason(name, history) : null;
         var requirement = expectation?.Hosts ?? HostRequirement.Any;
         if (requirement.Mode == HostMode.Any)

@@ -18,6 +18,13 @@ public sealed record ScriptHealth(string ScriptName, HealthState State, IReadOnl
     public HistoryRun? LastSuccess { get; init; }
 
     /// <summary>
+    /// The earliest instant after <see cref="EvaluatedAt"/> at which time alone, with no new run, skip or expectation,
+    /// could change this evaluation (a deadline passing, a run outliving its bound, a pause ending); null when only new
+    /// data can. Evaluating again then, and whenever the script's data changes, sees every change of its state.
+    /// </summary>
+    public DateTimeOffset? RecheckAt { get; init; }
+
+    /// <summary>
     /// The first instant after <see cref="EvaluatedAt"/> at which a maintenance window of the script opens or closes
     /// (or a pause window begins), so that whoever evaluates again by the clock knows when; null when none will.
     /// </summary>

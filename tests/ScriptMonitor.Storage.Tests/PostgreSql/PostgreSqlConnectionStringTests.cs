@@ -34,6 +34,17 @@ public sealed class PostgreSqlConnectionStringTests
     }
 
     [Fact]
+    public void TCP_keepalive_is_on_in_seconds_unless_the_text_sets_it()
+    {
+        var defaults = PostgreSqlConnectionString.Parse("Host=db1;Database=scriptmon");
+        var own = PostgreSqlConnectionString.Parse("Host=db1;Database=scriptmon;Tcp Keepalive=false");
+
+        Assert.Equal((true, PostgreSqlConnectionString.TcpKeepAliveSeconds, 1), (defaults.TcpKeepAlive, defaults.TcpKeepAliveTime, defaults.TcpKeepAliveInterval));
+        Assert.False(own.TcpKeepAlive);
+        Assert.Equal(0, own.TcpKeepAliveTime);
+    }
+
+    [Fact]
     public void URI_query_parameters_map_to_Npgsql_settings()
     {
         var settings = PostgreSqlConnectionString.Parse("postgresql://db1/scriptmon?sslmode=verify-full&connect_timeout=7&application_name=nightly&target_session_attrs=read-write&Maximum%20Pool%20Size=5");
