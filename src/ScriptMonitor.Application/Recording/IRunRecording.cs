@@ -35,6 +35,16 @@ public interface IRunRecording : IDisposable
     /// <returns>True when the record changed; false when it was already there.</returns>
     Task<bool> ImportRunAsync(ScriptRun run, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Tells where the runs go how many runs and skips this host's spool holds, when a delivery of the spool begins and
+    /// when it ends, so that a host that is catching up after an outage can be seen. Nothing by default: a store has
+    /// nobody to tell, and the spool's own log says it.
+    /// </summary>
+    /// <param name="hostname">The host whose spool it is.</param>
+    /// <param name="waiting">Entries in the spool not yet delivered.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task ReportSpoolBacklogAsync(string hostname, int waiting, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>Records that a run was skipped because another run held the lock, keyed by the event's id.</summary>
     /// <param name="skip">The event.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

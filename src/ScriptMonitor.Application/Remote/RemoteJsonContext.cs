@@ -9,4 +9,5 @@ namespace ScriptMonitor.Application.Remote;
 [JsonSerializable(typeof(RunReceipt))]
 [JsonSerializable(typeof(SkipRequest))]
 [JsonSerializable(typeof(SkipReceipt))]
+[JsonSerializable(typeof(SpoolBacklogRequest))]
 internal sealed partial class RemoteJsonContext : JsonSerializerContext;

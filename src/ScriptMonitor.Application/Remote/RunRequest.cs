@@ -38,3 +38,8 @@ internal sealed record SkipRequest(Guid Id, string Script, string Host, DateTime
 /// <param name="Id">The event's id.</param>
 /// <param name="Stored">True when this request stored it; false when the server had it already.</param>
 internal sealed record SkipReceipt(Guid Id, bool Stored);
+
+/// <summary>How many entries a host's spool still holds, as <c>POST /api/v1/spool-backlog</c> takes it and answers it.</summary>
+/// <param name="Host">The host whose spool it is.</param>
+/// <param name="Waiting">Entries not yet delivered.</param>
+internal sealed record SpoolBacklogRequest(string Host, int Waiting);

@@ -16,6 +16,7 @@ internal sealed class ServerRunRecording(ServerConnection connection) : IRunReco
 {
     private const string RunsPath = "api/v1/runs";
     private const string SkipsPath = "api/v1/skips";
+    private const string SpoolBacklogPath = "api/v1/spool-backlog";
 
     /// <inheritdoc/>
     public string Description => connection.Description;
@@ -59,6 +60,13 @@ internal sealed class ServerRunRecording(ServerConnection connection) : IRunReco
     }
 
     /// <inheritdoc/>
+    /// <inheritdoc/>
+    public async Task ReportSpoolBacklogAsync(string hostname, int waiting, CancellationToken cancellationToken = default)
+    {
+        var request = new SpoolBacklogRequest(hostname, waiting);
+        await connection.PostJsonAsync(SpoolBacklogPath, request, RemoteJsonContext.Default.SpoolBacklogRequest, RemoteJsonContext.Default.SpoolBacklogRequest, cancellationToken).ConfigureAwait(false);
+    }
+
     public Task<IReadOnlyList<ScriptRun>> ListRunningAsync(string hostname, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ScriptRun>>([]);
 

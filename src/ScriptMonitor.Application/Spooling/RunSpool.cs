@@ -196,6 +196,14 @@ public sealed partial class RunSpool(string directory, TimeProvider timeProvider
             }
 
             Remove(path);
+
+            // Once the target has taken the first entry (so it answers now), it hears how much is left, and again at
+            // the end: a host catching up after an outage shows on the server. An empty spool, the common case, and a
+            // target that does not answer cost no request.
+            if (i == 0)
+            {
+                await ReportBacklogAsync(target, waiting.Count - 1 + held, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         DirectorySync.Flush(Directory);
@@ -204,7 +212,28 @@ public sealed partial class RunSpool(string directory, TimeProvider timeProvider
             LogDelivered(logger, delivered + alreadyStored, target.Description);
         }
 
+        if (waiting.Count > 1)
+        {
+            await ReportBacklogAsync(target, held, cancellationToken).ConfigureAwait(false);
+        }
+
         return new SpoolDelivery(delivered, alreadyStored, rejected, held, held > 0 ? $"{held} spooled run(s) cannot be read by the user {Environment.UserName} and stay for one who can" : null);
+    }
+
+    /// <summary>
+    /// Tells the target how much this host's spool holds. A report that fails changes nothing: the runs are what
+    /// matters, and the next delivery reports again.
+    /// </summary>
+    private async Task ReportBacklogAsync(IRunRecording target, int waiting, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await target.ReportSpoolBacklogAsync(RunValidation.ThisHost, waiting, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogBacklogNotReported(logger, waiting, e.Message);
+        }
     }
 
     /// <summary>
@@ -406,6 +435,9 @@ public sealed partial class RunSpool(string directory, TimeProvider timeProvider
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {Count} spooled run(s) to {Store}.")]
     private static partial void LogDelivered(ILogger logger, int count, string store);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The spool's backlog ({Waiting} entries) could not be reported: {Reason}")]
+    private static partial void LogBacklogNotReported(ILogger logger, int waiting, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Spool delivery stopped with {Remaining} run(s) still waiting: {Reason}")]
     private static partial void LogDeliveryStopped(ILogger logger, Exception exception, int remaining, string reason);

@@ -25,6 +25,7 @@ internal static class NativeApi
         api.MapStatusEndpoints();
         api.MapIngestEndpoints();
         api.MapSkipEndpoints();
+        api.MapSpoolBacklogEndpoints();
         api.MapScriptEndpoints();
         api.MapCheckEndpoints();
         api.MapExpectationEndpoints();

@@ -14,6 +14,7 @@ namespace ScriptMonitor.Server.Ingest;
 [JsonSerializable(typeof(RunCompletionRecord))]
 [JsonSerializable(typeof(RunReceipt))]
 [JsonSerializable(typeof(SkipRecord))]
+[JsonSerializable(typeof(SpoolBacklogRecord))]
 [JsonSerializable(typeof(FieldProblem[]))]
 [JsonSerializable(typeof(ScriptListView))]
 [JsonSerializable(typeof(ScriptView))]

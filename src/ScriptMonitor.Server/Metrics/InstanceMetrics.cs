@@ -24,6 +24,11 @@ internal sealed class InstanceMetrics(TimeProvider time)
     private long _runs;
     private long _rateLimited;
 
+    /// <summary>More hosts than any installation has: a bound on what ingest keys can make this instance remember.</summary>
+    private const int MaxSpoolHosts = 10_000;
+
+    private readonly ConcurrentDictionary<string, (int Waiting, DateTimeOffset At)> _spoolBacklogs = new(StringComparer.Ordinal);
+
     public static InstanceMetrics Of(HttpContext http) => http.RequestServices.GetRequiredService<InstanceMetrics>();
 
     /// <summary>A commit of <paramref name="batchSize"/> runs (stored now or found stored already) took <paramref name="commitLatency"/>.</summary>
@@ -54,6 +59,18 @@ internal sealed class InstanceMetrics(TimeProvider time)
     /// <summary>A call was refused by the rate limit.</summary>
     public void RateLimited() => Interlocked.Increment(ref _rateLimited);
 
+    /// <summary>A host said how many entries its spool still holds; false when too many hosts are known to keep one more.</summary>
+    public bool SpoolBacklogReported(string host, int waiting)
+    {
+        if (_spoolBacklogs.Count >= MaxSpoolHosts && !_spoolBacklogs.ContainsKey(host))
+        {
+            return false;
+        }
+
+        _spoolBacklogs[host] = (waiting, time.GetUtcNow());
+        return true;
+    }
+
     /// <summary>Every instance metric in Prometheus' text format.</summary>
     public void Write(TextWriter output)
     {
@@ -80,6 +97,19 @@ internal sealed class InstanceMetrics(TimeProvider time)
 
         Family(output, "scriptmon_rate_limited_requests_total", "counter", "Calls refused with 429 by the rate limit.");
         output.Write($"scriptmon_rate_limited_requests_total {Volatile.Read(ref _rateLimited).ToString(CultureInfo.InvariantCulture)}\n");
+
+        var backlogs = _spoolBacklogs.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToList();
+        Family(output, "scriptmon_host_spool_backlog", "gauge", "Entries a host's spool still held when it last reported to this instance, during or after a delivery.");
+        foreach (var (host, report) in backlogs)
+        {
+            output.Write($"scriptmon_host_spool_backlog{{host=\"{ScriptMetricsWriter.Escape(host)}\"}} {report.Waiting.ToString(CultureInfo.InvariantCulture)}\n");
+        }
+
+        Family(output, "scriptmon_host_spool_backlog_reported_timestamp_seconds", "gauge", "When a host last reported its spool's backlog to this instance (Unix time).");
+        foreach (var (host, report) in backlogs)
+        {
+            output.Write($"scriptmon_host_spool_backlog_reported_timestamp_seconds{{host=\"{ScriptMetricsWriter.Escape(host)}\"}} {(report.At.ToUnixTimeMilliseconds() / 1000.0).ToString(CultureInfo.InvariantCulture)}\n");
+        }
     }
 
     private static void Family(TextWriter output, string name, string type, string help) =>

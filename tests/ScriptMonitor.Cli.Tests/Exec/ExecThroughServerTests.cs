@@ -100,6 +100,48 @@ public sealed class ExecThroughServerTests : IDisposable
         Assert.Empty(Runs.Recorded(_sandbox, "backup-db"));
     }
 
+    [Fact]
+    public async Task A_host_delivering_its_spool_reports_its_backlog_and_the_server_shows_it_in_its_metrics()
+    {
+        var ingest = CreateKey("db1", "ingest", "*");
+        var read = _sandbox.Run("key", "create", "--name", "prometheus", "--scope", "read", "--json").Json().GetProperty("secret").GetString()!;
+        await using var server = await ServerProcess.Start(_sandbox.Database).WaitUntilListeningAsync();
+        foreach (var script in new[] { "backup-a", "backup-b", "backup-c" })
+        {
+            // A key the server does not know: the run is spooled, as it would be during an outage.
+            Assert.Equal(0, (await ThroughServer(server, "smk_not-a-key-the-server-issued", "exec", script, "--", "true")).ExitCode);
+        }
+
+        Assert.Equal(3, Runs.Spooled(_sandbox).Length);
+        var flush = await ThroughServer(server, ingest, "spool", "flush", "--json");
+
+        Assert.True(flush.ExitCode == 0, flush.ToString());
+        Assert.Equal(3, flush.Json().GetProperty("delivered").GetInt32());
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", read);
+        var metrics = await client.GetStringAsync("/metrics");
+        var host = System.Net.Dns.GetHostName();
+        Assert.Contains($"scriptmon_host_spool_backlog{{host=\"{host}\"}} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"scriptmon_host_spool_backlog_reported_timestamp_seconds{{host=\"{host}\"}} ", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_backlog_report_that_breaks_a_rule_is_400_naming_the_field()
+    {
+        var ingest = CreateKey("db1", "ingest", "*");
+        await using var server = await ServerProcess.Start(_sandbox.Database).WaitUntilListeningAsync();
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", ingest);
+
+        using var negative = await client.PostAsync("/api/v1/spool-backlog", new StringContent("{\"host\":\"db1\",\"waiting\":-1}", System.Text.Encoding.UTF8, "application/json"));
+        using var noHost = await client.PostAsync("/api/v1/spool-backlog", new StringContent("{\"waiting\":3}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, negative.StatusCode);
+        Assert.Contains("\"waiting\"", await negative.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, noHost.StatusCode);
+        Assert.Contains("\"host\"", await noHost.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static DateTimeOffset Instant(JsonElement element, string name) =>
         DateTimeOffset.Parse(element.GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
 
