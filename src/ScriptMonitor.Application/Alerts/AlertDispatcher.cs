@@ -18,9 +18,6 @@ public sealed partial class AlertDispatcher
     /// <summary>Notifications claimed at once.</summary>
     private const int ClaimBatch = 64;
 
-    /// <summary>Attempts in flight at once: one slow channel must not hold up the others.</summary>
-    private const int Parallelism = 8;
-
     /// <summary>The pause before the retry within an attempt: long enough for a connection refused during a restart.</summary>
     private static readonly TimeSpan InAttemptRetryDelay = TimeSpan.FromMilliseconds(250);
 
@@ -65,8 +62,9 @@ public sealed partial class AlertDispatcher
                 BackoffType = DelayBackoffType.Constant,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                 {
-                    { Result: { Delivered: false, Retry: true } } => true,
-                    { Exception: TimeoutRejectedException or HttpRequestException or IOException } => true,
+                    { Result: { Delivered: false, Retry: true, TimedOut: false } } => true,
+                    // Not a timeout: a channel that does not answer would hold every other notification twice as long.
+                    { Exception: HttpRequestException or IOException } => true,
                     _ => false,
                 }),
             })
@@ -96,11 +94,14 @@ public sealed partial class AlertDispatcher
             }
 
             var channels = (await _store.ListChannelsAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Name, StringComparer.Ordinal);
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (notification, token) =>
+            // One attempt at a time: a server killed while a receiver takes a notification repeats that one alone when
+            // it starts again, never a handful. A channel that does not answer holds the others for one attempt's
+            // timeout, and its failures back it off.
+            foreach (var notification in due)
             {
-                var outcome = await AttemptAsync(notification, channels.GetValueOrDefault(notification.ChannelName), token).ConfigureAwait(false);
-                await _store.RecordDeliveryAsync(outcome, lease, token).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+                var outcome = await AttemptAsync(notification, channels.GetValueOrDefault(notification.ChannelName), cancellationToken).ConfigureAwait(false);
+                await _store.RecordDeliveryAsync(outcome, lease, cancellationToken).ConfigureAwait(false);
+            }
             attempts += due.Count;
             if (due.Count < ClaimBatch)
             {
@@ -178,7 +179,13 @@ public sealed partial class AlertDispatcher
 
         try
         {
-            return await _pipeline.ExecuteAsync(async token => await sender.SendAsync(channel, alert, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return await _pipeline.ExecuteAsync(
+                async token =>
+                {
+                    var result = await sender.SendAsync(channel, alert, token).ConfigureAwait(false);
+                    return !result.Delivered && token.IsCancellationRequested ? result with { TimedOut = true } : result;
+                },
+                cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException)
         {

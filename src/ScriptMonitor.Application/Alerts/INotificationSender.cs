@@ -24,4 +24,7 @@ internal sealed record SendResult(bool Delivered, string? Error, bool Retry, boo
 {
     /// <summary>The channel took it.</summary>
     public static SendResult Success { get; } = new(true, null, false);
+
+    /// <summary>True when the attempt ran out of its time: not tried again within the attempt, so that a channel that does not answer holds the others up once.</summary>
+    public bool TimedOut { get; init; }
 }
