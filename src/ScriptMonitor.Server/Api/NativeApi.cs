@@ -30,6 +30,7 @@ internal static class NativeApi
         api.MapMaintenanceEndpoints();
         api.MapKeyEndpoints();
         api.MapChannelEndpoints();
+        api.MapWhoAmIEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);

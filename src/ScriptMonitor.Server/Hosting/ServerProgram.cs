@@ -6,6 +6,7 @@ using ScriptMonitor.Application.Services;
 using ScriptMonitor.Application.Views;
 using ScriptMonitor.Server.Access;
 using ScriptMonitor.Server.Api;
+using ScriptMonitor.Server.Dashboard;
 using ScriptMonitor.Server.Ingest;
 using ScriptMonitor.Server.Metrics;
 using Microsoft.Extensions.Options;
@@ -130,6 +131,7 @@ internal static class ServerProgram
         app.MapHealthEndpoints();
         app.MapNativeApi();
         app.MapMetricsEndpoint();
+        app.MapDashboard();
         return app;
     }
 }

@@ -22,4 +22,5 @@ namespace ScriptMonitor.Server.Ingest;
 [JsonSerializable(typeof(MaintenanceWindowRequest))]
 [JsonSerializable(typeof(KeyCreateRequest))]
 [JsonSerializable(typeof(AuditListView))]
+[JsonSerializable(typeof(WhoAmIView))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;
