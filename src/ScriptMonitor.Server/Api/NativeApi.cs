@@ -1,4 +1,5 @@
 using ScriptMonitor.Server.Access;
+using ScriptMonitor.Server.Dashboard;
 using ScriptMonitor.Server.Hosting;
 using ScriptMonitor.Server.Ingest;
 
@@ -31,6 +32,7 @@ internal static class NativeApi
         api.MapKeyEndpoints();
         api.MapChannelEndpoints();
         api.MapWhoAmIEndpoints();
+        api.MapOverviewEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);

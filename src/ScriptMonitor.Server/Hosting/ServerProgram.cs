@@ -105,6 +105,7 @@ internal static class ServerProgram
             TimeProvider.System,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("ScriptMonitor.Server"),
             ProgramName));
+        builder.Services.AddSingleton<OverviewSnapshot>();
         builder.Services.AddSingleton(new KeyService(store.Runs, TimeProvider.System));
         builder.Services.AddSingleton(new ChannelService(store.Runs, TimeProvider.System));
         builder.Services.AddSingleton<ICallerKeys, StoreCallerKeys>();

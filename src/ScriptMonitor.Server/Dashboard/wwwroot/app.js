@@ -2,7 +2,7 @@
 // the page as text (textContent), never as markup: script names and output are written by whoever runs the jobs.
 const KEY_STORAGE = "scriptmon.key";
 const ZONE_STORAGE = "scriptmon.zone";
-const POLL_MS = 4000;
+const POLL_MS = 3000;
 const PAGE_SIZE = 50;
 const RUNS_PAGE = 5000;
 const MAX_CHART_RUNS = 20000;
@@ -126,20 +126,13 @@ const isAdmin = () => state.who && state.who.scope === "admin";
 // --- Overview -------------------------------------------------------------------------------------------------------
 
 async function loadOverview() {
-  const [status, expectations] = await Promise.all([api("/status"), api("/expectations")]);
-  const expected = new Map();
-  for (const e of (expectations.expectations || expectations || [])) expected.set(e.script, e);
+  const overview = await api("/overview");
   const rows = [];
-  for (const s of status.scripts) {
-    const e = expected.get(s.name);
-    const hosts = new Set(e ? e.hosts : []);
-    if (s.lastSuccess) hosts.add(s.lastSuccess.host);
-    if (s.lastFailure) hosts.add(s.lastFailure.host);
+  for (const s of overview.scripts) {
     const severity = SEVERITY[s.health] || "neutral";
     rows.push({
       name: s.name, health: s.health || "", reason: s.reason || "", severity, rank: SEVERITY_RANK[severity],
-      lastSuccess: s.lastSuccess ? (s.lastSuccess.completedAt || s.lastSuccess.startedAt) : null,
-      age: s.lastSuccessAgeSeconds, hosts: [...hosts].sort(), tags: e ? e.tags : [], lower: s.name.toLowerCase(),
+      lastSuccess: s.lastSuccessAt, age: s.lastSuccessAgeSeconds, hosts: s.hosts, tags: s.tags, lower: s.name.toLowerCase(),
     });
   }
   rows.sort((a, b) => a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -284,7 +277,36 @@ async function loadScript(name) {
   if (!state.script || state.script.name !== name) return;
   state.script.view = script;
   state.runs = runs;
+  state.script.flips = await loadFlips(name);
   renderScript();
+}
+
+// The changes of state the server's alert loop recorded; a server without that route has no timeline to show.
+async function loadFlips(name) {
+  if (state.noFlips) return null;
+  try {
+    return (await api(scriptPath(name) + "/flips?limit=50")).flips;
+  } catch (error) {
+    if (error.status === 404) { state.noFlips = /no endpoint/.test(error.message); return null; }
+    throw error;
+  }
+}
+
+function renderFlips(flips, zone) {
+  $("flips-section").hidden = !flips;
+  if (!flips) return;
+  const list = document.createDocumentFragment();
+  for (const flip of flips) {
+    const item = el("li");
+    item.append(el("span", formatTime(flip.at, zone), "when"));
+    if (flip.from) item.append(badge(flip.from), " → ");
+    item.append(badge(flip.to));
+    if (flip.quiet) item.append(" (not told)");
+    if (flip.reason) item.append(el("span", flip.reason, "why"));
+    list.append(item);
+  }
+  if (!flips.length) list.append(el("li", "No change of state recorded."));
+  $("flips").replaceChildren(list);
 }
 
 function renderScript() {
@@ -298,6 +320,7 @@ function renderScript() {
   renderZoneChoice(expectation);
   renderExpectation(expectation, status);
   drawChart();
+  renderFlips(state.script.flips, expectation && expectation.timeZone);
   renderRuns();
 }
 
