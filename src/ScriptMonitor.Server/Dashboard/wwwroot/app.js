@@ -481,8 +481,10 @@ function drawChart() {
     ctx.fillText(formatDuration(d), 2, yy + 4);
   }
   ctx.stroke();
-  for (let i = 0; i <= 3; i++) {
-    const t = model.from + ((model.to - model.from) / 3) * i;
+  // As many time labels as fit: one per 180 px, so they never overlap at phone width.
+  const labels = Math.max(1, Math.floor(plotW / 180));
+  for (let i = 0; i <= labels; i++) {
+    const t = model.from + ((model.to - model.from) / labels) * i;
     const label = formatTime(new Date(t).toISOString()).replace(/:\d\d(?=\D*$)/, "");
     const w = ctx.measureText(label).width;
     ctx.fillText(label, Math.min(Math.max(pad.left, x(t) - w / 2), width - pad.right - w), height - 6);
