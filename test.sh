@@ -6,7 +6,7 @@
 # SCRIPTMON_TEST_POSTGRES names one. This script makes sure the server binaries are there: on PATH, else
 # Debian's /usr/lib/postgresql/*/bin, else it installs Debian's postgresql-15. It installs promtool (Debian's
 # prometheus package) the same way when it is missing, Debian's cron daemon (package cron) and the SMTP server
-# aiosmtpd (package python3-aiosmtpd).
+# aiosmtpd (package python3-aiosmtpd), and Debian's chromium for the dashboard's browser tests.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -62,6 +62,17 @@ if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
     $sudo apt-get update || exit 1
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends python3-aiosmtpd || exit 1
 fi
+
+# The dashboard is tested in a real headless browser: Playwright for .NET driving Debian's own Chromium.
+if [ ! -x /usr/lib/chromium/chromium ]; then
+    echo "test.sh: /usr/lib/chromium/chromium not found; installing chromium" >&2
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update || exit 1
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium || exit 1
+fi
+# Otherwise dotnet test tries to reach a telemetry host.
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

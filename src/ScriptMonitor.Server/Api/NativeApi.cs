@@ -1,5 +1,6 @@
 using ScriptMonitor.Server.Access;
 using ScriptMonitor.Server.Alerts;
+using ScriptMonitor.Server.Dashboard;
 using ScriptMonitor.Server.Hosting;
 using ScriptMonitor.Server.Ingest;
 
@@ -33,6 +34,8 @@ internal static class NativeApi
         api.MapKeyEndpoints();
         api.MapAlertEndpoints();
         api.MapChannelEndpoints();
+        api.MapWhoAmIEndpoints();
+        api.MapOverviewEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);

@@ -21,6 +21,9 @@ internal static class RoutePrefixes
     /// <summary>Prometheus metrics.</summary>
     public const string Metrics = "/metrics";
 
+    /// <summary>The dashboard: its page and the files the page loads.</summary>
+    public const string Dashboard = "/ui";
+
     /// <summary>Liveness: the process answers.</summary>
     public const string Live = "/healthz";
 

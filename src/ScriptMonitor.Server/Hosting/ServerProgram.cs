@@ -6,6 +6,7 @@ using ScriptMonitor.Application.Services;
 using ScriptMonitor.Application.Views;
 using ScriptMonitor.Server.Access;
 using ScriptMonitor.Server.Api;
+using ScriptMonitor.Server.Dashboard;
 using ScriptMonitor.Server.Ingest;
 using ScriptMonitor.Server.Metrics;
 using Microsoft.Extensions.Options;
@@ -105,6 +106,7 @@ internal static class ServerProgram
             TimeProvider.System,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("ScriptMonitor.Server"),
             ProgramName));
+        builder.Services.AddSingleton<OverviewSnapshot>();
         builder.Services.AddSingleton(new KeyService(store.Runs, TimeProvider.System));
         builder.AddAlerts(store);
         builder.Services.AddSingleton(new ChannelService(store.Runs, TimeProvider.System));
@@ -132,6 +134,7 @@ internal static class ServerProgram
         app.MapHealthEndpoints();
         app.MapNativeApi();
         app.MapMetricsEndpoint();
+        app.MapDashboard();
         return app;
     }
 }

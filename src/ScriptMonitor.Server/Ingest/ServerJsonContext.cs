@@ -23,4 +23,6 @@ namespace ScriptMonitor.Server.Ingest;
 [JsonSerializable(typeof(MaintenanceWindowRequest))]
 [JsonSerializable(typeof(KeyCreateRequest))]
 [JsonSerializable(typeof(AuditListView))]
+[JsonSerializable(typeof(WhoAmIView))]
+[JsonSerializable(typeof(ScriptMonitor.Server.Dashboard.OverviewView))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -58,6 +58,26 @@ public sealed class KeyAccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Whoami_names_the_key_and_its_scope_and_never_the_secret()
+    {
+        var whoami = new Uri("/api/v1/whoami", UriKind.Relative);
+        using var admin = await GetAsync(whoami, request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _admin));
+        using var read = await GetAsync(whoami, request => request.Headers.Add("X-Api-Key", _read));
+        using var anonymous = await GetAsync(whoami, _ => { });
+
+        using var adminBody = JsonDocument.Parse(await admin.Content.ReadAsStringAsync());
+        Assert.Equal("ops", adminBody.RootElement.GetProperty("name").GetString());
+        Assert.Equal("admin", adminBody.RootElement.GetProperty("scope").GetString());
+        Assert.False(adminBody.RootElement.GetProperty("anonymous").GetBoolean());
+        var readText = await read.Content.ReadAsStringAsync();
+        using var readBody = JsonDocument.Parse(readText);
+        Assert.Equal("read", readBody.RootElement.GetProperty("scope").GetString());
+        Assert.DoesNotContain(_read, readText, StringComparison.Ordinal);
+        // Without a key, and anonymous reading off (the default), the dashboard learns it must ask for one.
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [Fact]
     public async Task An_admin_key_may_read_too()
     {
         using var response = await GetAsync(Metrics, request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _admin));

@@ -39,6 +39,26 @@ public sealed class ReadRouteTests(ApiServer api) : IClassFixture<ApiServer>
     }
 
     [Fact]
+    public async Task The_overview_gives_every_script_in_brief_with_its_hosts_and_tags_and_no_output()
+    {
+        using var client = api.Client(api.Read);
+
+        using var response = await client.GetAsync(new Uri("/api/v1/overview", UriKind.Relative));
+
+        var text = await response.Content.ReadAsStringAsync();
+        var overview = JsonDocument.Parse(text).RootElement;
+        var scripts = overview.GetProperty("scripts").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
+        Assert.Equal(["backup", "cleanup", "report"], scripts.Keys);
+        var backup = scripts["backup"];
+        Assert.Equal("Failing", backup.GetProperty("health").GetString());
+        Assert.Equal(["db1", "db2"], backup.GetProperty("hosts").EnumerateArray().Select(h => h.GetString()));
+        Assert.Equal(["nightly"], backup.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.True(backup.GetProperty("lastSuccessAgeSeconds").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Null, scripts["cleanup"].GetProperty("lastSuccessAt").ValueKind);
+        Assert.DoesNotContain("disk full", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_state_is_400_naming_state_and_the_allowed_values()
     {
         using var client = api.Client(api.Read);
