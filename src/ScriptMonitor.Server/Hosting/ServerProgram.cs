@@ -8,6 +8,7 @@ using ScriptMonitor.Server.Access;
 using ScriptMonitor.Server.Api;
 using ScriptMonitor.Server.Ingest;
 using ScriptMonitor.Server.Metrics;
+using ScriptMonitor.Server.Peers;
 using Microsoft.Extensions.Options;
 using ScriptMonitor.Server.Health;
 
@@ -109,6 +110,7 @@ internal static class ServerProgram
         builder.Services.AddSingleton<ICallerKeys, StoreCallerKeys>();
         builder.Services.AddSingleton(Options.Create(builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions()));
         builder.Services.AddSingleton<IngestQueue>();
+        builder.Services.AddSingleton<PingKeyCache>();
         // Started before the web server and stopped after it: requests still in flight at a stop get their commit.
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestQueue>());
         builder.Services.AddProblemDetails();
@@ -130,6 +132,7 @@ internal static class ServerProgram
         app.MapHealthEndpoints();
         app.MapNativeApi();
         app.MapMetricsEndpoint();
+        app.MapHealthchecksPing();
         return app;
     }
 }

@@ -92,7 +92,12 @@ public static class ExpectationLearner
                 continue;
             }
 
-            durations.Add((completed - run.StartedAt).Ticks);
+            // A success whose completion is its start came without a start (a peer's ping): its runtime is unknown.
+            if (completed != run.StartedAt)
+            {
+                durations.Add((completed - run.StartedAt).Ticks);
+            }
+
             var host = IndexOfHost(newerStartByHost, run.Hostname);
             if (host < 0)
             {
