@@ -133,6 +133,8 @@ internal static class ServerProgram
         app.MapNativeApi();
         app.MapMetricsEndpoint();
         app.MapHealthchecksPing();
+        app.MapCronitorTelemetry();
+        app.MapUptimeKumaPush();
         return app;
     }
 }

@@ -191,44 +191,15 @@ internal static partial class HealthchecksPing
         var now = clock.GetUtcNow();
         // With a rid, the run's id comes from the check and the rid: the start and its completion meet under it, and a
         // client's retry of either is stored once.
-        var runId = rid is { } pairing ? RunIdOf(identity.PingId, pairing) : ScriptRun.NewId(now);
+        Guid? paired = rid is { } pairing ? PeerRuns.IdOf(identity.PingId, pairing.ToString("D")) : null;
         if (action == Start)
         {
-            var run = new ScriptRun(runId, identity.ScriptName, host, now, null, RunOutcome.Running, null, null);
-            await queue.SubmitAsync(new RunDelivery(run, now), cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        var started = rid is null
-            ? (await store.Runs.ListRunsAsync(new RunQuery(identity.ScriptName) { Outcome = RunOutcome.Running, Limit = 1 }, cancellationToken).ConfigureAwait(false)).FirstOrDefault()
-            : await store.Runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
-        if (started is { Outcome: not RunOutcome.Running })
-        {
-            // Completed already: this is a client's retry of the completion.
+            await PeerRuns.StartAsync(queue, identity.ScriptName, paired ?? ScriptRun.NewId(now), host, now, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var failed = action == Fail || exitCode is > 0;
-        // Without its start the runtime is unknown: the run starts when it completes, which keeps it out of the
-        // learned runtime band rather than counting it as a run of no time.
-        var completed = started is null
-            ? new ScriptRun(runId, identity.ScriptName, host, now, now, RunOutcome.Succeeded, exitCode, output)
-            : started with { CompletedAt = now < started.StartedAt ? started.StartedAt : now, ExitCode = exitCode, Output = output };
-        completed = completed with { Outcome = failed ? RunOutcome.Failed : RunOutcome.Succeeded };
-        await queue.SubmitAsync(new RunDelivery(completed, now), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The run id of a check's rid: a version 8 UUID of both, so that rids are scoped per check.</summary>
-    internal static Guid RunIdOf(Guid pingId, Guid rid)
-    {
-        Span<byte> input = stackalloc byte[32];
-        pingId.TryWriteBytes(input[..16], bigEndian: true, out _);
-        rid.TryWriteBytes(input[16..], bigEndian: true, out _);
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(input, hash);
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash[..16], bigEndian: true);
+        await PeerRuns.CompleteAsync(store, queue, identity.ScriptName, paired, host, now, now, failed, exitCode, output, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The body's last <see cref="BodyLimit"/> bytes as text; null for an empty body.</summary>
@@ -252,7 +223,7 @@ internal static partial class HealthchecksPing
         return Encoding.UTF8.GetString(tail).Replace('\0', '\uFFFD');
     }
 
-    private static string HostOf(HttpContext http) => http.Connection.RemoteIpAddress is { } address
+    internal static string HostOf(HttpContext http) => http.Connection.RemoteIpAddress is { } address
         ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
         : "unknown";
 }

@@ -31,7 +31,7 @@ public sealed class HealthchecksServer : IAsyncLifetime
         using (var store = ScriptRunStores.Open(Database))
         {
             var identities = (IPingIdentityStore)store;
-            foreach (var script in new[] { "backup", "report", "curl-job", "curl-fail", "methods", "no-start", "body-tail" })
+            foreach (var script in new[] { "backup", "report", "curl-job", "curl-fail", "methods", "no-start", "body-tail", "kuma-disk" })
             {
                 Uuids[script] = (await identities.EnsurePingIdentityAsync(script)).PingId;
             }
