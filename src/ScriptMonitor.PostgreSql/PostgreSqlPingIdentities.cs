@@ -42,6 +42,13 @@ internal sealed class PostgreSqlPingIdentities(PostgreSqlSession session, TimePr
             return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<PingIdentity>> ListAsync(CancellationToken cancellationToken) =>
+        session.WithConnectionAsync<IReadOnlyList<PingIdentity>>("list ping identities", async connection =>
+        {
+            await using var command = Command(connection, $"SELECT script_name, ping_id, slug FROM {_schema}.ping_identities ORDER BY script_name");
+            return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
     public Task<string> EnsurePingKeyAsync(CancellationToken cancellationToken) =>
         session.InTransactionAsync("make the ping key", IsolationLevel.ReadCommitted, async connection =>
         {

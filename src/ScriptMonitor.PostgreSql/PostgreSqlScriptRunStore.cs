@@ -88,6 +88,10 @@ public sealed class PostgreSqlScriptRunStore : ScriptRunStoreBase, IPingIdentity
     }
 
     /// <inheritdoc/>
+    public Task<IReadOnlyList<PingIdentity>> ListPingIdentitiesAsync(CancellationToken cancellationToken = default) =>
+        _pingIdentities.ListAsync(cancellationToken);
+
+    /// <inheritdoc/>
     public Task<string> EnsurePingKeyAsync(CancellationToken cancellationToken = default) => _pingIdentities.EnsurePingKeyAsync(cancellationToken);
 
     /// <inheritdoc/>

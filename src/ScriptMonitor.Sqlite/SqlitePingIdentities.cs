@@ -45,6 +45,13 @@ internal sealed class SqlitePingIdentities(SqliteSession session, TimeProvider t
             return Read(command);
         }));
 
+    public Task<IReadOnlyList<PingIdentity>> ListAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PingIdentity>>(session.Use(_ =>
+        {
+            using var command = session.Command("SELECT script_name, ping_id, slug FROM ping_identities ORDER BY script_name");
+            return Read(command);
+        }));
+
     public Task<string> EnsurePingKeyAsync(CancellationToken cancellationToken) =>
         Task.FromResult(session.InTransaction(write: true, transaction =>
         {

@@ -99,6 +99,10 @@ public sealed class SqliteScriptRunStore : ScriptRunStoreBase, IPingIdentityStor
     }
 
     /// <inheritdoc/>
+    public Task<IReadOnlyList<PingIdentity>> ListPingIdentitiesAsync(CancellationToken cancellationToken = default) =>
+        _pingIdentities.ListAsync(cancellationToken);
+
+    /// <inheritdoc/>
     public Task<string> EnsurePingKeyAsync(CancellationToken cancellationToken = default) => _pingIdentities.EnsurePingKeyAsync(cancellationToken);
 
     /// <inheritdoc/>

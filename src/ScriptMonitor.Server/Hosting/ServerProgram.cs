@@ -132,6 +132,7 @@ internal static class ServerProgram
         app.MapHealthEndpoints();
         app.MapNativeApi();
         app.MapMetricsEndpoint();
+        app.MapHealthchecksApi();
         app.MapHealthchecksPing();
         app.MapCronitorTelemetry();
         app.MapUptimeKumaPush();

@@ -71,6 +71,10 @@ public interface IPingIdentityStore
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<IReadOnlyList<PingIdentity>> FindPingIdentitiesBySlugAsync(string slug, CancellationToken cancellationToken = default);
 
+    /// <summary>Every ping identity made so far, by script name.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<PingIdentity>> ListPingIdentitiesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The installation's ping key for slug URLs, made (<see cref="PingIdentity.NewPingKey"/>) when there is none yet.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<string> EnsurePingKeyAsync(CancellationToken cancellationToken = default);

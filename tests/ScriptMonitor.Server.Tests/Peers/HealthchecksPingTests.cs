@@ -23,6 +23,10 @@ public sealed class HealthchecksServer : IAsyncLifetime
 
     public string PingKey { get; private set; } = string.Empty;
 
+    public string AdminKey { get; private set; } = string.Empty;
+
+    public string ReadKey { get; private set; } = string.Empty;
+
     public Dictionary<string, Guid> Uuids { get; } = [];
 
     public async Task InitializeAsync()
@@ -39,6 +43,9 @@ public sealed class HealthchecksServer : IAsyncLifetime
             await identities.EnsurePingIdentityAsync("Nightly Sync");
             await identities.EnsurePingIdentityAsync("nightly-sync");
             PingKey = await identities.EnsurePingKeyAsync();
+            var keys = new ScriptMonitor.Application.Access.KeyService(store, TimeProvider.System);
+            AdminKey = (await keys.CreateAsync("terraform", KeyScope.Admin, [], "cli")).Secret;
+            ReadKey = (await keys.CreateAsync("homepage", KeyScope.Read, [], "cli")).Secret;
         }
 
         Server = await ServerProcess.Start(Database).WaitUntilListeningAsync();

@@ -37,6 +37,7 @@ public abstract partial class ScriptRunStoreContract
 
         Assert.NotEqual(spaced.PingId, dashed.PingId);
         Assert.Equal(["nightly backup", "nightly-backup"], (await Identities.FindPingIdentitiesBySlugAsync("nightly-backup")).Select(i => i.ScriptName));
+        Assert.Equal([spaced, dashed], await Identities.ListPingIdentitiesAsync());
     }
 
     [Fact]
