@@ -252,7 +252,7 @@ internal sealed class PostgreSqlRunRows : IRunRows
 
     public Task<IReadOnlyList<TimeSpan>> RuntimesAsync(string scriptName, DateTimeOffset since, DateTimeOffset until, string? hostname, CancellationToken cancellationToken)
     {
-        var sql = $"SELECT completed_at - started_at FROM {_schema}.runs WHERE script_name = $1 AND outcome = {(int)RunOutcome.Succeeded} AND completed_at > started_at AND started_at >= $2 AND started_at < $3"
+        var sql = $"SELECT completed_at - started_at FROM {_schema}.runs WHERE script_name = $1 AND outcome = {(int)RunOutcome.Succeeded} AND started_at >= $2 AND started_at < $3"
             + (hostname is null ? string.Empty : " AND hostname = $4");
         NpgsqlParameter[] parameters = hostname is null
             ? [Text(scriptName), TimestampTz(since), TimestampTz(until)]

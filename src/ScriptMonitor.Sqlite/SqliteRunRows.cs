@@ -240,7 +240,7 @@ internal sealed class SqliteRunRows : IRunRows
         Task.FromResult<IReadOnlyList<TimeSpan>>(_session.Use(_ =>
         {
             using var command = _session.Command(
-                $"SELECT completed_at - started_at FROM runs WHERE script_name = $name AND outcome = {(int)RunOutcome.Succeeded} AND completed_at > started_at AND started_at >= $since AND started_at < $until"
+                $"SELECT completed_at - started_at FROM runs WHERE script_name = $name AND outcome = {(int)RunOutcome.Succeeded} AND started_at >= $since AND started_at < $until"
                 + (hostname is null ? string.Empty : " AND hostname = $host"));
             command.Parameters.AddWithValue("$name", scriptName);
             command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));

@@ -3,9 +3,12 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ScriptMonitor.Access;
+using ScriptMonitor.Application.Expectations;
 using ScriptMonitor.Application.Services;
 using ScriptMonitor.Application.Views;
+using ScriptMonitor.Runs;
 using ScriptMonitor.Server.Access;
+using ScriptMonitor.Server.Api;
 using ScriptMonitor.Server.Hosting;
 
 namespace ScriptMonitor.Server.Peers;
@@ -27,6 +30,9 @@ internal static class HealthchecksApi
         app.MapGet(api + "/checks", ListAsync).ExcludeFromDescription();
         app.MapPost(api + "/checks", CreateAsync).ExcludeFromDescription();
         app.MapGet(api + "/checks/{code}", GetAsync).ExcludeFromDescription();
+        app.MapPost(api + "/checks/{code}", UpdateAsync).ExcludeFromDescription();
+        app.MapPost(api + "/checks/{code}/pause", PauseAsync).ExcludeFromDescription();
+        app.MapPost(api + "/checks/{code}/resume", ResumeAsync).ExcludeFromDescription();
         app.MapGet(api + "/status", Status).ExcludeFromDescription();
     }
 
@@ -89,6 +95,7 @@ internal static class HealthchecksApi
         }
 
         string? name;
+        ExpectationPatch? patch;
         try
         {
             using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false);
@@ -106,6 +113,12 @@ internal static class HealthchecksApi
             if (name.Length == 0 && body.RootElement.TryGetProperty("slug", out var slug) && slug.ValueKind == JsonValueKind.String)
             {
                 name = slug.GetString()!;
+            }
+
+            (patch, var problem) = PatchOf(body.RootElement);
+            if (patch is null)
+            {
+                return Error(StatusCodes.Status400BadRequest, "json validation error: " + problem);
             }
         }
         catch (JsonException)
@@ -129,10 +142,217 @@ internal static class HealthchecksApi
 
         var identities = (IPingIdentityStore)store.Runs;
         var before = (await ChecksAsync(store, services, http.RequestAborted).ConfigureAwait(false)).Any(c => c.Identity.ScriptName == name);
+        // The expectation first: a field it refuses leaves nothing made.
+        if (!patch.IsEmpty)
+        {
+            try
+            {
+                var view = await services.Expectations.SetAsync(name, patch, http.RequestAborted).ConfigureAwait(false);
+                if (view.Change != "unchanged")
+                {
+                    await AdminAudit.RecordAsync(http, AdminAudit.ExpectationPut, view.Script, view.Change, http.RequestAborted).ConfigureAwait(false);
+                }
+            }
+            catch (ValidationException e)
+            {
+                return Error(StatusCodes.Status400BadRequest, "json validation error: " + e.Message);
+            }
+        }
+
         await identities.EnsurePingIdentityAsync(name, http.RequestAborted).ConfigureAwait(false);
         var check = (await ChecksAsync(store, services, http.RequestAborted).ConfigureAwait(false)).First(c => c.Identity.ScriptName == name);
         // A script's name is unique, so a second create of one name answers with the check there, as unique=["name"] does.
         return Json(before ? StatusCodes.Status200OK : StatusCodes.Status201Created, json => WriteCheck(json, check, http, version, access));
+    }
+
+    /// <summary>
+    /// Changes a check: <c>timeout</c> (seconds) becomes the expectation's period, <c>schedule</c> (a five-field cron
+    /// line) and <c>tz</c> its cron schedule, <c>grace</c> its grace, <c>tags</c> (space-separated) its tags. Other
+    /// fields (<c>name</c> included: a script is named by its runs) are accepted and left as they are.
+    /// </summary>
+    private static async Task<IResult> UpdateAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services)
+    {
+        var (check, refusal) = await WritableCheckAsync(version, code, http, store, services).ConfigureAwait(false);
+        if (check is null)
+        {
+            return refusal!;
+        }
+
+        ExpectationPatch patch;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false);
+            if (body.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Error(StatusCodes.Status400BadRequest, "json validation error: value is not an object");
+            }
+
+            var (made, problem) = PatchOf(body.RootElement);
+            if (made is null)
+            {
+                return Error(StatusCodes.Status400BadRequest, "json validation error: " + problem);
+            }
+
+            patch = made;
+        }
+        catch (JsonException)
+        {
+            return Error(StatusCodes.Status400BadRequest, "could not parse request body");
+        }
+
+        if (!patch.IsEmpty)
+        {
+            try
+            {
+                var view = await services.Expectations.SetAsync(check.Identity.ScriptName, patch, http.RequestAborted).ConfigureAwait(false);
+                if (view.Change != "unchanged")
+                {
+                    await AdminAudit.RecordAsync(http, AdminAudit.ExpectationPut, view.Script, view.Change, http.RequestAborted).ConfigureAwait(false);
+                }
+            }
+            catch (ValidationException e)
+            {
+                return Error(StatusCodes.Status400BadRequest, "json validation error: " + e.Message);
+            }
+        }
+
+        return await AnswerCheckAsync(version, check.Identity, http, store, services).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> PauseAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services)
+    {
+        var (check, refusal) = await WritableCheckAsync(version, code, http, store, services).ConfigureAwait(false);
+        if (check is null)
+        {
+            return refusal!;
+        }
+
+        var view = await services.Expectations.SetAsync(check.Identity.ScriptName, new ExpectationPatch(Pause: true), http.RequestAborted).ConfigureAwait(false);
+        if (view.Change != "unchanged")
+        {
+            await AdminAudit.RecordAsync(http, AdminAudit.ScriptPause, view.Script, view.Change, http.RequestAborted).ConfigureAwait(false);
+        }
+
+        return await AnswerCheckAsync(version, check.Identity, http, store, services).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> ResumeAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services)
+    {
+        var (check, refusal) = await WritableCheckAsync(version, code, http, store, services).ConfigureAwait(false);
+        if (check is null)
+        {
+            return refusal!;
+        }
+
+        if (check.Expectation is not { Paused: true })
+        {
+            return Error(StatusCodes.Status409Conflict, "check is not paused");
+        }
+
+        var view = await services.Expectations.SetAsync(check.Identity.ScriptName, new ExpectationPatch(Resume: true), http.RequestAborted).ConfigureAwait(false);
+        await AdminAudit.RecordAsync(http, AdminAudit.ScriptResume, view.Script, view.Change, http.RequestAborted).ConfigureAwait(false);
+        return await AnswerCheckAsync(version, check.Identity, http, store, services).ConfigureAwait(false);
+    }
+
+    /// <summary>The check a read-write key names by its UUID; else the refusal (401, 404).</summary>
+    private static async Task<(Check? Check, IResult? Refusal)> WritableCheckAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services)
+    {
+        var (_, refusal) = await AuthorizeAsync(http, version, write: true).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return (null, refusal);
+        }
+
+        var checks = await ChecksAsync(store, services, http.RequestAborted).ConfigureAwait(false);
+        var check = Guid.TryParse(code, out var uuid) ? checks.FirstOrDefault(c => c.Identity.PingId == uuid) : null;
+        return check is null ? (null, Error(StatusCodes.Status404NotFound, "not found")) : (check, null);
+    }
+
+    private static async Task<IResult> AnswerCheckAsync(int version, PingIdentity identity, HttpContext http, ServerStore store, MonitorServices services)
+    {
+        var check = (await ChecksAsync(store, services, http.RequestAborted).ConfigureAwait(false)).First(c => c.Identity.PingId == identity.PingId);
+        return Json(StatusCodes.Status200OK, json => WriteCheck(json, check, http, version, Access.ReadWrite));
+    }
+
+    /// <summary>The expectation change a check's fields ask for; null and the reason when one breaks its rule.</summary>
+    private static (ExpectationPatch? Patch, string? Problem) PatchOf(JsonElement body)
+    {
+        TimeSpan? Seconds(string field, out string? problem)
+        {
+            problem = null;
+            if (!body.TryGetProperty(field, out var value))
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var seconds) || seconds is < 60 or > 31_536_000)
+            {
+                problem = $"{field} must be a whole number of seconds, 60 to 31536000";
+                return null;
+            }
+
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        string? Text(string field, out string? problem)
+        {
+            problem = null;
+            if (!body.TryGetProperty(field, out var value))
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                problem = $"{field} is not a string";
+                return null;
+            }
+
+            return value.GetString();
+        }
+
+        var timeout = Seconds("timeout", out var problem);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        var grace = Seconds("grace", out problem);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        var schedule = Text("schedule", out problem);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        if (schedule is not null && schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 5)
+        {
+            return (null, "schedule must be a cron line of five fields (systemd OnCalendar schedules are not supported)");
+        }
+
+        var tz = Text("tz", out problem);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        var tags = Text("tags", out problem);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        // A schedule takes precedence over a timeout, as in Healthchecks.
+        return (new ExpectationPatch(
+            Every: schedule is null ? timeout : null,
+            Cron: schedule,
+            TimeZone: schedule is null ? null : tz ?? "UTC",
+            Grace: grace,
+            Tags: tags?.Split(' ', StringSplitOptions.RemoveEmptyEntries)), null);
     }
 
     private enum Access
@@ -284,6 +504,12 @@ internal static class HealthchecksApi
             KeyScope.Read => Access.ReadOnly,
             _ => (Access?)null,
         };
+        if (caller is not null)
+        {
+            // Names the key in the audit list of the changes it makes.
+            http.Items[typeof(Caller)] = caller;
+        }
+
         // As Healthchecks: a read-only key where writing is needed is a wrong key.
         return access is null || (write && access != Access.ReadWrite)
             ? (Access.ReadOnly, Error(StatusCodes.Status401Unauthorized, "wrong api key"))

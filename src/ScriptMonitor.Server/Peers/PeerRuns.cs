@@ -36,8 +36,8 @@ internal static class PeerRuns
     }
 
     /// <summary>Completes the run <paramref name="paired"/> names, else the script's newest running run, else records a run of its own.</summary>
-    /// <param name="knownDuration">How long the run took, when the peer says so without a start; null: unknown, and the
-    /// run then starts when it completes, which keeps it out of the learned runtime band (not a run of no time).</param>
+    /// <param name="knownDuration">How long the run took, when the peer says so without a start; null when unknown: the
+    /// run then starts when it completes (the store has no mark for an unknown runtime yet, so it reads as 0 s).</param>
     public static async Task<RunImportResult?> CompleteAsync(
         ServerStore store, IngestQueue queue, string script, Guid? paired, string host, DateTimeOffset at, DateTimeOffset receivedAt, bool failed, int? exitCode, string? output, TimeSpan? knownDuration, CancellationToken cancellationToken)
     {

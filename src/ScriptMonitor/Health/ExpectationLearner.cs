@@ -92,12 +92,7 @@ public static class ExpectationLearner
                 continue;
             }
 
-            // A success whose completion is its start came without a start (a peer's ping): its runtime is unknown.
-            if (completed != run.StartedAt)
-            {
-                durations.Add((completed - run.StartedAt).Ticks);
-            }
-
+            durations.Add((completed - run.StartedAt).Ticks);
             var host = IndexOfHost(newerStartByHost, run.Hostname);
             if (host < 0)
             {

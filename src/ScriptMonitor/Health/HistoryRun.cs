@@ -10,11 +10,8 @@ namespace ScriptMonitor.Health;
 /// <param name="ExitCode">The exit status, where there is one.</param>
 public sealed record HistoryRun(string Hostname, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, RunOutcome Outcome, int? ExitCode = null)
 {
-    /// <summary>
-    /// How long the run took; null while it is in progress, and for a run whose completion is its start (a ping
-    /// without a start: its runtime is unknown, and must not count as no time at all).
-    /// </summary>
-    public TimeSpan? Duration => CompletedAt is { } completed && completed != StartedAt ? completed - StartedAt : null;
+    /// <summary>How long the run took, or null while it is in progress.</summary>
+    public TimeSpan? Duration => CompletedAt - StartedAt;
 
     /// <summary>The health view of a stored run.</summary>
     /// <param name="run">The stored run.</param>

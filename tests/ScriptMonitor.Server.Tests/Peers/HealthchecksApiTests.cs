@@ -35,6 +35,30 @@ public sealed class HealthchecksApiTests(HealthchecksServer fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Terraforms_update_pause_and_resume_change_the_expectation_and_refuse_what_they_cannot_map()
+    {
+        using var created = await SendAsync(HttpMethod.Post, "/hc/api/v1/checks/", fixture.AdminKey, """{"name": "tf-cron", "tags": "prod nightly", "timeout": 3600, "grace": 300, "channels": "*", "desc": "", "methods": "", "unique": ["name"]}""");
+        var id = (await JsonAsync(created)).GetProperty("uuid").GetString();
+        using var update = await SendAsync(HttpMethod.Post, $"/hc/api/v1/checks/{id}", fixture.AdminKey, """{"schedule": "15 3 * * *", "tz": "Europe/Riga", "grace": 600}""");
+        using var onCalendar = await SendAsync(HttpMethod.Post, $"/hc/api/v1/checks/{id}", fixture.AdminKey, """{"schedule": "Mon..Fri *-*-* 03:15"}""");
+        using var pause = await SendAsync(HttpMethod.Post, $"/hc/api/v1/checks/{id}/pause", fixture.AdminKey, string.Empty);
+        using var resume = await SendAsync(HttpMethod.Post, $"/hc/api/v1/checks/{id}/resume", fixture.AdminKey, string.Empty);
+        using var again = await SendAsync(HttpMethod.Post, $"/hc/api/v1/checks/{id}/resume", fixture.AdminKey, string.Empty);
+
+        var made = await JsonAsync(created);
+        Assert.Equal((HttpStatusCode.Created, 3600L, 300L, "nightly prod"), (created.StatusCode, made.GetProperty("timeout").GetInt64(), made.GetProperty("grace").GetInt64(), made.GetProperty("tags").GetString()));
+        var updated = await JsonAsync(update);
+        Assert.Equal(("15 3 * * *", "Europe/Riga", 600L), (updated.GetProperty("schedule").GetString(), updated.GetProperty("tz").GetString(), updated.GetProperty("grace").GetInt64()));
+        Assert.False(updated.TryGetProperty("timeout", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, onCalendar.StatusCode);
+        Assert.Contains("schedule", (await JsonAsync(onCalendar)).GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("paused", (await JsonAsync(pause)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, resume.StatusCode);
+        Assert.NotEqual("paused", (await JsonAsync(resume)).GetProperty("status").GetString());
+        Assert.Equal((HttpStatusCode.Conflict, """{"error":"check is not paused"}"""), (again.StatusCode, await again.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task A_read_key_sees_no_uuid_or_url_but_unique_key_and_may_not_write()
     {
         using var list = await SendAsync(HttpMethod.Get, "/hc/api/v3/checks/?slug=report", fixture.ReadKey);

@@ -5,7 +5,7 @@ namespace ScriptMonitor.Storage.Tests.Contract;
 
 /// <summary>
 /// Ping identities (a script's UUID and slug in peers' ping URLs) and the installation's ping key: made on first need,
-/// then the same for ever, on every store; and a success without its start stays out of the runtime statistics.
+/// then the same for ever, on every store.
 /// </summary>
 public abstract partial class ScriptRunStoreContract
 {
@@ -57,19 +57,5 @@ public abstract partial class ScriptRunStoreContract
 
         Assert.Contains("white space", refused.Message, StringComparison.Ordinal);
         Assert.Null(await Identities.FindPingIdentitiesBySlugAsync("padded") is { Count: > 0 } found ? found[0] : null);
-    }
-
-    [Fact]
-    public async Task A_success_without_its_start_does_not_count_in_the_runtime_statistics()
-    {
-        await RecordRunAsync("etl", Utc(2026, 3, 1, 1, 0), TimeSpan.FromMinutes(10), RunOutcome.Succeeded);
-        await Store.ImportRunAsync(new ScriptRun(Guid.NewGuid(), "etl", "host-a", Utc(2026, 3, 1, 2, 0), Utc(2026, 3, 1, 2, 0), RunOutcome.Succeeded, null, null));
-
-        var stats = await Store.GetRuntimeStatisticsAsync("etl", Utc(2026, 3, 1, 0, 0), Utc(2026, 3, 2, 0, 0));
-        var overview = (await Store.ReadOverviewAsync(new ScriptMonitor.Runs.OverviewQuery(Utc(2026, 3, 1, 0, 0), Utc(2026, 3, 1, 0, 0), Utc(2026, 3, 2, 0, 0)))).Single();
-
-        Assert.Equal(1, stats.Count);
-        Assert.Equal(TimeSpan.FromMinutes(10), stats.Median);
-        Assert.Equal(TimeSpan.FromMinutes(10), overview.MedianRuntime);
     }
 }
