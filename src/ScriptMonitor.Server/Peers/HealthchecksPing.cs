@@ -76,7 +76,7 @@ internal static partial class HealthchecksPing
                 return NotFound;
             }
 
-            if (await identities.FindPingIdentityAsync(Guid.Parse(segments[0]), http.RequestAborted).ConfigureAwait(false) is not { } found)
+            if (await pingKey.FindAsync(identities, Guid.Parse(segments[0]), http.RequestAborted).ConfigureAwait(false) is not { } found)
             {
                 return NotFound;
             }
@@ -228,10 +228,31 @@ internal static partial class HealthchecksPing
         : "unknown";
 }
 
-/// <summary>The installation's ping key, read once: it is made once and never changes while the server runs.</summary>
+/// <summary>
+/// The installation's ping key and the ping identities found so far, read once each: a key or identity, once made,
+/// never changes, and a read of the store per ping would compete with the commits of runs.
+/// </summary>
 internal sealed class PingKeyCache
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, PingIdentity> _identities = new();
     private string? _key;
+
+    /// <summary>The identity with this UUID; only found ones are kept, so a UUID made later is found then.</summary>
+    public async ValueTask<PingIdentity?> FindAsync(IPingIdentityStore identities, Guid pingId, CancellationToken cancellationToken)
+    {
+        if (_identities.TryGetValue(pingId, out var known))
+        {
+            return known;
+        }
+
+        var found = await identities.FindPingIdentityAsync(pingId, cancellationToken).ConfigureAwait(false);
+        if (found is not null)
+        {
+            _identities.TryAdd(pingId, found);
+        }
+
+        return found;
+    }
 
     public async ValueTask<string> GetAsync(IPingIdentityStore identities, CancellationToken cancellationToken) =>
         _key ??= await identities.EnsurePingKeyAsync(cancellationToken).ConfigureAwait(false);
