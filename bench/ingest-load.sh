@@ -9,7 +9,8 @@
 #   bench/ingest-load.sh                           # 20 s per target, 64 connections
 #   SECONDS_PER_TARGET=10 CONNECTIONS=32 bench/ingest-load.sh
 #   WARMUP_SECONDS=0 bench/ingest-load.sh          # measure from a cold start (default: 5 s of load first, not counted)
-#   TARGETS="sqlite bare" bench/ingest-load.sh     # some targets only (sqlite postgresql bare pushgateway rss)
+#   TARGETS="sqlite bare" bench/ingest-load.sh     # some targets only (sqlite postgresql bare pushgateway rss healthchecks)
+#   TARGETS="sqlite healthchecks" bench/ingest-load.sh   # the Healthchecks ping path beside native ingest, same run
 #   SERVER=/path/to/scriptmon-server bench/ingest-load.sh   # a Native AOT build instead of the Release build
 #   DATA_DIR=/var/tmp bench/ingest-load.sh         # where the SQLite file and the fsync probe go (a real disk)
 #   SERVER_ARGS="--Server:Ingest:MaxBatch=128" bench/ingest-load.sh   # settings given to every server started
@@ -87,7 +88,7 @@ results=()
 # Sends load for $1 seconds with the chosen client and prints its figures from "runs=" on. wrk sends the same runs
 # (bench/ingest-wrk.lua) at a fraction of the .NET client's CPU per request; Pushgateway always gets the .NET client.
 send_load() { # seconds kind port key
-    if [ "$LOADGEN" = wrk ] && [ "$2" != pushgateway ]; then
+    if [ "$LOADGEN" = wrk ] && [ "$2" != pushgateway ] && [ "$2" != healthchecks ]; then
         KEY="$4" wrk -t2 "-c$CONNECTIONS" "-d${1}s" -s bench/ingest-wrk.lua "http://127.0.0.1:$3" | grep '^runs='
     else
         "${loadgen[@]}" load "$2" "http://127.0.0.1:$3/" "$4" "$CONNECTIONS" "$1" | cut -f2-
@@ -115,6 +116,15 @@ for target in $TARGETS; do
         key="$("${loadgen[@]}" key "$db")"
         start_server "$db"
         run_load sqlite scriptmon "$server_port" "$key" "$server_pid"
+        stop_pid "$server_pid"
+        rm -f "$db"*
+        ;;
+    healthchecks)
+        # The Healthchecks ping path (/hc/ping/UUID, text body) against the same SQLite store and server as "sqlite".
+        db="$work/healthchecks.db"
+        "${loadgen[@]}" pingids "$db" "$work/ping-ids"
+        start_server "$db"
+        run_load healthchecks healthchecks "$server_port" "$work/ping-ids" "$server_pid"
         stop_pid "$server_pid"
         rm -f "$db"*
         ;;
@@ -178,4 +188,6 @@ printf '%s\n' "${results[@]}"
 printf '%s\n' "${results[@]}" | awk -F'\t' '
     { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[$1, kv[1]] = kv[2] } }
     END { if (v["sqlite", "runs_per_s"] && v["bare", "runs_per_s"])
-              printf "sqlite/bare: %.0f%% (target: at least 50%%; sqlite target: 20000 runs/s, p99 <= 25 ms)\n", 100 * v["sqlite", "runs_per_s"] / v["bare", "runs_per_s"] }'
+              printf "sqlite/bare: %.0f%% (target: at least 50%%; sqlite target: 20000 runs/s, p99 <= 25 ms)\n", 100 * v["sqlite", "runs_per_s"] / v["bare", "runs_per_s"]
+          if (v["sqlite", "runs_per_s"] && v["healthchecks", "runs_per_s"])
+              printf "healthchecks/sqlite: %.0f%% (the Healthchecks ping path against native ingest)\n", 100 * v["healthchecks", "runs_per_s"] / v["sqlite", "runs_per_s"] }'

@@ -24,6 +24,21 @@ internal static class Commands
         return 0;
     }
 
+    /// <summary>Ping UUIDs for the load's scripts, one line each in script order: the healthchecks target pings them.</summary>
+    public static async Task<int> CreatePingIdsAsync(string database, string file)
+    {
+        using var store = ScriptRunStores.Open(database);
+        var identities = (ScriptMonitor.Access.IPingIdentityStore)store;
+        var lines = new List<string>(LoadRun.Scripts);
+        for (var script = 0; script < LoadRun.Scripts; script++)
+        {
+            lines.Add((await identities.EnsurePingIdentityAsync($"script-{script:D5}")).PingId.ToString("D"));
+        }
+
+        await File.WriteAllLinesAsync(file, lines);
+        return 0;
+    }
+
     /// <summary>The floor of any JSON-over-HTTP service on this machine: Kestrel reading the body and answering 200.</summary>
     public static async Task<int> BareAsync(int port)
     {

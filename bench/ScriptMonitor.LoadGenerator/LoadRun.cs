@@ -11,7 +11,7 @@ namespace ScriptMonitor.LoadGenerator;
 /// </summary>
 internal static class LoadRun
 {
-    private const int Scripts = 10_000;
+    internal const int Scripts = 10_000;
     private const int Hosts = 20;
 
     public static async Task<int> RunAsync(string target, Uri baseAddress, string key, int connections, double seconds, long runLimit)
@@ -24,6 +24,8 @@ internal static class LoadRun
         }
 
         var outputs = Outputs();
+        // The healthchecks target's key is the file of ping UUIDs, by script.
+        var pingIds = target == "healthchecks" ? File.ReadAllLines(key) : [];
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         long acknowledged = 0;
         long failed = 0;
@@ -52,7 +54,7 @@ internal static class LoadRun
             var random = new Random(worker);
             while (!stop.IsCancellationRequested && Interlocked.Read(ref acknowledged) < runLimit)
             {
-                using var request = Request(target, random, outputs);
+                using var request = Request(target, random, outputs, pingIds);
                 var sent = Stopwatch.GetTimestamp();
                 try
                 {
@@ -117,7 +119,7 @@ internal static class LoadRun
         ];
     }
 
-    private static HttpRequestMessage Request(string target, Random random, string[][] outputs)
+    private static HttpRequestMessage Request(string target, Random random, string[][] outputs, string[] pingIds)
     {
         var script = random.Next(Scripts);
         var host = random.Next(Hosts);
@@ -136,6 +138,14 @@ internal static class LoadRun
                 + $"# TYPE script_last_run_duration_seconds gauge\nscript_last_run_duration_seconds{labels} {(completed - startedAt).TotalSeconds}\n"
                 + $"# TYPE script_last_run_exit_code gauge\nscript_last_run_exit_code{labels} {(failed ? 1 : 0)}\n");
             return new HttpRequestMessage(HttpMethod.Post, $"/metrics/job/scriptmon/script/script-{script:D5}") { Content = new StringContent(metrics, Encoding.UTF8, "text/plain") };
+        }
+
+        if (target == "healthchecks")
+        {
+            // What a crontab's curl or runitor sends: the output as a text body, a failure by its exit code.
+            var ping = new ByteArrayContent(Encoding.UTF8.GetBytes(output));
+            ping.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+            return new HttpRequestMessage(HttpMethod.Post, $"/hc/ping/{pingIds[script]}{(failed ? "/1" : string.Empty)}") { Content = ping };
         }
 
         // The id is made when the run is sent, a version 7 UUID as scriptmon makes them (ScriptRun.NewId).

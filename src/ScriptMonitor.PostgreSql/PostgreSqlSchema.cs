@@ -276,6 +276,27 @@ internal static class PostgreSqlSchema
             // rechecks rather than the feed until the host is upgraded.
             KeepsOlderWriters = true,
         },
+        new("ping identities of scripts and the installation's ping key, for peers' ping protocols", """
+            -- A script's name in a peer's ping URLs (Healthchecks): its UUID, made on first need and never changed,
+            -- and the slug of its name, under which slug URLs find it (two scripts may share a slug).
+            CREATE TABLE {schema}.ping_identities (
+                script_name text COLLATE "C" NOT NULL PRIMARY KEY,
+                ping_id     uuid        NOT NULL UNIQUE,
+                slug        text COLLATE "C" NOT NULL,
+                created_at  timestamptz NOT NULL
+            );
+            CREATE INDEX ping_identities_by_slug ON {schema}.ping_identities (slug);
+
+            -- Settings of the installation that the store keeps for every server on it: the ping key of slug URLs.
+            CREATE TABLE {schema}.installation_settings (
+                name  text COLLATE "C" NOT NULL PRIMARY KEY,
+                value text NOT NULL
+            );
+            """)
+        {
+            // Only adds tables the older builds never read.
+            KeepsOlderWriters = true,
+        },
     ];
 
     /// <summary>The first version whose rows record the oldest writer the store accepts.</summary>

@@ -1,4 +1,5 @@
 using Npgsql;
+using ScriptMonitor.Access;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Stores;
 
@@ -14,14 +15,16 @@ namespace ScriptMonitor.PostgreSql;
 /// at once (<see cref="PostgreSqlReadModel"/>), keys and the audit list (<see cref="PostgreSqlKeyRows"/>) and the
 /// schema (<see cref="PostgreSqlSchema"/>).
 /// </remarks>
-public sealed class PostgreSqlScriptRunStore : ScriptRunStoreBase
+public sealed class PostgreSqlScriptRunStore : ScriptRunStoreBase, IPingIdentityStore
 {
     private readonly PostgreSqlSession _session;
+    private readonly PostgreSqlPingIdentities _pingIdentities;
 
     private PostgreSqlScriptRunStore(PostgreSqlSession session, PostgreSqlExpectationRows expectations, TimeProvider timeProvider)
         : base(new PostgreSqlRunRows(session), expectations, new PostgreSqlReadModel(session, expectations), new PostgreSqlKeyRows(session), new PostgreSqlAlertRows(session), timeProvider)
     {
         _session = session;
+        _pingIdentities = new PostgreSqlPingIdentities(session, timeProvider);
     }
 
     /// <inheritdoc/>
@@ -68,6 +71,28 @@ public sealed class PostgreSqlScriptRunStore : ScriptRunStoreBase
     /// <param name="cancellationToken">Cancels the call.</param>
     public static Task<PostgreSqlScriptRunStore> OpenAsync(string connectionString, PostgreSqlStoreOptions? options = null, CancellationToken cancellationToken = default) =>
         OpenCoreAsync(connectionString, options, readOnly: false, async: true, cancellationToken).AsTask()!;
+
+    /// <inheritdoc/>
+    public Task<PingIdentity> EnsurePingIdentityAsync(string scriptName, CancellationToken cancellationToken = default) =>
+        _pingIdentities.EnsureAsync(RunValidation.ScriptName(scriptName, nameof(scriptName)), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<PingIdentity?> FindPingIdentityAsync(Guid pingId, CancellationToken cancellationToken = default) =>
+        _pingIdentities.FindAsync(pingId, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<PingIdentity>> FindPingIdentitiesBySlugAsync(string slug, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(slug);
+        return _pingIdentities.FindBySlugAsync(slug, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<PingIdentity>> ListPingIdentitiesAsync(CancellationToken cancellationToken = default) =>
+        _pingIdentities.ListAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<string> EnsurePingKeyAsync(CancellationToken cancellationToken = default) => _pingIdentities.EnsurePingKeyAsync(cancellationToken);
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing) => _session.Dispose();

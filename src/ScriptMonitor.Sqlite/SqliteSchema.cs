@@ -280,6 +280,27 @@ internal static class SqliteSchema
             // rather than the feed until the host is upgraded.
             KeepsOlderWriters = true,
         },
+        new("ping identities of scripts and the installation's ping key, for peers' ping protocols", """
+            -- A script's name in a peer's ping URLs (Healthchecks): its UUID, made on first need and never changed,
+            -- and the slug of its name, under which slug URLs find it (two scripts may share a slug).
+            CREATE TABLE ping_identities (
+                script_name TEXT    NOT NULL PRIMARY KEY,
+                ping_id     TEXT    NOT NULL UNIQUE,
+                slug        TEXT    NOT NULL,
+                created_at  INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX ping_identities_by_slug ON ping_identities (slug);
+
+            -- Settings of the installation that the store keeps for every server on it: the ping key of slug URLs.
+            CREATE TABLE installation_settings (
+                name  TEXT NOT NULL PRIMARY KEY,
+                value TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """)
+        {
+            // Only adds tables the older builds never read.
+            KeepsOlderWriters = true,
+        },
     ];
 
     /// <summary>

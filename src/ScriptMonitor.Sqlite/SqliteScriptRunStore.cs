@@ -1,3 +1,4 @@
+using ScriptMonitor.Access;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Stores;
 
@@ -13,14 +14,16 @@ namespace ScriptMonitor.Sqlite;
 /// (<see cref="SqliteReadModel"/>), keys and the audit list (<see cref="SqliteKeyRows"/>) and the schema
 /// (<see cref="SqliteSchema"/>).
 /// </remarks>
-public sealed class SqliteScriptRunStore : ScriptRunStoreBase
+public sealed class SqliteScriptRunStore : ScriptRunStoreBase, IPingIdentityStore
 {
     private readonly SqliteSession _session;
+    private readonly SqlitePingIdentities _pingIdentities;
 
     private SqliteScriptRunStore(SqliteSession session, SqliteExpectationRows expectations, TimeProvider timeProvider)
         : base(new SqliteRunRows(session), expectations, new SqliteReadModel(session, expectations), new SqliteKeyRows(session), new SqliteAlertRows(session, timeProvider), timeProvider)
     {
         _session = session;
+        _pingIdentities = new SqlitePingIdentities(session, timeProvider);
     }
 
     /// <summary>The database file.</summary>
@@ -79,6 +82,28 @@ public sealed class SqliteScriptRunStore : ScriptRunStoreBase
         var latest = Migrations(options).Count;
         return SqliteConnections.OpenForReading(fullPath, options, latest) is { } connection ? Create(connection, fullPath, latest, options) : null;
     }
+
+    /// <inheritdoc/>
+    public Task<PingIdentity> EnsurePingIdentityAsync(string scriptName, CancellationToken cancellationToken = default) =>
+        _pingIdentities.EnsureAsync(RunValidation.ScriptName(scriptName, nameof(scriptName)), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<PingIdentity?> FindPingIdentityAsync(Guid pingId, CancellationToken cancellationToken = default) =>
+        _pingIdentities.FindAsync(pingId, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<PingIdentity>> FindPingIdentitiesBySlugAsync(string slug, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(slug);
+        return _pingIdentities.FindBySlugAsync(slug, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<PingIdentity>> ListPingIdentitiesAsync(CancellationToken cancellationToken = default) =>
+        _pingIdentities.ListAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<string> EnsurePingKeyAsync(CancellationToken cancellationToken = default) => _pingIdentities.EnsurePingKeyAsync(cancellationToken);
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing) => _session.Dispose();

@@ -9,6 +9,7 @@ using ScriptMonitor.Server.Api;
 using ScriptMonitor.Server.Dashboard;
 using ScriptMonitor.Server.Ingest;
 using ScriptMonitor.Server.Metrics;
+using ScriptMonitor.Server.Peers;
 using Microsoft.Extensions.Options;
 using ScriptMonitor.Server.Health;
 using ScriptMonitor.Server.Alerts;
@@ -113,6 +114,7 @@ internal static class ServerProgram
         builder.Services.AddSingleton<ICallerKeys, StoreCallerKeys>();
         builder.Services.AddSingleton(Options.Create(builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions()));
         builder.Services.AddSingleton<IngestQueue>();
+        builder.Services.AddSingleton<PingKeyCache>();
         // Started before the web server and stopped after it: requests still in flight at a stop get their commit.
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestQueue>());
         builder.Services.AddProblemDetails();
@@ -135,6 +137,10 @@ internal static class ServerProgram
         app.MapNativeApi();
         app.MapMetricsEndpoint();
         app.MapDashboard();
+        app.MapHealthchecksApi();
+        app.MapHealthchecksPing();
+        app.MapCronitorTelemetry();
+        app.MapUptimeKumaPush();
         return app;
     }
 }
