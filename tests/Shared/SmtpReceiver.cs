@@ -17,9 +17,9 @@ public sealed class SmtpReceiver : IDisposable
     private readonly TempDirectory _maildir = new();
     private readonly Process _process;
 
-    public SmtpReceiver()
+    public SmtpReceiver(int? port = null)
     {
-        Port = HttpReceiver.FreePort();
+        Port = port ?? HttpReceiver.FreePort();
         var start = new ProcessStartInfo(Python)
         {
             RedirectStandardOutput = true,
