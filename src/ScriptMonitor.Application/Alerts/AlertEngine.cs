@@ -411,7 +411,7 @@ public sealed partial class AlertEngine
         foreach (var notice in decision.Notices)
         {
             var id = Guid.CreateVersion7(now);
-            var alert = AlertEventBuilder.Build(id, notice.Kind, health, decision.Flip?.From ?? memory.State, memory.DownSince, lastRun, now);
+            var alert = AlertEventBuilder.Build(id, notice.Kind, health, decision.Flip?.From ?? memory.State, memory.DownSince, lastRun, now) with { Link = _options.ScriptLink(health.ScriptName) };
             notifications.Add(new Notification(id, notice.Channel.Name, health.ScriptName, notice.Kind, now, AlertEventBuilder.Serialize(alert)) { NextAttemptAt = now });
         }
 

@@ -27,6 +27,17 @@ public sealed class AlertOptions
     /// <summary>The optional URL the server GETs each tick, for a dead-man's switch (Healthchecks and the like) to notice the monitor itself stopping.</summary>
     public string? HeartbeatUrl { get; set; }
 
+    /// <summary>
+    /// The address people reach the server at (<c>https://monitor.example.com/</c>), for notifications to link to the
+    /// script's page on the dashboard; none when unset, since the server cannot know how it is reached from outside.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The link to a script's page on the dashboard, when <see cref="PublicUrl"/> is set.</summary>
+    /// <param name="scriptName">The script.</param>
+    internal Uri? ScriptLink(string scriptName) =>
+        PublicUrl is null ? null : new Uri(new Uri(PublicUrl.TrimEnd('/') + "/"), "ui/#/script/" + Uri.EscapeDataString(scriptName));
+
     /// <summary>When a script changes state too often.</summary>
     public FlappingOptions Flapping { get; set; } = new();
 
@@ -55,6 +66,7 @@ public sealed class AlertOptions
         Require(MaxRecheckSeconds is >= 1 and <= 86_400, nameof(MaxRecheckSeconds), "must be from 1 to 86400 (seconds)");
         Require(FeedLagSeconds is >= 0 and <= 3600, nameof(FeedLagSeconds), "must be from 0 to 3600 (seconds)");
         Require(StaleAfter > TimeSpan.Zero, nameof(StaleAfter), "must be a duration above 0 (hh:mm:ss)");
+        Require(PublicUrl is null || (Uri.TryCreate(PublicUrl, UriKind.Absolute, out var site) && site.Scheme is "http" or "https" && string.IsNullOrEmpty(site.Query) && string.IsNullOrEmpty(site.Fragment)), nameof(PublicUrl), "must be an absolute http or https URL without a query or fragment");
         Require(HeartbeatUrl is null || (Uri.TryCreate(HeartbeatUrl, UriKind.Absolute, out var heartbeat) && heartbeat.Scheme is "http" or "https"), nameof(HeartbeatUrl), "must be an absolute http or https URL");
         Require(Flapping.MaxFlips >= 1, "Flapping:MaxFlips", "must be at least 1");
         Require(Flapping.Window > TimeSpan.Zero, "Flapping:Window", "must be a duration above 0 (hh:mm:ss)");

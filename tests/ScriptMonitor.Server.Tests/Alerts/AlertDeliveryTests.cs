@@ -98,7 +98,7 @@ public sealed class AlertDeliveryTests
         var quiet = await harness.AddWebhookAsync("quiet");
         await harness.ExpectAsync("backup-r", TimeSpan.FromHours(1), Grace);
         await harness.RunAsync("backup-r", succeeded: false, ago: TimeSpan.FromSeconds(1));
-        await harness.StartAsync();
+        await harness.StartAsync("--Alerts:PublicUrl=https://monitor.example.com/");
 
         await WaitForAsync(ops, 1, Bound);
         await WaitForAsync(ops, 2, TimeSpan.FromSeconds(80));
@@ -107,6 +107,7 @@ public sealed class AlertDeliveryTests
         Assert.Equal(["Down", "Repeat"], Events(ops).Select(e => e.Kind));
         Assert.NotEqual(Events(ops)[0].EventId, Events(ops)[1].EventId);
         Assert.Equal(["Down"], Events(quiet).Select(e => e.Kind));
+        Assert.All(ops.Requests, request => Assert.Contains("https://monitor.example.com/ui/#/script/backup-r", request.Body, StringComparison.Ordinal));
     }
 
     private static List<(string Status, int Attempts, string? LastError, string EventId)> Notifications(System.Text.Json.JsonElement page) =>
