@@ -52,6 +52,25 @@ internal sealed class QueryValues
 
     public void Add(string name, string rule, string message) => _problems.Add(new FieldProblem(name, rule, message));
 
+    /// <summary>A span given in seconds, refused beyond 100 years so that arithmetic on it cannot overflow an instant.</summary>
+    public TimeSpan? Seconds(double? seconds, string name)
+    {
+        if (seconds is not { } value)
+        {
+            return null;
+        }
+
+        if (!double.IsFinite(value) || Math.Abs(value) > MaxSeconds)
+        {
+            Add(name, FieldRules.Range, $"{name} ({value}) must be a number of seconds of at most 100 years");
+            return null;
+        }
+
+        return Application.Views.Seconds.ToDuration(value);
+    }
+
+    private const double MaxSeconds = 100 * 366 * 86_400d;
+
     /// <summary>An instant, ISO 8601 with its offset (<c>2026-11-29T02:15:00Z</c>, <c>…+01:00</c>).</summary>
     public DateTimeOffset? Instant(string? text, string name)
     {

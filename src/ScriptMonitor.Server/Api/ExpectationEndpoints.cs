@@ -55,7 +55,6 @@ internal static class ExpectationEndpoints
     });
 
     // A duration beyond this is no schedule or runtime of a script (and beyond TimeSpan's range soon after).
-    private const double MaxSeconds = 100 * 366 * 86_400d;
 
     public static void MapExpectationEndpoints(this RouteGroupBuilder api)
     {
@@ -277,33 +276,17 @@ internal static class ExpectationEndpoints
 
     private static ExpectationPatch PatchOf(ExpectationPatchRequest body, QueryValues problems)
     {
-        TimeSpan? Duration(double? seconds, string field)
-        {
-            if (seconds is not { } value)
-            {
-                return null;
-            }
-
-            if (!double.IsFinite(value) || Math.Abs(value) > MaxSeconds)
-            {
-                problems.Add(field, FieldRules.Range, $"{field} ({value}) must be a number of seconds of at most 100 years");
-                return null;
-            }
-
-            return Seconds.ToDuration(value);
-        }
-
         return new ExpectationPatch(
-            Every: Duration(body.EverySeconds, "everySeconds"),
+            Every: problems.Seconds(body.EverySeconds, "everySeconds"),
             Cron: body.Cron,
             TimeZone: body.TimeZone,
-            Grace: Duration(body.GraceSeconds, "graceSeconds"),
-            MinRuntime: Duration(body.MinRuntimeSeconds, "minRuntimeSeconds"),
-            MaxRuntime: Duration(body.MaxRuntimeSeconds, "maxRuntimeSeconds"),
+            Grace: problems.Seconds(body.GraceSeconds, "graceSeconds"),
+            MinRuntime: problems.Seconds(body.MinRuntimeSeconds, "minRuntimeSeconds"),
+            MaxRuntime: problems.Seconds(body.MaxRuntimeSeconds, "maxRuntimeSeconds"),
             Hosts: body.Hosts,
             AtLeast: body.AtLeast,
             FailuresTolerated: body.FailuresTolerated,
-            AbandonAfter: Duration(body.AbandonAfterSeconds, "abandonAfterSeconds"),
+            AbandonAfter: problems.Seconds(body.AbandonAfterSeconds, "abandonAfterSeconds"),
             SkipsBeforeAlert: body.SkipsBeforeAlert,
             Pause: body.Pause ?? false,
             Until: body.Until,

@@ -38,7 +38,6 @@ internal static class MaintenanceEndpoints
     });
 
     // Beyond this a duration is no window (and beyond TimeSpan's range soon after).
-    private const double MaxSeconds = 100 * 366 * 86_400d;
 
     public static void MapMaintenanceEndpoints(this RouteGroupBuilder api)
     {
@@ -131,30 +130,14 @@ internal static class MaintenanceEndpoints
     /// <summary>The window a request describes; as on the command line, one without cron or start opens now.</summary>
     private static MaintenanceWindow WindowOf(string name, MaintenanceWindowRequest body, DateTimeOffset now, QueryValues problems)
     {
-        TimeSpan? Duration(double? seconds, string field)
-        {
-            if (seconds is not { } value)
-            {
-                return null;
-            }
-
-            if (!double.IsFinite(value) || Math.Abs(value) > MaxSeconds)
-            {
-                problems.Add(field, FieldRules.Range, $"{field} ({value}) must be a number of seconds of at most 100 years");
-                return null;
-            }
-
-            return Seconds.ToDuration(value);
-        }
-
         return new MaintenanceWindow(name)
         {
             ScriptName = body.Script,
             Tag = body.Tag,
             Cron = body.Cron,
             StartsAt = body.StartsAt ?? (body.Cron is null ? now : null),
-            Every = Duration(body.EverySeconds, "everySeconds"),
-            Duration = Duration(body.DurationSeconds, "durationSeconds"),
+            Every = problems.Seconds(body.EverySeconds, "everySeconds"),
+            Duration = problems.Seconds(body.DurationSeconds, "durationSeconds"),
             TimeZone = body.TimeZone ?? CronSchedule.DefaultTimeZone,
         };
     }
