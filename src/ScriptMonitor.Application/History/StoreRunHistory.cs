@@ -118,7 +118,8 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
         using var store = await OpenWindowAsync(name, request.Since, request.Until, cancellationToken).ConfigureAwait(false);
         var statistics = await store.GetRuntimeStatisticsAsync(name, request.Since, request.Until, host, cancellationToken).ConfigureAwait(false);
         var runs = await store.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Outcome = RunOutcome.Succeeded, Limit = RunQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
-        var durations = runs.Reverse().Select(r => r.Duration!.Value).ToList();
+        // A success whose start is unknown has no runtime to chart.
+        var durations = runs.Reverse().Where(r => r.Duration is not null).Select(r => r.Duration!.Value).ToList();
         return new StatsView(
             name,
             host,
