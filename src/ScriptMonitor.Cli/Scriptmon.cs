@@ -41,6 +41,7 @@ internal static class Scriptmon
             RecordCommand.Create(context),
             LastCommand.Create(context),
             RunsCommand.Create(context),
+            EventsCommand.Create(context),
             CloseCommand.Create(context),
             StatusCommand.Create(context),
             StatsCommand.Create(context),
@@ -129,6 +130,7 @@ internal static class Scriptmon
     {
         "last" => LastCommand.Fields,
         "runs" => RunsCommand.Fields,
+        "events" => EventsCommand.Fields,
         "stats" => StatsCommand.Fields,
         "record" => RecordCommand.Fields,
         "expect" => ExpectCommand.Fields,

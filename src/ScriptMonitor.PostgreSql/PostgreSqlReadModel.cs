@@ -46,7 +46,7 @@ internal sealed class PostgreSqlReadModel : IStoreReadModel
                 SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY r.completed_at - r.started_at) AS lower,
                        percentile_disc(0.5) WITHIN GROUP (ORDER BY r.completed_at - r.started_at DESC) AS upper
                 FROM {schema}.runs r
-                WHERE r.script_name = s.name AND r.outcome = {(int)RunOutcome.Succeeded} AND r.started_at >= $2 AND r.started_at < $3) runtime
+                WHERE r.script_name = s.name AND r.outcome = {(int)RunOutcome.Succeeded} AND NOT r.duration_unknown AND r.started_at >= $2 AND r.started_at < $3) runtime
             """;
     }
 

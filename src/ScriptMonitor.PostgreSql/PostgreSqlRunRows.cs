@@ -15,11 +15,11 @@ internal sealed class PostgreSqlRunRows : IRunRows
 {
     /// <summary>
     /// The condition, in SQL, that a run's start ($4) and end ($5) are not further ahead of the server's clock than
-    /// <see cref="StoreClock.MaxSkew"/> ($16, after the run's fifteen values). A shared store judges "in the
+    /// <see cref="StoreClock.MaxSkew"/> ($17, after the run's sixteen values). A shared store judges "in the
     /// future" by its own clock: the clock of the host that records may be the wrong one, and its runs would hide a
     /// stopped job for as long.
     /// </summary>
-    private const string ServerClockCheck = "$4::timestamptz <= now() + $16::interval AND ($5::timestamptz IS NULL OR $5::timestamptz <= now() + $16::interval)";
+    private const string ServerClockCheck = "$4::timestamptz <= now() + $17::interval AND ($5::timestamptz IS NULL OR $5::timestamptz <= now() + $17::interval)";
 
     /// <summary>How often a batch is done again when other writers keep taking its new runs first or it meets a deadlock.</summary>
     private const int MaxImportAttempts = 5;
@@ -71,7 +71,7 @@ internal sealed class PostgreSqlRunRows : IRunRows
             WITH run AS (
                 INSERT INTO {_schema}.runs ({RunColumns})
                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::smallint[], $7::integer[], $8::text[],
-                                     $9::text[], $10::integer[], $11::bigint[], $12::text[], $13::timestamptz[], $14::boolean[], $15::text[])
+                                     $9::text[], $10::integer[], $11::bigint[], $12::text[], $13::timestamptz[], $14::boolean[], $15::text[], $16::boolean[])
                 ORDER BY 1
                 ON CONFLICT (run_id) DO NOTHING
                 RETURNING script_name),
@@ -252,7 +252,7 @@ internal sealed class PostgreSqlRunRows : IRunRows
 
     public Task<IReadOnlyList<TimeSpan>> RuntimesAsync(string scriptName, DateTimeOffset since, DateTimeOffset until, string? hostname, CancellationToken cancellationToken)
     {
-        var sql = $"SELECT completed_at - started_at FROM {_schema}.runs WHERE script_name = $1 AND outcome = {(int)RunOutcome.Succeeded} AND started_at >= $2 AND started_at < $3"
+        var sql = $"SELECT completed_at - started_at FROM {_schema}.runs WHERE script_name = $1 AND outcome = {(int)RunOutcome.Succeeded} AND NOT duration_unknown AND started_at >= $2 AND started_at < $3"
             + (hostname is null ? string.Empty : " AND hostname = $4");
         NpgsqlParameter[] parameters = hostname is null
             ? [Text(scriptName), TimestampTz(since), TimestampTz(until)]
@@ -308,6 +308,19 @@ internal sealed class PostgreSqlRunRows : IRunRows
 
             await using var skips = Command(connection, $"DELETE FROM {_schema}.skips WHERE skipped_at < $1", TimestampTz(olderThan));
             await skips.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            // A script's events (Healthchecks' /log) go at the age its runs go. A role granted only what pruning needed
+            // before events existed still prunes runs: its events are left to a role that may delete them.
+            await using var events = Command(connection, $"DELETE FROM {_schema}.script_events WHERE at < $1", TimestampTz(olderThan));
+            try
+            {
+                await events.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException denied) when (denied.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                // Nothing to undo: the statement ran alone and deleted nothing.
+            }
+
             return deleted;
         }, cancellationToken);
     }
@@ -495,7 +508,8 @@ internal sealed class PostgreSqlRunRows : IRunRows
                 Array(NpgsqlDbType.Text, rows.Select(r => (object?)r.Runner?.PidNamespace)),
                 Array(NpgsqlDbType.TimestampTz, rows.Select(r => (object?)r.Arrival?.ReceivedAt)),
                 Array(NpgsqlDbType.Boolean, rows.Select(r => (object?)r.Arrival?.ClockSkew)),
-                Array(NpgsqlDbType.Text, rows.Select(r => (object?)(r.Arrival is { } a ? DeliveryText(a.Delivery) : null))));
+                Array(NpgsqlDbType.Text, rows.Select(r => (object?)(r.Arrival is { } a ? DeliveryText(a.Delivery) : null))),
+                Array(NpgsqlDbType.Boolean, rows.Select(r => (object)r.DurationUnknown)));
             if ((long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! != rows.Length)
             {
                 return null;

@@ -297,6 +297,32 @@ internal static class PostgreSqlSchema
             // Only adds tables the older builds never read.
             KeepsOlderWriters = true,
         },
+        new("runs whose duration is unknown, and events of scripts that are not runs", """
+            -- A peer's completion without a start (a Healthchecks ping) is a run that starts when it completes; its
+            -- runtime is unknown, and runtime statistics and the learned band leave it out. Known by default (a
+            -- constant default adds no row rewrite), so that an older build's runs, which all have real starts, are
+            -- right without it.
+            ALTER TABLE {schema}.runs ADD COLUMN duration_unknown boolean NOT NULL DEFAULT false;
+            -- The health reads and runtime statistics are answered from runs_history; they now filter on the column.
+            DROP INDEX {schema}.runs_history;
+            CREATE INDEX runs_history ON {schema}.runs (script_name, started_at, id) INCLUDE (outcome, completed_at, hostname, exit_code, duration_unknown);
+
+            -- What a script reported that is not a run (Healthchecks' /log): its body's tail, pruned with the runs.
+            CREATE TABLE {schema}.script_events (
+                id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                script_name text COLLATE "C" NOT NULL,
+                at          timestamptz NOT NULL,
+                kind        text NOT NULL CHECK (kind IN ('log')),
+                body        text,
+                source      text
+            );
+            CREATE INDEX script_events_by_script ON {schema}.script_events (script_name, at, id);
+            CREATE INDEX script_events_by_time ON {schema}.script_events (at);
+            """)
+        {
+            // Only adds: an older build's inserts take the column's default, and it never reads the new table.
+            KeepsOlderWriters = true,
+        },
     ];
 
     /// <summary>The first version whose rows record the oldest writer the store accepts.</summary>

@@ -15,7 +15,7 @@ namespace ScriptMonitor.PostgreSql;
 /// at once (<see cref="PostgreSqlReadModel"/>), keys and the audit list (<see cref="PostgreSqlKeyRows"/>) and the
 /// schema (<see cref="PostgreSqlSchema"/>).
 /// </remarks>
-public sealed class PostgreSqlScriptRunStore : ScriptRunStoreBase, IPingIdentityStore
+public sealed partial class PostgreSqlScriptRunStore : ScriptRunStoreBase, IPingIdentityStore
 {
     private readonly PostgreSqlSession _session;
     private readonly PostgreSqlPingIdentities _pingIdentities;

@@ -44,7 +44,7 @@ internal sealed class PostgreSqlSnapshotRows(PostgreSqlSession session, PostgreS
         }
 
         var sql = $"""
-            SELECT n.ordinal, r.hostname, r.started_at, r.completed_at, r.outcome, r.exit_code
+            SELECT n.ordinal, r.hostname, r.started_at, r.completed_at, r.outcome, r.exit_code, r.duration_unknown
             FROM unnest($1::text[], $2::integer[]) WITH ORDINALITY AS n(name, depth, ordinal)
             CROSS JOIN LATERAL (
                 SELECT id, {HistoryColumns} FROM {_schema}.runs
@@ -68,7 +68,7 @@ internal sealed class PostgreSqlSnapshotRows(PostgreSqlSession session, PostgreS
     {
         var found = new HistoryRun?[requests.Count];
         var sql = $"""
-            SELECT n.ordinal, r.hostname, r.started_at, r.completed_at, r.outcome, r.exit_code
+            SELECT n.ordinal, r.hostname, r.started_at, r.completed_at, r.outcome, r.exit_code, r.duration_unknown
             FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS n(name, host, ordinal)
             CROSS JOIN LATERAL (
                 (SELECT id, {HistoryColumns} FROM {_schema}.runs

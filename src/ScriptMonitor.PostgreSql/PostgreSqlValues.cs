@@ -9,16 +9,16 @@ namespace ScriptMonitor.PostgreSql;
 internal static class PostgreSqlValues
 {
     /// <summary>Every column of a run, in the order <see cref="Run"/> reads them.</summary>
-    internal const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns, received_at, clock_skew, delivery";
+    internal const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns, received_at, clock_skew, delivery, duration_unknown";
 
     /// <summary>How many columns <see cref="RunColumns"/> names: where the second run of a joined row starts.</summary>
-    internal const int RunColumnCount = 15;
+    internal const int RunColumnCount = 16;
 
     /// <summary>The parameters of a run's columns, in <see cref="RunColumns"/>' order (see <see cref="RunParameters"/>).</summary>
-    internal const string RunValues = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15";
+    internal const string RunValues = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16";
 
     /// <summary>The columns of a run the health evaluation reads, in the order <see cref="HistoryRun"/> reads them.</summary>
-    internal const string HistoryColumns = "hostname, started_at, completed_at, outcome, exit_code";
+    internal const string HistoryColumns = "hostname, started_at, completed_at, outcome, exit_code, duration_unknown";
 
     internal const string SkipColumns = "event_id, script_name, hostname, skipped_at, holder";
 
@@ -67,6 +67,7 @@ internal static class PostgreSqlValues
         TimestampTz(run.Arrival?.ReceivedAt),
         Boolean(run.Arrival?.ClockSkew),
         Text(run.Arrival is { } arrival ? DeliveryText(arrival.Delivery) : null),
+        Boolean(run.DurationUnknown),
     ];
 
     internal static NpgsqlParameter Boolean(bool? value) => new() { Value = value is { } v ? v : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean };
@@ -93,6 +94,7 @@ internal static class PostgreSqlValues
                 reader.GetFieldValue<DateTimeOffset>(first + 12),
                 reader.GetString(first + 14) == "spool" ? RunDeliveryKind.Spool : RunDeliveryKind.Live,
                 reader.GetBoolean(first + 13)),
+        DurationUnknown = reader.GetBoolean(first + 15),
     };
 
     internal static HistoryRun HistoryRun(NpgsqlDataReader reader, int first) => new(
@@ -100,7 +102,10 @@ internal static class PostgreSqlValues
         reader.GetFieldValue<DateTimeOffset>(first + 1),
         reader.IsDBNull(first + 2) ? null : reader.GetFieldValue<DateTimeOffset>(first + 2),
         (RunOutcome)reader.GetInt16(first + 3),
-        reader.IsDBNull(first + 4) ? null : reader.GetInt32(first + 4));
+        reader.IsDBNull(first + 4) ? null : reader.GetInt32(first + 4))
+    {
+        DurationUnknown = reader.GetBoolean(first + 5),
+    };
 
     internal static ScriptSkip Skip(NpgsqlDataReader reader) =>
         new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4));

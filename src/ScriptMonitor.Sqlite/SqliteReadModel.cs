@@ -41,7 +41,7 @@ internal sealed class SqliteReadModel(SqliteSession session, SqliteExpectationRo
     private static readonly string RuntimesSql = $"""
         SELECT s.name, r.completed_at - r.started_at
         FROM scripts s JOIN runs r ON r.script_name = s.name
-        WHERE r.outcome = {(int)RunOutcome.Succeeded} AND r.started_at >= ?1 AND r.started_at < ?2
+        WHERE r.outcome = {(int)RunOutcome.Succeeded} AND r.duration_unknown = 0 AND r.started_at >= ?1 AND r.started_at < ?2
         """;
 
     private SqliteStatement? _newestRuns;

@@ -8,16 +8,16 @@ namespace ScriptMonitor.Sqlite;
 internal static class SqliteRows
 {
     /// <summary>Every column of a run, in the order <see cref="Run"/> reads them.</summary>
-    internal const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns, received_at, clock_skew, delivery";
+    internal const string RunColumns = "run_id, script_name, hostname, started_at, completed_at, outcome, exit_code, output, runner_boot_id, runner_pid, runner_started, runner_pid_ns, received_at, clock_skew, delivery, duration_unknown";
 
     /// <summary>The columns of a run of the table aliased <paramref name="alias"/> in a join, in the order <see cref="Run"/> reads them.</summary>
     internal static string RunColumnsOf(string alias) => string.Join(", ", RunColumns.Split(", ").Select(column => $"{alias}.{column}"));
 
     /// <summary>How many columns <see cref="RunColumns"/> names: where the second run of a joined row starts.</summary>
-    internal const int RunColumnCount = 15;
+    internal const int RunColumnCount = 16;
 
     /// <summary>The columns of a run the health evaluation reads, in the order <see cref="HistoryRun"/> reads them.</summary>
-    internal const string HistoryColumns = "hostname, started_at, completed_at, outcome, exit_code";
+    internal const string HistoryColumns = "hostname, started_at, completed_at, outcome, exit_code, duration_unknown";
 
     internal const string SkipColumns = "event_id, script_name, hostname, skipped_at, holder";
 
@@ -37,6 +37,7 @@ internal static class SqliteRows
         Arrival = reader.IsDBNull(first + 12)
             ? null
             : new RunArrival(Timestamps.FromUnixMicroseconds(reader.GetInt64(first + 12)), DeliveryOf(reader.GetString(first + 14)), reader.GetInt64(first + 13) != 0),
+        DurationUnknown = reader.GetInt64(first + 15) != 0,
     };
 
     /// <summary>A delivery kind as the <c>delivery</c> column holds it.</summary>
@@ -67,7 +68,10 @@ internal static class SqliteRows
         Timestamps.FromUnixMicroseconds(reader.GetInt64(first + 1)),
         reader.IsDBNull(first + 2) ? null : Timestamps.FromUnixMicroseconds(reader.GetInt64(first + 2)),
         (RunOutcome)reader.GetInt32(first + 3),
-        reader.IsDBNull(first + 4) ? null : reader.GetInt32(first + 4));
+        reader.IsDBNull(first + 4) ? null : reader.GetInt32(first + 4))
+    {
+        DurationUnknown = reader.GetInt64(first + 5) != 0,
+    };
 
     internal static ScriptSkip Skip(SqliteDataReader reader) => new(
         new Guid(reader.GetFieldValue<byte[]>(0)),

@@ -32,8 +32,8 @@ internal sealed class SqliteRunRows : IRunRows
         _feed = new SqliteChangeFeed(session);
         _addScript = session.Prepare("INSERT OR IGNORE INTO scripts (name) VALUES ($name)", "$name");
         _addScripts = session.Prepare("INSERT OR IGNORE INTO scripts (name) SELECT value FROM json_each($names)", "$names");
-        const string InsertRunSql = $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output, $boot_id, $pid, $pid_started, $pid_ns, $received, $skew, $delivery)";
-        string[] runParameters = ["$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output", "$boot_id", "$pid", "$pid_started", "$pid_ns", "$received", "$skew", "$delivery"];
+        const string InsertRunSql = $"INSERT INTO runs ({RunColumns}) VALUES ($run_id, $name, $host, $started, $completed, $outcome, $exit_code, $output, $boot_id, $pid, $pid_started, $pid_ns, $received, $skew, $delivery, $unknown)";
+        string[] runParameters = ["$run_id", "$name", "$host", "$started", "$completed", "$outcome", "$exit_code", "$output", "$boot_id", "$pid", "$pid_started", "$pid_ns", "$received", "$skew", "$delivery", "$unknown"];
         _insertRun = session.Prepare(InsertRunSql, runParameters);
         _insertNewRun = session.Prepare(InsertRunSql + " ON CONFLICT (run_id) DO NOTHING", runParameters);
         _updateCompletion = session.Prepare(
@@ -240,7 +240,7 @@ internal sealed class SqliteRunRows : IRunRows
         Task.FromResult<IReadOnlyList<TimeSpan>>(_session.Use(_ =>
         {
             using var command = _session.Command(
-                $"SELECT completed_at - started_at FROM runs WHERE script_name = $name AND outcome = {(int)RunOutcome.Succeeded} AND started_at >= $since AND started_at < $until"
+                $"SELECT completed_at - started_at FROM runs WHERE script_name = $name AND outcome = {(int)RunOutcome.Succeeded} AND duration_unknown = 0 AND started_at >= $since AND started_at < $until"
                 + (hostname is null ? string.Empty : " AND hostname = $host"));
             command.Parameters.AddWithValue("$name", scriptName);
             command.Parameters.AddWithValue("$since", Timestamps.ToUnixMicroseconds(since));
@@ -314,6 +314,21 @@ internal sealed class SqliteRunRows : IRunRows
         {
             cancellationToken.ThrowIfCancellationRequested();
             DeleteBatch("DELETE FROM skips WHERE id IN (SELECT value FROM json_each($ids)) AND skipped_at < $cutoff", batch, cutoff);
+        }
+
+        // A script's events (Healthchecks' /log) go at the age its runs go, in batches like the skips.
+        var events = _session.ReadAside(transaction =>
+        {
+            using var command = transaction.Connection!.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT id FROM script_events WHERE at < $cutoff";
+            command.Parameters.AddWithValue("$cutoff", cutoff);
+            return Ids(command);
+        });
+        foreach (var batch in events.Chunk(PruneBatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            DeleteBatch("DELETE FROM script_events WHERE id IN (SELECT value FROM json_each($ids)) AND at < $cutoff", batch, cutoff);
         }
 
         return Task.FromResult(deleted);
@@ -438,6 +453,7 @@ internal sealed class SqliteRunRows : IRunRows
         p[12].Value = run.Arrival is { } arrival ? Timestamps.ToUnixMicroseconds(arrival.ReceivedAt) : DBNull.Value;
         p[13].Value = run.Arrival is { } skewed ? (skewed.ClockSkew ? 1 : 0) : DBNull.Value;
         p[14].Value = run.Arrival is { } delivered ? DeliveryText(delivered.Delivery) : DBNull.Value;
+        p[15].Value = run.DurationUnknown ? 1 : 0;
         return insert.ExecuteNonQuery();
     }
 

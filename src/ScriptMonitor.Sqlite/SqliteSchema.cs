@@ -301,6 +301,31 @@ internal static class SqliteSchema
             // Only adds tables the older builds never read.
             KeepsOlderWriters = true,
         },
+        new("runs whose duration is unknown, and events of scripts that are not runs", """
+            -- A peer's completion without a start (a Healthchecks ping) is a run that starts when it completes; its
+            -- runtime is unknown, and runtime statistics and the learned band leave it out. Known by default, so that
+            -- an older build's runs, which all have real starts, are right without it.
+            ALTER TABLE runs ADD COLUMN duration_unknown INTEGER NOT NULL DEFAULT 0 CHECK (duration_unknown IN (0, 1));
+            -- The health reads and runtime statistics walk runs_history alone; they now filter on the new column.
+            DROP INDEX runs_history;
+            CREATE INDEX runs_history ON runs (script_name, started_at, outcome, completed_at, hostname, exit_code, duration_unknown);
+
+            -- What a script reported that is not a run (Healthchecks' /log): its body's tail, pruned with the runs.
+            CREATE TABLE script_events (
+                id          INTEGER PRIMARY KEY,
+                script_name TEXT    NOT NULL,
+                at          INTEGER NOT NULL,
+                kind        TEXT    NOT NULL CHECK (kind IN ('log')),
+                body        TEXT,
+                source      TEXT
+            );
+            CREATE INDEX script_events_by_script ON script_events (script_name, at, id);
+            CREATE INDEX script_events_by_time ON script_events (at);
+            """)
+        {
+            // Only adds: an older build's inserts take the column's default, and it never reads the new table.
+            KeepsOlderWriters = true,
+        },
     ];
 
     /// <summary>

@@ -14,7 +14,7 @@ namespace ScriptMonitor.Sqlite;
 /// (<see cref="SqliteReadModel"/>), keys and the audit list (<see cref="SqliteKeyRows"/>) and the schema
 /// (<see cref="SqliteSchema"/>).
 /// </remarks>
-public sealed class SqliteScriptRunStore : ScriptRunStoreBase, IPingIdentityStore
+public sealed partial class SqliteScriptRunStore : ScriptRunStoreBase, IPingIdentityStore
 {
     private readonly SqliteSession _session;
     private readonly SqlitePingIdentities _pingIdentities;

@@ -51,7 +51,10 @@ internal sealed class SqliteSnapshotRows(SqliteSession session, SqliteExpectatio
                     Timestamps.FromUnixMicroseconds(statement.Int64(1)),
                     statement.IsNull(2) ? null : Timestamps.FromUnixMicroseconds(statement.Int64(2)),
                     (RunOutcome)statement.Int32(3),
-                    statement.IsNull(4) ? null : statement.Int32(4)));
+                    statement.IsNull(4) ? null : statement.Int32(4))
+                {
+                    DurationUnknown = statement.Int64(5) != 0,
+                });
             }
 
             statement.Reset();

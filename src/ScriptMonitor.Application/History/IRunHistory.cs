@@ -36,6 +36,17 @@ public interface IRunHistory
     /// <exception cref="Runs.ValidationException">The request breaks a rule, or the script is unknown.</exception>
     Task<RunsView> ListAsync(RunListRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A script's events that are not runs (Healthchecks' <c>/log</c>), newest first, one page; none for a store that
+    /// keeps no events or a script that has none.
+    /// </summary>
+    /// <param name="script">The script's name.</param>
+    /// <param name="limit">The most events of the page, 1 to <see cref="Runs.RunQuery.MaxLimit"/>.</param>
+    /// <param name="offset">How many newer events to skip: the previous page's <see cref="EventsView.NextOffset"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="Runs.ValidationException">The name or the limit breaks a rule.</exception>
+    Task<EventsView> EventsAsync(string script, int limit = Runs.RunQuery.DefaultLimit, int offset = 0, CancellationToken cancellationToken = default);
+
     /// <summary>Runtime statistics of a script's successful runs in a window, with their durations and spread.</summary>
     /// <param name="request">Which runs.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -111,6 +111,43 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
     }
 
     /// <inheritdoc/>
+    public async Task<EventsView> EventsAsync(string script, int limit = RunQuery.DefaultLimit, int offset = 0, CancellationToken cancellationToken = default)
+    {
+        var name = RunValidation.ScriptName(script, ScriptPath);
+        CheckPage(limit, offset);
+        using var store = access.OpenForReading();
+        if (store is not IScriptEventStore events)
+        {
+            return new EventsView(name, [], null);
+        }
+
+        // One more than asked tells whether an older page follows.
+        var page = await events.ListScriptEventsAsync(name, limit + 1, offset, cancellationToken).ConfigureAwait(false);
+        var more = page.Count > limit;
+        return new EventsView(name, [.. page.Take(limit).Select(ScriptEventView.From)], more ? offset + limit : null);
+    }
+
+    /// <summary>Refuses a page of events out of bounds, naming <c>limit</c> and <c>offset</c> as the command and the API do.</summary>
+    internal static void CheckPage(int limit, int offset)
+    {
+        var errors = new List<FieldError>();
+        if (limit is < 1 or > RunQuery.MaxLimit)
+        {
+            errors.Add(new FieldError("limit", FieldRules.Range, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"limit ({limit}) must be from 1 to {RunQuery.MaxLimit:N0}.")));
+        }
+
+        if (offset < 0)
+        {
+            errors.Add(new FieldError("offset", FieldRules.Range, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"offset ({offset}) must not be negative.")));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+    }
+
+    /// <inheritdoc/>
     public async Task<StatsView> StatisticsAsync(StatsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -118,7 +155,8 @@ public sealed class StoreRunHistory(StoreAccess access, TimeProvider timeProvide
         using var store = await OpenWindowAsync(name, request.Since, request.Until, cancellationToken).ConfigureAwait(false);
         var statistics = await store.GetRuntimeStatisticsAsync(name, request.Since, request.Until, host, cancellationToken).ConfigureAwait(false);
         var runs = await store.ListRunsAsync(new RunQuery(name) { Hostname = host, Since = request.Since, Until = request.Until, Outcome = RunOutcome.Succeeded, Limit = RunQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
-        var durations = runs.Reverse().Select(r => r.Duration!.Value).ToList();
+        // A success whose start is unknown has no runtime to chart.
+        var durations = runs.Reverse().Where(r => r.Duration is not null).Select(r => r.Duration!.Value).ToList();
         return new StatsView(
             name,
             host,

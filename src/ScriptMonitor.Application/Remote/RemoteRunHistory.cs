@@ -36,6 +36,17 @@ internal sealed class RemoteRunHistory(ServerConnection server) : IRunHistory
         }
     }
 
+    public async Task<EventsView> EventsAsync(string script, int limit = RunQuery.DefaultLimit, int offset = 0, CancellationToken cancellationToken = default)
+    {
+        RunValidation.ScriptName(script, StoreRunHistory.ScriptPath);
+        StoreRunHistory.CheckPage(limit, offset);
+        var path = ServerPaths.WithQuery(
+            ServerPaths.Script(script, "events"),
+            ("limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("offset", offset == 0 ? null : offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return (await server.GetJsonAsync(path, ViewJsonContext.Default.EventsView, cancellationToken).ConfigureAwait(false)).Value!;
+    }
+
     public async Task<RunsView> ListAsync(RunListRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -14,7 +14,7 @@ namespace ScriptMonitor.Application.Views;
 /// <param name="CompletedAt">When it ended; null while it runs.</param>
 /// <param name="Outcome"><c>running</c>, <c>succeeded</c>, <c>failed</c> or <c>abandoned</c>.</param>
 /// <param name="ExitCode">Its exit status, where there is one.</param>
-/// <param name="DurationSeconds">How long it took; null while it runs.</param>
+/// <param name="DurationSeconds">How long it took; null while it runs, and when its start is not known (<see cref="DurationUnknown"/>).</param>
 /// <param name="Output">The tail of its output, or a message.</param>
 public sealed record RunView(
     Guid RunId,
@@ -39,6 +39,10 @@ public sealed record RunView(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public bool? ClockSkew { get; init; }
 
+    /// <summary>True for a completed run whose start is not known (a peer's ping without a start): <see cref="DurationSeconds"/> is then null. Null otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DurationUnknown { get; init; }
+
     /// <summary>The view of a run.</summary>
     /// <param name="run">The run.</param>
     public static RunView From(ScriptRun run)
@@ -58,6 +62,7 @@ public sealed record RunView(
             ReceivedAt = run.Arrival is { } arrival ? Timestamps.FormatIso(arrival.ReceivedAt) : null,
             Delivery = run.Arrival?.Delivery switch { RunDeliveryKind.Spool => "spool", RunDeliveryKind.Live => "live", _ => null },
             ClockSkew = run.Arrival?.ClockSkew,
+            DurationUnknown = run.DurationUnknown ? true : null,
         };
     }
 

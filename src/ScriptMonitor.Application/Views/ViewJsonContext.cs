@@ -21,6 +21,7 @@ namespace ScriptMonitor.Application.Views;
 [JsonSerializable(typeof(ExpectationListView))]
 [JsonSerializable(typeof(ExpectationRemovedView))]
 [JsonSerializable(typeof(LearnedView))]
+[JsonSerializable(typeof(EventsView))]
 [JsonSerializable(typeof(RunClosedView))]
 [JsonSerializable(typeof(CheckView))]
 [JsonSerializable(typeof(KeyListView))]

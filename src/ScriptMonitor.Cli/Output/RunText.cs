@@ -13,6 +13,9 @@ internal static class RunText
     /// <summary>A view's duration in seconds, as tables and details print it.</summary>
     internal static string Duration(double seconds) => DurationText.Format(Seconds.ToDuration(seconds), ColumnUnits);
 
+    /// <summary>A run's duration as text: "unknown" for a completed run whose start is not known, "-" while it runs.</summary>
+    internal static string DurationOf(RunView run) => run.DurationSeconds is { } d ? Duration(d) : run.DurationUnknown == true ? "unknown" : "-";
+
     internal static void WriteDetails(Terminal terminal, RunView run)
     {
         var lines = new List<(string Label, string Value, Tint Tint)>
@@ -21,7 +24,7 @@ internal static class RunText
             ("host", run.Host, Tint.None),
             ("started", run.StartedAt, Tint.None),
             ("completed", run.CompletedAt ?? "-", Tint.None),
-            ("duration", run.DurationSeconds is { } d ? Duration(d) : "-", Tint.None),
+            ("duration", DurationOf(run), Tint.None),
             ("outcome", run.Outcome, OutcomeTint(run.Outcome)),
         };
         if (run.ExitCode is { } exitCode)
@@ -53,7 +56,7 @@ internal static class RunText
         {
             table.Add(
                 (run.StartedAt, Tint.None),
-                (run.DurationSeconds is { } d ? Duration(d) : "-", Tint.None),
+                (DurationOf(run), Tint.None),
                 (run.Outcome, OutcomeTint(run.Outcome)),
                 (run.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-", Tint.None),
                 (run.Host, Tint.None),

@@ -55,6 +55,13 @@ internal static class ScriptEndpoints
             .Produces<RunsView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesReadProblems();
+        api.MapGet("/scripts/{name}/events", EventsAsync)
+            .RequireScope(KeyScope.Read)
+            .WithTags("Scripts")
+            .WithName("ListEvents")
+            .WithSummary("A script's events that are not runs (Healthchecks' /log pings), newest first, in pages: give the answer's nextOffset as offset for the next, older page.")
+            .Produces<EventsView>()
+            .ProducesReadProblems();
         api.MapGet("/scripts/{name}/last", LastAsync)
             .RequireScope(KeyScope.Read)
             .WithTags("Scripts")
@@ -171,6 +178,32 @@ internal static class ScriptEndpoints
         {
             var request = new RunListRequest(RouteName(name), host, from, to, pageSize) { Before = before };
             return TypedResults.Ok(await services.History.ListAsync(request, cancellationToken).ConfigureAwait(false));
+        }
+        catch (ValidationException e)
+        {
+            return RunFields.Refused(e);
+        }
+    }
+
+    private static async Task<Results<Ok<EventsView>, ProblemHttpResult>> EventsAsync(
+        string name, string? limit, string? offset, MonitorServices services, CancellationToken cancellationToken)
+    {
+        var query = new QueryValues();
+        var pageSize = query.Limit(limit, "limit", RunQuery.DefaultLimit, RunQuery.MaxLimit);
+        var skip = 0;
+        if (offset is not null && (!int.TryParse(offset, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out skip) || skip < 0))
+        {
+            query.Add("offset", FieldRules.Range, $"offset ('{offset}') must be a whole number, 0 or more");
+        }
+
+        if (query.Refused)
+        {
+            return query.BadRequest();
+        }
+
+        try
+        {
+            return TypedResults.Ok(await services.History.EventsAsync(RouteName(name), pageSize, skip, cancellationToken).ConfigureAwait(false));
         }
         catch (ValidationException e)
         {

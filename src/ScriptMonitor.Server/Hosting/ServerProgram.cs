@@ -115,6 +115,8 @@ internal static class ServerProgram
         builder.Services.AddSingleton(Options.Create(builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions()));
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddSingleton<PingKeyCache>();
+        builder.Services.AddSingleton<OpenRuns>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<OpenRuns>());
         // Started before the web server and stopped after it: requests still in flight at a stop get their commit.
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestQueue>());
         builder.Services.AddProblemDetails();

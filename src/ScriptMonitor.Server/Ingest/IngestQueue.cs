@@ -20,15 +20,17 @@ internal sealed class IngestQueue : IHostedService
     private readonly Channel<PendingRun> _queue;
     private readonly IScriptRunStore _store;
     private readonly InstanceMetrics _metrics;
+    private readonly Peers.OpenRuns _openRuns;
     private readonly IngestOptions _options;
     private readonly TimeSpan _maxWait;
     private readonly int _writers;
     private Task _writing = Task.CompletedTask;
 
-    public IngestQueue(ServerStore store, InstanceMetrics metrics, IOptions<IngestOptions> options)
+    public IngestQueue(ServerStore store, InstanceMetrics metrics, IOptions<IngestOptions> options, Peers.OpenRuns openRuns)
     {
         _store = store.Runs;
         _metrics = metrics;
+        _openRuns = openRuns;
         _options = options.Value.Bounded();
         _maxWait = TimeSpan.FromMilliseconds(_options.MaxWaitMilliseconds);
         _writers = _options.Writers > 0 ? _options.Writers : store.Location.Provider.LocalFile(store.Location.Target) is null ? 4 : 1;
@@ -137,6 +139,8 @@ internal sealed class IngestQueue : IHostedService
         {
             var results = await _store.ImportRunsAsync(deliveries, CancellationToken.None).ConfigureAwait(false);
             _metrics.RunsCommitted(batch.Count, Stopwatch.GetElapsedTime(started));
+            // Before any request is answered: a start's client may send its completion at once.
+            _openRuns.Committed(deliveries, results);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].TrySetResult(results[i]);

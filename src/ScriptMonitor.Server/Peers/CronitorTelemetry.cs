@@ -25,7 +25,7 @@ internal static class CronitorTelemetry
     }
 
     private static async Task<IResult> TelemetryAsync(
-        string key, string monitor, HttpContext http, ServerStore store, IngestQueue queue, PingKeyCache pingKey, TimeProvider clock)
+        string key, string monitor, HttpContext http, ServerStore store, IngestQueue queue, OpenRuns openRuns, PingKeyCache pingKey, TimeProvider clock)
     {
         if (store.Runs is not IPingIdentityStore identities)
         {
@@ -114,7 +114,7 @@ internal static class CronitorTelemetry
         }
         else
         {
-            await PeerRuns.CompleteAsync(store, queue, monitor, paired, host, at, now, state == "fail", exitCode, output, duration, http.RequestAborted).ConfigureAwait(false);
+            await PeerRuns.CompleteAsync(store, queue, openRuns, monitor, paired, host, at, now, state == "fail", exitCode, output, duration, http.RequestAborted).ConfigureAwait(false);
         }
 
         return Text(StatusCodes.Status200OK, "OK");

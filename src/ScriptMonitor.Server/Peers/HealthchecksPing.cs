@@ -39,19 +39,19 @@ internal static partial class HealthchecksPing
         app.Map(RoutePrefixes.Healthchecks + "/{**path}", PingAsync).ExcludeFromDescription();
     }
 
-    private static async Task PingAsync(HttpContext http, string? path, ServerStore store, IngestQueue queue, PingKeyCache pingKey, TimeProvider clock)
+    private static async Task PingAsync(HttpContext http, string? path, ServerStore store, IngestQueue queue, OpenRuns openRuns, PingKeyCache pingKey, TimeProvider clock)
     {
         var response = http.Response;
         response.Headers[BodyLimitHeader] = BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.Headers.AccessControlAllowOrigin = "*";
         response.Headers.CacheControl = "no-cache, no-store, must-revalidate, private";
-        var (status, body) = await AnswerAsync(http, path ?? string.Empty, store, queue, pingKey, clock).ConfigureAwait(false);
+        var (status, body) = await AnswerAsync(http, path ?? string.Empty, store, queue, openRuns, pingKey, clock).ConfigureAwait(false);
         response.StatusCode = status;
         response.ContentType = "text/plain; charset=utf-8";
         await response.WriteAsync(body, http.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task<(int Status, string Body)> AnswerAsync(HttpContext http, string path, ServerStore store, IngestQueue queue, PingKeyCache pingKey, TimeProvider clock)
+    private static async Task<(int Status, string Body)> AnswerAsync(HttpContext http, string path, ServerStore store, IngestQueue queue, OpenRuns openRuns, PingKeyCache pingKey, TimeProvider clock)
     {
         if (store.Runs is not IPingIdentityStore identities)
         {
@@ -151,9 +151,17 @@ internal static partial class HealthchecksPing
         }
 
         var output = await ReadBodyTailAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
-        if (action != Log)
+        if (action == Log)
         {
-            await RecordAsync(identity, action, exitCode, rid, output, HostOf(http), store, queue, clock, http.RequestAborted).ConfigureAwait(false);
+            // Not a run: an event of the script, which the script's events list (and later the pings list) shows.
+            if (store.Runs is IScriptEventStore events)
+            {
+                await events.AddScriptEventAsync(identity.ScriptName, clock.GetUtcNow(), ScriptEvent.Log, output, HostOf(http), http.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await RecordAsync(identity, action, exitCode, rid, output, HostOf(http), store, queue, openRuns, clock, http.RequestAborted).ConfigureAwait(false);
         }
 
         return created ? (StatusCodes.Status201Created, "Created") : (StatusCodes.Status200OK, "OK");
@@ -186,7 +194,7 @@ internal static partial class HealthchecksPing
     }
 
     private static async Task RecordAsync(
-        PingIdentity identity, string action, int? exitCode, Guid? rid, string? output, string host, ServerStore store, IngestQueue queue, TimeProvider clock, CancellationToken cancellationToken)
+        PingIdentity identity, string action, int? exitCode, Guid? rid, string? output, string host, ServerStore store, IngestQueue queue, OpenRuns openRuns, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         // With a rid, the run's id comes from the check and the rid: the start and its completion meet under it, and a
@@ -199,7 +207,7 @@ internal static partial class HealthchecksPing
         }
 
         var failed = action == Fail || exitCode is > 0;
-        await PeerRuns.CompleteAsync(store, queue, identity.ScriptName, paired, host, now, now, failed, exitCode, output, null, cancellationToken).ConfigureAwait(false);
+        await PeerRuns.CompleteAsync(store, queue, openRuns, identity.ScriptName, paired, host, now, now, failed, exitCode, output, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The body's last <see cref="BodyLimit"/> bytes as text; null for an empty body.</summary>

@@ -35,25 +35,69 @@ internal static class PeerRuns
         return await queue.SubmitAsync(new RunDelivery(run, at), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Completes the run <paramref name="paired"/> names, else the script's newest running run, else records a run of its own.</summary>
-    /// <param name="knownDuration">How long the run took, when the peer says so without a start; null when unknown: the
-    /// run then starts when it completes (the store has no mark for an unknown runtime yet, so it reads as 0 s).</param>
-    public static async Task<RunImportResult?> CompleteAsync(
-        ServerStore store, IngestQueue queue, string script, Guid? paired, string host, DateTimeOffset at, DateTimeOffset receivedAt, bool failed, int? exitCode, string? output, TimeSpan? knownDuration, CancellationToken cancellationToken)
+    /// <summary>A run that is its own start and end (a Kuma push: a heartbeat, never paired), of unknown duration.</summary>
+    public static async Task<RunImportResult> RecordAloneAsync(IngestQueue queue, string script, string host, DateTimeOffset at, bool failed, string? output, CancellationToken cancellationToken)
     {
-        var started = paired is { } id
-            ? await store.Runs.GetRunAsync(id, cancellationToken).ConfigureAwait(false)
-            : (await store.Runs.ListRunsAsync(new RunQuery(script) { Outcome = RunOutcome.Running, Limit = 1 }, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-        if (started is { Outcome: not RunOutcome.Running })
+        var run = new ScriptRun(ScriptRun.NewId(at), script, host, at, at, failed ? RunOutcome.Failed : RunOutcome.Succeeded, null, output) { DurationUnknown = true };
+        return await queue.SubmitAsync(new RunDelivery(run, at), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Completes the run <paramref name="paired"/> names, else the script's newest run in progress, else records a run
+    /// of its own. Starts are looked up in <see cref="OpenRuns"/>, not the store: a success without a start (the
+    /// common ping) costs no read. Only a completion with a pairing token whose start is not in memory reads the store,
+    /// by the run's id (a start made before the memory's last refresh by another writer, a client's retry).
+    /// </summary>
+    /// <param name="knownDuration">How long the run took, when the peer says so without a start; null when unknown: the
+    /// run then starts when it completes and is marked <see cref="ScriptRun.DurationUnknown"/>.</param>
+    public static async Task<RunImportResult?> CompleteAsync(
+        ServerStore store, IngestQueue queue, OpenRuns openRuns, string script, Guid? paired, string host, DateTimeOffset at, DateTimeOffset receivedAt, bool failed, int? exitCode, string? output, TimeSpan? knownDuration, CancellationToken cancellationToken)
+    {
+        if (!openRuns.Loaded.IsCompleted)
         {
-            // Completed already: a client's retry of the completion.
-            return null;
+            await openRuns.Loaded.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var outcome = failed ? RunOutcome.Failed : RunOutcome.Succeeded;
-        var run = started is null
-            ? new ScriptRun(paired ?? ScriptRun.NewId(at), script, host, knownDuration is { } took && took > TimeSpan.Zero ? at - took : at, at, outcome, exitCode, output)
-            : started with { CompletedAt = at < started.StartedAt ? started.StartedAt : at, Outcome = outcome, ExitCode = exitCode, Output = output };
+        var started = paired is { } id ? openRuns.TryTake(id) : openRuns.TryTakeNewest(script);
+        if (started is null && paired is { } unknown)
+        {
+            var stored = await store.Runs.GetRunAsync(unknown, cancellationToken).ConfigureAwait(false);
+            if (stored is { Outcome: not RunOutcome.Running })
+            {
+                // Completed already: a client's retry of the completion.
+                return null;
+            }
+
+            started = stored;
+        }
+
+        while (started is not null)
+        {
+            var completion = started with { CompletedAt = at < started.StartedAt ? started.StartedAt : at, Outcome = outcome, ExitCode = exitCode, Output = output };
+            RunImportResult result;
+            try
+            {
+                result = await queue.SubmitAsync(new RunDelivery(completion, receivedAt), cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                openRuns.Return(started);
+                throw;
+            }
+
+            if (result.Status == RunImportStatus.Stored || paired is not null)
+            {
+                return result;
+            }
+
+            // The memory's run was completed by another writer meanwhile: pair with the next one, else stand alone.
+            started = openRuns.TryTakeNewest(script);
+        }
+
+        var run = knownDuration is { } took && took >= TimeSpan.Zero
+            ? new ScriptRun(paired ?? ScriptRun.NewId(at), script, host, at - took, at, outcome, exitCode, output)
+            : new ScriptRun(paired ?? ScriptRun.NewId(at), script, host, at, at, outcome, exitCode, output) { DurationUnknown = true };
         return await queue.SubmitAsync(new RunDelivery(run, receivedAt), cancellationToken).ConfigureAwait(false);
     }
 }

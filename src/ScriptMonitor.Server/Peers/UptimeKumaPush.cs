@@ -40,7 +40,7 @@ internal static class UptimeKumaPush
         }
 
         var now = clock.GetUtcNow();
-        await PeerRuns.CompleteAsync(store, queue, identity.ScriptName, ScriptMonitor.Runs.ScriptRun.NewId(now), HealthchecksPing.HostOf(http), now, now, status != "up", null, message, null, http.RequestAborted).ConfigureAwait(false);
+        await PeerRuns.RecordAloneAsync(queue, identity.ScriptName, HealthchecksPing.HostOf(http), now, status != "up", message, http.RequestAborted).ConfigureAwait(false);
         return Answer(StatusCodes.Status200OK, null);
     }
 

@@ -29,14 +29,15 @@ internal sealed record EvaluationRules(
             : learned is null ? expectation?.Grace ?? ScriptExpectation.DefaultGrace
             : expectation is null ? learned.Grace : Max(expectation.Grace, learned.Grace);
         var explicitRuntime = expectation?.MinRuntime is not null || expectation?.MaxRuntime is not null;
-        var maxRuntime = explicitRuntime ? expectation!.MaxRuntime : learned?.RuntimeHigh;
+        var band = learned is { RuntimeUnknown: false } ? learned : null;
+        var maxRuntime = explicitRuntime ? expectation!.MaxRuntime : band?.RuntimeHigh;
         return new EvaluationRules(
             schedule,
             scheduleLearned,
             grace,
-            explicitRuntime ? expectation!.MinRuntime : learned?.RuntimeLow,
+            explicitRuntime ? expectation!.MinRuntime : band?.RuntimeLow,
             maxRuntime,
-            !explicitRuntime && learned is not null,
+            !explicitRuntime && band is not null,
             expectation?.FailuresTolerated ?? 0,
             expectation?.AbandonAfter ?? DefaultBound(maxRuntime),
             expectation?.SkipsBeforeAlert ?? ScriptExpectation.DefaultSkipsBeforeAlert)

@@ -81,6 +81,7 @@ public static class ExpectationLearner
         var sampled = Math.Min(runs.Count, ScriptHistory.Depth);
         var durations = new List<long>(sampled);
         var intervals = new List<long>(sampled);
+        var successes = 0;
 
         // Newest first: the interval of a run is the start of the next newer success on its host minus its own.
         var newerStartByHost = new List<(string Host, DateTimeOffset Start)>(1);
@@ -92,7 +93,13 @@ public static class ExpectationLearner
                 continue;
             }
 
-            durations.Add((completed - run.StartedAt).Ticks);
+            // A success without a known start tells when the script ran, not how long: it counts for the period only.
+            successes++;
+            if (!run.DurationUnknown)
+            {
+                durations.Add((completed - run.StartedAt).Ticks);
+            }
+
             var host = IndexOfHost(newerStartByHost, run.Hostname);
             if (host < 0)
             {
@@ -109,7 +116,7 @@ public static class ExpectationLearner
             newerStartByHost[host] = (run.Hostname, run.StartedAt);
         }
 
-        if (durations.Count < MinimumSuccesses || intervals.Count < MinimumSuccesses - 1)
+        if (successes < MinimumSuccesses || intervals.Count < MinimumSuccesses - 1)
         {
             return null;
         }
@@ -128,15 +135,21 @@ public static class ExpectationLearner
         }
 
         var period = Clamp(Round(TimeSpan.FromTicks(typical)), PeriodSchedule.MinPeriod, PeriodSchedule.MaxPeriod);
+        var least = period >= FixedTimePeriod ? ClockChange + ScriptExpectation.DefaultGrace : ScriptExpectation.DefaultGrace;
+        var grace = Clamp(TimeSpan.FromTicks((long)(GraceFraction * period.Ticks)), least, ExpectationValidation.MaxGrace);
+        if (durations.Count < MinimumSuccesses)
+        {
+            // Too few runtimes are known (pings without a start): the schedule is learned, no runtime band is.
+            return new LearnedExpectation(period, grace, TimeSpan.Zero, TimeSpan.Zero, ExpectationValidation.MaxRuntimeLimit, successes) { Uneven = uneven, RuntimeUnknown = true };
+        }
+
         var median = RobustStatistics.Median(durations);
         var factor = Math.Max(MinimumBandFactor, Math.Exp(BandMads * LogSpread(durations)));
         var maxTicks = (double)ExpectationValidation.MaxRuntimeLimit.Ticks;
         var high = TimeSpan.FromTicks((long)Math.Min(Math.Max(median * factor, median + MinimumBandWidth.Ticks), maxTicks));
         var low = TimeSpan.FromTicks((long)Math.Clamp(Math.Min(median / factor, median - MinimumBandWidth.Ticks), 0, high.Ticks));
         var typicalRuntime = TimeSpan.FromTicks(Math.Min(median, ExpectationValidation.MaxRuntimeLimit.Ticks));
-        var least = period >= FixedTimePeriod ? ClockChange + ScriptExpectation.DefaultGrace : ScriptExpectation.DefaultGrace;
-        var grace = Clamp(TimeSpan.FromTicks((long)(GraceFraction * period.Ticks)), least, ExpectationValidation.MaxGrace);
-        return new LearnedExpectation(period, grace, typicalRuntime, Truncate(low), Truncate(high), durations.Count) { Uneven = uneven };
+        return new LearnedExpectation(period, grace, typicalRuntime, Truncate(low), Truncate(high), successes) { Uneven = uneven };
     }
 
     /// <summary>

@@ -275,7 +275,7 @@ internal static class HealthEvaluator
             ? $"ran as expected on each of {hosts.Count} hosts"
             : $"{onTime} of {hosts.Count} hosts ran as expected (at least {requirement.MinimumCount} must)";
         var last = latest?.LastSuccess ?? history.LastSuccess;
-        var tail = last is null ? string.Empty : $"; the latest success on {last.Hostname} started {Timestamps.Format(last.StartedAt)} and took {DurationText.Format(last.Duration ?? TimeSpan.Zero)}";
+        var tail = last is null ? string.Empty : $"; the latest success on {last.Hostname} {StartedAndTook(last)}";
         return [new HealthReason(HealthState.Up, null, prefix + tail + $", expected {rules.DescribeSchedule()}") { Facts = counted with { LastSuccessAt = last?.StartedAt, ObservedDuration = last?.Duration } }];
     }
 
@@ -338,12 +338,17 @@ internal static class HealthEvaluator
         return stored is null || (recent is not null && recent.StartedAt > stored.StartedAt) ? recent : stored;
     }
 
+    /// <summary>When a success started and how long it took; a success whose start is unknown says so rather than "0s".</summary>
+    private static string StartedAndTook(HistoryRun run) => run.Duration is { } took
+        ? $"started {Timestamps.Format(run.StartedAt)} and took {DurationText.Format(took)}"
+        : $"completed {Timestamps.Format(run.CompletedAt ?? run.StartedAt)} (duration unknown)";
+
     private static HealthReason UpReason(string? host, HistoryRun? lastSuccess, EvaluationRules rules)
     {
         var on = host is null ? string.Empty : $" on {host}";
         var last = lastSuccess is null
             ? $"running{on}"
-            : $"last successful run{(host is null ? $" on {lastSuccess.Hostname}" : on)} started {Timestamps.Format(lastSuccess.StartedAt)} and took {DurationText.Format(lastSuccess.Duration ?? TimeSpan.Zero)}";
+            : $"last successful run{(host is null ? $" on {lastSuccess.Hostname}" : on)} {StartedAndTook(lastSuccess)}";
         var expected = rules.Schedule is null ? "; its period is not learned yet" : $", expected {rules.DescribeSchedule()}";
         return new HealthReason(HealthState.Up, host, last + expected) { Facts = new HealthFacts { LastSuccessAt = lastSuccess?.StartedAt, ObservedDuration = lastSuccess?.Duration } };
     }

@@ -16,6 +16,12 @@ public sealed record LearnedExpectation(TimeSpan Period, TimeSpan Grace, TimeSpa
     internal bool Uneven { get; init; }
 
     /// <summary>
+    /// Whether too few of the runs had a known runtime (pings without a start) to learn a band: the schedule is
+    /// learned, and no runtime limit is (the band then spans every runtime and the runtime rules do not apply).
+    /// </summary>
+    public bool RuntimeUnknown { get; init; }
+
+    /// <summary>
     /// The learned values as an expectation to save: the period as its schedule, the band as its runtime limits,
     /// everything else from <paramref name="basis"/> (or the defaults).
     /// </summary>
@@ -27,11 +33,12 @@ public sealed record LearnedExpectation(TimeSpan Period, TimeSpan Grace, TimeSpa
             ScriptName = scriptName,
             Schedule = Schedule.Every(Period),
             Grace = Grace,
-            MinRuntime = RuntimeLow,
-            MaxRuntime = RuntimeHigh,
+            MinRuntime = RuntimeUnknown ? null : RuntimeLow,
+            MaxRuntime = RuntimeUnknown ? null : RuntimeHigh,
         };
 
     /// <summary>How the learned values read in a sentence.</summary>
-    public string Describe() =>
-        $"about every {DurationText.Format(Period)} (grace {DurationText.Format(Grace)}), normally taking {DurationText.Format(RuntimeLow)} to {DurationText.Format(RuntimeHigh)} (median {DurationText.Format(RuntimeMedian)}), learned from {CountText.Of(SampleCount, "successful run")}";
+    public string Describe() => RuntimeUnknown
+        ? $"about every {DurationText.Format(Period)} (grace {DurationText.Format(Grace)}), runtime unknown (its runs have no known start), learned from {CountText.Of(SampleCount, "successful run")}"
+        : $"about every {DurationText.Format(Period)} (grace {DurationText.Format(Grace)}), normally taking {DurationText.Format(RuntimeLow)} to {DurationText.Format(RuntimeHigh)} (median {DurationText.Format(RuntimeMedian)}), learned from {CountText.Of(SampleCount, "successful run")}";
 }

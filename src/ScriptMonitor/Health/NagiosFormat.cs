@@ -58,7 +58,8 @@ public static class NagiosFormat
             .SelectMany(s => new[]
             {
                 $"{Label(s.Health.ScriptName + "_age")}={Seconds(now - s.Health.LastSuccess!.StartedAt)}s;;;0",
-                $"{Label(s.Health.ScriptName + "_runtime")}={Seconds(s.Health.LastSuccess!.Duration ?? TimeSpan.Zero)}s;;;0",
+                // "U" is the plug-in format's value for unknown: a success without a known start has no runtime.
+                s.Health.LastSuccess!.Duration is { } took ? $"{Label(s.Health.ScriptName + "_runtime")}={Seconds(took)}s;;;0" : $"{Label(s.Health.ScriptName + "_runtime")}=U;;;0",
             })
             .ToList();
         if (perf.Count > 0)

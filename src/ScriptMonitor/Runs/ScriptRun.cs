@@ -42,8 +42,16 @@ public sealed record ScriptRun(
     /// <summary>When and how the run reached the server that stored it; null for a run written directly into the store.</summary>
     public RunArrival? Arrival { get; init; }
 
-    /// <summary>How long the run took, or null while it is in progress.</summary>
-    public TimeSpan? Duration => CompletedAt - StartedAt;
+    /// <summary>
+    /// Whether the run's start is not known: a peer's completion without a start (a Healthchecks ping, a Cronitor
+    /// <c>complete</c> without a duration) is stored as a run that starts when it completes, but how long it took is
+    /// unknown. Such a run counts for availability (the last success, failures) and never for runtime (statistics, the
+    /// learned band, the runtime rules). False for every run with a real start.
+    /// </summary>
+    public bool DurationUnknown { get; init; }
+
+    /// <summary>How long the run took; null while it is in progress, and when <see cref="DurationUnknown"/>.</summary>
+    public TimeSpan? Duration => DurationUnknown ? null : CompletedAt - StartedAt;
 
     /// <summary>The run as the spec's activity record, for a completed run.</summary>
     /// <exception cref="InvalidOperationException">The run has not completed.</exception>

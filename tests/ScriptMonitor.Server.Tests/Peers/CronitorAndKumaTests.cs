@@ -38,6 +38,18 @@ public sealed class CronitorAndKumaTests(HealthchecksServer fixture) : IClassFix
         var run = Assert.Single(await fixture.RunsAsync("sdk-job"));
         Assert.Equal((RunOutcome.Succeeded, "hi"), (run.Outcome, run.Output));
         Assert.Equal(TimeSpan.FromSeconds(30), run.Duration);
+        Assert.False(run.DurationUnknown);
+    }
+
+    [Fact]
+    public async Task A_completion_without_a_run_or_a_duration_has_an_unknown_duration()
+    {
+        using var response = await GetAsync($"/cronitor/p/{fixture.PingKey}/sdk-unknown?state=complete");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var run = Assert.Single(await fixture.RunsAsync("sdk-unknown"));
+        Assert.Equal((RunOutcome.Succeeded, true), (run.Outcome, run.DurationUnknown));
+        Assert.Null(run.Duration);
     }
 
     [Fact]

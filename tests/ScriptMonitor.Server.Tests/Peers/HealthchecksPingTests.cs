@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using ScriptMonitor.Access;
 using ScriptMonitor.Application.Stores;
 using ScriptMonitor.Runs;
@@ -34,7 +35,7 @@ public sealed class HealthchecksServer : IAsyncLifetime
         using (var store = ScriptRunStores.Open(Database))
         {
             var identities = (IPingIdentityStore)store;
-            foreach (var script in new[] { "backup", "report", "curl-job", "curl-fail", "methods", "no-start", "body-tail", "kuma-disk" })
+            foreach (var script in new[] { "backup", "report", "curl-job", "curl-fail", "methods", "no-start", "body-tail", "kuma-disk", "retried", "logger", "deleted" })
             {
                 Uuids[script] = (await identities.EnsurePingIdentityAsync(script)).PingId;
             }
@@ -169,13 +170,79 @@ public sealed class HealthchecksPingTests(HealthchecksServer fixture) : IClassFi
     }
 
     [Fact]
-    public async Task A_success_without_a_start_is_a_run_that_starts_when_it_completes()
+    public async Task A_success_without_a_start_is_a_run_of_unknown_duration()
     {
         using var response = await RunitorAsync($"/hc/ping/{fixture.Uuids["no-start"]}", string.Empty);
+        using var client = ReadClient();
+        using var runs = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/scripts/no-start/runs", UriKind.Relative)));
 
         var run = Assert.Single(await fixture.RunsAsync("no-start"));
         Assert.Equal((HttpStatusCode.OK, RunOutcome.Succeeded), (response.StatusCode, run.Outcome));
         Assert.Equal(run.StartedAt, run.CompletedAt);
+        Assert.True(run.DurationUnknown);
+        var view = runs.RootElement.GetProperty("runs")[0];
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("durationSeconds").ValueKind);
+        Assert.True(view.GetProperty("durationUnknown").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_start_and_its_success_each_sent_twice_with_one_rid_are_one_run_with_a_known_duration()
+    {
+        var uuid = fixture.Uuids["retried"];
+        var rid = Guid.NewGuid();
+
+        using var start = await RunitorAsync($"/hc/ping/{uuid}/start?rid={rid}", string.Empty);
+        using var startAgain = await RunitorAsync($"/hc/ping/{uuid}/start?rid={rid.ToString().ToUpperInvariant()}", string.Empty);
+        using var done = await RunitorAsync($"/hc/ping/{uuid}?rid={rid}", "done");
+        using var doneAgain = await RunitorAsync($"/hc/ping/{uuid}?rid={rid}", "done");
+
+        Assert.All(new[] { start, startAgain, done, doneAgain }, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var run = Assert.Single(await fixture.RunsAsync("retried"));
+        Assert.Equal((RunOutcome.Succeeded, "done", false), (run.Outcome, run.Output, run.DurationUnknown));
+        Assert.True(run.CompletedAt > run.StartedAt);
+    }
+
+    [Fact]
+    public async Task A_log_ping_is_an_event_of_the_script_not_a_run()
+    {
+        var uuid = fixture.Uuids["logger"];
+
+        using var empty = await RunitorAsync($"/hc/ping/{uuid}/log", string.Empty);
+        using var said = await RunitorAsync($"/hc/{uuid}/log", "rotated 3 files\n");
+        using var client = ReadClient();
+        using var events = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/scripts/logger/events?limit=1", UriKind.Relative)));
+        using var older = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/scripts/logger/events?limit=1&offset=1", UriKind.Relative)));
+        using var badLimit = await client.GetAsync(new Uri("/api/v1/scripts/logger/events?limit=0", UriKind.Relative));
+
+        Assert.Equal((HttpStatusCode.OK, "OK"), (empty.StatusCode, await empty.Content.ReadAsStringAsync()));
+        Assert.Equal((HttpStatusCode.OK, "OK"), (said.StatusCode, await said.Content.ReadAsStringAsync()));
+        Assert.Empty(await fixture.RunsAsync("logger"));
+        var newest = Assert.Single(events.RootElement.GetProperty("events").EnumerateArray());
+        Assert.Equal(("log", "rotated 3 files\n", "127.0.0.1"), (newest.GetProperty("kind").GetString(), newest.GetProperty("body").GetString(), newest.GetProperty("source").GetString()));
+        Assert.Equal(1, events.RootElement.GetProperty("nextOffset").GetInt32());
+        var first = Assert.Single(older.RootElement.GetProperty("events").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("body").ValueKind);
+        Assert.Equal(JsonValueKind.Null, older.RootElement.GetProperty("nextOffset").ValueKind);
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+        Assert.Contains("limit", await badLimit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_ping_for_the_uuid_of_a_deleted_script_is_not_found()
+    {
+        var uuid = fixture.Uuids["deleted"];
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={fixture.Database}"))
+        {
+            connection.Open();
+            using var delete = connection.CreateCommand();
+            delete.CommandText = "DELETE FROM ping_identities WHERE script_name = 'deleted'";
+            delete.ExecuteNonQuery();
+        }
+
+        using var response = await RunitorAsync($"/hc/ping/{uuid}", "late");
+
+        Assert.Equal((HttpStatusCode.NotFound, "not found"), (response.StatusCode, await response.Content.ReadAsStringAsync()));
+        Assert.Empty(await fixture.RunsAsync("deleted"));
     }
 
     [Fact]
@@ -209,6 +276,13 @@ public sealed class HealthchecksPingTests(HealthchecksServer fixture) : IClassFi
         Assert.Equal("10000", response.Headers.GetValues("Ping-Body-Limit").Single());
         Assert.DoesNotContain(await fixture.RunsAsync("Nightly Sync"), _ => true);
         Assert.DoesNotContain(await fixture.RunsAsync("nightly-sync"), _ => true);
+    }
+
+    private HttpClient ReadClient()
+    {
+        var client = fixture.Server.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", fixture.ReadKey);
+        return client;
     }
 
     private string Url(string path) => new Uri(Base, path).ToString();

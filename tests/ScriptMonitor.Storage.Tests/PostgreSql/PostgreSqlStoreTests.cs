@@ -302,6 +302,7 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
                 GRANT SELECT, INSERT, UPDATE ON scriptmon.runs, scriptmon.scripts TO {role};
                 GRANT SELECT, INSERT ON scriptmon.skips TO {role};
                 GRANT DELETE ON scriptmon.runs, scriptmon.skips TO {role};
+                GRANT DELETE ON scriptmon.script_events TO {role};
                 GRANT SELECT, INSERT, UPDATE, DELETE ON scriptmon.expectations TO {role};
                 GRANT SELECT, INSERT, UPDATE ON scriptmon.script_changes TO {role};
                 GRANT USAGE ON SEQUENCE scriptmon.change_seq TO {role};
