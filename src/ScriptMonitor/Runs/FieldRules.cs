@@ -104,4 +104,7 @@ public static class FieldRules
 
     /// <summary>A ping key is 16 to 64 characters of <c>a-z</c>, <c>A-Z</c>, <c>0-9</c>, <c>-</c> and <c>_</c>.</summary>
     public const string PingKey = "ping-key";
+
+    /// <summary>A key text made elsewhere has the form of a Healthchecks key, and its prefix matches the scope it is given.</summary>
+    public const string KeySecret = "key-secret";
 }
