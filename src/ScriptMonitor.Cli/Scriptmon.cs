@@ -52,6 +52,7 @@ internal static class Scriptmon
             KeyCommand.Create(context),
             PingIdentityCommands.CreateKey(context),
             PingIdentityCommands.CreateId(context),
+            ImportCommand.Create(context),
             ChannelCommand.Create(context),
             CrontabCommand.Create(context),
             MaintenanceCommand.Create(context),
