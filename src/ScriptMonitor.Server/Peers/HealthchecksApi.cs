@@ -427,7 +427,7 @@ internal static class HealthchecksApi
         var total = await store.Runs.CountRunsAsync(new RunQuery(name), http.RequestAborted).ConfigureAwait(false);
         var k = (n + 1) / 2;
         var offset = total - k;
-        if (n < 1 || offset < 0 || offset >= RunQuery.MaxLimit * 100L)
+        if (n < 1 || offset < 0 || offset > int.MaxValue)
         {
             return Error(StatusCodes.Status404NotFound, "not found");
         }
