@@ -71,6 +71,15 @@ if [ ! -x /usr/lib/chromium/chromium ]; then
     $sudo apt-get update || exit 1
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium || exit 1
 fi
+
+# The Healthchecks Prometheus endpoint is checked by Prometheus' own promtool (package prometheus).
+if ! command -v promtool >/dev/null 2>&1; then
+    echo "test.sh: promtool not found; installing prometheus" >&2
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update || exit 1
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends prometheus || exit 1
+fi
 # Otherwise dotnet test tries to reach a telemetry host.
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 

@@ -12,19 +12,17 @@ namespace ScriptMonitor.PostgreSql;
 /// <remarks>
 /// What every store does is <see cref="ScriptRunStoreBase"/>'s; the SQL is split by role: runs
 /// (<see cref="PostgreSqlRunRows"/>), expectations (<see cref="PostgreSqlExpectationRows"/>), the reads of every script
-/// at once (<see cref="PostgreSqlReadModel"/>), keys and the audit list (<see cref="PostgreSqlKeyRows"/>) and the
+/// at once (<see cref="PostgreSqlReadModel"/>), keys and the audit list (<see cref="PostgreSqlKeyRows"/>), ping identities (<see cref="PostgreSqlPingIdentities"/>) and the
 /// schema (<see cref="PostgreSqlSchema"/>).
 /// </remarks>
-public sealed partial class PostgreSqlScriptRunStore : ScriptRunStoreBase, IPingIdentityStore
+public sealed partial class PostgreSqlScriptRunStore : ScriptRunStoreBase
 {
     private readonly PostgreSqlSession _session;
-    private readonly PostgreSqlPingIdentities _pingIdentities;
 
     private PostgreSqlScriptRunStore(PostgreSqlSession session, PostgreSqlExpectationRows expectations, TimeProvider timeProvider)
-        : base(new PostgreSqlRunRows(session), expectations, new PostgreSqlReadModel(session, expectations), new PostgreSqlKeyRows(session), new PostgreSqlAlertRows(session), timeProvider)
+        : base(new PostgreSqlRunRows(session), expectations, new PostgreSqlReadModel(session, expectations), new PostgreSqlKeyRows(session), new PostgreSqlAlertRows(session), new PostgreSqlPingIdentities(session), timeProvider)
     {
         _session = session;
-        _pingIdentities = new PostgreSqlPingIdentities(session, timeProvider);
     }
 
     /// <inheritdoc/>
@@ -71,28 +69,6 @@ public sealed partial class PostgreSqlScriptRunStore : ScriptRunStoreBase, IPing
     /// <param name="cancellationToken">Cancels the call.</param>
     public static Task<PostgreSqlScriptRunStore> OpenAsync(string connectionString, PostgreSqlStoreOptions? options = null, CancellationToken cancellationToken = default) =>
         OpenCoreAsync(connectionString, options, readOnly: false, async: true, cancellationToken).AsTask()!;
-
-    /// <inheritdoc/>
-    public Task<PingIdentity> EnsurePingIdentityAsync(string scriptName, CancellationToken cancellationToken = default) =>
-        _pingIdentities.EnsureAsync(RunValidation.ScriptName(scriptName, nameof(scriptName)), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<PingIdentity?> FindPingIdentityAsync(Guid pingId, CancellationToken cancellationToken = default) =>
-        _pingIdentities.FindAsync(pingId, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<PingIdentity>> FindPingIdentitiesBySlugAsync(string slug, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(slug);
-        return _pingIdentities.FindBySlugAsync(slug, cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<PingIdentity>> ListPingIdentitiesAsync(CancellationToken cancellationToken = default) =>
-        _pingIdentities.ListAsync(cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<string> EnsurePingKeyAsync(CancellationToken cancellationToken = default) => _pingIdentities.EnsurePingKeyAsync(cancellationToken);
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing) => _session.Dispose();

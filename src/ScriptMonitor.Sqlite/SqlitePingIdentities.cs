@@ -1,15 +1,16 @@
 using Microsoft.Data.Sqlite;
 using ScriptMonitor.Access;
 using ScriptMonitor.Runs;
+using ScriptMonitor.Stores;
 
 namespace ScriptMonitor.Sqlite;
 
 /// <summary>The SQL of ping identities and the installation's ping key in the SQLite file; UUIDs as lower-case text.</summary>
-internal sealed class SqlitePingIdentities(SqliteSession session, TimeProvider timeProvider)
+internal sealed class SqlitePingIdentities(SqliteSession session) : IPingIdentityRows
 {
     private const string PingKeySetting = "ping_key";
 
-    public Task<PingIdentity> EnsureAsync(string scriptName, CancellationToken cancellationToken) =>
+    public Task<PingIdentity> EnsureAsync(string scriptName, PingIdentity candidate, DateTimeOffset at, CancellationToken cancellationToken) =>
         Task.FromResult(session.InTransaction(write: true, transaction =>
         {
             // OR IGNORE: a script that has its identity keeps it; the read below returns whichever row is there.
@@ -18,15 +19,49 @@ internal sealed class SqlitePingIdentities(SqliteSession session, TimeProvider t
                 transaction))
             {
                 insert.Parameters.AddWithValue("$name", scriptName);
-                insert.Parameters.AddWithValue("$id", Guid.NewGuid().ToString("D"));
-                insert.Parameters.AddWithValue("$slug", PingIdentity.SlugOf(scriptName));
-                insert.Parameters.AddWithValue("$at", Timestamps.ToUnixMicroseconds(timeProvider.GetUtcNow()));
+                insert.Parameters.AddWithValue("$id", candidate.PingId.ToString("D"));
+                insert.Parameters.AddWithValue("$slug", candidate.Slug);
+                insert.Parameters.AddWithValue("$at", Timestamps.ToUnixMicroseconds(at));
                 insert.ExecuteNonQuery();
             }
 
             using var command = session.Command("SELECT script_name, ping_id, slug FROM ping_identities WHERE script_name = $name", transaction);
             command.Parameters.AddWithValue("$name", scriptName);
             return Read(command).Single();
+        }));
+
+    public Task<bool> SetAsync(PingIdentity identity, DateTimeOffset at, CancellationToken cancellationToken) =>
+        Task.FromResult(session.InTransaction(write: true, transaction =>
+        {
+            using (var holder = session.Command("SELECT script_name FROM ping_identities WHERE ping_id = $id", transaction))
+            {
+                holder.Parameters.AddWithValue("$id", identity.PingId.ToString("D"));
+                if (holder.ExecuteScalar() is string name && name != identity.ScriptName)
+                {
+                    return false;
+                }
+            }
+
+            using var upsert = session.Command(
+                """
+                INSERT INTO ping_identities (script_name, ping_id, slug, created_at) VALUES ($name, $id, $slug, $at)
+                ON CONFLICT (script_name) DO UPDATE SET ping_id = excluded.ping_id, slug = excluded.slug
+                """,
+                transaction);
+            upsert.Parameters.AddWithValue("$name", identity.ScriptName);
+            upsert.Parameters.AddWithValue("$id", identity.PingId.ToString("D"));
+            upsert.Parameters.AddWithValue("$slug", identity.Slug);
+            upsert.Parameters.AddWithValue("$at", Timestamps.ToUnixMicroseconds(at));
+            upsert.ExecuteNonQuery();
+            return true;
+        }));
+
+    public Task<bool> RemoveAsync(string scriptName, CancellationToken cancellationToken) =>
+        Task.FromResult(session.InTransaction(write: true, transaction =>
+        {
+            using var command = session.Command("DELETE FROM ping_identities WHERE script_name = $name", transaction);
+            command.Parameters.AddWithValue("$name", scriptName);
+            return command.ExecuteNonQuery() > 0;
         }));
 
     public Task<PingIdentity?> FindAsync(Guid pingId, CancellationToken cancellationToken) =>
@@ -52,19 +87,30 @@ internal sealed class SqlitePingIdentities(SqliteSession session, TimeProvider t
             return Read(command);
         }));
 
-    public Task<string> EnsurePingKeyAsync(CancellationToken cancellationToken) =>
+    public Task<string> EnsurePingKeyAsync(string candidate, CancellationToken cancellationToken) =>
         Task.FromResult(session.InTransaction(write: true, transaction =>
         {
             using (var insert = session.Command("INSERT OR IGNORE INTO installation_settings (name, value) VALUES ($name, $value)", transaction))
             {
                 insert.Parameters.AddWithValue("$name", PingKeySetting);
-                insert.Parameters.AddWithValue("$value", PingIdentity.NewPingKey());
+                insert.Parameters.AddWithValue("$value", candidate);
                 insert.ExecuteNonQuery();
             }
 
             using var command = session.Command("SELECT value FROM installation_settings WHERE name = $name", transaction);
             command.Parameters.AddWithValue("$name", PingKeySetting);
             return (string)command.ExecuteScalar()!;
+        }));
+
+    public Task SetPingKeyAsync(string pingKey, CancellationToken cancellationToken) =>
+        Task.FromResult(session.InTransaction(write: true, transaction =>
+        {
+            using var command = session.Command(
+                "INSERT INTO installation_settings (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                transaction);
+            command.Parameters.AddWithValue("$name", PingKeySetting);
+            command.Parameters.AddWithValue("$value", pingKey);
+            return command.ExecuteNonQuery();
         }));
 
     private static List<PingIdentity> Read(SqliteCommand command)

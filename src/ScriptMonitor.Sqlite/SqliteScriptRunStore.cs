@@ -11,19 +11,17 @@ namespace ScriptMonitor.Sqlite;
 /// <remarks>
 /// What every store does is <see cref="ScriptRunStoreBase"/>'s; the SQL is split by role: runs
 /// (<see cref="SqliteRunRows"/>), expectations (<see cref="SqliteExpectationRows"/>), the reads of every script at once
-/// (<see cref="SqliteReadModel"/>), keys and the audit list (<see cref="SqliteKeyRows"/>) and the schema
+/// (<see cref="SqliteReadModel"/>), keys and the audit list (<see cref="SqliteKeyRows"/>), ping identities (<see cref="SqlitePingIdentities"/>) and the schema
 /// (<see cref="SqliteSchema"/>).
 /// </remarks>
-public sealed partial class SqliteScriptRunStore : ScriptRunStoreBase, IPingIdentityStore
+public sealed partial class SqliteScriptRunStore : ScriptRunStoreBase
 {
     private readonly SqliteSession _session;
-    private readonly SqlitePingIdentities _pingIdentities;
 
     private SqliteScriptRunStore(SqliteSession session, SqliteExpectationRows expectations, TimeProvider timeProvider)
-        : base(new SqliteRunRows(session), expectations, new SqliteReadModel(session, expectations), new SqliteKeyRows(session), new SqliteAlertRows(session, timeProvider), timeProvider)
+        : base(new SqliteRunRows(session), expectations, new SqliteReadModel(session, expectations), new SqliteKeyRows(session), new SqliteAlertRows(session, timeProvider), new SqlitePingIdentities(session), timeProvider)
     {
         _session = session;
-        _pingIdentities = new SqlitePingIdentities(session, timeProvider);
     }
 
     /// <summary>The database file.</summary>
@@ -82,28 +80,6 @@ public sealed partial class SqliteScriptRunStore : ScriptRunStoreBase, IPingIden
         var latest = Migrations(options).Count;
         return SqliteConnections.OpenForReading(fullPath, options, latest) is { } connection ? Create(connection, fullPath, latest, options) : null;
     }
-
-    /// <inheritdoc/>
-    public Task<PingIdentity> EnsurePingIdentityAsync(string scriptName, CancellationToken cancellationToken = default) =>
-        _pingIdentities.EnsureAsync(RunValidation.ScriptName(scriptName, nameof(scriptName)), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<PingIdentity?> FindPingIdentityAsync(Guid pingId, CancellationToken cancellationToken = default) =>
-        _pingIdentities.FindAsync(pingId, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<PingIdentity>> FindPingIdentitiesBySlugAsync(string slug, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(slug);
-        return _pingIdentities.FindBySlugAsync(slug, cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<PingIdentity>> ListPingIdentitiesAsync(CancellationToken cancellationToken = default) =>
-        _pingIdentities.ListAsync(cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<string> EnsurePingKeyAsync(CancellationToken cancellationToken = default) => _pingIdentities.EnsurePingKeyAsync(cancellationToken);
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing) => _session.Dispose();

@@ -77,7 +77,12 @@ public static class StoreCalls
         await store.EnqueueNotificationsAsync([new Notification(SeededEvent, "seeded-channel", Script, NotificationKind.Down, now.AddMinutes(-10), "{}")], lease);
         await store.SaveChannelAsync(Channel("seeded-channel"));
         await store.SaveMaintenanceWindowAsync(new MaintenanceWindow("seeded-window") { ScriptName = Script, StartsAt = now.AddDays(1), Duration = TimeSpan.FromHours(1) });
+        await store.SetPingIdentityAsync(Script, SeededPingId);
+        await store.EnsurePingKeyAsync();
     }
+
+    /// <summary>The ping UUID <see cref="SeedAsync"/> gives the script, for the lookups.</summary>
+    public static readonly Guid SeededPingId = Guid.Parse("5eeded00-0000-4000-8000-000000000001");
 
     /// <summary>The calls, at <paramref name="now"/>.</summary>
     public static IReadOnlyList<StoreCall> All(DateTimeOffset now) =>
@@ -137,6 +142,16 @@ public static class StoreCalls
         new("ListChannelsAsync", false, s => s.ListChannelsAsync()),
         new("RemoveChannelAsync", true, s => s.RemoveChannelAsync("seeded-channel")),
         new("ReleaseLeaseAsync", true, async s => await s.ReleaseLeaseAsync(await LeaseAsync(s))),
+        // Made on first need in a write transaction, so a store that cannot be written cannot answer even for a
+        // script that has its identity: a caller that needs one spools nothing and answers 503.
+        new("EnsurePingIdentityAsync", true, s => s.EnsurePingIdentityAsync(Script)),
+        new("SetPingIdentityAsync", true, s => s.SetPingIdentityAsync("called-script", Guid.Parse("ca11ed00-0000-4000-8000-000000000002"))),
+        new("RemovePingIdentityAsync", true, s => s.RemovePingIdentityAsync(Script)),
+        new("FindPingIdentityAsync", false, s => s.FindPingIdentityAsync(SeededPingId)),
+        new("FindPingIdentitiesBySlugAsync", false, s => s.FindPingIdentitiesBySlugAsync(PingIdentity.SlugOf(Script))),
+        new("ListPingIdentitiesAsync", false, s => s.ListPingIdentitiesAsync()),
+        new("EnsurePingKeyAsync", true, s => s.EnsurePingKeyAsync()),
+        new("SetPingKeyAsync", true, s => s.SetPingKeyAsync("called-ping-key-0001")),
     ];
 
     private static AlertChannel Channel(string name) => new(name, ChannelKind.Webhook)

@@ -97,6 +97,26 @@ internal sealed class DiscardingStore : IScriptRunStore
 
     public Task<bool> SaveMaintenanceWindowAsync(MaintenanceWindow window, bool replace = false, CancellationToken cancellationToken = default) => Task.FromResult(true);
 
+    public Task<PingIdentity> EnsurePingIdentityAsync(string scriptName, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new PingIdentity(scriptName, Guid.NewGuid(), PingIdentity.SlugOf(scriptName)));
+
+    public Task<PingIdentity> SetPingIdentityAsync(string scriptName, Guid pingId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new PingIdentity(scriptName, pingId, PingIdentity.SlugOf(scriptName)));
+
+    public Task<bool> RemovePingIdentityAsync(string scriptName, CancellationToken cancellationToken = default) => Task.FromResult(false);
+
+    public Task<PingIdentity?> FindPingIdentityAsync(Guid pingId, CancellationToken cancellationToken = default) => Task.FromResult<PingIdentity?>(null);
+
+    public Task<IReadOnlyList<PingIdentity>> FindPingIdentitiesBySlugAsync(string slug, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<PingIdentity>>([]);
+
+    public Task<IReadOnlyList<PingIdentity>> ListPingIdentitiesAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<PingIdentity>>([]);
+
+    public Task<string> EnsurePingKeyAsync(CancellationToken cancellationToken = default) => Task.FromResult("discardingstorepingkey");
+
+    public Task SetPingKeyAsync(string pingKey, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public Task<IReadOnlyList<MaintenanceWindow>> ListMaintenanceWindowsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<MaintenanceWindow>>([]);
 

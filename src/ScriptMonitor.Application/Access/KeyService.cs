@@ -71,6 +71,70 @@ public sealed class KeyService
         return new CreatedKey(key with { CreatedAt = Runs.Timestamps.Normalize(key.CreatedAt) }, secret);
     }
 
+    /// <summary>What a Healthchecks read-write key text starts with.</summary>
+    public const string HealthchecksReadWritePrefix = "hcw_";
+
+    /// <summary>What a Healthchecks read-only key text starts with.</summary>
+    public const string HealthchecksReadOnlyPrefix = "hcr_";
+
+    /// <summary>How long a Healthchecks key text is: its prefix and 28 characters, or 32 characters for a key made before the prefixes.</summary>
+    public const int HealthchecksKeyLength = 32;
+
+    /// <summary>
+    /// Adds a key whose text was made elsewhere: a Healthchecks API key that its clients (Terraform, dashboards) hold
+    /// already, so that they keep working when their base URL changes. The text is <c>hcw_</c> and 28 characters
+    /// for an admin key, <c>hcr_</c> and 28 for a read key, or 32 characters (a Healthchecks key from before the
+    /// prefixes) for either, of <c>A-Z a-z 0-9 - _</c>. Only its hash is stored, as for a made key.
+    /// </summary>
+    /// <param name="name">The key's name, unique among active keys.</param>
+    /// <param name="scope">Admin or read.</param>
+    /// <param name="secret">The key text.</param>
+    /// <param name="actor">Who adds it: an admin key's name, or <c>cli</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="Runs.ValidationException">
+    /// The text is not such a key, or its prefix says another scope (<c>key.Secret</c>); a field of the key breaks a rule.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">An active key has that name, or a key that text.</exception>
+    public async Task<CreatedKey> AdoptAsync(string name, KeyScope scope, string secret, string actor, CancellationToken cancellationToken = default)
+    {
+        CheckAdoptedSecret(secret, scope, "key.Secret");
+        var key = new ApiKey(NewId(RandomNumberGenerator.GetBytes(IdBytes)), name, scope, [], _timeProvider.GetUtcNow(), actor);
+        await _store.AddKeyAsync(key, Hash(secret), cancellationToken).ConfigureAwait(false);
+        return new CreatedKey(key with { CreatedAt = Runs.Timestamps.Normalize(key.CreatedAt) }, secret);
+    }
+
+    /// <summary>Checks the text of a key made elsewhere (<see cref="AdoptAsync"/>) against the scope it is given.</summary>
+    /// <param name="secret">The key text.</param>
+    /// <param name="scope">The scope it is given.</param>
+    /// <param name="path">The field's name in a refusal.</param>
+    /// <exception cref="Runs.ValidationException">The text is not such a key, or its prefix says another scope.</exception>
+    public static void CheckAdoptedSecret(string secret, KeyScope scope, string path)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        string? problem = null;
+        if (!IsHealthchecksKey(secret))
+        {
+            problem = $"{path} must be a Healthchecks API key: '{HealthchecksReadWritePrefix}' or '{HealthchecksReadOnlyPrefix}' and 28 characters, or 32 characters, of A-Z, a-z, 0-9, '-' and '_'.";
+        }
+        else if (scope is not (KeyScope.Admin or KeyScope.Read))
+        {
+            problem = $"{path} can be given to an admin or read key only (Healthchecks has no ingest keys).";
+        }
+        else if ((secret.StartsWith(HealthchecksReadWritePrefix, StringComparison.Ordinal) && scope != KeyScope.Admin)
+            || (secret.StartsWith(HealthchecksReadOnlyPrefix, StringComparison.Ordinal) && scope != KeyScope.Read))
+        {
+            problem = $"{path} starting '{secret[..4]}' is a Healthchecks {(scope == KeyScope.Admin ? "read-only" : "read-write")} key: give it to {(scope == KeyScope.Admin ? "a read" : "an admin")} key.";
+        }
+
+        if (problem is not null)
+        {
+            throw new Runs.ValidationException([new Runs.FieldError(path, Runs.FieldRules.KeySecret, problem)]);
+        }
+    }
+
+    private static bool IsHealthchecksKey(string text) =>
+        text.Length == HealthchecksKeyLength && text.All(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-' or '_');
+
     /// <summary>
     /// The active key a presented key text is, or null: not a key's text, unknown, or revoked. Never throws for what
     /// was presented, only when the store cannot be asked.
@@ -79,7 +143,7 @@ public sealed class KeyService
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<ApiKey?> VerifyAsync(string? presented, CancellationToken cancellationToken = default)
     {
-        if (presented is null || presented.Length != KeyLength || !presented.StartsWith(Prefix, StringComparison.Ordinal))
+        if (presented is null || !((presented.Length == KeyLength && presented.StartsWith(Prefix, StringComparison.Ordinal)) || IsHealthchecksKey(presented)))
         {
             return null;
         }

@@ -39,6 +39,22 @@ public sealed class StoreKeys(StoreAccess access, TimeProvider timeProvider)
         return new KeyCreatedView(KeyView.From(created.Key), created.Secret);
     }
 
+    /// <summary>Adds a key whose text was made elsewhere (a Healthchecks API key, <see cref="KeyService.AdoptAsync"/>).</summary>
+    /// <param name="name">The key's name.</param>
+    /// <param name="scope">Admin or read.</param>
+    /// <param name="secret">The key text.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ValidationException">A field breaks a rule (<c>key.Name</c>, <c>key.Secret</c>); nothing is opened or written.</exception>
+    /// <exception cref="InvalidOperationException">An active key has that name, or a key that text.</exception>
+    public async Task<KeyCreatedView> AdoptAsync(string name, KeyScope scope, string secret, CancellationToken cancellationToken = default)
+    {
+        KeyValidation.Name(name, "key.Name");
+        KeyService.CheckAdoptedSecret(secret, scope, "key.Secret");
+        using var store = access.OpenForWriting();
+        var created = await new KeyService(store, timeProvider).AdoptAsync(name, scope, secret, AuditEntry.CommandLine, cancellationToken).ConfigureAwait(false);
+        return new KeyCreatedView(KeyView.From(created.Key), created.Secret);
+    }
+
     /// <summary>Every key of the store, oldest first, revoked ones too.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<KeyListView> ListAsync(CancellationToken cancellationToken = default)

@@ -23,6 +23,7 @@ internal static class KeyCommand
         ["key.Name"] = "--name",
         ["key.ScriptPatterns[]"] = "--script",
         ["key.ScriptPatterns"] = "--script",
+        ["key.Secret"] = "--secret",
         [StoreKeys.NameOrIdPath] = "NAME|ID",
     };
 
@@ -37,9 +38,20 @@ internal static class KeyCommand
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
+        var secret = new Option<string?>("--secret")
+        {
+            Description = "Keep a Healthchecks API key its clients already hold: hcw_… for an admin key, hcr_… for a read key (or a 32-character key from before the prefixes). Give it with SCRIPTMON_KEY_SECRET to keep it off the command line.",
+            HelpName = "KEY",
+        };
         var createJson = CommonOptions.Json();
-        var create = new Command("create", "Create a key and print it once; only its hash is stored.") { name, scope, scripts, createJson };
-        create.SetAction(parse => CreateKey(context, parse.GetValue(name)!, parse.GetValue(scope)!, parse.GetValue(scripts) ?? [], parse.GetValue(createJson)));
+        var create = new Command("create", "Create a key and print it once; only its hash is stored.") { name, scope, scripts, secret, createJson };
+        create.SetAction(parse => CreateKey(
+            context,
+            parse.GetValue(name)!,
+            parse.GetValue(scope)!,
+            parse.GetValue(scripts) ?? [],
+            parse.GetValue(secret) ?? NonEmpty(Environment.GetEnvironmentVariable(SecretVariable)),
+            parse.GetValue(createJson)));
 
         var listJson = CommonOptions.Json();
         var list = new Command("list", "List every key, revoked ones too: id, name, scope, scripts, when created and revoked. Never a key's text.") { listJson };
@@ -53,7 +65,12 @@ internal static class KeyCommand
         return new Command(Name, "API keys for scriptmon-server: create, list, revoke.") { create, list, revoke };
     }
 
-    private static int CreateKey(CliContext context, string name, string scopeText, string[] scripts, bool json)
+    /// <summary>Where <c>--secret</c> may come from instead: a command line is seen by every user of the host.</summary>
+    internal const string SecretVariable = "SCRIPTMON_KEY_SECRET";
+
+    private static string? NonEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    private static int CreateKey(CliContext context, string name, string scopeText, string[] scripts, string? secret, bool json)
     {
         var scope = ParseScope(scopeText);
         if (scripts.Length > 0 && scope != KeyScope.Ingest)
@@ -64,18 +81,29 @@ internal static class KeyCommand
         KeyCreatedView created;
         try
         {
-            created = CliContext.Await(context.Services.Keys.CreateAsync(name, scope, scripts));
+            created = secret is null
+                ? CliContext.Await(context.Services.Keys.CreateAsync(name, scope, scripts))
+                : CliContext.Await(context.Services.Keys.AdoptAsync(name, scope, secret));
         }
         catch (InvalidOperationException)
         {
             // Nothing was written: the name is taken by an active key, which is the user's to resolve.
-            context.Terminal.Error.WriteLine($"scriptmon: error: --name: a key named '{name}' is active already; revoke it ('scriptmon key revoke') or choose another name.");
+            context.Terminal.Error.WriteLine(secret is null
+                ? $"scriptmon: error: --name: a key named '{name}' is active already; revoke it ('scriptmon key revoke') or choose another name."
+                : $"scriptmon: error: --name/--secret: a key named '{name}' is active already, or a key has that text; nothing was added.");
             return ExitCodes.Failure;
         }
 
         if (json)
         {
             return Json.Write(context, created, ViewJsonContext.Default.KeyCreatedView);
+        }
+
+        if (secret is not null)
+        {
+            // The holder has the text already; printing it again would only put it in a log.
+            context.Terminal.Out.WriteLine($"Added the {created.Key.Scope} key '{created.Key.Name}' (id {created.Key.Id}) with the given text; only its hash is stored.");
+            return ExitCodes.Ok;
         }
 
         context.Terminal.Out.WriteLine(created.Secret);

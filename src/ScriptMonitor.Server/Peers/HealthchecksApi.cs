@@ -14,8 +14,9 @@ using ScriptMonitor.Server.Hosting;
 namespace ScriptMonitor.Server.Peers;
 
 /// <summary>
-/// The part of Healthchecks' management API that dashboards and ping setups read, under
-/// <c>/hc/api/v1|v2|v3/</c>: the checks (a check is a script), one check, creating one, and the status probe. Keys
+/// Healthchecks' management API, under <c>/hc/api/v1|v2|v3/</c>: the checks (a check is a script), one check,
+/// creating, changing, pausing, resuming and deleting one, its pings (its runs' starts and completions) and flips,
+/// the channels, the badges and the status probe. Keys
 /// are ScriptMonitor's own, given as <c>X-Api-Key</c>: an admin key reads and writes, a read key only reads and sees
 /// no UUID or URL (they are write capabilities), but <c>unique_key</c>.
 /// </summary>
@@ -33,7 +34,14 @@ internal static class HealthchecksApi
         app.MapPost(api + "/checks/{code}", UpdateAsync).ExcludeFromDescription();
         app.MapPost(api + "/checks/{code}/pause", PauseAsync).ExcludeFromDescription();
         app.MapPost(api + "/checks/{code}/resume", ResumeAsync).ExcludeFromDescription();
+        app.MapDelete(api + "/checks/{code}", DeleteAsync).ExcludeFromDescription();
+        app.MapGet(api + "/checks/{code}/pings", PingsAsync).ExcludeFromDescription();
+        app.MapGet(api + "/checks/{code}/pings/{n:long}/body", BodyAsync).ExcludeFromDescription();
+        app.MapGet(api + "/checks/{code}/flips", FlipsAsync).ExcludeFromDescription();
+        app.MapGet(api + "/channels", ChannelsAsync).ExcludeFromDescription();
+        app.MapGet(api + "/badges", BadgesAsync).ExcludeFromDescription();
         app.MapGet(api + "/status", Status).ExcludeFromDescription();
+        app.MapHealthchecksMetrics();
     }
 
     private static IResult Status(int version) => version is >= 1 and <= 3
@@ -96,6 +104,7 @@ internal static class HealthchecksApi
 
         string? name;
         ExpectationPatch? patch;
+        string? channelSpec;
         try
         {
             using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false);
@@ -117,6 +126,12 @@ internal static class HealthchecksApi
 
             (patch, var problem) = PatchOf(body.RootElement);
             if (patch is null)
+            {
+                return Error(StatusCodes.Status400BadRequest, "json validation error: " + problem);
+            }
+
+            (channelSpec, problem) = ChannelSpecOf(body.RootElement);
+            if (problem is not null)
             {
                 return Error(StatusCodes.Status400BadRequest, "json validation error: " + problem);
             }
@@ -142,6 +157,12 @@ internal static class HealthchecksApi
 
         var identities = (IPingIdentityStore)store.Runs;
         var before = (await ChecksAsync(store, services, http.RequestAborted).ConfigureAwait(false)).Any(c => c.Identity.ScriptName == name);
+        var (selection, unknown) = await SelectChannelsAsync(store, channelSpec, http.RequestAborted).ConfigureAwait(false);
+        if (unknown is not null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid channel identifier: " + unknown);
+        }
+
         // The expectation first: a field it refuses leaves nothing made.
         if (!patch.IsEmpty)
         {
@@ -160,6 +181,15 @@ internal static class HealthchecksApi
         }
 
         await identities.EnsurePingIdentityAsync(name, http.RequestAborted).ConfigureAwait(false);
+        if (selection is not null)
+        {
+            var refused = await AssignChannelsAsync(http, store, name, selection, http.RequestAborted).ConfigureAwait(false);
+            if (refused is not null)
+            {
+                return refused;
+            }
+        }
+
         var check = (await ChecksAsync(store, services, http.RequestAborted).ConfigureAwait(false)).First(c => c.Identity.ScriptName == name);
         // A script's name is unique, so a second create of one name answers with the check there, as unique=["name"] does.
         return Json(before ? StatusCodes.Status200OK : StatusCodes.Status201Created, json => WriteCheck(json, check, http, version, access));
@@ -179,6 +209,7 @@ internal static class HealthchecksApi
         }
 
         ExpectationPatch patch;
+        string? channelSpec;
         try
         {
             using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false);
@@ -193,11 +224,23 @@ internal static class HealthchecksApi
                 return Error(StatusCodes.Status400BadRequest, "json validation error: " + problem);
             }
 
+            (channelSpec, problem) = ChannelSpecOf(body.RootElement);
+            if (problem is not null)
+            {
+                return Error(StatusCodes.Status400BadRequest, "json validation error: " + problem);
+            }
+
             patch = made;
         }
         catch (JsonException)
         {
             return Error(StatusCodes.Status400BadRequest, "could not parse request body");
+        }
+
+        var (selection, unknown) = await SelectChannelsAsync(store, channelSpec, http.RequestAborted).ConfigureAwait(false);
+        if (unknown is not null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid channel identifier: " + unknown);
         }
 
         if (!patch.IsEmpty)
@@ -213,6 +256,15 @@ internal static class HealthchecksApi
             catch (ValidationException e)
             {
                 return Error(StatusCodes.Status400BadRequest, "json validation error: " + e.Message);
+            }
+        }
+
+        if (selection is not null)
+        {
+            var refused = await AssignChannelsAsync(http, store, check.Identity.ScriptName, selection, http.RequestAborted).ConfigureAwait(false);
+            if (refused is not null)
+            {
+                return refused;
             }
         }
 
@@ -252,6 +304,243 @@ internal static class HealthchecksApi
         var view = await services.Expectations.SetAsync(check.Identity.ScriptName, new ExpectationPatch(Resume: true), http.RequestAborted).ConfigureAwait(false);
         await AdminAudit.RecordAsync(http, AdminAudit.ScriptResume, view.Script, view.Change, http.RequestAborted).ConfigureAwait(false);
         return await AnswerCheckAsync(version, check.Identity, http, store, services).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes a check as far as ScriptMonitor can: its expectation (alerting stops), its ping UUID (its ping URLs
+    /// answer 404) and its name in channels. Its runs stay, as history, until retention prunes them; while they
+    /// last, the script is still listed, with a new UUID.
+    /// </summary>
+    private static async Task<IResult> DeleteAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services)
+    {
+        var (check, refusal) = await WritableCheckAsync(version, code, http, store, services).ConfigureAwait(false);
+        if (check is null)
+        {
+            return refusal!;
+        }
+
+        var name = check.Identity.ScriptName;
+        if (check.Expectation is not null)
+        {
+            var removed = await services.Expectations.RemoveAsync(name, http.RequestAborted).ConfigureAwait(false);
+            await AdminAudit.RecordAsync(http, AdminAudit.ExpectationDelete, removed.Script, "deleted as a Healthchecks check", http.RequestAborted).ConfigureAwait(false);
+        }
+
+        foreach (var channel in await store.Runs.ListChannelsAsync(http.RequestAborted).ConfigureAwait(false))
+        {
+            var names = channel.ScriptNames.Where(n => n != name).ToList();
+            // A channel left with no script and no tag would tell of every script: it keeps the name.
+            if (names.Count != channel.ScriptNames.Count && (names.Count > 0 || channel.Tags.Count > 0))
+            {
+                await store.Runs.SaveChannelAsync(channel with { ScriptNames = names }, replace: true, http.RequestAborted).ConfigureAwait(false);
+                await AdminAudit.RecordAsync(http, "channel.put", channel.Name, $"removed the script '{name}'", http.RequestAborted).ConfigureAwait(false);
+            }
+        }
+
+        await ((IPingIdentityStore)store.Runs).RemovePingIdentityAsync(name, http.RequestAborted).ConfigureAwait(false);
+        return Json(StatusCodes.Status200OK, json => WriteCheck(json, check, http, version, Access.ReadWrite));
+    }
+
+    /// <summary>The most pings a list answers, as Healthchecks' default ping log.</summary>
+    private const int PingListLimit = 100;
+
+    /// <summary>
+    /// A check's pings, newest first: each run is a start (numbered 2k-1) and, once it ended, a success or a failure
+    /// (2k), where k counts the script's runs kept in the store, oldest first. A run recorded by its completion alone
+    /// has no start ping.
+    /// </summary>
+    private static async Task<IResult> PingsAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services)
+    {
+        var (check, refusal) = await WritableCheckAsync(version, code, http, store, services).ConfigureAwait(false);
+        if (check is null)
+        {
+            return refusal!;
+        }
+
+        var name = check.Identity.ScriptName;
+        var total = await store.Runs.CountRunsAsync(new RunQuery(name), http.RequestAborted).ConfigureAwait(false);
+        var runs = await store.Runs.ListRunsAsync(new RunQuery(name) { Limit = PingListLimit / 2 }, http.RequestAborted).ConfigureAwait(false);
+        var site = $"{http.Request.Scheme}://{http.Request.Host}{RoutePrefixes.Healthchecks}/api/v{version}/checks/{check.Identity.PingId:D}/pings/";
+        return Json(StatusCodes.Status200OK, json =>
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("pings");
+            for (var i = 0; i < runs.Count; i++)
+            {
+                var run = runs[i];
+                var k = total - i;
+                if (run.CompletedAt is { } completed)
+                {
+                    WritePing(json, run, run.Outcome == RunOutcome.Succeeded ? "success" : "fail", completed, 2 * k, site, run.Duration);
+                }
+
+                if (run.CompletedAt is null || run.CompletedAt > run.StartedAt)
+                {
+                    WritePing(json, run, "start", run.StartedAt, (2 * k) - 1, site, null);
+                }
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+
+    private static void WritePing(Utf8JsonWriter json, ScriptRun run, string type, DateTimeOffset at, long n, string site, TimeSpan? duration)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", type);
+        json.WriteString("date", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture));
+        json.WriteNumber("n", n);
+        // ScriptMonitor keeps a run, not the request that told of it: no scheme, method or user agent.
+        json.WriteString("scheme", string.Empty);
+        json.WriteString("remote_addr", run.Hostname);
+        json.WriteString("method", string.Empty);
+        json.WriteString("ua", string.Empty);
+        json.WriteString("rid", run.RunId.ToString("D"));
+        if (duration is { } took)
+        {
+            json.WriteNumber("duration", Math.Round(took.TotalSeconds, 2));
+        }
+
+        if (type != "start" && !string.IsNullOrEmpty(run.Output))
+        {
+            json.WriteString("body_url", $"{site}{n}/body");
+        }
+        else
+        {
+            json.WriteNull("body_url");
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>The body of a completion ping: its run's output (the tail ScriptMonitor keeps), as text.</summary>
+    private static async Task<IResult> BodyAsync(int version, string code, long n, HttpContext http, ServerStore store, MonitorServices services)
+    {
+        var (check, refusal) = await WritableCheckAsync(version, code, http, store, services).ConfigureAwait(false);
+        if (check is null)
+        {
+            return refusal!;
+        }
+
+        var name = check.Identity.ScriptName;
+        var total = await store.Runs.CountRunsAsync(new RunQuery(name), http.RequestAborted).ConfigureAwait(false);
+        var k = (n + 1) / 2;
+        var offset = total - k;
+        if (n < 1 || offset < 0 || offset > int.MaxValue)
+        {
+            return Error(StatusCodes.Status404NotFound, "not found");
+        }
+
+        var runs = await store.Runs.ListRunsAsync(new RunQuery(name) { Limit = 1, Offset = (int)offset }, http.RequestAborted).ConfigureAwait(false);
+        return runs is [{ CompletedAt: not null, Output: { Length: > 0 } output }] && n % 2 == 0
+            ? Results.Text(output, "text/plain; charset=utf-8", Encoding.UTF8)
+            : Error(StatusCodes.Status404NotFound, "not found");
+    }
+
+    /// <summary>
+    /// A check's flips (up ↔ down), newest first, with Healthchecks' filters in Unix seconds: <c>seconds</c> (within
+    /// the last so many), <c>start</c> (at or after), <c>end</c> (before).
+    /// </summary>
+    private static async Task<IResult> FlipsAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services)
+    {
+        var (access, refusal) = await AuthorizeAsync(http, version, write: false).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var checks = await ChecksAsync(store, services, http.RequestAborted).ConfigureAwait(false);
+        var check = checks.FirstOrDefault(c =>
+            (access == Access.ReadWrite && Guid.TryParse(code, out var uuid) && c.Identity.PingId == uuid)
+            || string.Equals(UniqueKey(c.Identity.PingId), code, StringComparison.OrdinalIgnoreCase));
+        if (check is null)
+        {
+            return Error(StatusCodes.Status404NotFound, "not found");
+        }
+
+        long? Param(string field, out bool bad)
+        {
+            bad = false;
+            var text = http.Request.Query[field].ToString();
+            if (text.Length == 0)
+            {
+                return null;
+            }
+
+            bad = !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > 253_402_300_799;
+            return bad ? null : value;
+        }
+
+        var seconds = Param("seconds", out var badSeconds);
+        var start = Param("start", out var badStart);
+        var end = Param("end", out var badEnd);
+        if (badSeconds || badStart || badEnd)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"json validation error: {(badSeconds ? "seconds" : badStart ? "start" : "end")} must be a whole non-negative number of seconds");
+        }
+
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var from = new[] { start is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : (DateTimeOffset?)null, seconds is { } ago ? now.AddSeconds(-Math.Min(ago, now.ToUnixTimeSeconds())) : null }
+            .Where(t => t is not null).DefaultIfEmpty(null).Max();
+        var before = end is { } e ? DateTimeOffset.FromUnixTimeSeconds(e) : (DateTimeOffset?)null;
+        var flips = await store.Runs.ListFlipsAsync(check.Identity.ScriptName, before, RunQuery.MaxLimit, http.RequestAborted).ConfigureAwait(false);
+        return Json(StatusCodes.Status200OK, json =>
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("flips");
+            foreach (var flip in flips.Where(f => from is null || f.At >= from).OrderByDescending(f => f.At))
+            {
+                json.WriteStartObject();
+                json.WriteString("timestamp", Instant(flip.At));
+                json.WriteNumber("up", StatusOf(flip.To.ToString(), paused: false) == "down" ? 0 : 1);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+
+    /// <summary>ScriptMonitor's channels in Healthchecks' form: an id made from the name, the name, the kind.</summary>
+    private static async Task<IResult> ChannelsAsync(int version, HttpContext http, ServerStore store)
+    {
+        var (_, refusal) = await AuthorizeAsync(http, version, write: true).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var channels = await store.Runs.ListChannelsAsync(http.RequestAborted).ConfigureAwait(false);
+        return Json(StatusCodes.Status200OK, json =>
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("channels");
+            foreach (var channel in channels)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", ChannelId(channel.Name));
+                json.WriteString("name", channel.Name);
+                json.WriteString("kind", channel.Kind.ToString().ToLowerInvariant());
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+
+    /// <summary>ScriptMonitor serves no status badges: the answer has Healthchecks' shape and no badge.</summary>
+    private static async Task<IResult> BadgesAsync(int version, HttpContext http)
+    {
+        var (_, refusal) = await AuthorizeAsync(http, version, write: false).ConfigureAwait(false);
+        return refusal ?? Json(StatusCodes.Status200OK, json =>
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("badges");
+            json.WriteEndObject();
+            json.WriteEndObject();
+        });
     }
 
     /// <summary>The check a read-write key names by its UUID; else the refusal (401, 404).</summary>
@@ -361,22 +650,40 @@ internal static class HealthchecksApi
         ReadWrite,
     }
 
-    private sealed record Check(PingIdentity Identity, ScriptStatusView? Status, ExpectationView? Expectation);
+    internal sealed record Check(PingIdentity Identity, ScriptStatusView? Status, ExpectationView? Expectation)
+    {
+        /// <summary>Whether a run of the script is in progress.</summary>
+        public bool Started { get; init; }
+
+        /// <summary>The ids of the channels that tell of the script, sorted.</summary>
+        public IReadOnlyList<string> Channels { get; init; } = [];
+
+        /// <summary>How many pings its ping list numbers: a start and a completion per run.</summary>
+        public long PingCount { get; init; }
+    }
 
     /// <summary>Every script, with its ping identity (made for those that have none yet), its status row and its expectation.</summary>
-    private static async Task<List<Check>> ChecksAsync(ServerStore store, MonitorServices services, CancellationToken cancellationToken)
+    internal static async Task<List<Check>> ChecksAsync(ServerStore store, MonitorServices services, CancellationToken cancellationToken)
     {
         var identities = (IPingIdentityStore)store.Runs;
         var status = await services.Status.ReadAsync(cancellationToken).ConfigureAwait(false);
         var expectations = (await services.Expectations.ListAsync(cancellationToken).ConfigureAwait(false)).Expectations.ToDictionary(e => e.Script, StringComparer.Ordinal);
         var rows = status.Scripts.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var running = (await store.Runs.ListRunningAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Select(r => r.ScriptName).ToHashSet(StringComparer.Ordinal);
+        var channels = await store.Runs.ListChannelsAsync(cancellationToken).ConfigureAwait(false);
         var names = new SortedSet<string>(rows.Keys, StringComparer.Ordinal);
         names.UnionWith(expectations.Keys);
         var checks = new List<Check>(names.Count);
         foreach (var name in names)
         {
             var identity = await identities.EnsurePingIdentityAsync(name, cancellationToken).ConfigureAwait(false);
-            checks.Add(new Check(identity, rows.GetValueOrDefault(name), expectations.GetValueOrDefault(name)));
+            var expectation = expectations.GetValueOrDefault(name);
+            checks.Add(new Check(identity, rows.GetValueOrDefault(name), expectation)
+            {
+                Started = running.Contains(name),
+                Channels = ChannelIdsFor(channels, name, expectation?.Tags ?? []),
+                PingCount = 2 * await store.Runs.CountRunsAsync(new RunQuery(name), cancellationToken).ConfigureAwait(false),
+            });
         }
 
         // Checks made over this API that have not run yet.
@@ -384,7 +691,7 @@ internal static class HealthchecksApi
         {
             if (!names.Contains(made.ScriptName))
             {
-                checks.Add(new Check(made, null, null));
+                checks.Add(new Check(made, null, null) { Channels = ChannelIdsFor(channels, made.ScriptName, []) });
             }
         }
 
@@ -407,9 +714,11 @@ internal static class HealthchecksApi
         json.WriteString("tags", string.Join(' ', expectation?.Tags ?? []));
         json.WriteString("desc", string.Empty);
         json.WriteNumber("grace", (long)(expectation?.GraceSeconds ?? 3600));
-        json.WriteNumber("n_pings", check.Status?.RunsLast24Hours ?? 0);
-        json.WriteString("status", StatusOf(check.Status?.Health, expectation?.Paused ?? false));
-        json.WriteBoolean("started", false);
+        json.WriteNumber("n_pings", check.PingCount);
+        var status = StatusOf(check.Status?.Health, expectation?.Paused ?? false);
+        // Healthchecks' v1 says "started" for a check whose run is in progress; v2 and v3 keep the status and say started.
+        json.WriteString("status", version == 1 && check.Started && status != "paused" ? "started" : status);
+        json.WriteBoolean("started", check.Started);
         if (lastPing == default)
         {
             json.WriteNull("last_ping");
@@ -419,7 +728,15 @@ internal static class HealthchecksApi
             json.WriteString("last_ping", Instant(lastPing));
         }
 
-        json.WriteNull("next_ping");
+        if (NextPing(expectation, lastPing == default ? null : lastPing) is { } next)
+        {
+            json.WriteString("next_ping", Instant(next));
+        }
+        else
+        {
+            json.WriteNull("next_ping");
+        }
+
         json.WriteBoolean("manual_resume", false);
         json.WriteString("methods", string.Empty);
         json.WriteString("subject", string.Empty);
@@ -456,7 +773,7 @@ internal static class HealthchecksApi
             json.WriteString("update_url", update);
             json.WriteString("pause_url", update + "/pause");
             json.WriteString("resume_url", update + "/resume");
-            json.WriteString("channels", string.Empty);
+            json.WriteString("channels", string.Join(',', check.Channels));
         }
         else
         {
@@ -466,8 +783,131 @@ internal static class HealthchecksApi
         json.WriteEndObject();
     }
 
+    /// <summary>
+    /// When the next ping is due, as Healthchecks says it: the last ping and the period, or the cron schedule's next
+    /// time after the last ping; none before a first ping, while paused, or without a schedule.
+    /// </summary>
+    private static DateTimeOffset? NextPing(ExpectationView? expectation, DateTimeOffset? lastPing)
+    {
+        if (expectation is null || expectation.Paused || lastPing is not { } last)
+        {
+            return null;
+        }
+
+        if (expectation.Cron is { } cron)
+        {
+            try
+            {
+                return ScriptMonitor.Health.CronSchedule.Restore(cron, expectation.TimeZone ?? ScriptMonitor.Health.CronSchedule.DefaultTimeZone).Next(last);
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        return expectation.EverySeconds is { } every ? last.AddSeconds(every) : null;
+    }
+
+    /// <summary>
+    /// A channel's id in Healthchecks' form (a UUID), made from its name: ScriptMonitor names channels, and the same
+    /// name gives the same id on every server and after every restart.
+    /// </summary>
+    internal static string ChannelId(string channelName)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("scriptmonitor channel\n" + channelName));
+        // A version 8 (name-based, own hash) RFC 9562 UUID.
+        hash[7] = (byte)((hash[7] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16)).ToString("D");
+    }
+
+    /// <summary>Whether a channel tells of a script: it names no script and no tag (every script), names it, or one of its tags.</summary>
+    private static bool Covers(ScriptMonitor.Alerts.AlertChannel channel, string scriptName, IReadOnlyList<string> tags) =>
+        (channel.ScriptNames.Count == 0 && channel.Tags.Count == 0)
+        || channel.ScriptNames.Contains(scriptName, StringComparer.Ordinal)
+        || channel.Tags.Intersect(tags, StringComparer.Ordinal).Any();
+
+    private static List<string> ChannelIdsFor(IReadOnlyList<ScriptMonitor.Alerts.AlertChannel> channels, string scriptName, IReadOnlyList<string> tags) =>
+        [.. channels.Where(c => Covers(c, scriptName, tags)).Select(c => ChannelId(c.Name)).Order(StringComparer.Ordinal)];
+
+    /// <summary>The <c>channels</c> field: null when absent; else a string.</summary>
+    private static (string? Spec, string? Problem) ChannelSpecOf(JsonElement body) =>
+        !body.TryGetProperty("channels", out var value) ? (null, null)
+        : value.ValueKind == JsonValueKind.String ? (value.GetString(), null)
+        : (null, "channels is not a string");
+
+    /// <summary>
+    /// The channels a <c>channels</c> field selects: <c>*</c> every one, empty none, else comma-separated ids or
+    /// names; null when the field is absent. The unknown identifier when one names no channel.
+    /// </summary>
+    private static async Task<(List<ScriptMonitor.Alerts.AlertChannel>? Selection, string? Unknown)> SelectChannelsAsync(ServerStore store, string? spec, CancellationToken cancellationToken)
+    {
+        if (spec is null)
+        {
+            return (null, null);
+        }
+
+        var channels = await store.Runs.ListChannelsAsync(cancellationToken).ConfigureAwait(false);
+        if (spec.Trim() == "*")
+        {
+            return ([.. channels], null);
+        }
+
+        var selection = new List<ScriptMonitor.Alerts.AlertChannel>();
+        foreach (var part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var channel = channels.FirstOrDefault(c => string.Equals(ChannelId(c.Name), part, StringComparison.OrdinalIgnoreCase))
+                ?? channels.FirstOrDefault(c => c.Name == part);
+            if (channel is null)
+            {
+                return (null, part);
+            }
+
+            if (!selection.Contains(channel))
+            {
+                selection.Add(channel);
+            }
+        }
+
+        return (selection, null);
+    }
+
+    /// <summary>
+    /// Makes the selected channels tell of the script and the others stop naming it. A channel that tells of every
+    /// script, or of the script by a tag, keeps doing so: ScriptMonitor has no way to leave one script out of it.
+    /// </summary>
+    private static async Task<IResult?> AssignChannelsAsync(HttpContext http, ServerStore store, string scriptName, List<ScriptMonitor.Alerts.AlertChannel> selection, CancellationToken cancellationToken)
+    {
+        var channels = await store.Runs.ListChannelsAsync(cancellationToken).ConfigureAwait(false);
+        var tags = (await store.Runs.GetExpectationAsync(scriptName, cancellationToken).ConfigureAwait(false))?.Tags ?? [];
+        foreach (var channel in channels)
+        {
+            var wanted = selection.Any(c => c.Name == channel.Name);
+            var names = channel.ScriptNames.ToList();
+            if (wanted && !Covers(channel, scriptName, tags))
+            {
+                names.Add(scriptName);
+            }
+            else if (!wanted && names.Remove(scriptName) && names.Count == 0 && channel.Tags.Count == 0)
+            {
+                // Without its last script the channel would tell of every script.
+                return Error(StatusCodes.Status400BadRequest, $"json validation error: channels: the channel '{channel.Name}' tells of this check only; ScriptMonitor cannot leave a channel with no check (remove the channel instead)");
+            }
+            else
+            {
+                continue;
+            }
+
+            await store.Runs.SaveChannelAsync(channel with { ScriptNames = names }, replace: true, cancellationToken).ConfigureAwait(false);
+            await AdminAudit.RecordAsync(http, "channel.put", channel.Name, $"{(wanted ? "added" : "removed")} the script '{scriptName}'", cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
     /// <summary>Healthchecks' status of a check from ScriptMonitor's health.</summary>
-    private static string StatusOf(string? health, bool paused) => paused ? "paused" : health switch
+    internal static string StatusOf(string? health, bool paused) => paused ? "paused" : health switch
     {
         null or "NeverRan" or "Unknown" => "new",
         "Up" or "Learning" or "FutureRun" => "up",

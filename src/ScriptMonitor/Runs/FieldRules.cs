@@ -98,4 +98,13 @@ public static class FieldRules
 
     /// <summary>A notification written with a flip must be about the flip's script.</summary>
     public const string MatchesFlip = "matches-flip";
+
+    /// <summary>A ping UUID names one script, and is not the nil UUID.</summary>
+    public const string PingId = "ping-id";
+
+    /// <summary>A ping key is 16 to 64 characters of <c>a-z</c>, <c>A-Z</c>, <c>0-9</c>, <c>-</c> and <c>_</c>.</summary>
+    public const string PingKey = "ping-key";
+
+    /// <summary>A key text made elsewhere has the form of a Healthchecks key, and its prefix matches the scope it is given.</summary>
+    public const string KeySecret = "key-secret";
 }

@@ -3,7 +3,7 @@ namespace ScriptMonitor.Runs;
 /// <summary>
 /// A store of script runs: the spec's <see cref="IScriptActivitySet"/> plus starts, failures and queries, and the
 /// expectations and history reads of <see cref="Health.IExpectationStore"/>, and the API keys and audit list of
-/// <see cref="Access.IKeyStore"/>, and what the alert loop keeps (<see cref="Alerts.IAlertStore"/>). Every store implements all of it, with the same contract; all instants are stored in
+/// <see cref="Access.IKeyStore"/>, and what the alert loop keeps (<see cref="Alerts.IAlertStore"/>), and the ping identities of peers' protocols (<see cref="Access.IPingIdentityStore"/>). Every store implements all of it, with the same contract; all instants are stored in
 /// UTC, exact to the microsecond.
 /// </summary>
 /// <remarks>
@@ -11,7 +11,7 @@ namespace ScriptMonitor.Runs;
 /// reason outside the call (server down, disk full, file locked); a caller that must not lose a run spools it.
 /// A bad argument is an <see cref="ArgumentException"/>, thrown before anything is written.
 /// </remarks>
-public interface IScriptRunStore : IScriptActivitySet, Health.IExpectationStore, Access.IKeyStore, Alerts.IAlertStore, IDisposable, IAsyncDisposable
+public interface IScriptRunStore : IScriptActivitySet, Health.IExpectationStore, Access.IKeyStore, Alerts.IAlertStore, Access.IPingIdentityStore, IDisposable, IAsyncDisposable
 {
     /// <summary>What this store is and where its data lives, for people to read (never contains a password).</summary>
     string Description { get; }

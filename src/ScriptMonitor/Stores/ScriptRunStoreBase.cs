@@ -8,7 +8,7 @@ namespace ScriptMonitor.Stores;
 /// What every store does the same, written once: every argument is checked before anything is written, runs get
 /// their ids and this host's name, a duplicate start is refused, runtime statistics are computed from the runtimes a
 /// backend reads. A backend derives from this and supplies its SQL by role: runs (<see cref="IRunRows"/>),
-/// expectations (<see cref="IExpectationRows"/>), keys and the audit list (<see cref="IKeyRows"/>), the alert loop's rows (<see cref="IAlertRows"/>) and the reads of every script at once (<see cref="IStoreReadModel"/>).
+/// expectations (<see cref="IExpectationRows"/>), keys and the audit list (<see cref="IKeyRows"/>), the alert loop's rows (<see cref="IAlertRows"/>), ping identities (<see cref="IPingIdentityRows"/>) and the reads of every script at once (<see cref="IStoreReadModel"/>).
 /// </summary>
 public abstract partial class ScriptRunStoreBase : IScriptRunStore
 {
@@ -17,6 +17,7 @@ public abstract partial class ScriptRunStoreBase : IScriptRunStore
     private readonly IStoreReadModel _readModel;
     private readonly IKeyRows _keys;
     private readonly IAlertRows _alerts;
+    private readonly IPingIdentityRows _pingIdentities;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the store over a backend's SQL.</summary>
@@ -25,9 +26,11 @@ public abstract partial class ScriptRunStoreBase : IScriptRunStore
     /// <param name="readModel">The reads of every script at once.</param>
     /// <param name="keys">The SQL of API keys and the audit list.</param>
     /// <param name="alerts">The SQL of the alert loop: change feed, lease, flips, outbox, channels, maintenance windows.</param>
+    /// <param name="pingIdentities">The SQL of ping identities and the installation's ping key.</param>
     /// <param name="timeProvider">The clock that judges "in the future" and stamps expectation changes.</param>
-    protected ScriptRunStoreBase(IRunRows runs, IExpectationRows expectations, IStoreReadModel readModel, IKeyRows keys, IAlertRows alerts, TimeProvider timeProvider)
+    protected ScriptRunStoreBase(IRunRows runs, IExpectationRows expectations, IStoreReadModel readModel, IKeyRows keys, IAlertRows alerts, IPingIdentityRows pingIdentities, TimeProvider timeProvider)
     {
+        ArgumentNullException.ThrowIfNull(pingIdentities);
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(alerts);
         ArgumentNullException.ThrowIfNull(runs);
@@ -39,6 +42,7 @@ public abstract partial class ScriptRunStoreBase : IScriptRunStore
         _readModel = readModel;
         _keys = keys;
         _alerts = alerts;
+        _pingIdentities = pingIdentities;
         _timeProvider = timeProvider;
     }
 

@@ -9,7 +9,7 @@ namespace ScriptMonitor.Storage.Tests.Contract;
 /// </summary>
 public abstract partial class ScriptRunStoreContract
 {
-    private IPingIdentityStore Identities => Assert.IsAssignableFrom<IPingIdentityStore>(Store);
+    private IPingIdentityStore Identities => Store;
 
     [Fact]
     public async Task A_scripts_ping_identity_is_made_once_and_found_by_its_uuid_and_slug()
@@ -57,5 +57,55 @@ public abstract partial class ScriptRunStoreContract
 
         Assert.Contains("white space", refused.Message, StringComparison.Ordinal);
         Assert.Null(await Identities.FindPingIdentitiesBySlugAsync("padded") is { Count: > 0 } found ? found[0] : null);
+    }
+
+    [Fact]
+    public async Task A_set_uuid_replaces_the_made_one_and_another_scripts_uuid_is_refused()
+    {
+        var made = await Identities.EnsurePingIdentityAsync("backup");
+        var other = await Identities.EnsurePingIdentityAsync("rotate");
+        var kept = Guid.Parse("5b1d2a0c-9f7e-4e11-8f35-0c2a6b7d9e01");
+
+        var set = await Identities.SetPingIdentityAsync("backup", kept);
+        var again = await Identities.SetPingIdentityAsync("backup", kept);
+        var fresh = await Identities.SetPingIdentityAsync("never ran", Guid.Parse("0f0e0d0c-0b0a-4908-8706-050403020100"));
+        var taken = await Assert.ThrowsAsync<ValidationException>(() => Identities.SetPingIdentityAsync("backup", other.PingId));
+        var nil = await Assert.ThrowsAsync<ValidationException>(() => Identities.SetPingIdentityAsync("backup", Guid.Empty));
+
+        Assert.Equal(new PingIdentity("backup", kept, "backup"), set);
+        Assert.Equal(set, again);
+        Assert.Equal("never-ran", fresh.Slug);
+        Assert.Null(await Identities.FindPingIdentityAsync(made.PingId));
+        Assert.Equal(set, await Identities.FindPingIdentityAsync(kept));
+        Assert.Equal(("pingId", FieldRules.PingId), (taken.Errors[0].Path, taken.Errors[0].Rule));
+        Assert.Contains("'rotate'", taken.Message, StringComparison.Ordinal);
+        Assert.Equal(FieldRules.PingId, nil.Errors[0].Rule);
+        Assert.Equal(other, await Identities.FindPingIdentityAsync(other.PingId));
+    }
+
+    [Fact]
+    public async Task A_removed_identity_names_no_script_and_a_new_one_is_made_on_next_need()
+    {
+        var made = await Identities.EnsurePingIdentityAsync("backup");
+
+        Assert.True(await Identities.RemovePingIdentityAsync("backup"));
+        Assert.False(await Identities.RemovePingIdentityAsync("backup"));
+        Assert.Null(await Identities.FindPingIdentityAsync(made.PingId));
+        Assert.NotEqual(made.PingId, (await Identities.EnsurePingIdentityAsync("backup")).PingId);
+    }
+
+    [Fact]
+    public async Task A_set_ping_key_replaces_the_made_one_and_a_bad_one_is_refused()
+    {
+        await Identities.EnsurePingKeyAsync();
+
+        await Identities.SetPingKeyAsync("kept-from-healthchecks_1");
+        var refused = await Assert.ThrowsAsync<ValidationException>(() => Identities.SetPingKeyAsync("short"));
+        var slashed = await Assert.ThrowsAsync<ValidationException>(() => Identities.SetPingKeyAsync("abcdefgh/ijklmnopqr"));
+        await using var reopened = await ReopenStoreAsync();
+
+        Assert.Equal("kept-from-healthchecks_1", await ((IPingIdentityStore)reopened).EnsurePingKeyAsync());
+        Assert.Equal(("pingKey", FieldRules.PingKey), (refused.Errors[0].Path, refused.Errors[0].Rule));
+        Assert.Equal(FieldRules.PingKey, slashed.Errors[0].Rule);
     }
 }

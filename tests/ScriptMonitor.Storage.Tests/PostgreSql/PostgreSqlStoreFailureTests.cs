@@ -27,7 +27,7 @@ public sealed class PostgreSqlStoreFailureTests(PostgreSqlServer server) : Store
         await using var transaction = await other.BeginTransactionAsync();
         await using (var lockTables = new NpgsqlCommand($"LOCK TABLE \"{schema}\".runs, \"{schema}\".scripts, \"{schema}\".skips, \"{schema}\".expectations, \"{schema}\".api_keys, \"{schema}\".audit_log, "
             + $"\"{schema}\".script_changes, \"{schema}\".flips, \"{schema}\".notifications, \"{schema}\".delivery_attempts, \"{schema}\".channels, "
-            + $"\"{schema}\".maintenance_windows, \"{schema}\".leader_lease IN EXCLUSIVE MODE", other, transaction))
+            + $"\"{schema}\".maintenance_windows, \"{schema}\".leader_lease, \"{schema}\".ping_identities, \"{schema}\".installation_settings IN EXCLUSIVE MODE", other, transaction))
         {
             await lockTables.ExecuteNonQueryAsync();
         }
