@@ -79,6 +79,9 @@ public sealed partial class AlertEngine
     /// <summary>The instant the last complete evaluation as the leader was for; null when it never led.</summary>
     public DateTimeOffset? LastEvaluatedAt => Read(ref _lastEvaluatedTicks);
 
+    /// <summary>The newest evaluation of every script while this instance leads; empty and incomplete otherwise.</summary>
+    public HealthStates States { get; } = new();
+
     /// <summary>Scripts waiting in the due-time queue.</summary>
     public int DueCount => _dueAt.Count;
 
@@ -217,10 +220,18 @@ public sealed partial class AlertEngine
             }
         }
 
+        var evaluatedAll = true;
         if (names.Count > 0)
         {
             LogEvaluating(_logger, names.Count, _cursor);
-            await EvaluateAsync(names, lease, now, cancellationToken).ConfigureAwait(false);
+            evaluatedAll = await EvaluateAsync(names, lease, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The first tick of a term reads the whole feed, so every script the store has was evaluated by its end;
+        // scripts whose batch the store did not answer are evaluated next tick.
+        if (evaluatedAll)
+        {
+            States.MarkComplete(now);
         }
 
         Volatile.Write(ref _lastEvaluatedTicks, now.UtcTicks);
@@ -318,8 +329,10 @@ public sealed partial class AlertEngine
         return names;
     }
 
-    private async Task EvaluateAsync(HashSet<string> names, LeaderLease lease, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Evaluates the scripts and records what follows; false when the store did not answer for some of them.</summary>
+    private async Task<bool> EvaluateAsync(HashSet<string> names, LeaderLease lease, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var all = true;
         var channels = await _store.ListChannelsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var batch in names.Chunk(EvaluationBatch))
         {
@@ -338,16 +351,30 @@ public sealed partial class AlertEngine
                     Schedule(name, now + _options.Tick);
                 }
 
+                all = false;
                 continue;
+            }
+
+            if (evaluated.Count < batch.Length)
+            {
+                // A script the store no longer has (forgotten) is not evaluated: it leaves the kept states.
+                var found = evaluated.Select(h => h.ScriptName).ToHashSet(StringComparer.Ordinal);
+                foreach (var name in batch.Where(n => !found.Contains(n)))
+                {
+                    States.Remove(name);
+                }
             }
 
             foreach (var health in evaluated)
             {
+                States.Set(health);
                 cancellationToken.ThrowIfCancellationRequested();
                 lease = await KeepLeaseAsync(lease, cancellationToken).ConfigureAwait(false);
                 await DecideAsync(health, channels, lease, now, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        return all;
     }
 
     private async Task DecideAsync(ScriptHealth health, IReadOnlyList<AlertChannel> channels, LeaderLease lease, DateTimeOffset now, CancellationToken cancellationToken)
@@ -434,6 +461,7 @@ public sealed partial class AlertEngine
     private void Forget()
     {
         Volatile.Write(ref _lease, null);
+        States.Clear();
         _started = false;
         _memory.Clear();
         _seen.Clear();
