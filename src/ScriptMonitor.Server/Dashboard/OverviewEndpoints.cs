@@ -27,13 +27,13 @@ internal static class OverviewEndpoints
             .RequireScope(KeyScope.Read)
             .WithTags("Status")
             .WithName("GetOverview")
-            .WithSummary("Every script in brief for the dashboard, problems first, filtered by state, tag, host and name, in pages; with the count of scripts per state.")
+            .WithSummary("Every script in brief for the dashboard, problems first, filtered by state, tag, host, part of the name or the name, in pages; with the count of scripts per state.")
             .Produces<OverviewView>()
             .ProducesReadProblems();
     }
 
     private static async Task<Results<Ok<OverviewView>, ProblemHttpResult>> ReadAsync(
-        string? state, string? tag, string? host, string? q, string? limit, string? offset,
+        string? state, string? tag, string? host, string? q, string? name, string? limit, string? offset,
         OverviewSnapshot snapshot, TimeProvider time, CancellationToken cancellationToken)
     {
         var query = new QueryValues();
@@ -70,6 +70,7 @@ internal static class OverviewEndpoints
         foreach (var entry in overview.Entries)
         {
             if ((wanted is { } s && entry.Health.State != s)
+                || (name is not null && !string.Equals(entry.Name, name, StringComparison.Ordinal))
                 || (tag is not null && !entry.Tags.Contains(tag, StringComparer.Ordinal))
                 || (host is not null && !entry.Hosts.Contains(host, StringComparer.Ordinal))
                 || (search is not null && !entry.Name.Contains(search, StringComparison.OrdinalIgnoreCase)))
@@ -270,8 +271,13 @@ internal sealed record OverviewEntry(string Name, ScriptHealth Health, int Rank,
             NextDue(now) is { } due ? Timestamps.FormatIso(due) : null,
             Hosts,
             Tags,
-            Runtimes);
+            Runtimes,
+            Health.Learned is { } learned
+                ? new LearnedRuntimeView(Seconds(learned.RuntimeMedian), Seconds(learned.RuntimeLow), Seconds(learned.RuntimeHigh))
+                : null);
     }
+
+    private static double Seconds(TimeSpan value) => Math.Round(value.TotalSeconds, 3);
 }
 
 /// <summary>Scripts of the given page of the overview, with what the header and the filters need.</summary>
@@ -301,4 +307,11 @@ internal sealed record StateCount(string State, int Count);
 /// <param name="Hosts">The hosts its expectation names and its recent runs ran on.</param>
 /// <param name="Tags">Its expectation's tags.</param>
 /// <param name="Runtimes">The runtimes in seconds of its newest completed runs (up to 20), oldest first: the sparkline.</param>
-internal sealed record OverviewRow(string Name, string Health, string Reason, string? LastSuccessAt, double? LastSuccessAgeSeconds, string? NextDueAt, IReadOnlyList<string> Hosts, IReadOnlyList<string> Tags, IReadOnlyList<double> Runtimes);
+/// <param name="Learned">The runtime band learned from its history, where there was enough of it; null otherwise.</param>
+internal sealed record OverviewRow(string Name, string Health, string Reason, string? LastSuccessAt, double? LastSuccessAgeSeconds, string? NextDueAt, IReadOnlyList<string> Hosts, IReadOnlyList<string> Tags, IReadOnlyList<double> Runtimes, LearnedRuntimeView? Learned);
+
+/// <summary>The runtime band the health evaluation learned from a script's history.</summary>
+/// <param name="MedianSeconds">The median runtime.</param>
+/// <param name="LowSeconds">The shortest runtime that is normal.</param>
+/// <param name="HighSeconds">The longest runtime that is normal.</param>
+internal sealed record LearnedRuntimeView(double MedianSeconds, double LowSeconds, double HighSeconds);

@@ -33,6 +33,8 @@ public sealed class DashboardRouteTests(ApiServer api) : IClassFixture<ApiServer
         var search = await GetAsync(client, "/api/v1/overview?q=REP");
         var tagged = await GetAsync(client, "/api/v1/overview?tag=weekly");
         var onHost = await GetAsync(client, "/api/v1/overview?host=db2");
+        var named = await GetAsync(client, "/api/v1/overview?name=report");
+        var partOfAName = await GetAsync(client, "/api/v1/overview?name=rep");
 
         Assert.Equal(["report"], Names(second));
         Assert.Equal(3, second.GetProperty("total").GetInt32());
@@ -46,6 +48,8 @@ public sealed class DashboardRouteTests(ApiServer api) : IClassFixture<ApiServer
         Assert.Equal(["report"], Names(search));
         Assert.Equal(["cleanup"], Names(tagged));
         Assert.Equal(["backup"], Names(onHost));
+        Assert.Equal(["report"], Names(named));
+        Assert.Empty(Names(partOfAName));
     }
 
     [Fact]

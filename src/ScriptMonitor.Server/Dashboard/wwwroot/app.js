@@ -154,6 +154,11 @@ async function loadOverview(pending) {
   // A slower answer to an older filter must not replace a newer one.
   if (asked < state.overviewShown) return false;
   state.overviewShown = asked;
+  // Fewer scripts match than before (some recovered, say): show the last page there is rather than an empty one.
+  if (!overview.scripts.length && overview.matched > 0 && state.page > 0) {
+    state.page = Math.ceil(overview.matched / PAGE_SIZE) - 1;
+    return loadOverview();
+  }
   state.overview = overview;
   fillFilters();
   renderOverview();
@@ -319,13 +324,25 @@ async function loadScript(name) {
   const { from, to } = rangeBounds();
   const range = new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
   const live = state.range.from === null;
-  const [script, runtimes, runs, due] = await Promise.all([
-    api(scriptPath(name)),
+  // The script's row of the overview (its kept state: no evaluation of every script) and its expectation, not
+  // GET /scripts/{name}, which reads the whole status overview for one row.
+  const [overview, expectation, runtimes, runs, due] = await Promise.all([
+    api("/overview?" + new URLSearchParams({ name, limit: "1" })),
+    api(scriptPath(name) + "/expectation").catch((error) => { if (error.status === 404) return null; throw error; }),
     api(scriptPath(name) + "/runtimes?" + range),
     api(scriptPath(name) + "/runs?" + new URLSearchParams({ since: new Date(from).toISOString(), limit: "200" })),
     api(scriptPath(name) + "/due?" + range),
   ]);
   if (!state.script || state.script.name !== name) return;
+  const row = overview.scripts[0];
+  if (!row) throw new ApiError(404, "no script of that name");
+  const script = {
+    expectation,
+    status: {
+      name: row.name, health: row.health, reason: row.reason, learned: row.learned,
+      lastSuccess: row.lastSuccessAt ? { completedAt: row.lastSuccessAt } : null,
+    },
+  };
   state.script.view = script;
   state.script.loaded = { from, to, live };
   state.runtimes = runtimes;
@@ -442,8 +459,10 @@ function renderExpectation(e, status) {
     facts.push(["Paused", e.paused ? (e.pausedUntil ? "until " + formatTime(e.pausedUntil, e.timeZone) : "until resumed") : "no"]);
     facts.push(["Tags", e.tags.length ? e.tags.join(", ") : "none"]);
   }
-  facts.push(["Median runtime (30 days)", formatDuration(status.medianSeconds)]);
-  facts.push(["Last success", status.lastSuccess ? formatTime(status.lastSuccess.startedAt, e && e.timeZone) : "never"]);
+  facts.push(["Learned runtime", status.learned
+    ? `median ${formatDuration(status.learned.medianSeconds)}, normal ${formatDuration(status.learned.lowSeconds)} to ${formatDuration(status.learned.highSeconds)}`
+    : "too little history yet"]);
+  facts.push(["Last success", status.lastSuccess ? formatTime(status.lastSuccess.completedAt, e && e.timeZone) : "never"]);
   const list = document.createDocumentFragment();
   for (const [term, value] of facts) list.append(el("dt", term), el("dd", value));
   $("expectation").replaceChildren(list);
@@ -675,13 +694,13 @@ function chartModel() {
     points.push({ t, d, outcome });
   }
   const e = state.script.view.expectation;
-  const median = state.script.view.status.medianSeconds;
+  const learned = state.script.view.status.learned;
   let band = null;
   if (e && (e.minRuntimeSeconds !== null || e.maxRuntimeSeconds !== null)) {
     band = { low: e.minRuntimeSeconds ?? 0, high: e.maxRuntimeSeconds ?? null, kind: "set" };
-  } else if (median !== null && median !== undefined) {
-    // The learned band: half to twice the median, as a person would read "normal" off the chart.
-    band = { low: median / 2, high: median * 2, kind: "learned", median };
+  } else if (learned) {
+    // The band the health evaluation learned from the history: what it judges a runtime by.
+    band = { low: learned.lowSeconds, high: learned.highSeconds, kind: "learned", median: learned.medianSeconds };
   }
   // The due times come from the server (cron included): the browser does not reimplement schedules.
   const due = (state.due || []).filter((t) => t >= from && t <= to);
