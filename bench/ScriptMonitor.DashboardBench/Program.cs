@@ -70,6 +70,9 @@ for (var load = 1; load <= loads; load++)
     var draw = await MeasureAsync(page, "chart-draw");
     var points = await page.Locator("#chart").GetAttributeAsync("data-points");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"script\tload={load}\tchart_drawn_ms={drawn:0}\tcanvas_ms={draw:0}\tpoints={points}"));
+    // Where the time went: each API request's start and duration, from navigation start.
+    var requests = await page.EvaluateAsync<string>("() => performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/')).map(e => e.name.split('/api/v1')[1].split('?')[0] + ' ' + Math.round(e.startTime) + '+' + Math.round(e.duration)).join('; ')");
+    Console.WriteLine("  requests: " + requests);
     await page.Context.CloseAsync();
 }
 

@@ -196,7 +196,7 @@ public sealed partial class AlertEngine
         var now = _time.GetUtcNow();
         if (!_started)
         {
-            await StartAsync(cancellationToken).ConfigureAwait(false);
+            lease = await StartAsync(lease, cancellationToken).ConfigureAwait(false);
             _started = true;
         }
 
@@ -239,10 +239,13 @@ public sealed partial class AlertEngine
     }
 
     /// <summary>Where each script stood when the last leader stopped: its newest flip, and for a down script its episode.</summary>
-    private async Task StartAsync(CancellationToken cancellationToken)
+    private async Task<LeaderLease> StartAsync(LeaderLease lease, CancellationToken cancellationToken)
     {
         foreach (var flip in await _store.ReadLatestFlipsAsync(cancellationToken).ConfigureAwait(false))
         {
+            // Hundreds of down scripts are hundreds of reads: on a busy store longer than the lease, which would lapse
+            // before the first evaluation, and every term would start over.
+            lease = await KeepLeaseAsync(lease, cancellationToken).ConfigureAwait(false);
             var memory = new AlertMemory { State = flip.To, ChangedAt = flip.At, LastTold = AlertClass.Up };
             if (AlertPolicy.ClassOf(flip.To) is AlertClass.Down or AlertClass.Neutral)
             {
@@ -253,6 +256,7 @@ public sealed partial class AlertEngine
         }
 
         LogStarted(_logger, _memory.Count);
+        return lease;
     }
 
     /// <summary>Walks a down script's flips back to the start of its episode: when it began, and whether a Down was told.</summary>
