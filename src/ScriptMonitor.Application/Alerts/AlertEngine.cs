@@ -79,6 +79,9 @@ public sealed partial class AlertEngine
     /// <summary>The instant the last complete evaluation as the leader was for; null when it never led.</summary>
     public DateTimeOffset? LastEvaluatedAt => Read(ref _lastEvaluatedTicks);
 
+    /// <summary>The newest evaluation of every script while this instance leads; empty and incomplete otherwise.</summary>
+    public HealthStates States { get; } = new();
+
     /// <summary>Scripts waiting in the due-time queue.</summary>
     public int DueCount => _dueAt.Count;
 
@@ -193,7 +196,7 @@ public sealed partial class AlertEngine
         var now = _time.GetUtcNow();
         if (!_started)
         {
-            await StartAsync(cancellationToken).ConfigureAwait(false);
+            lease = await StartAsync(lease, cancellationToken).ConfigureAwait(false);
             _started = true;
         }
 
@@ -217,10 +220,18 @@ public sealed partial class AlertEngine
             }
         }
 
+        var evaluatedAll = true;
         if (names.Count > 0)
         {
             LogEvaluating(_logger, names.Count, _cursor);
-            await EvaluateAsync(names, lease, now, cancellationToken).ConfigureAwait(false);
+            evaluatedAll = await EvaluateAsync(names, lease, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The first tick of a term reads the whole feed, so every script the store has was evaluated by its end;
+        // scripts whose batch the store did not answer are evaluated next tick.
+        if (evaluatedAll)
+        {
+            States.MarkComplete(now);
         }
 
         Volatile.Write(ref _lastEvaluatedTicks, now.UtcTicks);
@@ -228,10 +239,13 @@ public sealed partial class AlertEngine
     }
 
     /// <summary>Where each script stood when the last leader stopped: its newest flip, and for a down script its episode.</summary>
-    private async Task StartAsync(CancellationToken cancellationToken)
+    private async Task<LeaderLease> StartAsync(LeaderLease lease, CancellationToken cancellationToken)
     {
         foreach (var flip in await _store.ReadLatestFlipsAsync(cancellationToken).ConfigureAwait(false))
         {
+            // Hundreds of down scripts are hundreds of reads: on a busy store longer than the lease, which would lapse
+            // before the first evaluation, and every term would start over.
+            lease = await KeepLeaseAsync(lease, cancellationToken).ConfigureAwait(false);
             var memory = new AlertMemory { State = flip.To, ChangedAt = flip.At, LastTold = AlertClass.Up };
             if (AlertPolicy.ClassOf(flip.To) is AlertClass.Down or AlertClass.Neutral)
             {
@@ -242,6 +256,7 @@ public sealed partial class AlertEngine
         }
 
         LogStarted(_logger, _memory.Count);
+        return lease;
     }
 
     /// <summary>Walks a down script's flips back to the start of its episode: when it began, and whether a Down was told.</summary>
@@ -318,8 +333,10 @@ public sealed partial class AlertEngine
         return names;
     }
 
-    private async Task EvaluateAsync(HashSet<string> names, LeaderLease lease, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Evaluates the scripts and records what follows; false when the store did not answer for some of them.</summary>
+    private async Task<bool> EvaluateAsync(HashSet<string> names, LeaderLease lease, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var all = true;
         var channels = await _store.ListChannelsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var batch in names.Chunk(EvaluationBatch))
         {
@@ -338,16 +355,30 @@ public sealed partial class AlertEngine
                     Schedule(name, now + _options.Tick);
                 }
 
+                all = false;
                 continue;
+            }
+
+            if (evaluated.Count < batch.Length)
+            {
+                // A script the store no longer has (forgotten) is not evaluated: it leaves the kept states.
+                var found = evaluated.Select(h => h.ScriptName).ToHashSet(StringComparer.Ordinal);
+                foreach (var name in batch.Where(n => !found.Contains(n)))
+                {
+                    States.Remove(name);
+                }
             }
 
             foreach (var health in evaluated)
             {
+                States.Set(health);
                 cancellationToken.ThrowIfCancellationRequested();
                 lease = await KeepLeaseAsync(lease, cancellationToken).ConfigureAwait(false);
                 await DecideAsync(health, channels, lease, now, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        return all;
     }
 
     private async Task DecideAsync(ScriptHealth health, IReadOnlyList<AlertChannel> channels, LeaderLease lease, DateTimeOffset now, CancellationToken cancellationToken)
@@ -434,6 +465,7 @@ public sealed partial class AlertEngine
     private void Forget()
     {
         Volatile.Write(ref _lease, null);
+        States.Clear();
         _started = false;
         _memory.Clear();
         _seen.Clear();

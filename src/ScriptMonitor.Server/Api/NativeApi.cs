@@ -36,6 +36,7 @@ internal static class NativeApi
         api.MapChannelEndpoints();
         api.MapWhoAmIEndpoints();
         api.MapOverviewEndpoints();
+        api.MapScriptPageEndpoints();
 
         // The API's description holds no data, so it needs no key.
         routes.MapOpenApi(OpenApiDocumentPath);

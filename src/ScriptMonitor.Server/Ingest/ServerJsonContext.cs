@@ -25,4 +25,7 @@ namespace ScriptMonitor.Server.Ingest;
 [JsonSerializable(typeof(AuditListView))]
 [JsonSerializable(typeof(WhoAmIView))]
 [JsonSerializable(typeof(ScriptMonitor.Server.Dashboard.OverviewView))]
+[JsonSerializable(typeof(ScriptMonitor.Server.Dashboard.DueTimesView))]
+[JsonSerializable(typeof(ScriptMonitor.Server.Dashboard.RuntimesView))]
+[JsonSerializable(typeof(ScriptMonitor.Server.Dashboard.PingIdentityView))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

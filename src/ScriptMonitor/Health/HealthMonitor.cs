@@ -134,7 +134,7 @@ public sealed class HealthMonitor
             health = HealthEvaluator.Evaluate(snapshot, now, counts);
         }
 
-        return health;
+        return health with { RecentRuns = snapshot.History.RecentRuns };
     }
 
     /// <summary>What the script's recent history says about its period and runtime; null while there is too little of it.</summary>

@@ -18,6 +18,12 @@ public sealed record ScriptHealth(string ScriptName, HealthState State, IReadOnl
     public HistoryRun? LastSuccess { get; init; }
 
     /// <summary>
+    /// The newest runs the evaluation read (<see cref="ScriptHistory.RecentRuns"/>), newest start first; empty when the
+    /// evaluation was given none. Kept so that a surface can show the recent runtimes without reading the store again.
+    /// </summary>
+    public IReadOnlyList<HistoryRun> RecentRuns { get; init; } = [];
+
+    /// <summary>
     /// The earliest instant after <see cref="EvaluatedAt"/> at which time alone, with no new run, skip or expectation,
     /// could change this evaluation (a deadline passing, a run outliving its bound, a pause ending); null when only new
     /// data can. Evaluating again then, and whenever the script's data changes, sees every change of its state.

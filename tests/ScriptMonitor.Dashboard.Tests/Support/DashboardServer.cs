@@ -14,7 +14,8 @@ namespace ScriptMonitor.Dashboard.Tests.Support;
 /// A real server on a seeded SQLite store and one headless Chromium (Debian's), shared by the tests of a class.
 /// The store, as an on-call engineer would meet it: <c>backup</c> ran hourly on db1 and just failed on db2,
 /// <c>report</c> failed on web1, <c>cleanup</c> never ran, <c>healthy</c> runs hourly on app1, <c>pausable</c> is up,
-/// and one script's name and output are markup with script in them.
+/// <c>rotate</c> runs at the top of every hour on a cron schedule in Tokyo's zone, <c>editable</c> runs hourly and is
+/// changed by the editor's tests, <c>livefeed</c> gets a run while its page is open, and one script's name and output are markup with script in them.
 /// </summary>
 public class DashboardServer : IAsyncLifetime
 {
@@ -115,6 +116,17 @@ public class DashboardServer : IAsyncLifetime
         return page;
     }
 
+    /// <summary>A script's expectation as the API gives it.</summary>
+    public async Task<System.Text.Json.JsonElement> ExpectationAsync(string script)
+    {
+        using var client = Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Read);
+        using var response = await client.GetAsync(new Uri($"/api/v1/scripts/{Uri.EscapeDataString(script)}/expectation", UriKind.Relative));
+        response.EnsureSuccessStatusCode();
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.Clone();
+    }
+
     /// <summary>Records a run through the API, as a client on a host would.</summary>
     public async Task PostRunAsync(string script, string host, DateTimeOffset startedAt, double seconds, string outcome, string output)
     {
@@ -159,6 +171,22 @@ public class DashboardServer : IAsyncLifetime
             }
         }
 
+        // rotate runs at the top of every hour in Tokyo's zone; editable is changed by the editor's tests.
+        var hour0 = new DateTimeOffset(Now.Year, Now.Month, Now.Day, Now.Hour, 0, 0, TimeSpan.Zero);
+        for (var hour = 6; hour >= 0; hour--)
+        {
+            var run = await store.RecordStartAsync("rotate", hour0.AddHours(-hour), "app1");
+            await store.CompleteRunAsync(run.RunId, run.StartedAt.AddSeconds(12), RunOutcome.Succeeded, 0);
+            if (hour < 3)
+            {
+                var fed = await store.RecordStartAsync("livefeed", Now.AddHours(-hour).AddMinutes(-2), "app1");
+                await store.CompleteRunAsync(fed.RunId, fed.StartedAt.AddSeconds(15), RunOutcome.Succeeded, 0);
+            }
+
+            var edited = await store.RecordStartAsync("editable", Now.AddHours(-hour).AddMinutes(-5), "app1");
+            await store.CompleteRunAsync(edited.RunId, edited.StartedAt.AddSeconds(30), RunOutcome.Succeeded, 0);
+        }
+
         var hostile = await store.RecordStartAsync(HostileName, Now.AddMinutes(-30), "<i>evil-host</i>");
         await store.CompleteRunAsync(hostile.RunId, hostile.StartedAt.AddSeconds(2), RunOutcome.Failed, 1, HostileOutput);
 
@@ -172,6 +200,9 @@ public class DashboardServer : IAsyncLifetime
         await store.SetExpectationAsync(new ScriptExpectation("cleanup") { Schedule = Schedule.Every(TimeSpan.FromDays(1)), Tags = ["weekly"] });
         await store.SetExpectationAsync(new ScriptExpectation("healthy") { Schedule = Schedule.Every(TimeSpan.FromHours(1)), Tags = ["hourly"] });
         await store.SetExpectationAsync(new ScriptExpectation("pausable") { Schedule = Schedule.Every(TimeSpan.FromHours(1)), Tags = ["hourly"] });
+        await store.SetExpectationAsync(new ScriptExpectation("rotate") { Schedule = Schedule.Cron("0 * * * *", "Asia/Tokyo"), Tags = ["hourly"] });
+        await store.SetExpectationAsync(new ScriptExpectation("livefeed") { Schedule = Schedule.Every(TimeSpan.FromHours(1)) });
+        await store.SetExpectationAsync(new ScriptExpectation("editable") { Schedule = Schedule.Every(TimeSpan.FromHours(1)), Tags = ["hourly"] });
 
         var keys = new KeyService(store, TimeProvider.System);
         Read = (await keys.CreateAsync("grafana", KeyScope.Read, [], "cli")).Secret;
