@@ -311,7 +311,7 @@ internal static class HealthchecksApi
     /// answer 404) and its name in channels. Its runs stay, as history, until retention prunes them; while they
     /// last, the script is still listed, with a new UUID.
     /// </summary>
-    private static async Task<IResult> DeleteAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services)
+    private static async Task<IResult> DeleteAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services, PingKeyCache pingIds)
     {
         var (check, refusal) = await WritableCheckAsync(version, code, http, store, services).ConfigureAwait(false);
         if (check is null)
@@ -337,7 +337,8 @@ internal static class HealthchecksApi
             }
         }
 
-        await ((IPingIdentityStore)store.Runs).RemovePingIdentityAsync(name, http.RequestAborted).ConfigureAwait(false);
+        await store.Runs.RemovePingIdentityAsync(name, http.RequestAborted).ConfigureAwait(false);
+        pingIds.Forget(name);
         return Json(StatusCodes.Status200OK, json => WriteCheck(json, check, http, version, Access.ReadWrite));
     }
 

@@ -237,31 +237,65 @@ internal static partial class HealthchecksPing
 }
 
 /// <summary>
-/// The installation's ping key and the ping identities found so far, read once each: a key or identity, once made,
-/// never changes, and a read of the store per ping would compete with the commits of runs.
+/// Ping UUIDs and the installation's ping key as last read, so that a ping costs no read of the store. An entry lives
+/// <see cref="Lifetime"/>: a UUID set, moved or removed by <c>scriptmon ping-id</c> or <c>ping-key</c> in another
+/// process is seen within it; a check deleted through this server is forgotten at once.
 /// </summary>
-internal sealed class PingKeyCache
+internal sealed class PingKeyCache(TimeProvider clock)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, PingIdentity> _identities = new();
-    private string? _key;
+    /// <summary>How long a read is trusted: short enough that a change made elsewhere counts soon, long enough that a busy ping path seldom reads.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (PingIdentity Identity, long ReadAt)> _identities = new();
+    private (string Key, long ReadAt)? _key;
 
     /// <summary>The identity with this UUID; only found ones are kept, so a UUID made later is found then.</summary>
     public async ValueTask<PingIdentity?> FindAsync(IPingIdentityStore identities, Guid pingId, CancellationToken cancellationToken)
     {
-        if (_identities.TryGetValue(pingId, out var known))
+        if (_identities.TryGetValue(pingId, out var known) && Fresh(known.ReadAt))
         {
-            return known;
+            return known.Identity;
         }
 
+        var readAt = clock.GetTimestamp();
         var found = await identities.FindPingIdentityAsync(pingId, cancellationToken).ConfigureAwait(false);
-        if (found is not null)
+        if (found is null)
         {
-            _identities.TryAdd(pingId, found);
+            _identities.TryRemove(pingId, out _);
+        }
+        else
+        {
+            _identities[pingId] = (found, readAt);
         }
 
         return found;
     }
 
-    public async ValueTask<string> GetAsync(IPingIdentityStore identities, CancellationToken cancellationToken) =>
-        _key ??= await identities.EnsurePingKeyAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>The installation's ping key.</summary>
+    public async ValueTask<string> GetAsync(IPingIdentityStore identities, CancellationToken cancellationToken)
+    {
+        if (_key is { } known && Fresh(known.ReadAt))
+        {
+            return known.Key;
+        }
+
+        var readAt = clock.GetTimestamp();
+        var key = await identities.EnsurePingKeyAsync(cancellationToken).ConfigureAwait(false);
+        _key = (key, readAt);
+        return key;
+    }
+
+    /// <summary>Drops what is known of a script's UUID, after this server deleted or changed it.</summary>
+    public void Forget(string scriptName)
+    {
+        foreach (var (pingId, entry) in _identities)
+        {
+            if (string.Equals(entry.Identity.ScriptName, scriptName, StringComparison.Ordinal))
+            {
+                _identities.TryRemove(pingId, out _);
+            }
+        }
+    }
+
+    private bool Fresh(long readAt) => clock.GetElapsedTime(readAt) < Lifetime;
 }

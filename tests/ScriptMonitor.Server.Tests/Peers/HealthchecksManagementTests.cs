@@ -93,6 +93,7 @@ public sealed class HealthchecksManagementTests(HealthchecksKeptKeysServer fixtu
         using var delete = await SendAsync(HttpMethod.Delete, updateUrl, ReadWrite);
         using var gone = await SendAsync(HttpMethod.Get, updateUrl, ReadWrite);
         using var deleteAgain = await SendAsync(HttpMethod.Delete, updateUrl, ReadWrite);
+        using var pingAfterDelete = await new HttpClient().PostAsync(new Uri(check.GetProperty("ping_url").GetString()!), new StringContent("late"));
 
         Assert.Equal("webhook", channelIds["chat"].Kind);
         Assert.True(Guid.TryParse(mail, out _));
@@ -110,6 +111,7 @@ public sealed class HealthchecksManagementTests(HealthchecksKeptKeysServer fixtu
         Assert.Equal(id, (await JsonAsync(delete)).GetProperty("uuid").GetString());
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, deleteAgain.StatusCode);
+        Assert.Equal((HttpStatusCode.NotFound, "not found"), (pingAfterDelete.StatusCode, await pingAfterDelete.Content.ReadAsStringAsync()));
         using var store = ScriptRunStores.Open(fixture.Database);
         Assert.Null(await store.GetExpectationAsync("tf-backup"));
         Assert.DoesNotContain("tf-backup", (await store.ListChannelsAsync()).SelectMany(c => c.ScriptNames));
