@@ -46,6 +46,8 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
 
     internal TimeSpan EvaluateTime { get; private set; }
 
+    internal TimeSpan PruneTime { get; private set; }
+
     internal long Ticks { get; private set; }
 
     internal long Evaluations => _evaluations;
@@ -73,6 +75,17 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         {
             var state = new ScriptState(spec, incidents.FirstOrDefault(i => i.Script == spec && i.Segment == segmentIndex));
             states.Add(state);
+            if (state.Incident is { Window: { } window } maintenance)
+            {
+                // A window for a tag: the script carries the tag from the start, as a user would have tagged it.
+                if (window.Tag is { } tag && spec.Expectation is { } tagged && !tagged.Tags.Contains(tag))
+                {
+                    spec.Expectation = tagged with { Tags = [.. tagged.Tags, tag] };
+                }
+
+                await store.SaveMaintenanceWindowAsync(window, replace: true, cancellationToken);
+            }
+
             if (spec.Expectation is { } expectation)
             {
                 await store.SetExpectationAsync(expectation, cancellationToken);
@@ -96,7 +109,8 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         var kills = new List<(Guid Id, DateTimeOffset At)>();
         var changes = new List<ScriptExpectation>();
         var dirty = new List<ScriptState>();
-        var nextPrune = segment.WarmUpFrom + TimeSpan.FromHours(1);
+        var nextPrune = segment.WarmUpFrom + options.PruneEvery;
+        var nextProgress = segment.WarmUpFrom + TimeSpan.FromHours(1);
         var tick = options.Tick;
         while (_events.TryPeek(out _, out var first))
         {
@@ -158,8 +172,15 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
 
             if (now >= nextPrune)
             {
+                phase = System.Diagnostics.Stopwatch.GetTimestamp();
                 await store.PruneAsync(now - options.Horizon, ScriptHistory.Depth, cancellationToken);
-                nextPrune += TimeSpan.FromHours(1);
+                nextPrune += options.PruneEvery;
+                PruneTime += System.Diagnostics.Stopwatch.GetElapsedTime(phase);
+            }
+
+            if (now >= nextProgress)
+            {
+                nextProgress += TimeSpan.FromHours(1);
                 progress?.Invoke(now);
             }
         }
@@ -322,7 +343,13 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
                 case IncidentKind.Paused when nominal >= incident.At + TimeSpan.FromHours(1) && nominal < incident.At + incident.Duration - TimeSpan.FromHours(3):
                     incident.Start ??= incident.At;
                     return;
-                case IncidentKind.SingleFailure or IncidentKind.FailuresAtTolerance or IncidentKind.FailuresAboveTolerance when incident.Remaining > 0:
+                case IncidentKind.MaintenanceQuiet when nominal >= incident.WindowOpen + TimeSpan.FromHours(1) && nominal < incident.WindowClose - spec.NominalPeriod - TimeSpan.FromHours(1):
+                    // Down inside the window and back, with a run, before it closes: nothing to tell.
+                    return;
+                case IncidentKind.MaintenanceOverrun when nominal >= incident.WindowOpen + TimeSpan.FromMinutes(30):
+                    // Down inside the window and still down when it closes: told as it closes, not before.
+                    return;
+                case IncidentKind.SingleFailure or IncidentKind.FailuresBelowTolerance or IncidentKind.FailuresAtTolerance or IncidentKind.FailuresAboveTolerance when incident.Remaining > 0:
                     incident.Remaining--;
                     outcome = RunOutcome.Failed;
                     extra = true;
@@ -353,10 +380,15 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             }
         }
 
-        Start(state, hostname, nominal + Noise(), runtime, outcome, killAfter, extra);
+        Start(state, hostname, nominal + Noise() - Early(spec), runtime, outcome, killAfter, extra);
     }
 
     private TimeSpan Noise() => TimeSpan.FromTicks((long)(((_random.NextDouble() * 2) - 1) * Jitter.Ticks));
+
+    /// <summary>Some cron runs start up to a minute early, besides the jitter: a host whose cron fires ahead.</summary>
+    private TimeSpan Early(ScriptSpec spec) => spec.Schedule is not null && _random.NextDouble() < options.EarlyShare
+        ? TimeSpan.FromTicks((long)(_random.NextDouble() * TimeSpan.TicksPerMinute))
+        : TimeSpan.Zero;
 
     private void Start(ScriptState state, string host, DateTimeOffset at, TimeSpan runtime, RunOutcome outcome, TimeSpan? killAfter, bool incidentRun)
     {
@@ -384,7 +416,10 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         return TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (long)ticks));
     }
 
-    /// <summary>The slow creep: from 1 to 2.2 over the 30 days before the incident, held for its duration.</summary>
+    /// <summary>
+    /// The slow creep: from 1 to 2.5 over the 30 days before the incident, held for its duration. It passes twice the
+    /// runtime of a month before 10 days before the incident's injection instant (<see cref="Incident.At"/>).
+    /// </summary>
     internal static double CreepFactor(Incident creep, DateTimeOffset at)
     {
         if (at >= creep.At + creep.Duration)
@@ -392,9 +427,11 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             return 1;
         }
 
-        var ramp = (at - (creep.At - TimeSpan.FromDays(30))).TotalDays / 30.0;
-        return 1 + (1.2 * Math.Clamp(ramp, 0, 1));
+        var ramp = (at - (creep.At - CreepRamp)).TotalDays / CreepRamp.TotalDays;
+        return 1 + (1.5 * Math.Clamp(ramp, 0, 1));
     }
+
+    internal static readonly TimeSpan CreepRamp = TimeSpan.FromDays(30);
 
     private void Completed(ScriptState state, SimRun run, DateTimeOffset at)
     {
@@ -411,19 +448,20 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             case IncidentKind.FailuresAboveTolerance when run.IncidentRun && incident.Remaining == 0 && !state.InProgress.Exists(r => r.IncidentRun):
                 incident.Start ??= at;
                 break;
-            case IncidentKind.FailuresAtTolerance when run.IncidentRun:
+            case IncidentKind.FailuresAtTolerance or IncidentKind.FailuresBelowTolerance when run.IncidentRun:
                 incident.Start ??= at;
                 break;
             case IncidentKind.Hang when run.IncidentRun:
                 incident.End = at;
                 break;
-            case IncidentKind.SlowCreep when run.Outcome == RunOutcome.Succeeded && incident.Start is null && CreepFactor(incident, run.RecordedStart) >= 2.0:
+            case IncidentKind.SlowCreep when run.Outcome == RunOutcome.Succeeded && incident.Start is null && CreepFactor(incident, run.RecordedStart) >= 2.0 * CreepFactor(incident, run.RecordedStart - TimeSpan.FromDays(37)):
+                // The runtime without its noise has doubled against a month before (the middle of the baseline window).
                 incident.Start = at;
                 break;
             case IncidentKind.SlowCreep when incident.Start is not null && incident.End is null && at >= incident.At + incident.Duration:
                 incident.End = at;
                 break;
-            case IncidentKind.SingleFailure or IncidentKind.ShortRun or IncidentKind.FailuresAboveTolerance or IncidentKind.FailuresAtTolerance or IncidentKind.Killed
+            case IncidentKind.SingleFailure or IncidentKind.ShortRun or IncidentKind.FailuresAboveTolerance or IncidentKind.FailuresAtTolerance or IncidentKind.FailuresBelowTolerance or IncidentKind.Killed
                 when !run.IncidentRun && run.Outcome == RunOutcome.Succeeded && incident.Start is not null && incident.Remaining == 0:
                 incident.End ??= at;
                 break;
@@ -528,6 +566,9 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         {
             Candidate(until);
         }
+
+        // A maintenance window opening or closing changes the state by itself, as the server's loop knows.
+        Candidate(verdict.WindowChangeAt);
 
         var learned = verdict.Learned;
         if (expectation?.Schedule is CronSchedule cron)
