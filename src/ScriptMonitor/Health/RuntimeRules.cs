@@ -39,7 +39,7 @@ internal static class RuntimeRules
             ? null
             : new HealthReason(state, target.Host, $"the last successful run{target.On} (started {Timestamps.Format(last.StartedAt)}) took {DurationText.Format(took)}, {comparison} than the {label} {DurationText.Format(limit)}")
             {
-                Facts = new HealthFacts { RunStartedAt = last.StartedAt, ObservedDuration = took, LimitDuration = limit },
+                Facts = new HealthFacts { RunStartedAt = last.StartedAt, RunEndedAt = last.CompletedAt, ObservedDuration = took, LimitDuration = limit },
             };
     }
 
@@ -61,6 +61,7 @@ internal static class RuntimeRules
         var since = context.Now - RuntimeBaseline.RecentSpan;
         var durations = new List<long>(target.Recent.Count);
         var oldest = DateTimeOffset.MaxValue;
+        DateTimeOffset? newest = null;
         foreach (var run in target.Recent)
         {
             if (run.Outcome != RunOutcome.Succeeded || run.Duration is not { } took || run.StartedAt < baseline.Until)
@@ -75,6 +76,7 @@ internal static class RuntimeRules
 
             durations.Add(took.Ticks);
             oldest = run.StartedAt;
+            newest ??= run.CompletedAt;
         }
 
         if (durations.Count < RuntimeBaseline.MinimumRuns)
@@ -98,7 +100,7 @@ internal static class RuntimeRules
             + $"from {Timestamps.Format(baseline.From)} to {Timestamps.Format(baseline.Until)}: its runtime has drifted to "
             + $"{baseline.Factor.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} times what it was a month before or more")
         {
-            Facts = new HealthFacts { RunStartedAt = oldest, ObservedDuration = recent, LimitDuration = limit, ObservedCount = durations.Count },
+            Facts = new HealthFacts { RunStartedAt = oldest, RunEndedAt = newest, ObservedDuration = recent, LimitDuration = limit, ObservedCount = durations.Count },
         };
     }
 }
