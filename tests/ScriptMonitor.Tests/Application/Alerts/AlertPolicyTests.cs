@@ -102,7 +102,7 @@ public sealed class AlertPolicyTests
     [Fact]
     public void A_long_job_that_fails_now_is_news_though_it_started_hours_ago()
     {
-        // Found by the alert simulation: a job with a two-hour runtime failed, and the flip was recorded quiet because
+        // A job with a two-hour runtime failed, and the flip was recorded quiet because
         // its run had started more than an hour before. Its end is what is new; a spooled run that ended hours ago is not.
         ScriptHealth Failing(DateTimeOffset ended) =>
             new(Script, HealthState.Failing, [new HealthReason(HealthState.Failing, null, "failed") { Facts = new HealthFacts { RunStartedAt = ended.AddHours(-2), RunEndedAt = ended } }], [], Start.AddMinutes(1));
