@@ -146,11 +146,32 @@ internal sealed class Incident
     /// <summary>When each host that went down was first due, for host incidents.</summary>
     public Dictionary<string, DateTimeOffset> HostDue { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Down notifications told for it, per channel.</summary>
+    public Dictionary<string, int> Downs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Recovery notifications told for it, per channel.</summary>
+    public Dictionary<string, int> Recoveries { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Other notifications told for it (flapping, repeats).</summary>
+    public int OtherNotices { get; set; }
+
+    /// <summary>
+    /// The earliest an alert is this incident's: its start, less the hosts' clock skew; for a slow creep the start of
+    /// its ramp, since a median can cross twice its baseline a little before the runtime without noise does.
+    /// </summary>
+    public DateTimeOffset? Earliest => Kind == IncidentKind.SlowCreep ? At - Simulator.CreepRamp : Start - TimeSpan.FromSeconds(5);
+
     public bool IsActive(DateTimeOffset instant) => instant >= At && (End is not { } end || instant < end);
 }
 
 /// <summary>An evaluated change of a script into a down state.</summary>
 internal sealed record Alert(string Script, DateTimeOffset At, HealthState State, string Reason)
+{
+    public int Segment { get; init; }
+}
+
+/// <summary>A notification the alert loop wrote to its outbox for a channel.</summary>
+internal sealed record SimNotification(string Script, string Channel, Alerts.NotificationKind Kind, DateTimeOffset At)
 {
     public int Segment { get; init; }
 }
@@ -204,4 +225,10 @@ internal sealed class SimulationOptions
     public int? Days { get; init; }
 
     public Action<double, long>? Progress { get; init; }
+
+    /// <summary>
+    /// Drive the real alert loop (<see cref="Application.Alerts.AlertEngine"/>, fenced by its lease in the store) beside
+    /// the evaluation, with two channels, and count what it tells per incident and channel.
+    /// </summary>
+    public bool Notifications { get; init; } = true;
 }

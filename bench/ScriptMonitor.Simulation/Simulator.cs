@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using ScriptMonitor.Alerts;
+using ScriptMonitor.Application.Alerts;
 using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Sqlite;
@@ -21,7 +24,15 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
 
     private readonly PriorityQueue<SimEvent, (long, long)> _events = new();
     private readonly List<Alert> _alerts = [];
+    private readonly List<SimNotification> _notifications = [];
+
+    /// <summary>The two channels every script is routed to.</summary>
+    internal static readonly string[] Channels = ["ops-webhook", "team-slack"];
+
+    /// <summary>The alert loop is ticked at least this often, so that its lease (three ticks of a minute) never lapses.</summary>
+    private static readonly TimeSpan EngineBeat = TimeSpan.FromMinutes(2);
     private long _sequence;
+    private bool _beat;
     private int _segment;
     private long _runs;
     private long _evaluations;
@@ -36,9 +47,14 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         Kill,
         Expectation,
         Check,
+        Beat,
     }
 
     internal IReadOnlyList<Alert> Alerts => _alerts;
+
+    internal IReadOnlyList<SimNotification> Notifications => _notifications;
+
+    internal TimeSpan AlertLoopTime { get; private set; }
 
     internal long Runs => _runs;
 
@@ -105,6 +121,21 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             }
         }
 
+        AlertEngine? engine = null;
+        if (options.Notifications)
+        {
+            foreach (var name in Channels)
+            {
+                await store.SaveChannelAsync(new AlertChannel(name, ChannelKind.Webhook) { Settings = new Dictionary<string, string> { ["url"] = $"http://127.0.0.1:9/{name}" } }, replace: true, cancellationToken);
+            }
+
+            // As the server runs it, but rechecking a script at least daily rather than every 5 minutes: the due
+            // instants the evaluation gives are what is under test, and a recheck of every script every 5 simulated
+            // minutes would be most of the work.
+            engine = new AlertEngine(store, new AlertOptions { TickMilliseconds = 60_000, MaxRecheckSeconds = 86_400, FeedLagSeconds = 0 }, feedInCommitOrder: true, clock, NullLogger.Instance, $"simulation-{shard}");
+            Push(segment.WarmUpFrom, new SimEvent(EventKind.Beat, states[0]));
+        }
+
         var deliveries = new Dictionary<Guid, RunDelivery>();
         var kills = new List<(Guid Id, DateTimeOffset At)>();
         var changes = new List<ScriptExpectation>();
@@ -150,6 +181,8 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             ImportTime += System.Diagnostics.Stopwatch.GetElapsedTime(phase);
             phase = System.Diagnostics.Stopwatch.GetTimestamp();
             Ticks++;
+            var changed = dirty.Count > 0 || _beat;
+            _beat = false;
             if (dirty.Count > 0)
             {
                 var health = await monitor.EvaluateAsync([.. dirty.Select(s => s.Spec.Name)], cancellationToken: cancellationToken);
@@ -169,6 +202,17 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             }
 
             EvaluateTime += System.Diagnostics.Stopwatch.GetElapsedTime(phase);
+            // The loop's work is at arrivals and due instants, which are this simulation's too; a beat keeps its lease.
+            if (engine is not null && changed)
+            {
+                phase = System.Diagnostics.Stopwatch.GetTimestamp();
+                if (!await engine.TickAsync(cancellationToken))
+                {
+                    throw new InvalidOperationException($"The alert loop lost its lease at {now:O}.");
+                }
+
+                AlertLoopTime += System.Diagnostics.Stopwatch.GetElapsedTime(phase);
+            }
 
             if (now >= nextPrune)
             {
@@ -183,6 +227,39 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
                 nextProgress += TimeSpan.FromHours(1);
                 progress?.Invoke(now);
             }
+        }
+
+        if (engine is not null)
+        {
+            await ReadNotificationsAsync(store, segment, cancellationToken);
+        }
+    }
+
+    /// <summary>Every notification of the judged window, from the outbox, page by page (newest first).</summary>
+    private async Task ReadNotificationsAsync(SqliteScriptRunStore store, Segment segment, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<(Guid, string)>();
+        DateTimeOffset? before = null;
+        while (true)
+        {
+            var page = await store.ListNotificationsAsync(before: before, limit: RunQuery.MaxLimit, cancellationToken: cancellationToken);
+            var added = 0;
+            foreach (var n in page)
+            {
+                if (seen.Add((n.EventId, n.ChannelName)) && n.CreatedAt >= segment.From)
+                {
+                    _notifications.Add(new SimNotification(n.ScriptName, n.ChannelName, n.Kind, n.CreatedAt) { Segment = _segment });
+                    added++;
+                }
+            }
+
+            if (page.Count < RunQuery.MaxLimit || added == 0 || page[^1].CreatedAt < segment.From)
+            {
+                return;
+            }
+
+            // From the oldest instant of the page again: two channels' notifications share one.
+            before = page[^1].CreatedAt.AddTicks(1);
         }
     }
 
@@ -279,6 +356,10 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
                 changes.Add(e.Expectation!);
                 state.Spec.Expectation = e.Expectation;
                 MarkDirty();
+                break;
+            case EventKind.Beat:
+                _beat = true;
+                Push(at + EngineBeat, e);
                 break;
             case EventKind.Check:
                 if (e.Version == state.CheckVersion)
