@@ -8,6 +8,7 @@ internal enum IncidentKind
     MissedRun,
     Stopped,
     SingleFailure,
+    FailuresBelowTolerance,
     FailuresAtTolerance,
     FailuresAboveTolerance,
     Hang,
@@ -19,19 +20,22 @@ internal enum IncidentKind
     HostDownAtLeastTolerated,
     Killed,
     Paused,
+    MaintenanceQuiet,
+    MaintenanceOverrun,
 }
 
 internal static class IncidentKinds
 {
     /// <summary>Kinds that must raise no alert at all: any alert inside them is a false alarm.</summary>
     internal static bool IsQuiet(this IncidentKind kind) =>
-        kind is IncidentKind.FailuresAtTolerance or IncidentKind.HostDownAtLeastTolerated or IncidentKind.Paused;
+        kind is IncidentKind.FailuresBelowTolerance or IncidentKind.FailuresAtTolerance or IncidentKind.HostDownAtLeastTolerated or IncidentKind.Paused or IncidentKind.MaintenanceQuiet;
 
     internal static string Label(this IncidentKind kind) => kind switch
     {
         IncidentKind.MissedRun => "missed run",
         IncidentKind.Stopped => "stopped for good",
         IncidentKind.SingleFailure => "single failure",
+        IncidentKind.FailuresBelowTolerance => "failures = tolerance - 1 (quiet)",
         IncidentKind.FailuresAtTolerance => "failures = tolerance (quiet)",
         IncidentKind.FailuresAboveTolerance => "failures = tolerance + 1",
         IncidentKind.Hang => "hang (3x max)",
@@ -43,6 +47,8 @@ internal static class IncidentKinds
         IncidentKind.HostDownAtLeastTolerated => "1 host down (2 of 3, quiet)",
         IncidentKind.Killed => "killed mid-run",
         IncidentKind.Paused => "paused (quiet)",
+        IncidentKind.MaintenanceQuiet => "outage in maint. window (quiet)",
+        IncidentKind.MaintenanceOverrun => "down past maint. window end",
         _ => kind.ToString(),
     };
 }
@@ -130,14 +136,42 @@ internal sealed class Incident
 
     public string? DetectedBy { get; set; }
 
+    /// <summary>The maintenance window of a maintenance incident, and when it opens and closes.</summary>
+    public Alerts.MaintenanceWindow? Window { get; init; }
+
+    public DateTimeOffset WindowOpen { get; init; }
+
+    public DateTimeOffset WindowClose { get; init; }
+
     /// <summary>When each host that went down was first due, for host incidents.</summary>
     public Dictionary<string, DateTimeOffset> HostDue { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Down notifications told for it, per channel.</summary>
+    public Dictionary<string, int> Downs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Recovery notifications told for it, per channel.</summary>
+    public Dictionary<string, int> Recoveries { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Other notifications told for it (flapping, repeats).</summary>
+    public int OtherNotices { get; set; }
+
+    /// <summary>
+    /// The earliest an alert is this incident's: its start, less the hosts' clock skew; for a slow creep the start of
+    /// its ramp, since a median can cross twice its baseline a little before the runtime without noise does.
+    /// </summary>
+    public DateTimeOffset? Earliest => Kind == IncidentKind.SlowCreep ? At - Simulator.CreepRamp : Start - TimeSpan.FromSeconds(5);
 
     public bool IsActive(DateTimeOffset instant) => instant >= At && (End is not { } end || instant < end);
 }
 
 /// <summary>An evaluated change of a script into a down state.</summary>
 internal sealed record Alert(string Script, DateTimeOffset At, HealthState State, string Reason)
+{
+    public int Segment { get; init; }
+}
+
+/// <summary>A notification the alert loop wrote to its outbox for a channel.</summary>
+internal sealed record SimNotification(string Script, string Channel, Alerts.NotificationKind Kind, DateTimeOffset At)
 {
     public int Segment { get; init; }
 }
@@ -170,16 +204,31 @@ internal sealed class SimulationOptions
 
     /// <summary>
     /// How far back runs are kept beyond each script's newest <see cref="Health.ScriptHistory.Depth"/> and its last
-    /// successes, which pruning always keeps: the evaluation reads no further. Short, because the store's read of the
-    /// runs in progress reads every stored run of a script (see the report).
+    /// successes, which pruning always keeps: the runtime-drift rule reads the successes 30 to 44 days back, so a day
+    /// more than that.
     /// </summary>
-    public TimeSpan Horizon { get; init; } = TimeSpan.FromHours(2);
+    public TimeSpan Horizon { get; init; } = TimeSpan.FromDays(45);
+
+    /// <summary>
+    /// How often the store is pruned to <see cref="Horizon"/>: the store's prune ranks every run it holds, a scan of
+    /// the whole table, so once a simulated week (the store then holds up to 52 days) rather than every hour.
+    /// </summary>
+    public TimeSpan PruneEvery { get; init; } = TimeSpan.FromDays(7);
 
     /// <summary>A script nothing changes is still evaluated this often.</summary>
     public TimeSpan Fallback { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary>The share of a cron script's runs that start up to a minute early besides the jitter: a host whose cron fires early.</summary>
+    public double EarlyShare { get; init; } = 0.05;
 
     /// <summary>Only this many days of the year (after its warm-up), to measure; null for all of it.</summary>
     public int? Days { get; init; }
 
     public Action<double, long>? Progress { get; init; }
+
+    /// <summary>
+    /// Drive the real alert loop (<see cref="Application.Alerts.AlertEngine"/>, fenced by its lease in the store) beside
+    /// the evaluation, with two channels, and count what it tells per incident and channel.
+    /// </summary>
+    public bool Notifications { get; init; } = true;
 }

@@ -6,7 +6,16 @@ using System.Text.Json.Serialization;
 
 namespace ScriptMonitor.Simulation;
 
-internal sealed record KindRow(string Kind, int Incidents, int Detected, int Missed, int WithinAllowed, double? MedianDelaySeconds, double? P99DelaySeconds, double? MaxDelaySeconds, double MaxAllowedSeconds);
+internal sealed record KindRow(string Kind, int Incidents, int Detected, int Missed, int WithinAllowed, double? MedianDelaySeconds, double? P99DelaySeconds, double? MaxDelaySeconds, double MaxAllowedSeconds)
+{
+    /// <summary>Incidents told exactly one Down on each channel (for a quiet kind: told nothing at all).</summary>
+    public int? ToldOnce { get; init; }
+
+    /// <summary>Incidents whose end was told as one Recovery on each channel.</summary>
+    public int? RecoveryTold { get; init; }
+}
+
+internal sealed record FalseNotification(string Script, string At, string Channel, string Kind, string Cause);
 
 internal sealed record FalseAlarm(string Script, string At, string State, string Cause, string Reason);
 
@@ -35,10 +44,21 @@ internal sealed record SimulationReport(
     IReadOnlyList<string> Population)
 {
     /// <summary>No missed incident, none detected late, and no false alarm.</summary>
-    [JsonIgnore]
-    public bool Clean => MissedOrLate.Count == 0 && FalseAlarms.Count == 0;
+    /// <summary>Where the wall time went, summed over the shards: importing runs, evaluating, pruning (CPU-seconds, roughly).</summary>
+    public IReadOnlyDictionary<string, double> PhaseSeconds { get; init; } = new Dictionary<string, double>();
 
-    internal static SimulationReport Build(SimulationOptions options, IReadOnlyList<ScriptSpec> scripts, IReadOnlyList<Segment> segments, IReadOnlyList<Incident> incidents, IReadOnlyList<Alert> alerts, long runs, long evaluations, TimeSpan wall)
+    [JsonIgnore]
+    public bool Clean => MissedOrLate.Count == 0 && FalseAlarms.Count == 0 && FalseNotifications.Count == 0 && NotificationProblems.Count == 0;
+
+    /// <summary>Notifications told for nothing (outside any incident, or inside a quiet one), by cause; null when the alert loop was not driven.</summary>
+    public IReadOnlyDictionary<string, int>? FalseNotificationsByCause { get; init; }
+
+    public IReadOnlyList<FalseNotification> FalseNotifications { get; init; } = [];
+
+    /// <summary>Incidents not told exactly once per channel (or told more than one recovery per channel).</summary>
+    public IReadOnlyList<string> NotificationProblems { get; init; } = [];
+
+    internal static SimulationReport Build(SimulationOptions options, IReadOnlyList<ScriptSpec> scripts, IReadOnlyList<Segment> segments, IReadOnlyList<Incident> incidents, IReadOnlyList<Alert> alerts, IReadOnlyList<SimNotification>? notifications, long runs, long evaluations, TimeSpan wall)
     {
         var bySegment = incidents.ToLookup(i => i.Segment);
         var falseAlarms = new List<FalseAlarm>();
@@ -49,7 +69,7 @@ internal sealed record SimulationReport(
             var end = segment.To;
 
             // Host clocks are a few seconds apart: an alert that seconds before the incident's start on the simulation's clock is its alert.
-            bool Inside(Incident i) => i.Start is { } start && alert.At >= start - TimeSpan.FromSeconds(5) && alert.At <= (i.End ?? end) + i.Allowed;
+            bool Inside(Incident i) => i.Earliest is { } earliest && alert.At >= earliest && alert.At <= (i.End ?? end) + i.Allowed;
             var incident = mine.FirstOrDefault(i => !i.Kind.IsQuiet() && Inside(i));
             if (incident is not null)
             {
@@ -67,6 +87,44 @@ internal sealed record SimulationReport(
             falseAlarms.Add(new FalseAlarm(alert.Script, Iso(alert.At), alert.State.ToString(), cause, alert.Reason));
         }
 
+        var falseNotifications = new List<FalseNotification>();
+        foreach (var n in notifications ?? [])
+        {
+            var mine = bySegment[n.Segment].Where(i => i.Script.Name == n.Script).ToList();
+
+            // Told for the incident from its start (less the hosts' clock skew) on: its Down, its Recovery, whatever else.
+            var incident = mine.FirstOrDefault(i => !i.Kind.IsQuiet() && i.Earliest is { } earliest && n.At >= earliest);
+            if (incident is not null)
+            {
+                var counts = n.Kind switch
+                {
+                    Alerts.NotificationKind.Down => incident.Downs,
+                    Alerts.NotificationKind.Recovery => incident.Recoveries,
+                    _ => null,
+                };
+                if (counts is null)
+                {
+                    incident.OtherNotices++;
+                }
+                else
+                {
+                    counts[n.Channel] = counts.GetValueOrDefault(n.Channel) + 1;
+                }
+
+                continue;
+            }
+
+            var quiet = mine.FirstOrDefault(i => i.Kind.IsQuiet() && i.Start is { } s && n.At >= s - TimeSpan.FromSeconds(5) && n.At <= (i.End ?? segments[n.Segment].To) + i.Allowed);
+            falseNotifications.Add(new FalseNotification(n.Script, Iso(n.At), n.Channel, n.Kind.ToString(), quiet is not null ? $"{n.Kind} during {quiet.Kind.Label()}" : n.Kind.ToString()));
+        }
+
+        bool ToldOnce(Incident i) => Simulator.Channels.All(c => i.Downs.GetValueOrDefault(c) == 1) && i.OtherNotices == 0 && Simulator.Channels.All(c => i.Recoveries.GetValueOrDefault(c) <= 1);
+        bool RecoveryTold(Incident i) => Simulator.Channels.All(c => i.Recoveries.GetValueOrDefault(c) == 1);
+        var problems = notifications is null
+            ? []
+            : incidents.Where(i => !i.Kind.IsQuiet() && i.DetectedAt is not null && !ToldOnce(i)).Select(i =>
+                $"incident {i.Id} ({i.Kind.Label()}, {i.Script.Name}): Down {string.Join("/", Simulator.Channels.Select(c => i.Downs.GetValueOrDefault(c)))}, Recovery {string.Join("/", Simulator.Channels.Select(c => i.Recoveries.GetValueOrDefault(c)))}, other {i.OtherNotices}").ToList();
+
         var rows = new List<KindRow>();
         var missed = new List<MissedIncident>();
         foreach (var group in incidents.Where(i => !i.Kind.IsQuiet()).GroupBy(i => i.Kind).OrderBy(g => g.Key))
@@ -82,7 +140,11 @@ internal sealed record SimulationReport(
                 Percentile(delays, 0.5),
                 Percentile(delays, 0.99),
                 delays.Count > 0 ? delays[^1] : null,
-                group.Max(i => i.Allowed.TotalSeconds)));
+                group.Max(i => i.Allowed.TotalSeconds))
+            {
+                ToldOnce = notifications is null ? null : group.Count(ToldOnce),
+                RecoveryTold = notifications is null ? null : group.Count(RecoveryTold),
+            });
             missed.AddRange(group.Where(i => i.DetectedAt is not { } at || i.Start is not { } start || at - start > i.Allowed).Select(i => new MissedIncident(
                 i.Id,
                 i.Kind.Label(),
@@ -95,7 +157,10 @@ internal sealed record SimulationReport(
 
         foreach (var group in incidents.Where(i => i.Kind.IsQuiet()).GroupBy(i => i.Kind).OrderBy(g => g.Key))
         {
-            rows.Add(new KindRow(group.Key.Label(), group.Count(), 0, 0, 0, null, null, null, group.Max(i => i.Allowed.TotalSeconds)));
+            rows.Add(new KindRow(group.Key.Label(), group.Count(), 0, 0, 0, null, null, null, group.Max(i => i.Allowed.TotalSeconds))
+            {
+                ToldOnce = notifications is null ? null : group.Count(i => !falseNotifications.Any(f => f.Script == i.Script.Name && f.Cause.EndsWith(i.Kind.Label(), StringComparison.Ordinal))),
+            });
         }
 
         return new SimulationReport(
@@ -114,9 +179,14 @@ internal sealed record SimulationReport(
             falseAlarms.GroupBy(f => f.Cause).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
             falseAlarms,
             missed,
-            ["maintenance window: maintenance windows do not exist before issue 12; not simulated"],
+            options.Notifications ? [] : ["notifications: not counted (--no-notifications)"],
             [.. incidents.Select(i => new IncidentRow(i.Id, i.Kind.Label(), i.Script.Name, Iso(i.At), i.Start is { } s ? Iso(s) : null, i.End is { } e ? Iso(e) : null, i.DetectedAt is { } d ? Iso(d) : null, i.DetectedBy, i.Allowed.TotalSeconds))],
-            [.. scripts.Select(s => $"{s.Name}: {s.Cron ?? $"every {s.Period}"} ({s.Zone}) on {s.Mode} {string.Join(",", s.Hosts)}{(s.IsLearned ? ", learned" : string.Empty)}, runtime {s.RuntimeMedian}")]);
+            [.. scripts.Select(s => $"{s.Name}: {s.Cron ?? $"every {s.Period}"} ({s.Zone}) on {s.Mode} {string.Join(",", s.Hosts)}{(s.IsLearned ? ", learned" : string.Empty)}, runtime {s.RuntimeMedian}")])
+        {
+            FalseNotificationsByCause = notifications is null ? null : falseNotifications.GroupBy(f => f.Cause).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
+            FalseNotifications = falseNotifications,
+            NotificationProblems = problems,
+        };
     }
 
     internal string Table()
@@ -124,20 +194,36 @@ internal sealed record SimulationReport(
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         text.AppendLine(c, $"Alert simulation: seed {Seed}, {Scripts} scripts, {(Reduced ? $"DST windows of {Year}" : $"the year {Year}")}, tick {TickSeconds:0} s, {TimeZoneData}");
-        text.AppendLine(c, $"{"incident kind",-30} {"n",4} {"detected",8} {"missed",6} {"in time",7} {"median",8} {"p99",8} {"max",8} {"allowed",8}");
+        text.AppendLine(c, $"{"incident kind",-32} {"n",4} {"detected",8} {"missed",6} {"in time",7} {"median",8} {"p99",8} {"max",8} {"allowed",8} {"told 1x",7} {"recov.",6}");
         foreach (var row in Kinds)
         {
-            text.AppendLine(c, $"{row.Kind,-30} {row.Incidents,4} {row.Detected,8} {row.Missed,6} {row.WithinAllowed,7} {Seconds(row.MedianDelaySeconds),8} {Seconds(row.P99DelaySeconds),8} {Seconds(row.MaxDelaySeconds),8} {Seconds(row.MaxAllowedSeconds),8}");
+            text.AppendLine(c, $"{row.Kind,-32} {row.Incidents,4} {row.Detected,8} {row.Missed,6} {row.WithinAllowed,7} {Seconds(row.MedianDelaySeconds),8} {Seconds(row.P99DelaySeconds),8} {Seconds(row.MaxDelaySeconds),8} {Seconds(row.MaxAllowedSeconds),8} {row.ToldOnce?.ToString(c) ?? "-",7} {row.RecoveryTold?.ToString(c) ?? "-",6}");
         }
 
-        text.AppendLine(c, $"{"maintenance window",-30} {"-",4}  not simulated: maintenance windows arrive with issue 12");
+        text.AppendLine(c, $"(told 1x: incidents told exactly one Down on each of {Simulator.Channels.Length} channels, quiet ones nothing; recov.: told one Recovery on each)");
+
         text.AppendLine(c, $"false alarms: {FalseAlarms.Count}");
         foreach (var (cause, count) in FalseAlarmsByCause)
         {
             text.AppendLine(c, $"  {count,6}  {cause}");
         }
 
+        if (FalseNotificationsByCause is { } byCause)
+        {
+            text.AppendLine(c, $"false notifications: {FalseNotifications.Count}");
+            foreach (var (cause, count) in byCause)
+            {
+                text.AppendLine(c, $"  {count,6}  {cause}");
+            }
+
+            foreach (var problem in NotificationProblems)
+            {
+                text.AppendLine(c, $"  {problem}");
+            }
+        }
+
         text.AppendLine(c, $"runs {Runs:N0}, evaluations {Evaluations:N0}, wall {WallSeconds:0.0} s, {RunsPerSecond:N0} simulated runs/s");
+        text.AppendLine(c, $"time in (both shards): {string.Join(", ", PhaseSeconds.Select(p => $"{p.Key} {p.Value:0.0} s"))}");
         return text.ToString();
     }
 
@@ -196,6 +282,16 @@ internal static class AlertSimulation
         }
 
         var alerts = simulators.SelectMany(s => s.Alerts).OrderBy(a => a.At).ThenBy(a => a.Script, StringComparer.Ordinal).ToList();
-        return SimulationReport.Build(options, scripts, segments, incidents, alerts, simulators.Sum(s => s.Runs), simulators.Sum(s => s.Evaluations), watch.Elapsed);
+        var notifications = options.Notifications ? simulators.SelectMany(s => s.Notifications).OrderBy(n => n.At).ToList() : null;
+        return SimulationReport.Build(options, scripts, segments, incidents, alerts, notifications, simulators.Sum(s => s.Runs), simulators.Sum(s => s.Evaluations), watch.Elapsed) with
+        {
+            PhaseSeconds = new Dictionary<string, double>
+            {
+                ["import"] = Math.Round(simulators.Sum(s => s.ImportTime.TotalSeconds), 1),
+                ["evaluate"] = Math.Round(simulators.Sum(s => s.EvaluateTime.TotalSeconds), 1),
+                ["prune"] = Math.Round(simulators.Sum(s => s.PruneTime.TotalSeconds), 1),
+                ["alert loop"] = Math.Round(simulators.Sum(s => s.AlertLoopTime.TotalSeconds), 1),
+            },
+        };
     }
 }

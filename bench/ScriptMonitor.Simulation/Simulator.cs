@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using ScriptMonitor.Alerts;
+using ScriptMonitor.Application.Alerts;
 using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
 using ScriptMonitor.Sqlite;
@@ -21,7 +24,15 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
 
     private readonly PriorityQueue<SimEvent, (long, long)> _events = new();
     private readonly List<Alert> _alerts = [];
+    private readonly List<SimNotification> _notifications = [];
+
+    /// <summary>The two channels every script is routed to.</summary>
+    internal static readonly string[] Channels = ["ops-webhook", "team-slack"];
+
+    /// <summary>The alert loop is ticked at least this often, so that its lease (three ticks of a minute) never lapses.</summary>
+    private static readonly TimeSpan EngineBeat = TimeSpan.FromMinutes(2);
     private long _sequence;
+    private bool _beat;
     private int _segment;
     private long _runs;
     private long _evaluations;
@@ -36,15 +47,22 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         Kill,
         Expectation,
         Check,
+        Beat,
     }
 
     internal IReadOnlyList<Alert> Alerts => _alerts;
+
+    internal IReadOnlyList<SimNotification> Notifications => _notifications;
+
+    internal TimeSpan AlertLoopTime { get; private set; }
 
     internal long Runs => _runs;
 
     internal TimeSpan ImportTime { get; private set; }
 
     internal TimeSpan EvaluateTime { get; private set; }
+
+    internal TimeSpan PruneTime { get; private set; }
 
     internal long Ticks { get; private set; }
 
@@ -73,6 +91,17 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         {
             var state = new ScriptState(spec, incidents.FirstOrDefault(i => i.Script == spec && i.Segment == segmentIndex));
             states.Add(state);
+            if (state.Incident is { Window: { } window } maintenance)
+            {
+                // A window for a tag: the script carries the tag from the start, as a user would have tagged it.
+                if (window.Tag is { } tag && spec.Expectation is { } tagged && !tagged.Tags.Contains(tag))
+                {
+                    spec.Expectation = tagged with { Tags = [.. tagged.Tags, tag] };
+                }
+
+                await store.SaveMaintenanceWindowAsync(window, replace: true, cancellationToken);
+            }
+
             if (spec.Expectation is { } expectation)
             {
                 await store.SetExpectationAsync(expectation, cancellationToken);
@@ -92,11 +121,27 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             }
         }
 
+        AlertEngine? engine = null;
+        if (options.Notifications)
+        {
+            foreach (var name in Channels)
+            {
+                await store.SaveChannelAsync(new AlertChannel(name, ChannelKind.Webhook) { Settings = new Dictionary<string, string> { ["url"] = $"http://127.0.0.1:9/{name}" } }, replace: true, cancellationToken);
+            }
+
+            // As the server runs it, but rechecking a script at least daily rather than every 5 minutes: the due
+            // instants the evaluation gives are what is under test, and a recheck of every script every 5 simulated
+            // minutes would be most of the work.
+            engine = new AlertEngine(store, new AlertOptions { TickMilliseconds = 60_000, MaxRecheckSeconds = 86_400, FeedLagSeconds = 0 }, feedInCommitOrder: true, clock, NullLogger.Instance, $"simulation-{shard}");
+            Push(segment.WarmUpFrom, new SimEvent(EventKind.Beat, states[0]));
+        }
+
         var deliveries = new Dictionary<Guid, RunDelivery>();
         var kills = new List<(Guid Id, DateTimeOffset At)>();
         var changes = new List<ScriptExpectation>();
         var dirty = new List<ScriptState>();
-        var nextPrune = segment.WarmUpFrom + TimeSpan.FromHours(1);
+        var nextPrune = segment.WarmUpFrom + options.PruneEvery;
+        var nextProgress = segment.WarmUpFrom + TimeSpan.FromHours(1);
         var tick = options.Tick;
         while (_events.TryPeek(out _, out var first))
         {
@@ -136,6 +181,8 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             ImportTime += System.Diagnostics.Stopwatch.GetElapsedTime(phase);
             phase = System.Diagnostics.Stopwatch.GetTimestamp();
             Ticks++;
+            var changed = dirty.Count > 0 || _beat;
+            _beat = false;
             if (dirty.Count > 0)
             {
                 var health = await monitor.EvaluateAsync([.. dirty.Select(s => s.Spec.Name)], cancellationToken: cancellationToken);
@@ -155,13 +202,64 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             }
 
             EvaluateTime += System.Diagnostics.Stopwatch.GetElapsedTime(phase);
+            // The loop's work is at arrivals and due instants, which are this simulation's too; a beat keeps its lease.
+            if (engine is not null && changed)
+            {
+                phase = System.Diagnostics.Stopwatch.GetTimestamp();
+                if (!await engine.TickAsync(cancellationToken))
+                {
+                    throw new InvalidOperationException($"The alert loop lost its lease at {now:O}.");
+                }
+
+                AlertLoopTime += System.Diagnostics.Stopwatch.GetElapsedTime(phase);
+            }
 
             if (now >= nextPrune)
             {
+                phase = System.Diagnostics.Stopwatch.GetTimestamp();
                 await store.PruneAsync(now - options.Horizon, ScriptHistory.Depth, cancellationToken);
-                nextPrune += TimeSpan.FromHours(1);
+                nextPrune += options.PruneEvery;
+                PruneTime += System.Diagnostics.Stopwatch.GetElapsedTime(phase);
+            }
+
+            if (now >= nextProgress)
+            {
+                nextProgress += TimeSpan.FromHours(1);
                 progress?.Invoke(now);
             }
+        }
+
+        if (engine is not null)
+        {
+            await ReadNotificationsAsync(store, segment, cancellationToken);
+        }
+    }
+
+    /// <summary>Every notification of the judged window, from the outbox, page by page (newest first).</summary>
+    private async Task ReadNotificationsAsync(SqliteScriptRunStore store, Segment segment, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<(Guid, string)>();
+        DateTimeOffset? before = null;
+        while (true)
+        {
+            var page = await store.ListNotificationsAsync(before: before, limit: RunQuery.MaxLimit, cancellationToken: cancellationToken);
+            var added = 0;
+            foreach (var n in page)
+            {
+                if (seen.Add((n.EventId, n.ChannelName)) && n.CreatedAt >= segment.From)
+                {
+                    _notifications.Add(new SimNotification(n.ScriptName, n.ChannelName, n.Kind, n.CreatedAt) { Segment = _segment });
+                    added++;
+                }
+            }
+
+            if (page.Count < RunQuery.MaxLimit || added == 0 || page[^1].CreatedAt < segment.From)
+            {
+                return;
+            }
+
+            // From the oldest instant of the page again: two channels' notifications share one.
+            before = page[^1].CreatedAt.AddTicks(1);
         }
     }
 
@@ -259,6 +357,10 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
                 state.Spec.Expectation = e.Expectation;
                 MarkDirty();
                 break;
+            case EventKind.Beat:
+                _beat = true;
+                Push(at + EngineBeat, e);
+                break;
             case EventKind.Check:
                 if (e.Version == state.CheckVersion)
                 {
@@ -322,7 +424,13 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
                 case IncidentKind.Paused when nominal >= incident.At + TimeSpan.FromHours(1) && nominal < incident.At + incident.Duration - TimeSpan.FromHours(3):
                     incident.Start ??= incident.At;
                     return;
-                case IncidentKind.SingleFailure or IncidentKind.FailuresAtTolerance or IncidentKind.FailuresAboveTolerance when incident.Remaining > 0:
+                case IncidentKind.MaintenanceQuiet when nominal >= incident.WindowOpen + TimeSpan.FromHours(1) && nominal < incident.WindowClose - spec.NominalPeriod - TimeSpan.FromHours(1):
+                    // Down inside the window and back, with a run, before it closes: nothing to tell.
+                    return;
+                case IncidentKind.MaintenanceOverrun when nominal >= incident.WindowOpen + TimeSpan.FromMinutes(30):
+                    // Down inside the window and still down when it closes: told as it closes, not before.
+                    return;
+                case IncidentKind.SingleFailure or IncidentKind.FailuresBelowTolerance or IncidentKind.FailuresAtTolerance or IncidentKind.FailuresAboveTolerance when incident.Remaining > 0:
                     incident.Remaining--;
                     outcome = RunOutcome.Failed;
                     extra = true;
@@ -353,10 +461,15 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             }
         }
 
-        Start(state, hostname, nominal + Noise(), runtime, outcome, killAfter, extra);
+        Start(state, hostname, nominal + Noise() - Early(spec), runtime, outcome, killAfter, extra);
     }
 
     private TimeSpan Noise() => TimeSpan.FromTicks((long)(((_random.NextDouble() * 2) - 1) * Jitter.Ticks));
+
+    /// <summary>Some cron runs start up to a minute early, besides the jitter: a host whose cron fires ahead.</summary>
+    private TimeSpan Early(ScriptSpec spec) => spec.Schedule is not null && _random.NextDouble() < options.EarlyShare
+        ? TimeSpan.FromTicks((long)(_random.NextDouble() * TimeSpan.TicksPerMinute))
+        : TimeSpan.Zero;
 
     private void Start(ScriptState state, string host, DateTimeOffset at, TimeSpan runtime, RunOutcome outcome, TimeSpan? killAfter, bool incidentRun)
     {
@@ -384,7 +497,10 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         return TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (long)ticks));
     }
 
-    /// <summary>The slow creep: from 1 to 2.2 over the 30 days before the incident, held for its duration.</summary>
+    /// <summary>
+    /// The slow creep: from 1 to 2.5 over the 30 days before the incident, held for its duration. It passes twice the
+    /// runtime of a month before 10 days before the incident's injection instant (<see cref="Incident.At"/>).
+    /// </summary>
     internal static double CreepFactor(Incident creep, DateTimeOffset at)
     {
         if (at >= creep.At + creep.Duration)
@@ -392,9 +508,11 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             return 1;
         }
 
-        var ramp = (at - (creep.At - TimeSpan.FromDays(30))).TotalDays / 30.0;
-        return 1 + (1.2 * Math.Clamp(ramp, 0, 1));
+        var ramp = (at - (creep.At - CreepRamp)).TotalDays / CreepRamp.TotalDays;
+        return 1 + (1.5 * Math.Clamp(ramp, 0, 1));
     }
+
+    internal static readonly TimeSpan CreepRamp = TimeSpan.FromDays(30);
 
     private void Completed(ScriptState state, SimRun run, DateTimeOffset at)
     {
@@ -411,19 +529,20 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             case IncidentKind.FailuresAboveTolerance when run.IncidentRun && incident.Remaining == 0 && !state.InProgress.Exists(r => r.IncidentRun):
                 incident.Start ??= at;
                 break;
-            case IncidentKind.FailuresAtTolerance when run.IncidentRun:
+            case IncidentKind.FailuresAtTolerance or IncidentKind.FailuresBelowTolerance when run.IncidentRun:
                 incident.Start ??= at;
                 break;
             case IncidentKind.Hang when run.IncidentRun:
                 incident.End = at;
                 break;
-            case IncidentKind.SlowCreep when run.Outcome == RunOutcome.Succeeded && incident.Start is null && CreepFactor(incident, run.RecordedStart) >= 2.0:
+            case IncidentKind.SlowCreep when run.Outcome == RunOutcome.Succeeded && incident.Start is null && CreepFactor(incident, run.RecordedStart) >= 2.0 * CreepFactor(incident, run.RecordedStart - TimeSpan.FromDays(37)):
+                // The runtime without its noise has doubled against a month before (the middle of the baseline window).
                 incident.Start = at;
                 break;
             case IncidentKind.SlowCreep when incident.Start is not null && incident.End is null && at >= incident.At + incident.Duration:
                 incident.End = at;
                 break;
-            case IncidentKind.SingleFailure or IncidentKind.ShortRun or IncidentKind.FailuresAboveTolerance or IncidentKind.FailuresAtTolerance or IncidentKind.Killed
+            case IncidentKind.SingleFailure or IncidentKind.ShortRun or IncidentKind.FailuresAboveTolerance or IncidentKind.FailuresAtTolerance or IncidentKind.FailuresBelowTolerance or IncidentKind.Killed
                 when !run.IncidentRun && run.Outcome == RunOutcome.Succeeded && incident.Start is not null && incident.Remaining == 0:
                 incident.End ??= at;
                 break;
@@ -528,6 +647,9 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         {
             Candidate(until);
         }
+
+        // A maintenance window opening or closing changes the state by itself, as the server's loop knows.
+        Candidate(verdict.WindowChangeAt);
 
         var learned = verdict.Learned;
         if (expectation?.Schedule is CronSchedule cron)

@@ -93,6 +93,15 @@ internal static class AlertPolicy
     /// <summary>States held against a deadline: time passing made them, so they are never stale.</summary>
     public static bool IsDeadline(HealthState state) => state is HealthState.Late or HealthState.Missing or HealthState.TooRare;
 
+    /// <summary>
+    /// Whether a flip rests on news that is old: the run it is about ended longer than the stale time ago (a spool
+    /// delivered after an outage). By when the run ended, not when it started: a two-hour job that fails now is news.
+    /// Never for a deadline, nor for a run still running too long, which is news for as long as it runs.
+    /// </summary>
+    public static bool IsStale(HealthState state, HealthFacts facts, DateTimeOffset now, AlertPolicySettings settings) =>
+        !IsDeadline(state) && state != HealthState.RunningTooLong
+        && (facts.RunEndedAt ?? facts.RunStartedAt) is { } ran && now - ran > settings.StaleAfter;
+
     /// <summary>Decides what an evaluation leads to.</summary>
     /// <param name="memory">What the loop remembers of the script.</param>
     /// <param name="health">Its new evaluation.</param>
@@ -118,7 +127,7 @@ internal static class AlertPolicy
 
         var fromClass = ClassOf(memory.State);
         var reason = health.Reasons[0];
-        var stale = !IsDeadline(to) && reason.Facts.RunStartedAt is { } ran && now - ran > settings.StaleAfter;
+        var stale = IsStale(to, reason.Facts, now, settings);
         var next = memory with { State = to, ChangedAt = now };
 
         // Flapping counts every change between up and down, told or not.

@@ -17,6 +17,9 @@ internal sealed class EvaluationContext(string scriptName, ScriptHistory history
 
     internal DateTimeOffset Now { get; } = now;
 
+    /// <summary>The script's runtime a month before, when the monitor read it.</summary>
+    internal RuntimeBaseline? Baseline { get; init; }
+
     /// <summary>The counts this evaluation asked for and was not given.</summary>
     internal IReadOnlyList<RunQuery> Requests => _requests;
 

@@ -15,6 +15,9 @@ internal sealed record EvaluationRules(
     /// <summary>The schedule is a learned period of unevenly spaced runs: it says when a run is due, not how many a window holds.</summary>
     internal bool UnevenSchedule { get; init; }
 
+    /// <summary>The expectation sets a minimum or maximum runtime: those limits rule, and the runtime is not judged against a month before.</summary>
+    internal bool RuntimeSet { get; init; }
+
     internal string MaxLabel => RuntimeLearned ? "learned normal maximum" : "maximum";
 
     internal string MinLabel => RuntimeLearned ? "learned normal minimum" : "minimum";
@@ -43,6 +46,7 @@ internal sealed record EvaluationRules(
             expectation?.SkipsBeforeAlert ?? ScriptExpectation.DefaultSkipsBeforeAlert)
         {
             UnevenSchedule = scheduleLearned && learned?.Uneven == true,
+            RuntimeSet = explicitRuntime,
         };
     }
 

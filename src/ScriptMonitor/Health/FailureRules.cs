@@ -64,6 +64,7 @@ internal static class FailureRules
         {
             LastSuccessAt = target.LastSuccess?.StartedAt,
             RunStartedAt = latest.StartedAt,
+            RunEndedAt = latest.CompletedAt ?? latest.StartedAt + rules.AbandonAfter,
             ExitCode = latest.ExitCode,
             ObservedCount = count.Count,
             ObservedCountIsLowerBound = !count.Exact,

@@ -103,7 +103,7 @@ internal static class HealthEvaluator
         var expectation = snapshot.Expectation;
         var history = snapshot.History;
         var learned = ExpectationLearner.Learn(history);
-        var context = new EvaluationContext(name, history, now, counts);
+        var context = new EvaluationContext(name, history, now, counts) { Baseline = snapshot.RuntimeBaseline };
         EvaluationRules? rules = null;
         ScriptHealth Result(IReadOnlyList<HealthReason> reasons, IReadOnlyList<HostHealth> hosts) =>
             new(name, reasons[0].State, reasons, hosts, now)
@@ -300,6 +300,7 @@ internal static class HealthEvaluator
             RuntimeRules.RunningTooLong(target, context, rules),
             AvailabilityRules.FromTheFuture(target, context),
             RuntimeRules.RuntimeAnomaly(target, rules),
+            RuntimeRules.RuntimeDrift(target, context, rules),
             RateRules.Rate(target, context, rules),
         })
         {

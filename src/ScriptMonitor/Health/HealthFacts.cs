@@ -19,6 +19,12 @@ public sealed record HealthFacts
     /// <summary>When the run the reason is about started (the failed, running, abandoned or anomalous one).</summary>
     public DateTimeOffset? RunStartedAt { get; init; }
 
+    /// <summary>
+    /// When the run the reason is about ended: completed, failed, was abandoned, or was presumed abandoned (its start
+    /// plus abandon after); for a runtime drift, the newest run counted. Null for a run still in progress.
+    /// </summary>
+    public DateTimeOffset? RunEndedAt { get; init; }
+
     /// <summary>A duration observed: a runtime, or how long a run has been running.</summary>
     public TimeSpan? ObservedDuration { get; init; }
 

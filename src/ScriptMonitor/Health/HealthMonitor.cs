@@ -18,6 +18,17 @@ public sealed class HealthMonitor
     private readonly TimeProvider _timeProvider;
     private readonly Func<RunQuery, CancellationToken, Task<long>> _count;
 
+    /// <summary>Reads the runtime statistics of a window; null for a store that keeps no runs.</summary>
+    private readonly Func<string, DateTimeOffset, DateTimeOffset, string?, CancellationToken, Task<RuntimeStatistics>>? _runtimes;
+
+    /// <summary>
+    /// Each script's baseline for the day it was read on: its window is whole days a month back, so one indexed read
+    /// per script a day serves every evaluation of that day, and evaluating does not cost more as history grows.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RuntimeBaseline> _baselines = new(StringComparer.Ordinal);
+
+    private readonly double _driftFactor = RuntimeBaseline.DefaultFactor;
+
     /// <summary>Creates a monitor over a store.</summary>
     /// <param name="store">Where expectations and runs are kept.</param>
     /// <param name="timeProvider">The clock; the system clock by default.</param>
@@ -27,6 +38,22 @@ public sealed class HealthMonitor
         _store = store;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _count = store.CountRunsAsync;
+        _runtimes = store is IScriptRunStore runs ? runs.GetRuntimeStatisticsAsync : null;
+    }
+
+    /// <summary>
+    /// How many times its runtime a month before (the median of its successful runs 30 to 44 days back) the median of
+    /// a script's recent successful runs must be for the runtime-drift rule to call it
+    /// <see cref="HealthState.RuntimeTooLong"/>; 2 by default; 0 turns the rule off. It judges only scripts whose
+    /// expectation sets no runtime limit.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Neither 0 nor a finite number above 1.</exception>
+    public double RuntimeDriftFactor
+    {
+        get => _driftFactor;
+        init => _driftFactor = value == 0 || (double.IsFinite(value) && value > 1)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(RuntimeDriftFactor), value, "RuntimeDriftFactor must be 0 (off) or a number above 1.");
     }
 
     /// <summary>Evaluates every script, or the named ones, or those with a tag, by name.</summary>
@@ -49,6 +76,7 @@ public sealed class HealthMonitor
             if (tag is null || (given.Expectation?.Tags.Contains(tag, StringComparer.Ordinal) ?? false))
             {
                 var snapshot = WithWindows(gone is not null && gone.Contains(given.ScriptName) ? WithAbandoned(given, gone[given.ScriptName], now) : given, windows);
+                snapshot = await WithBaselineAsync(snapshot, now, cancellationToken).ConfigureAwait(false);
                 results.Add(await EvaluateExactlyAsync(snapshot, now, _count, cancellationToken).ConfigureAwait(false));
             }
         }
@@ -66,7 +94,46 @@ public sealed class HealthMonitor
         var windows = await _store.ListMaintenanceWindowsAsync(cancellationToken).ConfigureAwait(false);
         var snapshot = WithWindows(snapshots.Count > 0 ? snapshots[0] : new ScriptSnapshot(scriptName, null, ScriptHistory.Empty), windows);
         var now = _timeProvider.GetUtcNow();
+        snapshot = await WithBaselineAsync(snapshot, now, cancellationToken).ConfigureAwait(false);
         return await EvaluateExactlyAsync(snapshot, now, _count, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The snapshot with its runtime a month before, where the runtime-drift rule can judge it: no runtime limit set,
+    /// and enough recent successes to compare. Read once per script and UTC day.
+    /// </summary>
+    private async Task<ScriptSnapshot> WithBaselineAsync(ScriptSnapshot snapshot, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_runtimes is null || _driftFactor == 0 || snapshot.Problem is not null
+            || snapshot.Expectation is { MinRuntime: not null } or { MaxRuntime: not null }
+            || !HasEnoughSuccesses(snapshot.History))
+        {
+            return snapshot;
+        }
+
+        var (from, until) = RuntimeBaseline.WindowAt(now);
+        if (!_baselines.TryGetValue(snapshot.ScriptName, out var baseline) || baseline.Until != until)
+        {
+            var statistics = await _runtimes(snapshot.ScriptName, from, until, null, cancellationToken).ConfigureAwait(false);
+            baseline = new RuntimeBaseline(from, until, statistics.Count, statistics.Median, _driftFactor);
+            _baselines[snapshot.ScriptName] = baseline;
+        }
+
+        return snapshot with { RuntimeBaseline = baseline };
+    }
+
+    private static bool HasEnoughSuccesses(ScriptHistory history)
+    {
+        var successes = 0;
+        foreach (var run in history.RecentRuns)
+        {
+            if (run.Outcome == RunOutcome.Succeeded && ++successes >= RuntimeBaseline.MinimumRuns)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The snapshot with the maintenance windows that are for its script: its own and those of its tags.</summary>

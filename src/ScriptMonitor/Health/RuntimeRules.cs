@@ -39,7 +39,68 @@ internal static class RuntimeRules
             ? null
             : new HealthReason(state, target.Host, $"the last successful run{target.On} (started {Timestamps.Format(last.StartedAt)}) took {DurationText.Format(took)}, {comparison} than the {label} {DurationText.Format(limit)}")
             {
-                Facts = new HealthFacts { RunStartedAt = last.StartedAt, ObservedDuration = took, LimitDuration = limit },
+                Facts = new HealthFacts { RunStartedAt = last.StartedAt, RunEndedAt = last.CompletedAt, ObservedDuration = took, LimitDuration = limit },
             };
+    }
+
+    /// <summary>
+    /// A runtime that has crept to <see cref="RuntimeBaseline.Factor"/> times what it was a month before: the median of
+    /// the recent successful runs against the median of the baseline window. The learned band cannot see it, since
+    /// it is learned from the newest runs and moves with the creep. Only where no runtime limit is set (set limits
+    /// rule), only upwards (a job that got faster is seldom an outage, and one that does nothing at all is the band's
+    /// or the minimum's), and only on <see cref="RuntimeBaseline.MinimumRuns"/> runs on both sides.
+    /// </summary>
+    internal static HealthReason? RuntimeDrift(EvaluationTarget target, EvaluationContext context, EvaluationRules rules)
+    {
+        if (rules.RuntimeSet || context.Baseline is not { Count: >= RuntimeBaseline.MinimumRuns } baseline || baseline.Median <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        // The successes of the last day, or the newest few when the day has fewer; never one from the baseline window or before it.
+        var since = context.Now - RuntimeBaseline.RecentSpan;
+        var durations = new List<long>(target.Recent.Count);
+        var oldest = DateTimeOffset.MaxValue;
+        DateTimeOffset? newest = null;
+        foreach (var run in target.Recent)
+        {
+            if (run.Outcome != RunOutcome.Succeeded || run.Duration is not { } took || run.StartedAt < baseline.Until)
+            {
+                continue;
+            }
+
+            if (run.StartedAt < since && durations.Count >= RuntimeBaseline.MinimumRuns)
+            {
+                break;
+            }
+
+            durations.Add(took.Ticks);
+            oldest = run.StartedAt;
+            newest ??= run.CompletedAt;
+        }
+
+        if (durations.Count < RuntimeBaseline.MinimumRuns)
+        {
+            return null;
+        }
+
+        var recent = TimeSpan.FromTicks(RobustStatistics.Median(durations));
+        var limit = TimeSpan.FromTicks((long)Math.Min(baseline.Median.Ticks * baseline.Factor, TimeSpan.MaxValue.Ticks / 2.0));
+        if (recent < limit)
+        {
+            return null;
+        }
+
+        var ratio = recent.Ticks / (double)baseline.Median.Ticks;
+        return new HealthReason(
+            HealthState.RuntimeTooLong,
+            target.Host,
+            $"the median runtime of the last {durations.Count} successful runs{target.On} (since {Timestamps.Format(oldest)}) is {DurationText.Format(recent)}, "
+            + $"{ratio.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} times the median {DurationText.Format(baseline.Median)} of its {baseline.Count} successful runs "
+            + $"from {Timestamps.Format(baseline.From)} to {Timestamps.Format(baseline.Until)}: its runtime has drifted to "
+            + $"{baseline.Factor.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} times what it was a month before or more")
+        {
+            Facts = new HealthFacts { RunStartedAt = oldest, RunEndedAt = newest, ObservedDuration = recent, LimitDuration = limit, ObservedCount = durations.Count },
+        };
     }
 }

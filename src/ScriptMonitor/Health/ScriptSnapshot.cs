@@ -17,4 +17,10 @@ public sealed record ScriptSnapshot(string ScriptName, ScriptExpectation? Expect
     /// them for this evaluation; empty when there are none.
     /// </summary>
     internal IReadOnlyList<Alerts.MaintenanceWindow> MaintenanceWindows { get; init; } = [];
+
+    /// <summary>
+    /// The script's runtime a month before, as the monitor read it for this evaluation; null when it was not read
+    /// (runtime limits set, too few recent runs, or a store that cannot count it), and the runtime-drift rule is silent.
+    /// </summary>
+    internal RuntimeBaseline? RuntimeBaseline { get; init; }
 }

@@ -133,6 +133,37 @@ public abstract partial class ScriptRunStoreContract
     }
 
     [Fact]
+    public async Task The_monitor_holds_a_runtime_against_the_successes_of_its_window_a_month_before()
+    {
+        // Evaluated at 2026-03-02 12:00: the window is 2026-01-17 00:00 (in) to 2026-01-31 00:00 (out).
+        for (var i = 0; i < 10; i++)
+        {
+            await RecordRunAsync("creeping", Utc(2026, 1, 17, 0, 0).AddHours(6 * i), TimeSpan.FromMinutes(10), RunOutcome.Succeeded);
+        }
+
+        await RecordRunAsync("creeping", Utc(2026, 1, 20, 3, 0), TimeSpan.FromMinutes(1), RunOutcome.Failed);
+        await RecordRunAsync("creeping", Utc(2026, 1, 16, 23, 59), TimeSpan.FromMinutes(300), RunOutcome.Succeeded);
+        await RecordRunAsync("creeping", Utc(2026, 1, 31, 0, 0), TimeSpan.FromMinutes(300), RunOutcome.Succeeded);
+        for (var i = 1; i <= 12; i++)
+        {
+            await RecordRunAsync("creeping", Now.AddHours(-2 * i), TimeSpan.FromMinutes(25), RunOutcome.Succeeded);
+        }
+
+        var doubled = await new Health.HealthMonitor(Store, Clock).EvaluateAsync("creeping");
+        var tripled = await new Health.HealthMonitor(Store, Clock) { RuntimeDriftFactor = 3 }.EvaluateAsync("creeping");
+
+        var drift = Assert.Single(doubled.Reasons, r => r.Message.Contains("drifted", StringComparison.Ordinal));
+        Assert.Equal(Health.HealthState.RuntimeTooLong, drift.State);
+        Assert.Equal(
+            "the median runtime of the last 12 successful runs (since 2026-03-01 12:00:00+00:00) is 25m, 2.5 times the median 10m of its 10 successful runs "
+            + "from 2026-01-17 00:00:00+00:00 to 2026-01-31 00:00:00+00:00: its runtime has drifted to 2 times what it was a month before or more",
+            drift.Message);
+        Assert.Equal(TimeSpan.FromMinutes(25), drift.Facts.ObservedDuration);
+        Assert.Equal(TimeSpan.FromMinutes(20), drift.Facts.LimitDuration);
+        Assert.DoesNotContain(tripled.Reasons, r => r.Message.Contains("drifted", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Runtime_statistics_of_an_empty_window_are_zero()
     {
         var stats = await Store.GetRuntimeStatisticsAsync("never", Now.AddDays(-1), Now);

@@ -49,15 +49,15 @@ public sealed class HealthFactsTests
         },
         {
             "failing", Hourly with { FailuresTolerated = 2 }, [Failed(Now.AddMinutes(-10), exitCode: 3), Failed(Now.AddMinutes(-20)), Failed(Now.AddMinutes(-30)), Ok(Now.AddMinutes(-50))], [],
-            HealthState.Failing, new HealthFacts { LastSuccessAt = Now.AddMinutes(-50), RunStartedAt = Now.AddMinutes(-10), ExitCode = 3, ObservedCount = 3, LimitCount = 2 }
+            HealthState.Failing, new HealthFacts { LastSuccessAt = Now.AddMinutes(-50), RunStartedAt = Now.AddMinutes(-10), RunEndedAt = Now.AddMinutes(-9), ExitCode = 3, ObservedCount = 3, LimitCount = 2 }
         },
         {
             "abandoned", Hourly, [Abandoned(Now.AddMinutes(-20)), Ok(Now.AddMinutes(-50))], [],
-            HealthState.Abandoned, new HealthFacts { LastSuccessAt = Now.AddMinutes(-50), RunStartedAt = Now.AddMinutes(-20), ObservedCount = 1, LimitCount = 0, ObservedDuration = Hour, LimitDuration = TimeSpan.FromDays(1) }
+            HealthState.Abandoned, new HealthFacts { LastSuccessAt = Now.AddMinutes(-50), RunStartedAt = Now.AddMinutes(-20), RunEndedAt = Now.AddMinutes(40), ObservedCount = 1, LimitCount = 0, ObservedDuration = Hour, LimitDuration = TimeSpan.FromDays(1) }
         },
         {
             "presumed abandoned", Hourly with { MaxRuntime = TimeSpan.FromMinutes(30) }, [Running(Now.AddDays(-2)), Ok(Now.AddDays(-2).AddHours(-1))], [],
-            HealthState.Abandoned, new HealthFacts { LastSuccessAt = Now.AddDays(-2).AddHours(-1), RunStartedAt = Now.AddDays(-2), ObservedCount = 1, LimitCount = 0, ObservedDuration = TimeSpan.FromDays(2), LimitDuration = TimeSpan.FromDays(1) }
+            HealthState.Abandoned, new HealthFacts { LastSuccessAt = Now.AddDays(-2).AddHours(-1), RunStartedAt = Now.AddDays(-2), RunEndedAt = Now.AddDays(-1), ObservedCount = 1, LimitCount = 0, ObservedDuration = TimeSpan.FromDays(2), LimitDuration = TimeSpan.FromDays(1) }
         },
         {
             "skipped", Hourly, [Running(Now.AddHours(-3).AddMinutes(-30)), Ok(Now.AddHours(-4))], [Skip(Now.AddHours(-2)), Skip(Now.AddHours(-1)), Skip(Now)],
@@ -69,11 +69,11 @@ public sealed class HealthFactsTests
         },
         {
             "runtime too long", Hourly with { MaxRuntime = TimeSpan.FromMinutes(30) }, [Ok(Now.AddMinutes(-50), TimeSpan.FromMinutes(42))], [],
-            HealthState.RuntimeTooLong, new HealthFacts { RunStartedAt = Now.AddMinutes(-50), ObservedDuration = TimeSpan.FromMinutes(42), LimitDuration = TimeSpan.FromMinutes(30) }
+            HealthState.RuntimeTooLong, new HealthFacts { RunStartedAt = Now.AddMinutes(-50), RunEndedAt = Now.AddMinutes(-8), ObservedDuration = TimeSpan.FromMinutes(42), LimitDuration = TimeSpan.FromMinutes(30) }
         },
         {
             "runtime too short", Hourly with { MinRuntime = TimeSpan.FromSeconds(5) }, [Ok(Now.AddMinutes(-50), TimeSpan.FromSeconds(1.5))], [],
-            HealthState.RuntimeTooShort, new HealthFacts { RunStartedAt = Now.AddMinutes(-50), ObservedDuration = TimeSpan.FromSeconds(1.5), LimitDuration = TimeSpan.FromSeconds(5) }
+            HealthState.RuntimeTooShort, new HealthFacts { RunStartedAt = Now.AddMinutes(-50), RunEndedAt = Now.AddMinutes(-50).AddSeconds(1.5), ObservedDuration = TimeSpan.FromSeconds(1.5), LimitDuration = TimeSpan.FromSeconds(5) }
         },
         {
             "too rare", Hourly with { Grace = TimeSpan.FromHours(3) }, [.. Every(TimeSpan.FromHours(3), Now.AddHours(-1), 8)], [],

@@ -100,6 +100,31 @@ public sealed class AlertPolicyTests
     }
 
     [Fact]
+    public void A_long_job_that_fails_now_is_news_though_it_started_hours_ago()
+    {
+        // A job with a two-hour runtime failed, and the flip was recorded quiet because
+        // its run had started more than an hour before. Its end is what is new; a spooled run that ended hours ago is not.
+        ScriptHealth Failing(DateTimeOffset ended) =>
+            new(Script, HealthState.Failing, [new HealthReason(HealthState.Failing, null, "failed") { Facts = new HealthFacts { RunStartedAt = ended.AddHours(-2), RunEndedAt = ended } }], [], Start.AddMinutes(1));
+        var up = AlertPolicy.Decide(new AlertMemory(), Health(HealthState.Up, Start), [Ops], Start, Settings);
+
+        var now = AlertPolicy.Decide(up.Memory, Failing(Start.AddSeconds(30)), [Ops], Start.AddMinutes(1), Settings);
+        var spooled = AlertPolicy.Decide(up.Memory, Failing(Start.AddHours(-2)), [Ops], Start.AddMinutes(1), Settings);
+
+        Assert.Equal(NotificationKind.Down, now.Kind);
+        Assert.True(spooled.Flip!.Quiet);
+    }
+
+    [Fact]
+    public void A_run_hanging_for_hours_is_told_however_long_ago_it_started()
+    {
+        var up = AlertPolicy.Decide(new AlertMemory(), Health(HealthState.Up, Start), [Ops], Start, Settings);
+        var hanging = AlertPolicy.Decide(up.Memory, Health(HealthState.RunningTooLong, Start.AddMinutes(1), runStartedAt: Start.AddHours(-3)), [Ops], Start.AddMinutes(1), Settings);
+
+        Assert.Equal(NotificationKind.Down, hanging.Kind);
+    }
+
+    [Fact]
     public void A_deadline_flip_is_never_stale()
     {
         var up = AlertPolicy.Decide(new AlertMemory(), Health(HealthState.Up, Start), [Ops], Start, Settings);
