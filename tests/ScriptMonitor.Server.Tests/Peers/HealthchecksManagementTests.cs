@@ -179,6 +179,8 @@ public sealed class HealthchecksManagementTests(HealthchecksKeptKeysServer fixtu
     public async Task The_prometheus_endpoint_gives_healthchecks_gauges_and_scriptmonitors_series_to_a_read_key_and_promtool_accepts_them()
     {
         using var client = fixture.Server.CreateClient();
+        // Started first, so that the run has a duration: a success alone has none, and no duration series.
+        (await client.PostAsync(new Uri($"/hc/ping/{HealthchecksKeptKeysServer.KeptUuid}/start", UriKind.Relative), new StringContent(string.Empty))).Dispose();
         (await client.PostAsync(new Uri($"/hc/ping/{HealthchecksKeptKeysServer.KeptUuid}", UriKind.Relative), new StringContent("ok"))).Dispose();
         using var inPath = await client.GetAsync(new Uri($"/hc/projects/{Guid.NewGuid()}/metrics/{ReadOnly}", UriKind.Relative));
         using var legacy = await client.GetAsync(new Uri($"/hc/projects/{Guid.NewGuid()}/checks/metrics/{ReadOnly}", UriKind.Relative));
