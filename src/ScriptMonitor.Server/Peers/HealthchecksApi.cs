@@ -85,14 +85,19 @@ internal static class HealthchecksApi
         }
 
         var checks = await ChecksAsync(store, services, http.RequestAborted).ConfigureAwait(false);
-        // A read key names a check by its unique_key only: its UUID is a write capability it never sees.
-        var check = checks.FirstOrDefault(c =>
-            (access == Access.ReadWrite && Guid.TryParse(code, out var uuid) && c.Identity.PingId == uuid)
-            || string.Equals(UniqueKey(c.Identity.PingId), code, StringComparison.OrdinalIgnoreCase));
+        var check = FindCheck(checks, code, access);
         return check is null
             ? Error(StatusCodes.Status404NotFound, "not found")
             : Json(StatusCodes.Status200OK, json => WriteCheck(json, check, http, version, access));
     }
+
+    /// <summary>
+    /// The check a path names: by its UUID for a read-write key, or by its <c>unique_key</c>; a read key never sees UUIDs,
+    /// so it cannot name a check by one.
+    /// </summary>
+    private static Check? FindCheck(IEnumerable<Check> checks, string code, Access access) => checks.FirstOrDefault(c =>
+        (access == Access.ReadWrite && Guid.TryParse(code, out var uuid) && c.Identity.PingId == uuid)
+        || string.Equals(UniqueKey(c.Identity.PingId), code, StringComparison.OrdinalIgnoreCase));
 
     private static async Task<IResult> CreateAsync(int version, HttpContext http, ServerStore store, MonitorServices services)
     {
@@ -452,9 +457,7 @@ internal static class HealthchecksApi
         }
 
         var checks = await ChecksAsync(store, services, http.RequestAborted).ConfigureAwait(false);
-        var check = checks.FirstOrDefault(c =>
-            (access == Access.ReadWrite && Guid.TryParse(code, out var uuid) && c.Identity.PingId == uuid)
-            || string.Equals(UniqueKey(c.Identity.PingId), code, StringComparison.OrdinalIgnoreCase));
+        var check = FindCheck(checks, code, access);
         if (check is null)
         {
             return Error(StatusCodes.Status404NotFound, "not found");

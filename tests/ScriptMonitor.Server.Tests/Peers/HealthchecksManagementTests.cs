@@ -228,23 +228,8 @@ public sealed class HealthchecksManagementTests(HealthchecksKeptKeysServer fixtu
         return (process.ExitCode, output);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, string? body = null)
-    {
-        using var client = fixture.Server.CreateClient();
-        var request = new HttpRequestMessage(method, new Uri(path, UriKind.RelativeOrAbsolute));
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, string? body = null) =>
+        HealthchecksClient.SendAsync(fixture.Server, method, path, key, body);
 
-        if (key is not null)
-        {
-            request.Headers.Add("X-Api-Key", key);
-        }
-
-        return await client.SendAsync(request);
-    }
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    private static Task<JsonElement> JsonAsync(HttpResponseMessage response) => HealthchecksClient.JsonAsync(response);
 }
