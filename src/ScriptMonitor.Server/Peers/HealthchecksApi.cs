@@ -78,26 +78,9 @@ internal static class HealthchecksApi
 
     private static async Task<IResult> GetAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services)
     {
-        var (access, refusal) = await AuthorizeAsync(http, version, write: false).ConfigureAwait(false);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var checks = await ChecksAsync(store, services, http.RequestAborted).ConfigureAwait(false);
-        var check = FindCheck(checks, code, access);
-        return check is null
-            ? Error(StatusCodes.Status404NotFound, "not found")
-            : Json(StatusCodes.Status200OK, json => WriteCheck(json, check, http, version, access));
+        var (check, access, refusal) = await ReadableCheckAsync(version, code, http, store, services).ConfigureAwait(false);
+        return check is null ? refusal! : Json(StatusCodes.Status200OK, json => WriteCheck(json, check, http, version, access));
     }
-
-    /// <summary>
-    /// The check a path names: by its UUID for a read-write key, or by its <c>unique_key</c>; a read key never sees UUIDs,
-    /// so it cannot name a check by one.
-    /// </summary>
-    private static Check? FindCheck(IEnumerable<Check> checks, string code, Access access) => checks.FirstOrDefault(c =>
-        (access == Access.ReadWrite && Guid.TryParse(code, out var uuid) && c.Identity.PingId == uuid)
-        || string.Equals(UniqueKey(c.Identity.PingId), code, StringComparison.OrdinalIgnoreCase));
 
     private static async Task<IResult> CreateAsync(int version, HttpContext http, ServerStore store, MonitorServices services)
     {
@@ -450,17 +433,10 @@ internal static class HealthchecksApi
     /// </summary>
     private static async Task<IResult> FlipsAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services)
     {
-        var (access, refusal) = await AuthorizeAsync(http, version, write: false).ConfigureAwait(false);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var checks = await ChecksAsync(store, services, http.RequestAborted).ConfigureAwait(false);
-        var check = FindCheck(checks, code, access);
+        var (check, _, refusal) = await ReadableCheckAsync(version, code, http, store, services).ConfigureAwait(false);
         if (check is null)
         {
-            return Error(StatusCodes.Status404NotFound, "not found");
+            return refusal!;
         }
 
         long? Param(string field, out bool bad)
@@ -548,6 +524,25 @@ internal static class HealthchecksApi
     }
 
     /// <summary>The check a read-write key names by its UUID; else the refusal (401, 404).</summary>
+    /// <summary>
+    /// The check a read names: by its UUID for a read-write key, or by its <c>unique_key</c>; a read key never sees UUIDs,
+    /// so it cannot name a check by one.
+    /// </summary>
+    private static async Task<(Check? Check, Access Access, IResult? Refusal)> ReadableCheckAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services)
+    {
+        var (access, refusal) = await AuthorizeAsync(http, version, write: false).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return (null, access, refusal);
+        }
+
+        var checks = await ChecksAsync(store, services, http.RequestAborted).ConfigureAwait(false);
+        var check = checks.FirstOrDefault(c =>
+            (access == Access.ReadWrite && Guid.TryParse(code, out var uuid) && c.Identity.PingId == uuid)
+            || string.Equals(UniqueKey(c.Identity.PingId), code, StringComparison.OrdinalIgnoreCase));
+        return check is null ? (null, access, Error(StatusCodes.Status404NotFound, "not found")) : (check, access, null);
+    }
+
     private static async Task<(Check? Check, IResult? Refusal)> WritableCheckAsync(int version, string code, HttpContext http, ServerStore store, MonitorServices services)
     {
         var (_, refusal) = await AuthorizeAsync(http, version, write: true).ConfigureAwait(false);
