@@ -10,6 +10,14 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# Installs Debian packages (through sudo when not root); the suite cannot run without them.
+apt_install() {
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update || exit 1
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "$@" || exit 1
+}
+
 find_postgres_bin() {
     if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
         return 0
@@ -26,60 +34,38 @@ find_postgres_bin() {
 
 if [ -z "${SCRIPTMON_TEST_POSTGRES:-}" ] && ! find_postgres_bin; then
     echo "test.sh: PostgreSQL server binaries not found; installing postgresql-15" >&2
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    $sudo apt-get update || exit 1
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y postgresql-15 || exit 1
+    apt_install postgresql-15
     export PATH="/usr/lib/postgresql/15/bin:$PATH"
     find_postgres_bin || { echo "test.sh: postgresql-15 installed but initdb/pg_ctl still not found" >&2; exit 1; }
 fi
 
-# The server's metrics are checked with Prometheus' own linter, promtool (Debian package `prometheus`).
+# The server's metrics and the Healthchecks Prometheus endpoint are checked with Prometheus' own linter, promtool
+# (Debian package `prometheus`).
 if ! command -v promtool >/dev/null 2>&1; then
     echo "test.sh: promtool not found; installing prometheus" >&2
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    $sudo apt-get update || exit 1
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends prometheus || exit 1
+    apt_install --no-install-recommends prometheus
     command -v promtool >/dev/null 2>&1 || { echo "test.sh: prometheus installed but promtool still not found" >&2; exit 1; }
 fi
 
 # crontab import --wrap is tested under Debian's cron daemon itself (Debian package `cron`).
 if [ ! -x /usr/sbin/cron ]; then
     echo "test.sh: /usr/sbin/cron not found; installing cron" >&2
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    $sudo apt-get update || exit 1
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends cron || exit 1
+    apt_install --no-install-recommends cron
 fi
 
 # Email channels are tested against a real SMTP server, Debian's aiosmtpd (package python3-aiosmtpd), run by
 # Debian's own python3.
 if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
     echo "test.sh: aiosmtpd not found; installing python3-aiosmtpd" >&2
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    $sudo apt-get update || exit 1
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends python3-aiosmtpd || exit 1
+    apt_install --no-install-recommends python3-aiosmtpd
 fi
 
 # The dashboard is tested in a real headless browser: Playwright for .NET driving Debian's own Chromium.
 if [ ! -x /usr/lib/chromium/chromium ]; then
     echo "test.sh: /usr/lib/chromium/chromium not found; installing chromium" >&2
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    $sudo apt-get update || exit 1
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium || exit 1
+    apt_install chromium
 fi
 
-# The Healthchecks Prometheus endpoint is checked by Prometheus' own promtool (package prometheus).
-if ! command -v promtool >/dev/null 2>&1; then
-    echo "test.sh: promtool not found; installing prometheus" >&2
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    $sudo apt-get update || exit 1
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends prometheus || exit 1
-fi
 # Otherwise dotnet test tries to reach a telemetry host.
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 
