@@ -54,7 +54,8 @@ public sealed partial class AlertEngine
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
         _store = store;
-        _monitor = new HealthMonitor(store, time);
+        // The loop knows what it recorded last, and evaluating by it needs no read of the flips.
+        _monitor = new HealthMonitor(store, time) { RecordedStates = name => _memory.TryGetValue(name, out var memory) ? memory.State : null };
         _options = options;
         _time = time;
         _logger = logger;
@@ -447,6 +448,22 @@ public sealed partial class AlertEngine
         }
 
         return notifications;
+    }
+
+    /// <summary>The earliest instant a script in the due-time queue comes due; null when none is. Drops entries an earlier one replaced.</summary>
+    internal DateTimeOffset? PeekNextDue()
+    {
+        while (_due.TryPeek(out var name, out var at))
+        {
+            if (_dueAt.TryGetValue(name, out var scheduled) && scheduled == at)
+            {
+                return at;
+            }
+
+            _due.Dequeue();
+        }
+
+        return null;
     }
 
     /// <summary>Puts a script in the due-time queue, unless it is there for an earlier instant already (early is harmless).</summary>

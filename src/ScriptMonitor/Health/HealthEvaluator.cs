@@ -37,6 +37,16 @@ internal static class HealthEvaluator
     internal const double TooOftenRatio = 2.0;
 
     /// <summary>
+    /// A script found running too often stays so until no more than this multiple of the expected runs are in the
+    /// window: a burst's edges move the count across <see cref="TooOftenRatio"/> more than once as runs enter and leave
+    /// the window, and each crossing was a new alert.
+    /// </summary>
+    internal const double TooOftenClearRatio = 1.5;
+
+    /// <summary>A script found running too rarely stays so until at least this fraction of the expected runs are in the window.</summary>
+    internal const double TooRareClearRatio = 0.75;
+
+    /// <summary>
     /// The shortest time after which a run still in progress is presumed abandoned when no expectation sets one and
     /// nobody can tell whether its process lives: a day, so that a nightly job that runs long is never presumed gone.
     /// </summary>
@@ -103,7 +113,7 @@ internal static class HealthEvaluator
         var expectation = snapshot.Expectation;
         var history = snapshot.History;
         var learned = ExpectationLearner.Learn(history);
-        var context = new EvaluationContext(name, history, now, counts) { Baseline = snapshot.RuntimeBaseline };
+        var context = new EvaluationContext(name, history, now, counts) { Baseline = snapshot.RuntimeBaseline, RecordedState = snapshot.RecordedState };
         EvaluationRules? rules = null;
         ScriptHealth Result(IReadOnlyList<HealthReason> reasons, IReadOnlyList<HostHealth> hosts) =>
             new(name, reasons[0].State, reasons, hosts, now)

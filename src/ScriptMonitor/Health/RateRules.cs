@@ -48,12 +48,16 @@ internal static class RateRules
         }
 
         string Between() => $"between {Timestamps.Format(window.Start)} and {Timestamps.Format(now)}";
-        if (Busiest(target, context, window, perHost) is { } busiest && busiest.Count.Count > window.Scheduled * HealthEvaluator.TooOftenRatio)
+        var tooOften = context.IsIn(HealthState.TooOften) ? HealthEvaluator.TooOftenClearRatio : HealthEvaluator.TooOftenRatio;
+        if (Busiest(target, context, window, perHost) is { } busiest && busiest.Count.Count > window.Scheduled * tooOften)
         {
+            var held = busiest.Count.Count > window.Scheduled * HealthEvaluator.TooOftenRatio
+                ? string.Empty
+                : $"; it was found running too often, and is until no more than {Ratio(HealthEvaluator.TooOftenClearRatio)} times that run in such a window";
             return new HealthReason(
                 HealthState.TooOften,
                 target.Host ?? busiest.Host,
-                $"{busiest.Count} runs on {busiest.Host} started {Between()}, but {rules.DescribeSchedule()} means {window.Scheduled}")
+                $"{busiest.Count} runs on {busiest.Host} started {Between()}, but {rules.DescribeSchedule()} means {window.Scheduled}{held}")
             {
                 Facts = new HealthFacts { ObservedCount = busiest.Count.Count, ObservedCountIsLowerBound = !busiest.Count.Exact, LimitCount = window.Scheduled },
             };
@@ -62,12 +66,16 @@ internal static class RateRules
         // Too rare needs a history that reaches back past the window: a new script, or one whose recent runs are
         // crowded out by other hosts, has not had the chance to run enough.
         var reachesBack = recent.Count > 0 && recent[^1].StartedAt <= window.Start;
-        if (reachesBack && inWindow < window.Expected * HealthEvaluator.TooRareRatio)
+        var tooRare = context.IsIn(HealthState.TooRare) ? HealthEvaluator.TooRareClearRatio : HealthEvaluator.TooRareRatio;
+        if (reachesBack && inWindow < window.Expected * tooRare)
         {
+            var held = inWindow < window.Expected * HealthEvaluator.TooRareRatio
+                ? string.Empty
+                : $"; it was found running too rarely, and is until at least {Ratio(HealthEvaluator.TooRareClearRatio)} times that run in such a window";
             return new HealthReason(
                 HealthState.TooRare,
                 target.Host,
-                $"{CountText.Of(inWindow, "run")}{target.On} started {Between()}, but {rules.DescribeSchedule()} means {window.Expected}")
+                $"{CountText.Of(inWindow, "run")}{target.On} started {Between()}, but {rules.DescribeSchedule()} means {window.Expected}{held}")
             {
                 Facts = new HealthFacts { ObservedCount = inWindow, LimitCount = window.Expected },
             };
@@ -75,6 +83,8 @@ internal static class RateRules
 
         return null;
     }
+
+    private static string Ratio(double ratio) => ratio.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The host with the most runs in the window, and how many. Exact from the history when the script's newest runs

@@ -34,6 +34,13 @@ internal sealed record RuntimeBaseline(DateTimeOffset From, DateTimeOffset Until
     internal const double DefaultFactor = 2.0;
 
     /// <summary>
+    /// A script found drifting stays so until its recent median is below this share of the factor (1.5 times its
+    /// baseline for the default 2): a median of a few runs with 30 % noise wanders by a tenth or more around a slow
+    /// creep, and crossed the factor back and forth for days.
+    /// </summary>
+    internal const double ClearShare = 0.75;
+
+    /// <summary>
     /// The window the baseline of an evaluation at <paramref name="now"/> reads: whole UTC days, so that one read
     /// serves a script's evaluations all day.
     /// </summary>

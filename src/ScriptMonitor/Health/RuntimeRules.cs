@@ -85,10 +85,18 @@ internal static class RuntimeRules
         }
 
         var recent = TimeSpan.FromTicks(RobustStatistics.Median(durations));
-        var limit = TimeSpan.FromTicks((long)Math.Min(baseline.Median.Ticks * baseline.Factor, TimeSpan.MaxValue.Ticks / 2.0));
+        var limit = Limit(baseline, baseline.Factor);
+        var held = string.Empty;
         if (recent < limit)
         {
-            return null;
+            // Found drifting before (the loop recorded it too long): it stays so until the median is clearly back.
+            if (!context.IsIn(HealthState.RuntimeTooLong) || recent < Limit(baseline, baseline.Factor * RuntimeBaseline.ClearShare))
+            {
+                return null;
+            }
+
+            limit = Limit(baseline, baseline.Factor * RuntimeBaseline.ClearShare);
+            held = $"it was found drifted to {Factor(baseline.Factor)} times what it was a month before, and is until the median is below {Factor(baseline.Factor * RuntimeBaseline.ClearShare)} times that";
         }
 
         var ratio = recent.Ticks / (double)baseline.Median.Ticks;
@@ -97,10 +105,15 @@ internal static class RuntimeRules
             target.Host,
             $"the median runtime of the last {durations.Count} successful runs{target.On} (since {Timestamps.Format(oldest)}) is {DurationText.Format(recent)}, "
             + $"{ratio.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} times the median {DurationText.Format(baseline.Median)} of its {baseline.Count} successful runs "
-            + $"from {Timestamps.Format(baseline.From)} to {Timestamps.Format(baseline.Until)}: its runtime has drifted to "
-            + $"{baseline.Factor.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} times what it was a month before or more")
+            + $"from {Timestamps.Format(baseline.From)} to {Timestamps.Format(baseline.Until)}: "
+            + (held.Length > 0 ? held : $"its runtime has drifted to {Factor(baseline.Factor)} times what it was a month before or more"))
         {
             Facts = new HealthFacts { RunStartedAt = oldest, RunEndedAt = newest, ObservedDuration = recent, LimitDuration = limit, ObservedCount = durations.Count },
         };
     }
+
+    private static TimeSpan Limit(RuntimeBaseline baseline, double factor) =>
+        TimeSpan.FromTicks((long)Math.Min(baseline.Median.Ticks * factor, TimeSpan.MaxValue.Ticks / 2.0));
+
+    private static string Factor(double factor) => factor.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 }

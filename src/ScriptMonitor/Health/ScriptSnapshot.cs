@@ -23,4 +23,11 @@ public sealed record ScriptSnapshot(string ScriptName, ScriptExpectation? Expect
     /// (runtime limits set, too few recent runs, or a store that cannot count it), and the runtime-drift rule is silent.
     /// </summary>
     internal RuntimeBaseline? RuntimeBaseline { get; init; }
+
+    /// <summary>
+    /// The state the alert loop last recorded for the script (its newest flip); null when none was recorded. The rules
+    /// that judge a measure against a threshold (too often, too rare, runtime drift) leave their state at a lower
+    /// threshold than the one that entered it, so that a measure wandering around the threshold does not flap.
+    /// </summary>
+    internal HealthState? RecordedState { get; init; }
 }

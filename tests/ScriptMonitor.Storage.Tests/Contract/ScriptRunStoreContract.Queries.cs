@@ -164,6 +164,38 @@ public abstract partial class ScriptRunStoreContract
     }
 
     [Fact]
+    public async Task The_monitor_holds_a_threshold_by_the_state_the_alert_loop_last_recorded()
+    {
+        // Ten runs in six hours against every hour: not above twice the schedule, but above the 1.5 times that a
+        // script found running too often must fall to.
+        await Store.SetExpectationAsync(new Health.ScriptExpectation("bursty") { Schedule = Health.Schedule.Every(TimeSpan.FromHours(1)), Grace = TimeSpan.FromMinutes(10) });
+        await RecordRunAsync("bursty", Now.AddHours(-7), TimeSpan.FromMinutes(1), RunOutcome.Succeeded);
+        for (var i = 0; i < 10; i++)
+        {
+            await RecordRunAsync("bursty", Now.AddMinutes(-1 - (36 * i)), TimeSpan.FromMinutes(1), RunOutcome.Succeeded);
+        }
+
+        var monitor = new Health.HealthMonitor(Store, Clock);
+        Assert.Equal(Health.HealthState.Up, (await monitor.EvaluateAsync("bursty")).State);
+
+        var lease = await Store.TryTakeLeaseAsync("contract", TimeSpan.FromMinutes(3));
+        var reason = new Health.HealthReason(Health.HealthState.TooOften, null, "13 runs");
+        await Store.RecordFlipAsync(new Alerts.StateFlip(0, "bursty", Now.AddMinutes(-40), Health.HealthState.Up, Health.HealthState.TooOften, reason), [], lease!);
+
+        // Read by every way the monitor is asked: one script, a few by name, all of them.
+        Assert.Equal(Health.HealthState.TooOften, (await monitor.EvaluateAsync("bursty")).State);
+        Assert.Equal(Health.HealthState.TooOften, Assert.Single(await monitor.EvaluateAsync(["bursty"])).State);
+        Assert.Equal(Health.HealthState.TooOften, Assert.Single(await monitor.EvaluateAsync(Enumerable.Range(0, 20).Select(i => $"other-{i}").Append("bursty").ToList())).State);
+        Assert.Equal(Health.HealthState.TooOften, Assert.Single(await monitor.EvaluateAsync(), h => h.ScriptName == "bursty").State);
+
+        // The loop's own memory, where it is given, rules over the store.
+        Assert.Equal(Health.HealthState.Up, (await new Health.HealthMonitor(Store, Clock) { RecordedStates = _ => Health.HealthState.Up }.EvaluateAsync("bursty")).State);
+
+        await Store.RecordFlipAsync(new Alerts.StateFlip(0, "bursty", Now.AddMinutes(-5), Health.HealthState.TooOften, Health.HealthState.Up, reason), [], lease!);
+        Assert.Equal(Health.HealthState.Up, (await monitor.EvaluateAsync("bursty")).State);
+    }
+
+    [Fact]
     public async Task Runtime_statistics_of_an_empty_window_are_zero()
     {
         var stats = await Store.GetRuntimeStatisticsAsync("never", Now.AddDays(-1), Now);
