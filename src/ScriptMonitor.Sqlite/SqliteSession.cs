@@ -11,6 +11,10 @@ internal sealed class SqliteSession : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<IDisposable> _prepared = [];
+    private readonly Dictionary<string, KeptCommand> _kept = new(StringComparer.Ordinal);
+
+    /// <summary>Far more than the store's fixed statements; a bound on the texts built from a query's filters.</summary>
+    private const int MaxKeptCommands = 512;
     private bool _disposed;
 
     internal SqliteSession(SqliteConnection connection, string path, int latestSchemaVersion, TimeSpan busyTimeout)
@@ -107,11 +111,29 @@ internal sealed class SqliteSession : IDisposable
         return resource;
     }
 
-    /// <summary>A one-off command, in <paramref name="transaction"/> when given.</summary>
+    /// <summary>
+    /// A command for <paramref name="sql"/>, in <paramref name="transaction"/> when given. The session keeps it compiled
+    /// for its life, keyed by its text, its parameters cleared for each use: SQLite otherwise compiled every statement
+    /// again on every call, most of the cost of a small evaluation and of each tick of the alert loop. Disposing it after
+    /// a use keeps it; past <see cref="MaxKeptCommands"/> texts (a query built from filters), a command is a one-off.
+    /// </summary>
     internal SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
     {
-        var command = Connection.CreateCommand();
-        command.CommandText = sql;
+        if (!_kept.TryGetValue(sql, out var command))
+        {
+            if (_kept.Count >= MaxKeptCommands)
+            {
+                var once = Connection.CreateCommand();
+                once.CommandText = sql;
+                once.Transaction = transaction;
+                return once;
+            }
+
+            command = new KeptCommand { Connection = Connection, CommandText = sql };
+            _kept[sql] = command;
+        }
+
+        command.Parameters.Clear();
         command.Transaction = transaction;
         return command;
     }
@@ -131,7 +153,32 @@ internal sealed class SqliteSession : IDisposable
                 resource.Dispose();
             }
 
+            foreach (var command in _kept.Values)
+            {
+                command.Release();
+            }
+
             Connection.Dispose();
+        }
+    }
+
+    /// <summary>A command whose disposal after a use keeps it compiled; the session releases it when it closes.</summary>
+    private sealed class KeptCommand : SqliteCommand
+    {
+        private bool _released;
+
+        internal void Release()
+        {
+            _released = true;
+            Dispose();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (_released)
+            {
+                base.Dispose(disposing);
+            }
         }
     }
 }
