@@ -215,9 +215,6 @@ internal sealed class SimulationOptions
     /// </summary>
     public TimeSpan PruneEvery { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>A script nothing changes is still evaluated this often.</summary>
-    public TimeSpan Fallback { get; init; } = TimeSpan.FromHours(6);
-
     /// <summary>The share of a cron script's runs that start up to a minute early besides the jitter: a host whose cron fires early.</summary>
     public double EarlyShare { get; init; } = 0.05;
 
@@ -225,10 +222,4 @@ internal sealed class SimulationOptions
     public int? Days { get; init; }
 
     public Action<double, long>? Progress { get; init; }
-
-    /// <summary>
-    /// Drive the real alert loop (<see cref="Application.Alerts.AlertEngine"/>, fenced by its lease in the store) beside
-    /// the evaluation, with two channels, and count what it tells per incident and channel.
-    /// </summary>
-    public bool Notifications { get; init; } = true;
 }

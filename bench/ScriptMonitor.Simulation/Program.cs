@@ -1,13 +1,12 @@
 using System.Globalization;
 using ScriptMonitor.Simulation;
 
-// scriptmon-simulation [--seed N] [--scripts N] [--year Y] [--days N] [--reduced] [--json FILE] [--dir DIR] [--tick SECONDS] [--no-notifications]
+// scriptmon-simulation [--seed N] [--scripts N] [--year Y] [--days N] [--reduced] [--json FILE] [--dir DIR] [--tick SECONDS]
 // Prints the table; writes the JSON report to --json (artifacts/alert-simulation-<seed>.json by default).
 var seed = 15;
 var count = 1000;
 var year = 2028;
 var reduced = false;
-var notifications = true;
 var tick = 60;
 int? days = null;
 string? json = null;
@@ -30,12 +29,11 @@ for (var i = 0; i < args.Length; i++)
         case "--year": year = Number("--year"); break;
         case "--tick": tick = Number("--tick"); break;
         case "--reduced": reduced = true; break;
-        case "--no-notifications": notifications = false; break;
         case "--days": days = Number("--days"); break;
         case "--json": json = Value(); break;
         case "--dir": directory = Value(); break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: scriptmon-simulation [--seed N] [--scripts N] [--year Y] [--days N] [--reduced] [--json FILE] [--dir DIR] [--tick SECONDS] [--no-notifications]");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: scriptmon-simulation [--seed N] [--scripts N] [--year Y] [--days N] [--reduced] [--json FILE] [--dir DIR] [--tick SECONDS]");
             return 2;
     }
 }
@@ -70,7 +68,6 @@ var options = new SimulationOptions
     Directory = directory,
     Tick = TimeSpan.FromSeconds(tick),
     Days = days,
-    Notifications = notifications,
     Progress = Progress,
 };
 

@@ -32,7 +32,7 @@ internal sealed record SimulationReport(
     double TickSeconds,
     IReadOnlyList<string> Segments,
     long Runs,
-    long Evaluations,
+    long LoopTicks,
     double WallSeconds,
     double RunsPerSecond,
     IReadOnlyList<KindRow> Kinds,
@@ -44,7 +44,7 @@ internal sealed record SimulationReport(
     IReadOnlyList<string> Population)
 {
     /// <summary>No missed incident, none detected late, and no false alarm.</summary>
-    /// <summary>Where the wall time went, summed over the shards: importing runs, evaluating, pruning (CPU-seconds, roughly).</summary>
+    /// <summary>Where the wall time went, summed over the shards: importing runs, the alert loop, pruning (CPU-seconds, roughly).</summary>
     public IReadOnlyDictionary<string, double> PhaseSeconds { get; init; } = new Dictionary<string, double>();
 
     [JsonIgnore]
@@ -58,7 +58,7 @@ internal sealed record SimulationReport(
     /// <summary>Incidents not told exactly once per channel (or told more than one recovery per channel).</summary>
     public IReadOnlyList<string> NotificationProblems { get; init; } = [];
 
-    internal static SimulationReport Build(SimulationOptions options, IReadOnlyList<ScriptSpec> scripts, IReadOnlyList<Segment> segments, IReadOnlyList<Incident> incidents, IReadOnlyList<Alert> alerts, IReadOnlyList<SimNotification>? notifications, long runs, long evaluations, TimeSpan wall)
+    internal static SimulationReport Build(SimulationOptions options, IReadOnlyList<ScriptSpec> scripts, IReadOnlyList<Segment> segments, IReadOnlyList<Incident> incidents, IReadOnlyList<Alert> alerts, IReadOnlyList<SimNotification>? notifications, long runs, long loopTicks, TimeSpan wall)
     {
         var bySegment = incidents.ToLookup(i => i.Segment);
         var falseAlarms = new List<FalseAlarm>();
@@ -172,14 +172,14 @@ internal sealed record SimulationReport(
             options.Tick.TotalSeconds,
             [.. segments.Select(s => s.Name)],
             runs,
-            evaluations,
+            loopTicks,
             Math.Round(wall.TotalSeconds, 1),
             Math.Round(runs / Math.Max(0.001, wall.TotalSeconds)),
             rows,
             falseAlarms.GroupBy(f => f.Cause).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
             falseAlarms,
             missed,
-            options.Notifications ? [] : ["notifications: not counted (--no-notifications)"],
+            [],
             [.. incidents.Select(i => new IncidentRow(i.Id, i.Kind.Label(), i.Script.Name, Iso(i.At), i.Start is { } s ? Iso(s) : null, i.End is { } e ? Iso(e) : null, i.DetectedAt is { } d ? Iso(d) : null, i.DetectedBy, i.Allowed.TotalSeconds))],
             [.. scripts.Select(s => $"{s.Name}: {s.Cron ?? $"every {s.Period}"} ({s.Zone}) on {s.Mode} {string.Join(",", s.Hosts)}{(s.IsLearned ? ", learned" : string.Empty)}, runtime {s.RuntimeMedian}")])
         {
@@ -222,7 +222,7 @@ internal sealed record SimulationReport(
             }
         }
 
-        text.AppendLine(c, $"runs {Runs:N0}, evaluations {Evaluations:N0}, wall {WallSeconds:0.0} s, {RunsPerSecond:N0} simulated runs/s");
+        text.AppendLine(c, $"runs {Runs:N0}, alert loop ticks {LoopTicks:N0}, wall {WallSeconds:0.0} s, {RunsPerSecond:N0} simulated runs/s");
         text.AppendLine(c, $"time in (both shards): {string.Join(", ", PhaseSeconds.Select(p => $"{p.Key} {p.Value:0.0} s"))}");
         return text.ToString();
     }
@@ -282,13 +282,12 @@ internal static class AlertSimulation
         }
 
         var alerts = simulators.SelectMany(s => s.Alerts).OrderBy(a => a.At).ThenBy(a => a.Script, StringComparer.Ordinal).ToList();
-        var notifications = options.Notifications ? simulators.SelectMany(s => s.Notifications).OrderBy(n => n.At).ToList() : null;
-        return SimulationReport.Build(options, scripts, segments, incidents, alerts, notifications, simulators.Sum(s => s.Runs), simulators.Sum(s => s.Evaluations), watch.Elapsed) with
+        var notifications = simulators.SelectMany(s => s.Notifications).OrderBy(n => n.At).ToList();
+        return SimulationReport.Build(options, scripts, segments, incidents, alerts, notifications, simulators.Sum(s => s.Runs), simulators.Sum(s => s.Ticks), watch.Elapsed) with
         {
             PhaseSeconds = new Dictionary<string, double>
             {
                 ["import"] = Math.Round(simulators.Sum(s => s.ImportTime.TotalSeconds), 1),
-                ["evaluate"] = Math.Round(simulators.Sum(s => s.EvaluateTime.TotalSeconds), 1),
                 ["prune"] = Math.Round(simulators.Sum(s => s.PruneTime.TotalSeconds), 1),
                 ["alert loop"] = Math.Round(simulators.Sum(s => s.AlertLoopTime.TotalSeconds), 1),
             },

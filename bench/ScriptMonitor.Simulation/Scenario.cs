@@ -114,8 +114,9 @@ internal static class Scenario
                         at = earliest + TimeSpan.FromTicks((long)(random.NextDouble() * Math.Max(0, (latest - earliest).Ticks)));
                     }
 
-                    if (at < earliest)
+                    if (at < earliest || at > latest)
                     {
+                        // No room for it in this stretch (a creep in a slice shorter than its baseline and ramp).
                         continue;
                     }
 

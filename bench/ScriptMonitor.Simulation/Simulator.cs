@@ -9,9 +9,10 @@ using ScriptMonitor.Sqlite;
 namespace ScriptMonitor.Simulation;
 
 /// <summary>
-/// Drives the real SQLite store and the real evaluation (<see cref="HealthMonitor"/>) through simulated time: runs
-/// start and complete on their hosts, arrive in batches, and each script is evaluated on every arrival and at every
-/// instant its state can change (its due instants), rounded up to the evaluation tick, as a server's loop would.
+/// Drives the real SQLite store and the real alert loop (<see cref="AlertEngine"/>, with the evaluation it runs)
+/// through simulated time: runs start and complete on their hosts and arrive in batches, and the loop ticks at every
+/// arrival and at every instant it has a script due (the instants its state can change), rounded up to the evaluation
+/// tick, as a server's loop would.
 /// </summary>
 internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptSpec> scripts, IReadOnlyList<Incident> incidents, int shard)
 {
@@ -32,10 +33,8 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
     /// <summary>The alert loop is ticked at least this often, so that its lease (three ticks of a minute) never lapses.</summary>
     private static readonly TimeSpan EngineBeat = TimeSpan.FromMinutes(2);
     private long _sequence;
-    private bool _beat;
     private int _segment;
     private long _runs;
-    private long _evaluations;
     private Random _random = new(0);
     private Dictionary<string, TimeSpan> _skew = [];
 
@@ -46,8 +45,6 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         Complete,
         Kill,
         Expectation,
-        Check,
-        Beat,
     }
 
     internal IReadOnlyList<Alert> Alerts => _alerts;
@@ -60,13 +57,9 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
 
     internal TimeSpan ImportTime { get; private set; }
 
-    internal TimeSpan EvaluateTime { get; private set; }
-
     internal TimeSpan PruneTime { get; private set; }
 
     internal long Ticks { get; private set; }
-
-    internal long Evaluations => _evaluations;
 
     internal async Task RunAsync(Segment segment, int segmentIndex, string directory, Action<DateTimeOffset>? progress, CancellationToken cancellationToken)
     {
@@ -85,7 +78,6 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         }
 
         using var store = SqliteScriptRunStore.Open(path, new SqliteStoreOptions { FlushEveryCommit = false, TimeProvider = clock });
-        var monitor = new HealthMonitor(store, clock);
         var states = new List<ScriptState>(scripts.Count);
         foreach (var spec in scripts)
         {
@@ -121,44 +113,54 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             }
         }
 
-        AlertEngine? engine = null;
-        if (options.Notifications)
+        foreach (var name in Channels)
         {
-            foreach (var name in Channels)
-            {
-                await store.SaveChannelAsync(new AlertChannel(name, ChannelKind.Webhook) { Settings = new Dictionary<string, string> { ["url"] = $"http://127.0.0.1:9/{name}" } }, replace: true, cancellationToken);
-            }
-
-            // As the server runs it, but rechecking a script at least daily rather than every 5 minutes: the due
-            // instants the evaluation gives are what is under test, and a recheck of every script every 5 simulated
-            // minutes would be most of the work.
-            engine = new AlertEngine(store, new AlertOptions { TickMilliseconds = 60_000, MaxRecheckSeconds = 86_400, FeedLagSeconds = 0 }, feedInCommitOrder: true, clock, NullLogger.Instance, $"simulation-{shard}");
-            Push(segment.WarmUpFrom, new SimEvent(EventKind.Beat, states[0]));
+            await store.SaveChannelAsync(new AlertChannel(name, ChannelKind.Webhook) { Settings = new Dictionary<string, string> { ["url"] = $"http://127.0.0.1:9/{name}" } }, replace: true, cancellationToken);
         }
 
+        // As the server runs it, but rechecking a script at least daily rather than every 5 minutes: the due instants
+        // the evaluation gives are what is under test, and a recheck of every script every 5 simulated minutes would be
+        // most of the work. It evaluates every script whose runs arrived and every one that came due, and records
+        // every change of state with what it tells: the simulation's alerts are its flips, as a server's are.
+        var engine = new AlertEngine(store, new AlertOptions { TickMilliseconds = 60_000, MaxRecheckSeconds = 86_400, FeedLagSeconds = 0 }, feedInCommitOrder: true, clock, NullLogger.Instance, $"simulation-{shard}");
+        var bursts = states.Where(s => s.Incident is { Kind: IncidentKind.TooOften }).ToList();
         var deliveries = new Dictionary<Guid, RunDelivery>();
         var kills = new List<(Guid Id, DateTimeOffset At)>();
         var changes = new List<ScriptExpectation>();
         var dirty = new List<ScriptState>();
         var nextPrune = segment.WarmUpFrom + options.PruneEvery;
         var nextProgress = segment.WarmUpFrom + TimeSpan.FromHours(1);
+        var nextBeat = segment.WarmUpFrom;
         var tick = options.Tick;
-        while (_events.TryPeek(out _, out var first))
+        while (true)
         {
-            var now = Max(Ceiling(new DateTimeOffset(first.Item1, TimeSpan.Zero), tick), clock.GetUtcNow());
+            // The next instant anything happens: a run's event, a script the loop has due, or the beat that keeps its lease.
+            var next = nextBeat;
+            if (_events.TryPeek(out _, out var first) && first.Item1 < next.UtcTicks)
+            {
+                next = new DateTimeOffset(first.Item1, TimeSpan.Zero);
+            }
+
+            if (engine.PeekNextDue() is { } due && due < next)
+            {
+                next = due;
+            }
+
+            var now = Max(Ceiling(next, tick), clock.GetUtcNow());
             if (now >= segment.To)
             {
                 break;
             }
 
             clock.SetUtcNow(now);
-            while (_events.TryPeek(out var next, out var at) && at.Item1 <= now.UtcTicks)
+            while (_events.TryPeek(out var e, out var at) && at.Item1 <= now.UtcTicks)
             {
                 _events.Dequeue();
-                Handle(next, new DateTimeOffset(at.Item1, TimeSpan.Zero), deliveries, kills, changes, dirty);
+                Handle(e, new DateTimeOffset(at.Item1, TimeSpan.Zero), deliveries, kills, changes, dirty);
             }
 
             var phase = System.Diagnostics.Stopwatch.GetTimestamp();
+            var arrived = deliveries.Count > 0 || kills.Count > 0 || changes.Count > 0;
             if (deliveries.Count > 0)
             {
                 await store.ImportRunsAsync([.. deliveries.Values], cancellationToken);
@@ -179,31 +181,9 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
 
             changes.Clear();
             ImportTime += System.Diagnostics.Stopwatch.GetElapsedTime(phase);
-            phase = System.Diagnostics.Stopwatch.GetTimestamp();
-            Ticks++;
-            var changed = dirty.Count > 0 || _beat;
-            _beat = false;
-            if (dirty.Count > 0)
-            {
-                var health = await monitor.EvaluateAsync([.. dirty.Select(s => s.Spec.Name)], cancellationToken: cancellationToken);
-                _evaluations += health.Count;
-                var byName = health.ToDictionary(h => h.ScriptName, StringComparer.Ordinal);
-                foreach (var state in dirty)
-                {
-                    state.Dirty = false;
-                    if (byName.TryGetValue(state.Spec.Name, out var verdict))
-                    {
-                        Judge(state, verdict, now, segment);
-                        ScheduleCheck(state, verdict, now);
-                    }
-                }
 
-                dirty.Clear();
-            }
-
-            EvaluateTime += System.Diagnostics.Stopwatch.GetElapsedTime(phase);
             // The loop's work is at arrivals and due instants, which are this simulation's too; a beat keeps its lease.
-            if (engine is not null && changed)
+            if (arrived || now >= nextBeat || engine.PeekNextDue() <= now)
             {
                 phase = System.Diagnostics.Stopwatch.GetTimestamp();
                 if (!await engine.TickAsync(cancellationToken))
@@ -211,7 +191,27 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
                     throw new InvalidOperationException($"The alert loop lost its lease at {now:O}.");
                 }
 
+                Ticks++;
+                nextBeat = now + EngineBeat;
                 AlertLoopTime += System.Diagnostics.Stopwatch.GetElapsedTime(phase);
+            }
+
+            foreach (var state in dirty)
+            {
+                state.Dirty = false;
+                // A learned script's incident is allowed the grace learned before it, and is due by the learned period.
+                if (state.Spec.IsLearned && state.Incident is { Start: null } incident && engine.States.TryGet(state.Spec.Name, out var health) && health.Learned is { } learned)
+                {
+                    state.Learned = learned;
+                    incident.Allowed = learned.Grace + options.Tick;
+                }
+            }
+
+            dirty.Clear();
+            foreach (var burst in bursts)
+            {
+                // The rate's window moves on without a start too.
+                JudgeTooOften(burst, now);
             }
 
             if (now >= nextPrune)
@@ -229,9 +229,38 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             }
         }
 
-        if (engine is not null)
+        await ReadAlertsAsync(store, segment, cancellationToken);
+        await ReadNotificationsAsync(store, segment, cancellationToken);
+    }
+
+    /// <summary>Every change into a down state the loop recorded in the judged window, from its flips (newest first).</summary>
+    private async Task ReadAlertsAsync(SqliteScriptRunStore store, Segment segment, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<long>();
+        DateTimeOffset? before = null;
+        while (true)
         {
-            await ReadNotificationsAsync(store, segment, cancellationToken);
+            var page = await store.ListFlipsAsync(null, before, RunQuery.MaxLimit, cancellationToken);
+            var added = 0;
+            foreach (var flip in page)
+            {
+                if (seen.Add(flip.Id) && flip.At >= segment.From)
+                {
+                    added++;
+                    if (IsDown(flip.To) && !(flip.From is { } from && IsDown(from)))
+                    {
+                        _alerts.Add(new Alert(flip.ScriptName, flip.At, flip.To, flip.Reason.Message) { Segment = _segment });
+                    }
+                }
+            }
+
+            if (page.Count < RunQuery.MaxLimit || added == 0 || page[^1].At < segment.From)
+            {
+                return;
+            }
+
+            // From the oldest instant of the page again: flips of several scripts share one.
+            before = page[^1].At.AddTicks(1);
         }
     }
 
@@ -356,17 +385,6 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
                 changes.Add(e.Expectation!);
                 state.Spec.Expectation = e.Expectation;
                 MarkDirty();
-                break;
-            case EventKind.Beat:
-                _beat = true;
-                Push(at + EngineBeat, e);
-                break;
-            case EventKind.Check:
-                if (e.Version == state.CheckVersion)
-                {
-                    MarkDirty();
-                }
-
                 break;
         }
     }
@@ -606,88 +624,6 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         }
     }
 
-    private void Judge(ScriptState state, ScriptHealth verdict, DateTimeOffset now, Segment segment)
-    {
-        JudgeTooOften(state, now);
-        if (verdict.Learned is { } learned)
-        {
-            state.Learned = learned;
-
-            // A learned script's incident is allowed the grace learned before it.
-            if (state.Spec.IsLearned && state.Incident is { Start: null } incident)
-            {
-                incident.Allowed = learned.Grace + options.Tick;
-            }
-        }
-
-        var down = IsDown(verdict.State);
-        if (down && !state.Down && now >= segment.From)
-        {
-            _alerts.Add(new Alert(state.Spec.Name, now, verdict.State, verdict.Summary) { Segment = _segment });
-        }
-
-        state.Down = down;
-    }
-
-    /// <summary>The next instant the script's state can change without an arrival: its next deadline, a run's limits, a pause's end.</summary>
-    private void ScheduleCheck(ScriptState state, ScriptHealth verdict, DateTimeOffset now)
-    {
-        var spec = state.Spec;
-        var expectation = spec.Expectation;
-        var next = now + options.Fallback;
-        void Candidate(DateTimeOffset? at)
-        {
-            if (at is { } instant && instant > now && instant < next)
-            {
-                next = instant;
-            }
-        }
-
-        if (expectation is { Paused: true, PausedUntil: { } until })
-        {
-            Candidate(until);
-        }
-
-        // A maintenance window opening or closing changes the state by itself, as the server's loop knows.
-        Candidate(verdict.WindowChangeAt);
-
-        var learned = verdict.Learned;
-        if (expectation?.Schedule is CronSchedule cron)
-        {
-            Candidate(cron.Next(now - expectation.Grace) + expectation.Grace);
-        }
-        else if (((expectation?.Schedule as PeriodSchedule)?.Period ?? learned?.Period) is { } period)
-        {
-            var grace = expectation?.Schedule is not null ? expectation.Grace : Max(expectation?.Grace ?? TimeSpan.Zero, learned!.Grace);
-            var lasts = verdict.Hosts.Count > 0 ? verdict.Hosts.Select(h => h.LastSuccess?.StartedAt) : [verdict.LastSuccess?.StartedAt];
-            foreach (var last in lasts)
-            {
-                if (last is { } started)
-                {
-                    var due = started + period + grace;
-                    Candidate(due > now ? due : now + period);
-                }
-            }
-        }
-
-        var max = expectation?.MaxRuntime ?? learned?.RuntimeHigh;
-        foreach (var run in state.InProgress)
-        {
-            if (max is { } limit)
-            {
-                Candidate(run.RecordedStart + limit + TimeSpan.FromMilliseconds(1));
-                Candidate(run.RecordedStart + (expectation?.AbandonAfter ?? Max(TimeSpan.FromDays(1), limit * 10)) + TimeSpan.FromMilliseconds(1));
-            }
-            else
-            {
-                Candidate(run.RecordedStart + TimeSpan.FromDays(1) + TimeSpan.FromMilliseconds(1));
-            }
-        }
-
-        state.CheckVersion++;
-        Push(next, new SimEvent(EventKind.Check, state) { Version = state.CheckVersion });
-    }
-
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
@@ -706,7 +642,6 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
 
         public ScriptExpectation? Expectation { get; init; }
 
-        public long Version { get; init; }
     }
 
     private sealed record SimRun(Guid Id, string Host, DateTimeOffset RecordedStart, TimeSpan Runtime, RunOutcome Outcome, TimeSpan? KillAfter, bool IncidentRun);
@@ -727,10 +662,7 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
 
         public Dictionary<string, DateTimeOffset> LastStartByHost { get; } = new(StringComparer.Ordinal);
 
-        public bool Down { get; set; }
-
         public bool Dirty { get; set; }
 
-        public long CheckVersion { get; set; }
     }
 }

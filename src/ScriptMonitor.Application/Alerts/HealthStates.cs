@@ -54,6 +54,18 @@ public sealed class HealthStates
         }
     }
 
+    /// <summary>The newest evaluation of one script, where one is kept.</summary>
+    /// <param name="scriptName">The script.</param>
+    /// <param name="health">Its newest evaluation; null when none is kept.</param>
+    /// <returns>True when one is kept.</returns>
+    public bool TryGet(string scriptName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ScriptHealth? health)
+    {
+        lock (_lock)
+        {
+            return _states.TryGetValue(scriptName, out health);
+        }
+    }
+
     /// <summary>Keeps a script's newest evaluation.</summary>
     /// <param name="health">The evaluation.</param>
     public void Set(ScriptHealth health)
