@@ -10,7 +10,6 @@
 #   bench/alert-simulation.sh --reduced                # the suite's run: 100 scripts, windows around DST changes
 #   bench/alert-simulation.sh --json out.json          # the JSON report there (default artifacts/alert-simulation-SEED.json)
 #   bench/alert-simulation.sh --days 30 --year 2027    # a shorter stretch, another year
-#   bench/alert-simulation.sh --no-notifications       # without the alert loop (faster)
 #
 # Exit status 0 when every incident was detected in time and nothing alarmed for nothing, 3 otherwise, 1 when the
 # machine's time-zone data does not cover the simulated year. The store is kept in /dev/shm where there is one.

@@ -184,10 +184,13 @@ internal static class Scenario
 
     /// <summary>
     /// The creep is seen by a median, not by one run: the recent median (the successes of the last day, or the newest
-    /// eight) lags the runtime by half its span, and its noise by as much again. Three spans of it.
+    /// twelve) lags the runtime by half its span, and its noise by as much again. Three spans of it.
     /// </summary>
     private static TimeSpan CreepAllowance(ScriptSpec script) =>
-        Max(TimeSpan.FromDays(1), script.NominalPeriod * 8) * 3;
+        Max(TimeSpan.FromDays(1), script.NominalPeriod * RecentRuns) * 3;
+
+    /// <summary>The fewest recent successes the drift rule judges a median of (RuntimeBaseline.MinimumRuns).</summary>
+    private const int RecentRuns = 12;
 
     /// <summary>
     /// The window of a maintenance incident, in the script's zone by a cron expression of its local opening (once a

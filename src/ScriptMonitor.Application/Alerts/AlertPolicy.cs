@@ -96,11 +96,17 @@ internal static class AlertPolicy
     /// <summary>
     /// Whether a flip rests on news that is old: the run it is about ended longer than the stale time ago (a spool
     /// delivered after an outage). By when the run ended, not when it started: a two-hour job that fails now is news.
-    /// Never for a deadline, nor for a run still running too long, which is news for as long as it runs.
+    /// Never for a deadline, nor for a run still running too long, which is news for as long as it runs, nor for a
+    /// runtime drift, a trend of the recent runs against a month before, news whenever it is first found (the month
+    /// before moves on at midnight, and a job that runs every six hours is found drifting hours after its last run).
     /// </summary>
     public static bool IsStale(HealthState state, HealthFacts facts, DateTimeOffset now, AlertPolicySettings settings) =>
-        !IsDeadline(state) && state != HealthState.RunningTooLong
+        !IsDeadline(state) && state != HealthState.RunningTooLong && !IsDrift(state, facts)
         && (facts.RunEndedAt ?? facts.RunStartedAt) is { } ran && now - ran > settings.StaleAfter;
+
+    /// <summary>A runtime drift: too long by a median of recent runs (its facts count them), not by one run.</summary>
+    private static bool IsDrift(HealthState state, HealthFacts facts) =>
+        state == HealthState.RuntimeTooLong && facts.ObservedCount is not null;
 
     /// <summary>Decides what an evaluation leads to.</summary>
     /// <param name="memory">What the loop remembers of the script.</param>

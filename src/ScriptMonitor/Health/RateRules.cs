@@ -24,7 +24,9 @@ internal static class RateRules
         var inWindow = 0;
         foreach (var run in recent)
         {
-            if (run.StartedAt > now)
+            // A run a host's clock puts a few seconds after the evaluation is counted, as it is on time: its start
+            // arrived, and a burst is not hidden by a clock a little ahead.
+            if (HealthEvaluator.IsFromTheFuture(run, now))
             {
                 continue;
             }
@@ -106,9 +108,9 @@ internal static class RateRules
             return (seen.Host, new Tally(seen.Count, Exact: true));
         }
 
-        // The store's window, to the microsecond it keeps: [start, now], as the runs above were counted.
+        // The store's window, to the microsecond it keeps: [start, now + the future tolerance], as the runs above were counted.
         var since = CeilingToMicrosecond(window.Start);
-        var until = Timestamps.Normalize(context.Now) + HealthEvaluator.StoredResolution;
+        var until = Timestamps.Normalize(context.Now + HealthEvaluator.FutureTolerance) + HealthEvaluator.StoredResolution;
         (string Host, Tally Count)? busiest = null;
         foreach (var host in target.Host is { } listed ? [listed] : HostsOf(history))
         {

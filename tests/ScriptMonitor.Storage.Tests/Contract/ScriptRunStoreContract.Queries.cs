@@ -136,7 +136,7 @@ public abstract partial class ScriptRunStoreContract
     public async Task The_monitor_holds_a_runtime_against_the_successes_of_its_window_a_month_before()
     {
         // Evaluated at 2026-03-02 12:00: the window is 2026-01-17 00:00 (in) to 2026-01-31 00:00 (out).
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 12; i++)
         {
             await RecordRunAsync("creeping", Utc(2026, 1, 17, 0, 0).AddHours(6 * i), TimeSpan.FromMinutes(10), RunOutcome.Succeeded);
         }
@@ -155,7 +155,7 @@ public abstract partial class ScriptRunStoreContract
         var drift = Assert.Single(doubled.Reasons, r => r.Message.Contains("drifted", StringComparison.Ordinal));
         Assert.Equal(Health.HealthState.RuntimeTooLong, drift.State);
         Assert.Equal(
-            "the median runtime of the last 12 successful runs (since 2026-03-01 12:00:00+00:00) is 25m, 2.5 times the median 10m of its 10 successful runs "
+            "the median runtime of the last 12 successful runs (since 2026-03-01 12:00:00+00:00) is 25m, 2.5 times the median 10m of its 12 successful runs "
             + "from 2026-01-17 00:00:00+00:00 to 2026-01-31 00:00:00+00:00: its runtime has drifted to 2 times what it was a month before or more",
             drift.Message);
         Assert.Equal(TimeSpan.FromMinutes(25), drift.Facts.ObservedDuration);

@@ -241,6 +241,20 @@ public sealed class HealthEvaluatorTests
     }
 
     [Fact]
+    public void A_burst_is_too_often_though_its_newest_run_is_seconds_ahead_of_the_clock()
+    {
+        // Twelve runs in six hours and a thirteenth whose host's clock is 3 s ahead: a clock a little ahead must not
+        // hide the burst until the window has moved on (runs from the future are those 5 minutes ahead and more).
+        var runs = Enumerable.Range(0, 12).Select(i => Ok(Now.AddMinutes(-10 - (29 * i)))).Prepend(Ok(Now.AddSeconds(3))).Append(Ok(Now.AddHours(-7))).ToList();
+
+        var health = Evaluate(Hourly, runs, Now);
+
+        Assert.Equal(HealthState.TooOften, health.State);
+        Assert.StartsWith("13 runs on db1 started between 2026-03-02 06:00:00+00:00 and 2026-03-02 12:00:00+00:00", health.Summary, StringComparison.Ordinal);
+        Assert.Equal(HealthState.Up, Evaluate(Hourly, runs.Skip(1), Now).State);
+    }
+
+    [Fact]
     public void Each_host_must_run_and_the_late_one_is_named()
     {
         var expectation = Hourly with { Hosts = HostRequirement.Each("db1", "db2") };

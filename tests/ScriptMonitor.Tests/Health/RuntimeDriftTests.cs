@@ -65,12 +65,13 @@ public sealed class RuntimeDriftTests
     [Fact]
     public void A_daily_job_is_judged_on_its_newest_runs_when_the_last_day_has_too_few()
     {
-        var daily = Every(TimeSpan.FromDays(1), Now.AddMinutes(-30), 10, TimeSpan.FromMinutes(30)).ToList();
+        var daily = Every(TimeSpan.FromDays(1), Now.AddMinutes(-30), 14, TimeSpan.FromMinutes(30)).ToList();
 
         var health = Evaluate(daily, Baseline(14, TimeSpan.FromMinutes(10)));
 
         Assert.Equal(HealthState.RuntimeTooLong, health.State);
-        Assert.StartsWith("the median runtime of the last 8 successful runs (since 2026-02-23 11:30:00+00:00) is 30m, 3.0 times", health.Summary, StringComparison.Ordinal);
+        Assert.StartsWith("the median runtime of the last 12 successful runs (since 2026-02-19 11:30:00+00:00) is 30m, 3.0 times", health.Summary, StringComparison.Ordinal);
+        Assert.Equal(HealthState.Up, Evaluate(daily.Take(11), Baseline(14, TimeSpan.FromMinutes(10))).State);
     }
 
     [Fact]
@@ -87,10 +88,10 @@ public sealed class RuntimeDriftTests
 
         for (var sample = 0; sample < 1000; sample++)
         {
-            // A daily job: 14 runs in the baseline, its newest 8 now (the noisiest case the rule judges).
+            // A daily job: 14 runs in the baseline, its newest 12 now (the noisiest case the rule judges).
             var before = Enumerable.Range(0, 14).Select(_ => Runtime(10).Ticks).Order().ToArray();
             var median = TimeSpan.FromTicks((before[6] + before[7]) / 2);
-            var runs = Enumerable.Range(0, 8).Select(i => Ok(Now.AddMinutes(-30) - TimeSpan.FromDays(i), Runtime(10.2))).ToList();
+            var runs = Enumerable.Range(0, 12).Select(i => Ok(Now.AddMinutes(-30) - TimeSpan.FromDays(i), Runtime(10.2))).ToList();
 
             var health = Evaluate(runs, Baseline(14, median));
 

@@ -67,10 +67,10 @@ public sealed class ThresholdHysteresisTests
     [InlineData(21, null, HealthState.RuntimeTooLong)]
     [InlineData(19, null, HealthState.Up)]
     [InlineData(19, HealthState.RuntimeTooLong, HealthState.RuntimeTooLong)]
-    [InlineData(16, HealthState.RuntimeTooLong, HealthState.RuntimeTooLong)]
-    [InlineData(14, HealthState.RuntimeTooLong, HealthState.Up)]
+    [InlineData(13, HealthState.RuntimeTooLong, HealthState.RuntimeTooLong)]
+    [InlineData(11, HealthState.RuntimeTooLong, HealthState.Up)]
     [InlineData(19, HealthState.Late, HealthState.Up)]
-    public void A_drift_is_entered_at_twice_the_baseline_and_left_below_one_and_a_half_times(int minutes, HealthState? recorded, HealthState expected)
+    public void A_drift_is_entered_at_twice_the_baseline_and_left_below_one_and_a_fifth(int minutes, HealthState? recorded, HealthState expected)
     {
         var runs = Every(Hour, Now.AddMinutes(-30), 24, TimeSpan.FromMinutes(minutes)).ToList();
 
@@ -87,9 +87,9 @@ public sealed class ThresholdHysteresisTests
         var health = Evaluate(null, runs, HealthState.RuntimeTooLong, DriftBaseline(TimeSpan.FromMinutes(10)));
 
         Assert.EndsWith(
-            "is 17m, 1.7 times the median 10m of its 336 successful runs from 2026-01-17 00:00:00+00:00 to 2026-01-31 00:00:00+00:00: it was found drifted to 2 times what it was a month before, and is until the median is below 1.5 times that",
+            "is 17m, 1.7 times the median 10m of its 336 successful runs from 2026-01-17 00:00:00+00:00 to 2026-01-31 00:00:00+00:00: it was found drifted to 2 times what it was a month before, and is until the median is below 1.2 times that",
             health.Summary);
-        Assert.Equal(TimeSpan.FromMinutes(15), health.Reasons[0].Facts.LimitDuration);
+        Assert.Equal(TimeSpan.FromMinutes(12), health.Reasons[0].Facts.LimitDuration);
     }
 
     [Fact]

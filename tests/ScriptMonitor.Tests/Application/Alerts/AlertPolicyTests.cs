@@ -125,6 +125,22 @@ public sealed class AlertPolicyTests
     }
 
     [Fact]
+    public void A_runtime_drift_is_news_when_found_though_its_newest_run_ended_hours_ago()
+    {
+        // A job every six hours, found drifting at midnight when the month before moved on: its newest run ended
+        // hours ago, but the trend is what is new. One run too long that ended hours ago is old news.
+        ScriptHealth TooLong(long? recentRuns) =>
+            new(Script, HealthState.RuntimeTooLong, [new HealthReason(HealthState.RuntimeTooLong, null, "too long") { Facts = new HealthFacts { RunStartedAt = Start.AddDays(-3), RunEndedAt = Start.AddHours(-6), ObservedCount = recentRuns } }], [], Start.AddMinutes(1));
+        var up = AlertPolicy.Decide(new AlertMemory(), Health(HealthState.Up, Start), [Ops], Start, Settings);
+
+        var drift = AlertPolicy.Decide(up.Memory, TooLong(12), [Ops], Start.AddMinutes(1), Settings);
+        var oneRun = AlertPolicy.Decide(up.Memory, TooLong(null), [Ops], Start.AddMinutes(1), Settings);
+
+        Assert.Equal(NotificationKind.Down, drift.Kind);
+        Assert.True(oneRun.Flip!.Quiet);
+    }
+
+    [Fact]
     public void A_deadline_flip_is_never_stale()
     {
         var up = AlertPolicy.Decide(new AlertMemory(), Health(HealthState.Up, Start), [Ops], Start, Settings);
