@@ -55,7 +55,7 @@ public sealed partial class AlertEngine
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
         _store = store;
         // The loop knows what it recorded last, and evaluating by it needs no read of the flips.
-        _monitor = new HealthMonitor(store, time) { RecordedStates = name => _memory.TryGetValue(name, out var memory) ? memory.State : null };
+        _monitor = new HealthMonitor(store, time) { RecordedReasons = name => _memory.TryGetValue(name, out var memory) ? memory.Reason : null };
         _options = options;
         _time = time;
         _logger = logger;
@@ -247,7 +247,7 @@ public sealed partial class AlertEngine
             // Hundreds of down scripts are hundreds of reads: on a busy store longer than the lease, which would lapse
             // before the first evaluation, and every term would start over.
             lease = await KeepLeaseAsync(lease, cancellationToken).ConfigureAwait(false);
-            var memory = new AlertMemory { State = flip.To, ChangedAt = flip.At, LastTold = AlertClass.Up };
+            var memory = new AlertMemory { State = flip.To, Reason = flip.Reason, ChangedAt = flip.At, LastTold = AlertClass.Up };
             if (AlertPolicy.ClassOf(flip.To) is AlertClass.Down or AlertClass.Neutral)
             {
                 memory = await EpisodeAsync(memory, flip.ScriptName, cancellationToken).ConfigureAwait(false);

@@ -37,6 +37,9 @@ internal sealed record AlertMemory
     /// <summary>The state last recorded; null before the first flip.</summary>
     public HealthState? State { get; init; }
 
+    /// <summary>The reason the state was recorded with (the flip's), which the evaluation's thresholds that hold read.</summary>
+    public HealthReason? Reason { get; init; }
+
     /// <summary>When the state last changed.</summary>
     public DateTimeOffset? ChangedAt { get; init; }
 
@@ -134,7 +137,7 @@ internal static class AlertPolicy
         var fromClass = ClassOf(memory.State);
         var reason = health.Reasons[0];
         var stale = IsStale(to, reason.Facts, now, settings);
-        var next = memory with { State = to, ChangedAt = now };
+        var next = memory with { State = to, Reason = reason, ChangedAt = now };
 
         // Flapping counts every change between up and down, told or not.
         var upDown = (fromClass, toClass) is (AlertClass.Up, AlertClass.Down) or (AlertClass.Down, AlertClass.Up);

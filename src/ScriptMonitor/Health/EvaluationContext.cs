@@ -20,14 +20,20 @@ internal sealed class EvaluationContext(string scriptName, ScriptHistory history
     /// <summary>The script's runtime a month before, when the monitor read it.</summary>
     internal RuntimeBaseline? Baseline { get; init; }
 
-    /// <summary>The state the alert loop last recorded for the script; null when none was.</summary>
-    internal HealthState? RecordedState { get; init; }
+    /// <summary>The reason of the state the alert loop last recorded for the script; null when none was.</summary>
+    internal HealthReason? RecordedReason { get; init; }
 
     /// <summary>
     /// Whether the script is in <paramref name="state"/> as last recorded: a rule that gave it judges by its exit
     /// threshold, so that it is left only when the measure is clearly back.
     /// </summary>
-    internal bool IsIn(HealthState state) => RecordedState == state;
+    internal bool IsIn(HealthState state) => RecordedReason?.State == state;
+
+    /// <summary>
+    /// Whether the state last recorded is a runtime drift (too long by a median, whose facts count the runs), not one
+    /// run too long: only a drift is held by the drift's exit threshold.
+    /// </summary>
+    internal bool IsDrifting => RecordedReason is { State: HealthState.RuntimeTooLong, Facts.ObservedCount: not null };
 
     /// <summary>The counts this evaluation asked for and was not given.</summary>
     internal IReadOnlyList<RunQuery> Requests => _requests;

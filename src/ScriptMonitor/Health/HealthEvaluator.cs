@@ -113,7 +113,7 @@ internal static class HealthEvaluator
         var expectation = snapshot.Expectation;
         var history = snapshot.History;
         var learned = ExpectationLearner.Learn(history);
-        var context = new EvaluationContext(name, history, now, counts) { Baseline = snapshot.RuntimeBaseline, RecordedState = snapshot.RecordedState };
+        var context = new EvaluationContext(name, history, now, counts) { Baseline = snapshot.RuntimeBaseline, RecordedReason = snapshot.RecordedReason };
         EvaluationRules? rules = null;
         ScriptHealth Result(IReadOnlyList<HealthReason> reasons, IReadOnlyList<HostHealth> hosts) =>
             new(name, reasons[0].State, reasons, hosts, now)

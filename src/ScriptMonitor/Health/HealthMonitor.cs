@@ -14,7 +14,7 @@ public sealed class HealthMonitor
     /// </summary>
     private const int MaxCountRounds = 2;
 
-    /// <summary>Up to this many scripts, their recorded states are read one indexed read each; more read every script's at once.</summary>
+    /// <summary>Up to this many scripts, their recorded reasons are read one indexed read each; more read every script's at once.</summary>
     private const int FlipReadsPerScript = 16;
 
     private readonly IExpectationStore _store;
@@ -60,12 +60,12 @@ public sealed class HealthMonitor
     }
 
     /// <summary>
-    /// The state the alert loop last recorded for a script, where the caller keeps it (the loop itself, in memory);
-    /// null (the default) reads each script's newest flip from the store. The rules that judge a measure against a
+    /// The reason of the state the alert loop last recorded for a script, where the caller keeps it (the loop itself,
+    /// in memory); null (the default) reads each script's newest flip from the store. The rules that judge a measure against a
     /// threshold (too often, too rare, runtime drift) leave their state only at a lower threshold than the one that
     /// entered it, so that every surface agrees with the loop and a measure near a threshold does not flap.
     /// </summary>
-    public Func<string, HealthState?>? RecordedStates { get; init; }
+    public Func<string, HealthReason?>? RecordedReasons { get; init; }
 
     /// <summary>Evaluates every script, or the named ones, or those with a tag, by name.</summary>
     /// <param name="scriptNames">Only these scripts; null for all.</param>
@@ -80,14 +80,14 @@ public sealed class HealthMonitor
         var snapshots = await _store.ReadSnapshotsAsync(scriptNames, cancellationToken).ConfigureAwait(false);
         var windows = await _store.ListMaintenanceWindowsAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
-        var recorded = await RecordedStatesAsync(scriptNames, cancellationToken).ConfigureAwait(false);
+        var recorded = await RecordedReasonsAsync(scriptNames, cancellationToken).ConfigureAwait(false);
         var gone = abandoned is { Count: > 0 } ? abandoned.ToLookup(r => r.ScriptName, StringComparer.Ordinal) : null;
         var results = new List<ScriptHealth>(snapshots.Count);
         foreach (var given in snapshots)
         {
             if (tag is null || (given.Expectation?.Tags.Contains(tag, StringComparer.Ordinal) ?? false))
             {
-                var snapshot = WithWindows(gone is not null && gone.Contains(given.ScriptName) ? WithAbandoned(given, gone[given.ScriptName], now) : given, windows) with { RecordedState = recorded(given.ScriptName) };
+                var snapshot = WithWindows(gone is not null && gone.Contains(given.ScriptName) ? WithAbandoned(given, gone[given.ScriptName], now) : given, windows) with { RecordedReason = recorded(given.ScriptName) };
                 snapshot = await WithBaselineAsync(snapshot, now, cancellationToken).ConfigureAwait(false);
                 results.Add(await EvaluateExactlyAsync(snapshot, now, _count, cancellationToken).ConfigureAwait(false));
             }
@@ -104,20 +104,20 @@ public sealed class HealthMonitor
         RunValidation.ScriptName(scriptName, nameof(scriptName));
         var snapshots = await _store.ReadSnapshotsAsync([scriptName], cancellationToken).ConfigureAwait(false);
         var windows = await _store.ListMaintenanceWindowsAsync(cancellationToken).ConfigureAwait(false);
-        var recorded = await RecordedStatesAsync([scriptName], cancellationToken).ConfigureAwait(false);
-        var snapshot = WithWindows(snapshots.Count > 0 ? snapshots[0] : new ScriptSnapshot(scriptName, null, ScriptHistory.Empty), windows) with { RecordedState = recorded(scriptName) };
+        var recorded = await RecordedReasonsAsync([scriptName], cancellationToken).ConfigureAwait(false);
+        var snapshot = WithWindows(snapshots.Count > 0 ? snapshots[0] : new ScriptSnapshot(scriptName, null, ScriptHistory.Empty), windows) with { RecordedReason = recorded(scriptName) };
         var now = _timeProvider.GetUtcNow();
         snapshot = await WithBaselineAsync(snapshot, now, cancellationToken).ConfigureAwait(false);
         return await EvaluateExactlyAsync(snapshot, now, _count, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The states the alert loop last recorded: as given, or each named script's newest flip (one indexed read each),
+    /// The reasons of the states the alert loop last recorded: as given, or each named script's newest flip (one indexed read each),
     /// or for many scripts or all of them the newest flip of every script at once.
     /// </summary>
-    private async Task<Func<string, HealthState?>> RecordedStatesAsync(IReadOnlyCollection<string>? scriptNames, CancellationToken cancellationToken)
+    private async Task<Func<string, HealthReason?>> RecordedReasonsAsync(IReadOnlyCollection<string>? scriptNames, CancellationToken cancellationToken)
     {
-        if (RecordedStates is { } given)
+        if (RecordedReasons is { } given)
         {
             return given;
         }
@@ -127,7 +127,7 @@ public sealed class HealthMonitor
             return static _ => null;
         }
 
-        var states = new Dictionary<string, HealthState>(StringComparer.Ordinal);
+        var reasons = new Dictionary<string, HealthReason>(StringComparer.Ordinal);
         if (scriptNames is { Count: <= FlipReadsPerScript })
         {
             foreach (var name in scriptNames)
@@ -135,7 +135,7 @@ public sealed class HealthMonitor
                 var flips = await alerts.ListFlipsAsync(name, null, 1, cancellationToken).ConfigureAwait(false);
                 if (flips.Count > 0)
                 {
-                    states[name] = flips[0].To;
+                    reasons[name] = flips[0].Reason;
                 }
             }
         }
@@ -143,11 +143,11 @@ public sealed class HealthMonitor
         {
             foreach (var flip in await alerts.ReadLatestFlipsAsync(cancellationToken).ConfigureAwait(false))
             {
-                states[flip.ScriptName] = flip.To;
+                reasons[flip.ScriptName] = flip.Reason;
             }
         }
 
-        return states.Count == 0 ? static _ => null : name => states.TryGetValue(name, out var state) ? state : null;
+        return reasons.Count == 0 ? static _ => null : name => reasons.TryGetValue(name, out var reason) ? reason : null;
     }
 
     /// <summary>

@@ -89,8 +89,8 @@ internal static class RuntimeRules
         var held = string.Empty;
         if (recent < limit)
         {
-            // Found drifting before (the loop recorded it too long): it stays so until the median is clearly back.
-            if (!context.IsIn(HealthState.RuntimeTooLong) || recent < Limit(baseline, baseline.Factor * RuntimeBaseline.ClearShare))
+            // Found drifting before (the loop recorded the drift): it stays so until the median is clearly back.
+            if (!context.IsDrifting || recent < Limit(baseline, baseline.Factor * RuntimeBaseline.ClearShare))
             {
                 return null;
             }

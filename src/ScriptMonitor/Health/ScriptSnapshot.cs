@@ -25,9 +25,10 @@ public sealed record ScriptSnapshot(string ScriptName, ScriptExpectation? Expect
     internal RuntimeBaseline? RuntimeBaseline { get; init; }
 
     /// <summary>
-    /// The state the alert loop last recorded for the script (its newest flip); null when none was recorded. The rules
-    /// that judge a measure against a threshold (too often, too rare, runtime drift) leave their state at a lower
-    /// threshold than the one that entered it, so that a measure wandering around the threshold does not flap.
+    /// The reason of the state the alert loop last recorded for the script (its newest flip); null when none was
+    /// recorded. The rules that judge a measure against a threshold (too often, too rare, runtime drift) leave their
+    /// state at a lower threshold than the one that entered it, so that a measure wandering around the threshold does
+    /// not flap.
     /// </summary>
-    internal HealthState? RecordedState { get; init; }
+    internal HealthReason? RecordedReason { get; init; }
 }

@@ -189,7 +189,7 @@ public abstract partial class ScriptRunStoreContract
         Assert.Equal(Health.HealthState.TooOften, Assert.Single(await monitor.EvaluateAsync(), h => h.ScriptName == "bursty").State);
 
         // The loop's own memory, where it is given, rules over the store.
-        Assert.Equal(Health.HealthState.Up, (await new Health.HealthMonitor(Store, Clock) { RecordedStates = _ => Health.HealthState.Up }.EvaluateAsync("bursty")).State);
+        Assert.Equal(Health.HealthState.Up, (await new Health.HealthMonitor(Store, Clock) { RecordedReasons = _ => new Health.HealthReason(Health.HealthState.Up, null, "up") }.EvaluateAsync("bursty")).State);
 
         await Store.RecordFlipAsync(new Alerts.StateFlip(0, "bursty", Now.AddMinutes(-5), Health.HealthState.TooOften, Health.HealthState.Up, reason), [], lease!);
         Assert.Equal(Health.HealthState.Up, (await monitor.EvaluateAsync("bursty")).State);

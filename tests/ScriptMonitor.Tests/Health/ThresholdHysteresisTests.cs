@@ -5,7 +5,7 @@ namespace ScriptMonitor.Tests.Health;
 
 /// <summary>
 /// The rules that hold a measure against a threshold leave their state at a lower threshold than the one that entered
-/// it, by the state the alert loop last recorded (<see cref="ScriptSnapshot.RecordedState"/>): a burst's edges and a
+/// it, by the state the alert loop last recorded (<see cref="ScriptSnapshot.RecordedReason"/>): a burst's edges and a
 /// median wandering around a slow creep crossed the threshold back and forth, and every crossing was a new alert.
 /// </summary>
 public sealed class ThresholdHysteresisTests
@@ -80,6 +80,17 @@ public sealed class ThresholdHysteresisTests
     }
 
     [Fact]
+    public void One_run_too_long_is_not_held_by_the_drifts_threshold()
+    {
+        // Recorded too long by one run against the learned band; its median now 1.3 times a month before: up.
+        var runs = Every(Hour, Now.AddMinutes(-30), 24, TimeSpan.FromMinutes(13)).ToList();
+        var oneRun = new HealthReason(HealthState.RuntimeTooLong, null, "the last successful run took 40m") { Facts = new HealthFacts { ObservedDuration = TimeSpan.FromMinutes(40) } };
+
+        Assert.Equal(HealthState.Up, Evaluate(null, runs, oneRun, DriftBaseline(TimeSpan.FromMinutes(10))).State);
+        Assert.Equal(HealthState.RuntimeTooLong, Evaluate(null, runs, HealthState.RuntimeTooLong, DriftBaseline(TimeSpan.FromMinutes(10))).State);
+    }
+
+    [Fact]
     public void A_script_held_drifting_says_why_it_still_is()
     {
         var runs = Every(Hour, Now.AddMinutes(-30), 24, TimeSpan.FromMinutes(17)).ToList();
@@ -123,6 +134,10 @@ public sealed class ThresholdHysteresisTests
         return new RuntimeBaseline(from, until, 336, median, RuntimeBaseline.DefaultFactor);
     }
 
+    /// <summary>Evaluated with <paramref name="recorded"/> as last recorded: a drift's reason (facts counting its runs) for too long.</summary>
     private static ScriptHealth Evaluate(ScriptExpectation? expectation, IEnumerable<HistoryRun> runs, HealthState? recorded, RuntimeBaseline? baseline = null) =>
-        HealthEvaluator.Evaluate(new ScriptSnapshot(Script, expectation, ScriptHistory.FromRuns(runs)) { RecordedState = recorded, RuntimeBaseline = baseline }, Now);
+        Evaluate(expectation, runs, recorded is { } state ? new HealthReason(state, null, "recorded") { Facts = new HealthFacts { ObservedCount = state == HealthState.RuntimeTooLong ? 24 : null } } : null, baseline);
+
+    private static ScriptHealth Evaluate(ScriptExpectation? expectation, IEnumerable<HistoryRun> runs, HealthReason? recorded, RuntimeBaseline? baseline) =>
+        HealthEvaluator.Evaluate(new ScriptSnapshot(Script, expectation, ScriptHistory.FromRuns(runs)) { RecordedReason = recorded, RuntimeBaseline = baseline }, Now);
 }

@@ -138,6 +138,9 @@ public sealed class AlertPolicyTests
 
         Assert.Equal(NotificationKind.Down, drift.Kind);
         Assert.True(oneRun.Flip!.Quiet);
+
+        // The loop remembers the reason it recorded: the evaluation's drift threshold holds only a recorded drift.
+        Assert.Equal(12, drift.Memory.Reason!.Facts.ObservedCount);
     }
 
     [Fact]
