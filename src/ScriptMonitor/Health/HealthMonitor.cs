@@ -135,7 +135,7 @@ public sealed class HealthMonitor
                 var flips = await alerts.ListFlipsAsync(name, null, 1, cancellationToken).ConfigureAwait(false);
                 if (flips.Count > 0)
                 {
-                    reasons[name] = flips[0].Reason;
+                    reasons[name] = RecordedReason(flips[0]);
                 }
             }
         }
@@ -143,12 +143,16 @@ public sealed class HealthMonitor
         {
             foreach (var flip in await alerts.ReadLatestFlipsAsync(cancellationToken).ConfigureAwait(false))
             {
-                reasons[flip.ScriptName] = flip.Reason;
+                reasons[flip.ScriptName] = RecordedReason(flip);
             }
         }
 
         return reasons.Count == 0 ? static _ => null : name => reasons.TryGetValue(name, out var reason) ? reason : null;
     }
+
+    /// <summary>The reason a flip was recorded with, as the state it recorded (a flip written by hand may disagree).</summary>
+    private static HealthReason RecordedReason(Alerts.StateFlip flip) =>
+        flip.Reason.State == flip.To ? flip.Reason : new HealthReason(flip.To, flip.Reason.Hostname, flip.Reason.Message);
 
     /// <summary>
     /// The snapshot with its runtime a month before, where the runtime-drift rule can judge it: no runtime limit set,

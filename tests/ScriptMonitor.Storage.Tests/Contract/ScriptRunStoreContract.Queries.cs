@@ -191,7 +191,7 @@ public abstract partial class ScriptRunStoreContract
         // The loop's own memory, where it is given, rules over the store.
         Assert.Equal(Health.HealthState.Up, (await new Health.HealthMonitor(Store, Clock) { RecordedReasons = _ => new Health.HealthReason(Health.HealthState.Up, null, "up") }.EvaluateAsync("bursty")).State);
 
-        await Store.RecordFlipAsync(new Alerts.StateFlip(0, "bursty", Now.AddMinutes(-5), Health.HealthState.TooOften, Health.HealthState.Up, reason), [], lease!);
+        await Store.RecordFlipAsync(new Alerts.StateFlip(0, "bursty", Now.AddMinutes(-5), Health.HealthState.TooOften, Health.HealthState.Up, new Health.HealthReason(Health.HealthState.Up, null, "up")), [], lease!);
         Assert.Equal(Health.HealthState.Up, (await monitor.EvaluateAsync("bursty")).State);
     }
 
