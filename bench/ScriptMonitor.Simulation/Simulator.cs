@@ -336,7 +336,8 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
                 var run = e.Run!;
                 _runs++;
                 state.InProgress.Add(run);
-                state.Starts.Enqueue(at);
+                // As the host's clock recorded it: the rule counts recorded starts.
+                state.Starts.Enqueue(run.RecordedStart);
                 state.LastStart = at;
                 state.LastStartByHost[run.Host] = at;
                 TrackTooOften(state, at);
@@ -460,7 +461,8 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
                     break;
                 case IncidentKind.ShortRun when incident.Remaining > 0:
                     incident.Remaining--;
-                    runtime = runtime / 10;
+                    // A tenth of the normal runtime, not of a noisy one: a tenth of a run at twice the median is no incident.
+                    runtime = Normal(spec, nominal) / 10;
                     extra = true;
                     break;
                 case IncidentKind.Killed when incident.Remaining > 0:
@@ -497,11 +499,16 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         Push(at, new SimEvent(EventKind.Start, state) { Run = run });
     }
 
+    /// <summary>The script's median runtime at <paramref name="at"/>, drifted over the year, without noise.</summary>
+    private TimeSpan Normal(ScriptSpec spec, DateTimeOffset at) => TimeSpan.FromTicks((long)(spec.RuntimeMedian.Ticks * Drift(spec, at)));
+
+    private double Drift(ScriptSpec spec, DateTimeOffset at) =>
+        1 + (spec.DriftPerYear * (at - new DateTimeOffset(options.Year, 1, 1, 0, 0, 0, TimeSpan.Zero)).TotalDays / 365.0);
+
     /// <summary>A runtime: log-normal around the script's median, drifted over the year, and crept for the slow-creep incident.</summary>
     private TimeSpan Runtime(ScriptSpec spec, DateTimeOffset at, Incident? incident)
     {
-        var years = (at - new DateTimeOffset(options.Year, 1, 1, 0, 0, 0, TimeSpan.Zero)).TotalDays / 365.0;
-        var factor = 1 + (spec.DriftPerYear * years);
+        var factor = Drift(spec, at);
         if (incident is { Kind: IncidentKind.SlowCreep } creep)
         {
             factor *= CreepFactor(creep, at);
@@ -614,10 +621,11 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         }
         else
         {
-            from = at - (spec.NominalPeriod * 6);
+            from = judged - (spec.NominalPeriod * 6);
             scheduled = 6;
         }
 
+        // Every start so far, as recorded: the rule counts those up to a few minutes after the tick (hosts' clocks).
         if (state.Starts.Count(s => s >= from) > 2 * scheduled)
         {
             burst.Start = at;
