@@ -19,7 +19,8 @@
 # so its user needs CREATEDB), opened through the real PostgreSQL store and dropped at its end. Without
 # SCRIPTMON_SIMULATION_POSTGRES a throwaway PostgreSQL is started (initdb and pg_ctl from Debian's
 # /usr/lib/postgresql/VERSION/bin, the newest there; apt-get install postgresql-15; as root it runs as the postgres
-# user) on a free port of 127.0.0.1, durable as in production (fsync on), and stopped and removed on exit. Each
+# user) on a free port of 127.0.0.1 without fsync (as the SQLite store here runs with synchronous=OFF in memory: the
+# simulation measures the evaluation, not the disk), and stopped and removed on exit. Each
 # database keeps a clock of its own that the simulation moves, so that the store's server-side checks (a run ahead of
 # the server's clock, the alert loop's lease) judge the simulated instant. About ten times slower than SQLite: the
 # full year is for SQLite, two weeks (--days 14) or --reduced for PostgreSQL.
@@ -72,7 +73,7 @@ pg_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0))
 "${as_postgres[@]}" "$pg_bin/initdb" -D "$pg_data" -U scriptmon --auth=trust -E UTF8 --locale=C >/dev/null
 started=1
 "${as_postgres[@]}" "$pg_bin/pg_ctl" start -D "$pg_data" -w -l "$pg_root/log" \
-    -o "-p $pg_port -k $pg_root -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB" >/dev/null \
+    -o "-p $pg_port -k $pg_root -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null \
     || { cat "$pg_root/log" >&2; exit 1; }
 # Not exec: the trap stops the server when the simulation ends.
 status=0
