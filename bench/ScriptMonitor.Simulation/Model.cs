@@ -199,6 +199,12 @@ internal sealed class SimulationOptions
     /// <summary>Where the store files go; a temporary directory when null.</summary>
     public string? Directory { get; init; }
 
+    /// <summary>
+    /// The connection string (Npgsql keywords) of a PostgreSQL server to simulate on instead of SQLite files: every
+    /// shard and segment gets a database of its own there, dropped at its end. Null for SQLite.
+    /// </summary>
+    public string? PostgreSql { get; init; }
+
     /// <summary>How often the server's loop evaluates: due instants are rounded up to it.</summary>
     public TimeSpan Tick { get; init; } = TimeSpan.FromMinutes(1);
 

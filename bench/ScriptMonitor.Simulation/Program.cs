@@ -1,8 +1,10 @@
 using System.Globalization;
 using ScriptMonitor.Simulation;
 
-// scriptmon-simulation [--seed N] [--scripts N] [--year Y] [--days N] [--reduced] [--json FILE] [--dir DIR] [--tick SECONDS]
+// scriptmon-simulation [--seed N] [--scripts N] [--year Y] [--days N] [--reduced] [--json FILE] [--dir DIR] [--tick SECONDS] [--store sqlite|postgresql] [--connection CONNECTION]
 // Prints the table; writes the JSON report to --json (artifacts/alert-simulation-<seed>.json by default).
+// --store postgresql --connection "Host=...;Username=...;Database=postgres": on that server instead of SQLite files, each
+// shard and segment in a database of its own, created there and dropped at its end.
 var seed = 15;
 var count = 1000;
 var year = 2028;
@@ -11,6 +13,8 @@ var tick = 60;
 int? days = null;
 string? json = null;
 string? directory = null;
+var storeKind = "sqlite";
+string? connection = null;
 for (var i = 0; i < args.Length; i++)
 {
     string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -32,10 +36,27 @@ for (var i = 0; i < args.Length; i++)
         case "--days": days = Number("--days"); break;
         case "--json": json = Value(); break;
         case "--dir": directory = Value(); break;
+        case "--store": storeKind = Value(); break;
+        case "--connection": connection = Value(); break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: scriptmon-simulation [--seed N] [--scripts N] [--year Y] [--days N] [--reduced] [--json FILE] [--dir DIR] [--tick SECONDS]");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: scriptmon-simulation [--seed N] [--scripts N] [--year Y] [--days N] [--reduced] [--json FILE] [--dir DIR] [--tick SECONDS] [--store sqlite|postgresql] [--connection CONNECTION]");
             return 2;
     }
+}
+
+switch (storeKind)
+{
+    case "sqlite" when connection is not null:
+        Console.Error.WriteLine("--connection is for --store postgresql; SQLite needs none (its files go to --dir).");
+        return 2;
+    case "postgresql" when string.IsNullOrWhiteSpace(connection):
+        Console.Error.WriteLine("--store postgresql needs --connection \"Host=...;Username=...;Database=postgres\" (a server where this user may create databases).");
+        return 2;
+    case "sqlite" or "postgresql":
+        break;
+    default:
+        Console.Error.WriteLine($"--store must be sqlite or postgresql (it is '{storeKind}').");
+        return 2;
 }
 
 if (reduced && count == 1000)
@@ -68,6 +89,7 @@ var options = new SimulationOptions
     Directory = directory,
     Tick = TimeSpan.FromSeconds(tick),
     Days = days,
+    PostgreSql = connection,
     Progress = Progress,
 };
 
@@ -79,6 +101,11 @@ try
 catch (InvalidOperationException e)
 {
     Console.Error.WriteLine(e.Message);
+    return 1;
+}
+catch (Exception e) when (e is Npgsql.NpgsqlException or ScriptMonitor.Runs.StoreUnavailableException or ArgumentException && connection is not null)
+{
+    Console.Error.WriteLine($"The simulation cannot use the PostgreSQL server of --connection: {e.Message}");
     return 1;
 }
 

@@ -47,6 +47,9 @@ internal sealed record SimulationReport(
     /// <summary>Where the wall time went, summed over the shards: importing runs, the alert loop, pruning (CPU-seconds, roughly).</summary>
     public IReadOnlyDictionary<string, double> PhaseSeconds { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>The store simulated on, with its version: "SQLite 3.x" or "PostgreSQL 15.x".</summary>
+    public string Store { get; init; } = "SQLite";
+
     [JsonIgnore]
     public bool Clean => MissedOrLate.Count == 0 && FalseAlarms.Count == 0 && FalseNotifications.Count == 0 && NotificationProblems.Count == 0;
 
@@ -193,7 +196,7 @@ internal sealed record SimulationReport(
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"Alert simulation: seed {Seed}, {Scripts} scripts, {(Reduced ? $"DST windows of {Year}" : $"the year {Year}")}, tick {TickSeconds:0} s, {TimeZoneData}");
+        text.AppendLine(c, $"Alert simulation: seed {Seed}, {Scripts} scripts, {(Reduced ? $"DST windows of {Year}" : $"the year {Year}")}, tick {TickSeconds:0} s, {TimeZoneData}, store {Store}");
         text.AppendLine(c, $"{"incident kind",-32} {"n",4} {"detected",8} {"missed",6} {"in time",7} {"median",8} {"p99",8} {"max",8} {"allowed",8} {"told 1x",7} {"recov.",6}");
         foreach (var row in Kinds)
         {
@@ -245,6 +248,7 @@ internal static class AlertSimulation
 
     internal static async Task<SimulationReport> RunAsync(SimulationOptions options, CancellationToken cancellationToken = default)
     {
+        var store = await SimulationStore.DescribeAsync(options, cancellationToken);
         var scripts = Population.Create(options.Scripts, options.Seed, options.Reduced);
         if (TimeZoneCheck.Problem(Population.Zones, options.Year) is { } problem)
         {
@@ -285,6 +289,7 @@ internal static class AlertSimulation
         var notifications = simulators.SelectMany(s => s.Notifications).OrderBy(n => n.At).ToList();
         return SimulationReport.Build(options, scripts, segments, incidents, alerts, notifications, simulators.Sum(s => s.Runs), simulators.Sum(s => s.Ticks), watch.Elapsed) with
         {
+            Store = store,
             PhaseSeconds = new Dictionary<string, double>
             {
                 ["import"] = Math.Round(simulators.Sum(s => s.ImportTime.TotalSeconds), 1),

@@ -4,12 +4,11 @@ using ScriptMonitor.Alerts;
 using ScriptMonitor.Application.Alerts;
 using ScriptMonitor.Health;
 using ScriptMonitor.Runs;
-using ScriptMonitor.Sqlite;
 
 namespace ScriptMonitor.Simulation;
 
 /// <summary>
-/// Drives the real SQLite store and the real alert loop (<see cref="AlertEngine"/>, with the evaluation it runs)
+/// Drives the real store (SQLite, or PostgreSQL) and the real alert loop (<see cref="AlertEngine"/>, with the evaluation it runs)
 /// through simulated time: runs start and complete on their hosts and arrive in batches, and the loop ticks at every
 /// arrival and at every instant it has a script due (the instants its state can change), rounded up to the evaluation
 /// tick, as a server's loop would.
@@ -71,13 +70,8 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         _skew = scripts.SelectMany(s => s.Hosts).Distinct().Order(StringComparer.Ordinal)
             .ToDictionary(h => h, _ => TimeSpan.FromTicks((long)(((skewRandom.NextDouble() * 2) - 1) * HostSkew.Ticks)));
         var clock = new FakeTimeProvider(segment.WarmUpFrom);
-        var path = Path.Combine(directory, $"simulation-{segmentIndex}-{shard}.db");
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-        {
-            File.Delete(file);
-        }
-
-        using var store = SqliteScriptRunStore.Open(path, new SqliteStoreOptions { FlushEveryCommit = false, TimeProvider = clock });
+        await using var fresh = await SimulationStore.CreateAsync(options, directory, segmentIndex, shard, clock, cancellationToken);
+        var store = fresh.Store;
         var states = new List<ScriptState>(scripts.Count);
         foreach (var spec in scripts)
         {
@@ -122,7 +116,7 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
         // the evaluation gives are what is under test, and a recheck of every script every 5 simulated minutes would be
         // most of the work. It evaluates every script whose runs arrived and every one that came due, and records
         // every change of state with what it tells: the simulation's alerts are its flips, as a server's are.
-        var engine = new AlertEngine(store, new AlertOptions { TickMilliseconds = 60_000, MaxRecheckSeconds = 86_400, FeedLagSeconds = 0 }, feedInCommitOrder: true, clock, NullLogger.Instance, $"simulation-{shard}");
+        var engine = new AlertEngine(store, new AlertOptions { TickMilliseconds = 60_000, MaxRecheckSeconds = 86_400 }, fresh.FeedInCommitOrder, clock, NullLogger.Instance, $"simulation-{shard}");
         var bursts = states.Where(s => s.Incident is { Kind: IncidentKind.TooOften }).ToList();
         var deliveries = new Dictionary<Guid, RunDelivery>();
         var kills = new List<(Guid Id, DateTimeOffset At)>();
@@ -153,6 +147,7 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
             }
 
             clock.SetUtcNow(now);
+            await fresh.SetClockAsync(now, cancellationToken);
             while (_events.TryPeek(out var e, out var at) && at.Item1 <= now.UtcTicks)
             {
                 _events.Dequeue();
@@ -234,7 +229,7 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
     }
 
     /// <summary>Every change into a down state the loop recorded in the judged window, from its flips (newest first).</summary>
-    private async Task ReadAlertsAsync(SqliteScriptRunStore store, Segment segment, CancellationToken cancellationToken)
+    private async Task ReadAlertsAsync(IScriptRunStore store, Segment segment, CancellationToken cancellationToken)
     {
         var seen = new HashSet<long>();
         DateTimeOffset? before = null;
@@ -265,7 +260,7 @@ internal sealed class Simulator(SimulationOptions options, IReadOnlyList<ScriptS
     }
 
     /// <summary>Every notification of the judged window, from the outbox, page by page (newest first).</summary>
-    private async Task ReadNotificationsAsync(SqliteScriptRunStore store, Segment segment, CancellationToken cancellationToken)
+    private async Task ReadNotificationsAsync(IScriptRunStore store, Segment segment, CancellationToken cancellationToken)
     {
         var seen = new HashSet<(Guid, string)>();
         DateTimeOffset? before = null;
