@@ -291,9 +291,12 @@ public sealed partial class AlertEngine
         var from = _cursor;
         if (_feedLag > TimeSpan.Zero)
         {
-            // From the cursor as it stood a lag window ago (or the oldest kept): a commit numbered below the cursor may
-            // have become visible since, and scripts whose number did not grow are skipped below.
-            while (_cursors.Count > 1 && _cursors.ElementAt(1).At <= now - _feedLag)
+            // From the cursor of the newest read made a lag window before the previous read (or the oldest kept): a
+            // commit still invisible at the previous read was numbered after that, and may have become visible since;
+            // scripts whose number did not grow are skipped below. Measured from now instead, a tick longer than the
+            // lag kept only the previous read's own cursor, and such a commit was seen only at its script's recheck.
+            var horizon = (_cursors.Count > 0 ? _cursors.Last().At : now) - _feedLag;
+            while (_cursors.Count > 1 && _cursors.ElementAt(1).At <= horizon)
             {
                 _cursors.Dequeue();
             }
