@@ -66,115 +66,119 @@ internal static class Scenario
         {
             var segment = segments[s];
             var used = new HashSet<ScriptSpec>();
-            foreach (var kind in Enum.GetValues<IncidentKind>())
+            // One of each kind per round: kinds whose scripts overlap (the three failure counts share the scripts that
+            // tolerate failures; the maintenance kinds and the pause, the scheduled ones) share them evenly, rather
+            // than the first kinds taking them all.
+            for (var n = 0; n < (reduced ? 1 : perKind); n++)
             {
-                // The slow creep needs 30 days of ramp and 44 of history before it: the full year measures it; the
-                // reduced run's windows are days long, and its unit tests hold the rule.
-                if (kind == IncidentKind.SlowCreep && reduced)
+                foreach (var kind in Enum.GetValues<IncidentKind>())
                 {
-                    continue;
-                }
-
-                var count = reduced ? 1 : perKind;
-                var pool = scripts.Where(x => !used.Contains(x) && Fits(kind, x, reduced)).ToList();
-                if (reduced && segment.Zones.Count > 0)
-                {
-                    var local = pool.Where(x => segment.Zones.Contains(x.Zone)).ToList();
-                    if (local.Count > 0)
+                    // The slow creep needs 30 days of ramp and 44 of history before it: the full year measures it; the
+                    // reduced run's windows are days long, and its unit tests hold the rule.
+                    if (kind == IncidentKind.SlowCreep && reduced)
                     {
-                        pool = local;
-                    }
-                }
-
-                for (var n = 0; n < count && pool.Count > 0; n++)
-                {
-                    var script = pool[random.Next(pool.Count)];
-                    pool.Remove(script);
-                    used.Add(script);
-                    var duration = Duration(kind, script, reduced);
-                    var margin = duration + (script.NominalPeriod * 4) + TimeSpan.FromHours(12);
-                    // A creep is injected where its baseline (30 to 44 days before its start, 10 days before this) has been simulated.
-                    var earliest = segment.From + (kind == IncidentKind.SlowCreep && !reduced ? TimeSpan.FromDays(50) : TimeSpan.Zero);
-                    var latest = segment.To - margin;
-                    DateTimeOffset at;
-                    if (kind is IncidentKind.MaintenanceQuiet or IncidentKind.MaintenanceOverrun && (segment.Transition ?? FirstChange(script.Zone, segment)) is { } clockChange)
-                    {
-                        // The window opens two hours before a clock change of its zone and closes after it.
-                        at = clockChange - TimeSpan.FromHours(2);
-                        at = at < earliest ? earliest : at > latest ? latest : at;
-                    }
-                    else if (segment.Transition is { } change)
-                    {
-                        // Shortly before the change, so that the incident and its detection straddle it.
-                        at = change - TimeSpan.FromMinutes(random.Next(12 * 60)) - script.NominalPeriod;
-                        at = at < earliest ? earliest : at > latest ? latest : at;
-                    }
-                    else
-                    {
-                        at = earliest + TimeSpan.FromTicks((long)(random.NextDouble() * Math.Max(0, (latest - earliest).Ticks)));
-                    }
-
-                    if (at < earliest || at > latest)
-                    {
-                        // No room for it in this stretch (a creep in a slice shorter than its baseline and ramp).
                         continue;
                     }
 
-                    at = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-                    var tolerated = script.Expectation?.FailuresTolerated ?? 0;
-                    var window = kind is IncidentKind.MaintenanceQuiet or IncidentKind.MaintenanceOverrun ? Window(script, at, duration, incidents.Count + 1) : null;
-                    var open = window?.NextOpeningAfter(at - TimeSpan.FromDays(2)) ?? at;
-                    var incident = new Incident
+                    var pool = scripts.Where(x => !used.Contains(x) && Fits(kind, x, reduced)).ToList();
+                    if (reduced && segment.Zones.Count > 0)
                     {
-                        Window = window,
-                        WindowOpen = open,
-                        WindowClose = window?.ClosesAt(open) ?? at,
-                        Id = incidents.Count + 1,
-                        Kind = kind,
-                        Segment = s,
-                        Script = script,
-                        At = window is null ? at : open,
-                        Duration = duration,
-                        Hosts = kind switch
+                        var local = pool.Where(x => segment.Zones.Contains(x.Zone)).ToList();
+                        if (local.Count > 0)
                         {
-                            IncidentKind.HostDownEach or IncidentKind.HostDownAtLeastTolerated => [script.Hosts[0]],
-                            IncidentKind.HostsDownAtLeast => [script.Hosts[0], script.Hosts[1]],
-                            _ => [],
-                        },
-                        Remaining = kind switch
+                            pool = local;
+                        }
+                    }
+
+                    if (pool.Count > 0)
+                    {
+                        var script = pool[random.Next(pool.Count)];
+                        used.Add(script);
+                        var duration = Duration(kind, script, reduced);
+                        var margin = duration + (script.NominalPeriod * 4) + TimeSpan.FromHours(12);
+                        // A creep is injected where its baseline (30 to 44 days before its start, 10 days before this) has been simulated.
+                        var earliest = segment.From + (kind == IncidentKind.SlowCreep && !reduced ? TimeSpan.FromDays(50) : TimeSpan.Zero);
+                        var latest = segment.To - margin;
+                        DateTimeOffset at;
+                        if (kind is IncidentKind.MaintenanceQuiet or IncidentKind.MaintenanceOverrun && (segment.Transition ?? FirstChange(script.Zone, segment)) is { } clockChange)
                         {
-                            IncidentKind.FailuresBelowTolerance => tolerated - 1,
-                            IncidentKind.FailuresAtTolerance => tolerated,
-                            IncidentKind.FailuresAboveTolerance => tolerated + 1,
-                            _ => 1,
-                        },
-                        Allowed = kind == IncidentKind.SlowCreep ? CreepAllowance(script) + script.Grace + tick : script.Grace + tick,
-                    };
-                    if (kind == IncidentKind.TooOften)
-                    {
-                        // The rate is judged over the last six periods and the grace: the burst shows that long after it.
-                        incident.End = at + duration + (script.NominalPeriod * 7) + script.Grace;
-                    }
+                            // The window opens two hours before a clock change of its zone and closes after it.
+                            at = clockChange - TimeSpan.FromHours(2);
+                            at = at < earliest ? earliest : at > latest ? latest : at;
+                        }
+                        else if (segment.Transition is { } change)
+                        {
+                            // Shortly before the change, so that the incident and its detection straddle it.
+                            at = change - TimeSpan.FromMinutes(random.Next(12 * 60)) - script.NominalPeriod;
+                            at = at < earliest ? earliest : at > latest ? latest : at;
+                        }
+                        else
+                        {
+                            at = earliest + TimeSpan.FromTicks((long)(random.NextDouble() * Math.Max(0, (latest - earliest).Ticks)));
+                        }
 
-                    if (kind == IncidentKind.Paused)
-                    {
-                        incident.Start = at;
-                        incident.End = at + duration;
-                    }
+                        if (at < earliest || at > latest)
+                        {
+                            // No room for it in this stretch (a creep in a slice shorter than its baseline and ramp).
+                            continue;
+                        }
 
-                    if (kind == IncidentKind.MaintenanceQuiet)
-                    {
-                        incident.Start = incident.WindowOpen;
-                        incident.End = incident.WindowClose;
-                    }
+                        at = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+                        var tolerated = script.Expectation?.FailuresTolerated ?? 0;
+                        var window = kind is IncidentKind.MaintenanceQuiet or IncidentKind.MaintenanceOverrun ? Window(script, at, duration, incidents.Count + 1) : null;
+                        var open = window?.NextOpeningAfter(at - TimeSpan.FromDays(2)) ?? at;
+                        var incident = new Incident
+                        {
+                            Window = window,
+                            WindowOpen = open,
+                            WindowClose = window?.ClosesAt(open) ?? at,
+                            Id = incidents.Count + 1,
+                            Kind = kind,
+                            Segment = s,
+                            Script = script,
+                            At = window is null ? at : open,
+                            Duration = duration,
+                            Hosts = kind switch
+                            {
+                                IncidentKind.HostDownEach or IncidentKind.HostDownAtLeastTolerated => [script.Hosts[0]],
+                                IncidentKind.HostsDownAtLeast => [script.Hosts[0], script.Hosts[1]],
+                                _ => [],
+                            },
+                            Remaining = kind switch
+                            {
+                                IncidentKind.FailuresBelowTolerance => tolerated - 1,
+                                IncidentKind.FailuresAtTolerance => tolerated,
+                                IncidentKind.FailuresAboveTolerance => tolerated + 1,
+                                _ => 1,
+                            },
+                            Allowed = kind == IncidentKind.SlowCreep ? CreepAllowance(script) + script.Grace + tick : script.Grace + tick,
+                        };
+                        if (kind == IncidentKind.TooOften)
+                        {
+                            // The rate is judged over the last six periods and the grace: the burst shows that long after it.
+                            incident.End = at + duration + (script.NominalPeriod * 7) + script.Grace;
+                        }
 
-                    if (kind == IncidentKind.MaintenanceOverrun)
-                    {
-                        // The product's rule: a script still down when its window closes is told then.
-                        incident.Start = incident.WindowClose;
-                    }
+                        if (kind == IncidentKind.Paused)
+                        {
+                            incident.Start = at;
+                            incident.End = at + duration;
+                        }
 
-                    incidents.Add(incident);
+                        if (kind == IncidentKind.MaintenanceQuiet)
+                        {
+                            incident.Start = incident.WindowOpen;
+                            incident.End = incident.WindowClose;
+                        }
+
+                        if (kind == IncidentKind.MaintenanceOverrun)
+                        {
+                            // The product's rule: a script still down when its window closes is told then.
+                            incident.Start = incident.WindowClose;
+                        }
+
+                        incidents.Add(incident);
+                    }
                 }
             }
         }
