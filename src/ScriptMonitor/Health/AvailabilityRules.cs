@@ -100,7 +100,8 @@ internal static class AvailabilityRules
     private static HealthReason? CronLate(EvaluationTarget target, EvaluationContext context, EvaluationRules rules, CronSchedule cron, HistoryRun? lastSuccess, DateTimeOffset? lastStart)
     {
         var now = context.Now;
-        if (cron.Previous(now - rules.Grace) is not { } due || (lastStart is { } startedAt && startedAt >= due - EarlyTolerance(cron, due)))
+        if (cron.Previous(now - rules.Grace) is not { } due
+            || (lastStart is { } startedAt && (startedAt >= due - EarlyTolerance(cron, due) || IsEarlyForDue(target, rules, cron, due, startedAt))))
         {
             return null;
         }
@@ -130,6 +131,43 @@ internal static class AvailabilityRules
                 LimitCount = HealthEvaluator.MissedForMissing,
             },
         };
+    }
+
+    /// <summary>
+    /// Whether the run started at <paramref name="lastStart"/>, more than half a period before <paramref name="due"/>
+    /// but within <see cref="HealthEvaluator.EarlyStartTolerance"/> of it, is the run of <paramref name="due"/> started
+    /// early rather than a late run of the occurrence before: it is when that occurrence had a run of its own before
+    /// it. A five-minutely job's run jittered 90 s and started a minute early by its host's cron is 2.5 minutes early,
+    /// halfway between two occurrences, and the job was late though it had missed nothing.
+    /// </summary>
+    private static bool IsEarlyForDue(EvaluationTarget target, EvaluationRules rules, CronSchedule cron, DateTimeOffset due, DateTimeOffset lastStart)
+    {
+        if (lastStart < due - HealthEvaluator.EarlyStartTolerance || cron.Previous(due - TimeSpan.FromTicks(1)) is not { } before)
+        {
+            return false;
+        }
+
+        var from = before - EarlyTolerance(cron, before);
+        foreach (var run in target.Recent)
+        {
+            if (run.StartedAt >= lastStart)
+            {
+                continue;
+            }
+
+            if (run.StartedAt < from)
+            {
+                // Newest first: every run from here on is older.
+                return false;
+            }
+
+            if (run.Outcome is RunOutcome.Succeeded or RunOutcome.Running || (rules.FailuresTolerated > 0 && run.Outcome != RunOutcome.Abandoned))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -241,6 +241,26 @@ public sealed class HealthEvaluatorTests
     }
 
     [Fact]
+    public void A_five_minutely_run_two_and_a_half_minutes_early_is_on_time_when_the_occurrence_before_had_its_own_run()
+    {
+        // Jittered 90 s and fired a minute early by its host's cron: the run of 12:05 started at 12:02:29, past half the
+        // period before it. The run of 12:00 came at 12:00:05, so the 12:02:29 one is 12:05's, not a late 12:00.
+        var every5 = new ScriptExpectation(Script) { Schedule = Schedule.Cron("*/5 * * * *"), Grace = TimeSpan.FromMinutes(5) };
+        var at = Utc(2026, 3, 2, 12, 10);
+        HistoryRun[] runs = [Ok(Utc(2026, 3, 2, 12, 2, 29)), Ok(Utc(2026, 3, 2, 12, 0, 5)), Ok(Utc(2026, 3, 2, 11, 55, 10)), Ok(Utc(2026, 3, 2, 11, 50, 0))];
+
+        Assert.Equal(HealthState.Up, Evaluate(every5, runs, at).State);
+
+        // Without a run of its own for 12:00, the 12:02:29 one was 12:00's, late, and 12:05 had none.
+        var late = Evaluate(every5, runs.Where(r => r.StartedAt != Utc(2026, 3, 2, 12, 0, 5)).ToArray(), at);
+        Assert.Equal(HealthState.Late, late.State);
+        Assert.StartsWith("no successful run for the run due at 2026-03-02 12:05:00+00:00", late.Summary, StringComparison.Ordinal);
+
+        // More than the 5 minutes tolerated early is never the next occurrence's.
+        Assert.Equal(HealthState.Late, Evaluate(every5 with { Schedule = Schedule.Cron("*/10 * * * *") }, [Ok(Utc(2026, 3, 2, 11, 54, 59)), Ok(Utc(2026, 3, 2, 11, 50, 5))], Utc(2026, 3, 2, 12, 5)).State);
+    }
+
+    [Fact]
     public void A_burst_is_too_often_though_its_newest_run_is_seconds_ahead_of_the_clock()
     {
         // Twelve runs in six hours and a thirteenth whose host's clock is 3 s ahead: a clock a little ahead must not
