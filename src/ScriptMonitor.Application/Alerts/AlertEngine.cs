@@ -453,8 +453,13 @@ public sealed partial class AlertEngine
         return notifications;
     }
 
-    /// <summary>The earliest instant a script in the due-time queue comes due; null when none is. Drops entries an earlier one replaced.</summary>
-    internal DateTimeOffset? PeekNextDue()
+    /// <summary>
+    /// The earliest instant a script waiting in the due-time queue comes due; null when none waits. For a caller that
+    /// ticks the loop itself (the alert simulation in bench/) to know when to tick next; call it from the thread that
+    /// ticks, as it drops entries an earlier one replaced.
+    /// </summary>
+    /// <returns>The instant, or null.</returns>
+    public DateTimeOffset? PeekNextDue()
     {
         while (_due.TryPeek(out var name, out var at))
         {
